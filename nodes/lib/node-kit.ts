@@ -1,0 +1,74 @@
+// Small helpers every node wrapper uses, so each node file stays a table of contents and every node
+// reports failures the same way: red status with a short reason, and done(err) so a Catch node sees it.
+import type { Node, NodeMessageInFlow, NodeMessage } from 'node-red';
+
+export type Send = (msg: NodeMessage | Array<NodeMessage | NodeMessage[] | null>) => void;
+export type Done = (err?: Error) => void;
+export type InputHandler = (msg: NodeMessageInFlow, send: Send) => void | Promise<void>;
+
+export function toError(e: unknown): Error {
+  if (e instanceof Error) return e;
+  if (typeof e === 'string') return new Error(e);
+  try {
+    return new Error(JSON.stringify(e));
+  } catch {
+    return new Error(String(e));
+  }
+}
+
+/** Status texts stay short (the editor shows ~20 characters under a node). */
+export function shortReason(err: Error, max = 32): string {
+  const text = err.message.replace(/\s+/g, ' ');
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+export const status = {
+  ok: (node: Node, text: string) => node.status({ fill: 'green', shape: 'dot', text }),
+  busy: (node: Node, text: string) => node.status({ fill: 'blue', shape: 'dot', text }),
+  warn: (node: Node, text: string) => node.status({ fill: 'yellow', shape: 'ring', text }),
+  idle: (node: Node, text: string) => node.status({ fill: 'grey', shape: 'ring', text }),
+  error: (node: Node, err: Error | string) =>
+    node.status({ fill: 'red', shape: 'ring', text: typeof err === 'string' ? err : shortReason(err) }),
+  clear: (node: Node) => node.status({}),
+};
+
+/**
+ * Registers an input handler that never throws into the runtime and never leaves a promise
+ * rejection unhandled: a failure turns the status red and ends the message with done(err).
+ */
+export function onInput(node: Node, handler: InputHandler): void {
+  node.on('input', (msg: NodeMessageInFlow, send: Send, done: Done) => {
+    let result: void | Promise<void>;
+    try {
+      result = handler(msg, send);
+    } catch (e) {
+      fail(node, done, e);
+      return;
+    }
+    if (result && typeof result.then === 'function') {
+      result.then(() => done(), (e: unknown) => fail(node, done, e));
+    } else {
+      done();
+    }
+  });
+}
+
+function fail(node: Node, done: Done, e: unknown): void {
+  const err = toError(e);
+  status.error(node, err);
+  done(err);
+}
+
+/** Reads a number from node config (always strings from the editor), with a clear error. */
+export function configNumber(value: unknown, name: string, opts: { min?: number; max?: number; fallback?: number } = {}): number {
+  const raw = value === '' || value === undefined || value === null ? opts.fallback : Number(value);
+  if (raw === undefined || !Number.isFinite(raw)) throw new Error(`${name} must be a number`);
+  if (opts.min !== undefined && raw < opts.min) throw new Error(`${name} must be at least ${opts.min}`);
+  if (opts.max !== undefined && raw > opts.max) throw new Error(`${name} must be at most ${opts.max}`);
+  return raw;
+}
+
+/** The Node-RED user directory, where the embedded default keeps records and models. */
+export function userDir(RED: { settings: { userDir?: string } }): string {
+  return RED.settings.userDir || process.cwd();
+}

@@ -1,0 +1,15 @@
+/** What `emotion-infer` asks of a model, wherever it runs (local file or SageMaker endpoint). */
+export interface Prediction {
+  /** probability per class index */
+  scores: number[];
+  /** the predicted class index */
+  index: number;
+  /** what answered: the model file's trained-at / participant, or the endpoint name */
+  model: string;
+}
+
+export interface InferenceBackend {
+  readonly source: 'local' | 'sagemaker';
+  /** `features` are raw values in the order of `featureNames`. */
+  predict(features: readonly number[]): Promise<Prediction>;
+}
