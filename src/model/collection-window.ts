@@ -1,0 +1,71 @@
+import { performance } from 'node:perf_hooks';
+import { WindowAverage } from './window-average';
+
+export interface ClosedWindow {
+  average: WindowAverage;
+  /** performance.now() when the window closed: latency is measured from here */
+  closedAt: number;
+}
+
+/**
+ * One collection window at a time: `open()` resolves when the window closes, with the mean of what
+ * arrived, or with null when it was cancelled (stop, a restart, or the node closing). Opening while
+ * open restarts: the earlier window is cancelled and its records dropped.
+ */
+export class CollectionWindow {
+  private current?: {
+    average: WindowAverage;
+    resolve: (w: ClosedWindow | null) => void;
+    timer: NodeJS.Timeout;
+    ticker: NodeJS.Timeout;
+  };
+
+  /** @param onTick called with the whole seconds left, whenever that number changes */
+  constructor(
+    private readonly durationMs: number,
+    private readonly onTick: (secondsLeft: number) => void,
+  ) {}
+
+  get isOpen(): boolean {
+    return this.current !== undefined;
+  }
+
+  open(): Promise<ClosedWindow | null> {
+    this.cancel();
+    return new Promise((resolve) => {
+      const deadline = performance.now() + this.durationMs;
+      let shown = Math.ceil(this.durationMs / 1000);
+      this.onTick(shown);
+      const ticker = setInterval(() => {
+        const left = Math.max(1, Math.ceil((deadline - performance.now()) / 1000));
+        if (left !== shown) this.onTick((shown = left));
+      }, 200);
+      const timer = setTimeout(() => {
+        const closedAt = performance.now();
+        const { average } = this.finish()!;
+        resolve({ average, closedAt });
+      }, this.durationMs);
+      this.current = { average: new WindowAverage(), resolve, timer, ticker };
+    });
+  }
+
+  /** Adds a record to the open window; false when no window is open. */
+  add(payload: unknown): boolean {
+    if (!this.current) return false;
+    this.current.average.add(payload);
+    return true;
+  }
+
+  cancel(): void {
+    this.finish()?.resolve(null);
+  }
+
+  private finish() {
+    const current = this.current;
+    if (!current) return undefined;
+    clearTimeout(current.timer);
+    clearInterval(current.ticker);
+    this.current = undefined;
+    return current;
+  }
+}

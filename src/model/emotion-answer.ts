@@ -1,0 +1,74 @@
+import { performance } from 'node:perf_hooks';
+import type { Prediction } from './backend';
+import { UNCERTAIN, scoresByLabel } from './label-map';
+import { orderFeatures, type OrderedBackend } from './local-backend';
+import type { Features } from './window-average';
+
+/** `msg.emotion` (DESIGN.md message contracts). */
+export interface EmotionAnswer {
+  /** a configured label, or "uncertain" when the best score is below the threshold */
+  label: string;
+  /** class index of `label`; -1 when uncertain */
+  index: number;
+  /** the most likely label, even when `label` is "uncertain" */
+  guess: string;
+  scores: Record<string, number>;
+  confidence: number;
+  features: Features;
+  /** "local", "sagemaker", or "local-fallback" when the endpoint failed and the local model answered */
+  source: string;
+  /** why the fallback was used */
+  fallbackReason?: string;
+  model: string;
+  /** from the window closing (or the record arriving) to the answer being ready */
+  latencyMs: number;
+  participant: string;
+  /** ms since the epoch, when the answer was made */
+  timestamp: number;
+}
+
+export interface AnswerRequest {
+  backend: OrderedBackend;
+  /** used only when `backend` fails */
+  fallback?: () => OrderedBackend;
+  features: Features;
+  participant: string;
+  labels: readonly string[];
+  /** 0..1; 0 turns the threshold off */
+  threshold: number;
+  /** performance.now() when the features were complete */
+  startedAt: number;
+}
+
+export async function answerEmotion(req: AnswerRequest): Promise<EmotionAnswer> {
+  let source: string = req.backend.source;
+  let fallbackReason: string | undefined;
+  let prediction: Prediction;
+  try {
+    prediction = await req.backend.predict(orderFeatures(req.backend.featureNames, req.features));
+  } catch (e) {
+    if (!req.fallback) throw e;
+    const fallback = req.fallback();
+    fallbackReason = (e as Error).message;
+    source = `${fallback.source}-fallback`;
+    prediction = await fallback.predict(orderFeatures(fallback.featureNames, req.features));
+  }
+  const scores = scoresByLabel(req.labels, prediction.scores);
+  const guess = req.labels[prediction.index];
+  const confidence = prediction.scores[prediction.index];
+  const uncertain = req.threshold > 0 && confidence < req.threshold;
+  return {
+    label: uncertain ? UNCERTAIN : guess,
+    index: uncertain ? -1 : prediction.index,
+    guess,
+    scores,
+    confidence,
+    features: req.features,
+    source,
+    ...(fallbackReason === undefined ? {} : { fallbackReason }),
+    model: prediction.model,
+    latencyMs: performance.now() - req.startedAt,
+    participant: req.participant,
+    timestamp: Date.now(),
+  };
+}

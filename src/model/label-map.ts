@@ -1,0 +1,28 @@
+import { DEFAULT_LABELS } from '../record/record';
+
+/**
+ * The label list maps class indices to names (index 0 -> first label). The editor stores it as a
+ * comma-separated string; an empty value means the published mapping 0 angry, 1 happy, 2 sad.
+ */
+export function parseLabels(value: unknown): string[] {
+  const items = Array.isArray(value) ? value.map(String) : String(value ?? '').split(',');
+  const labels = items.map((l) => l.trim()).filter((l) => l !== '');
+  if (labels.length === 0) return [...DEFAULT_LABELS];
+  if (labels.length < 2) throw new Error('labels: give at least two, comma-separated (index 0 first)');
+  if (new Set(labels).size !== labels.length) throw new Error(`labels must be unique: ${labels.join(', ')}`);
+  if (labels.includes(UNCERTAIN)) throw new Error(`"${UNCERTAIN}" is reserved for answers below the confidence threshold`);
+  return labels;
+}
+
+/** The label given instead of a guess when the best score is below the confidence threshold. */
+export const UNCERTAIN = 'uncertain';
+
+/** Scores keyed by label, e.g. { angry: 0.1, happy: 0.7, sad: 0.2 }. */
+export function scoresByLabel(labels: readonly string[], scores: readonly number[]): Record<string, number> {
+  if (scores.length !== labels.length) {
+    throw new Error(
+      `the model answers ${scores.length} classes but ${labels.length} labels are configured (${labels.join(', ')}): make the label list match the model`,
+    );
+  }
+  return Object.fromEntries(labels.map((label, i) => [label, scores[i]]));
+}

@@ -1,0 +1,65 @@
+import { statSync } from 'node:fs';
+import type { InferenceBackend, Prediction } from './backend';
+import { predictProbabilities, type ModelFile } from './model-file';
+import type { Features } from './window-average';
+
+/** A backend that also says which features it wants, in which order. */
+export interface OrderedBackend extends InferenceBackend {
+  readonly featureNames: readonly string[];
+}
+
+/** The feature vector in the order a model or endpoint expects, by name. */
+export function orderFeatures(names: readonly string[], features: Features): number[] {
+  return names.map((name) => {
+    const value = (features as unknown as Record<string, unknown>)[name];
+    if (typeof value !== 'number') {
+      throw new Error(`the model needs feature "${name}", which emotion-infer does not collect (it has gsr, bpm)`);
+    }
+    return value;
+  });
+}
+
+export function createLocalBackend(model: ModelFile): OrderedBackend {
+  const name = `${model.participant} (trained ${model.trainedAt})`;
+  return {
+    source: 'local',
+    featureNames: model.features,
+    async predict(features: readonly number[]): Promise<Prediction> {
+      const scores = predictProbabilities(model, features);
+      let index = 0;
+      for (let k = 1; k < scores.length; k++) if (scores[k] > scores[index]) index = k;
+      return { scores, index, model: name };
+    },
+  };
+}
+
+/**
+ * One local backend per participant, kept in memory and rebuilt when the model file changes on disk
+ * (emotion-train saves a new one), so an answer costs a stat, not a JSON parse.
+ */
+export class LocalModels {
+  private cache = new Map<string, { mtimeMs: number; backend: OrderedBackend }>();
+
+  constructor(
+    private readonly load: (participant: string) => ModelFile,
+    private readonly pathOf: (participant: string) => string,
+  ) {}
+
+  backend(participant: string): OrderedBackend {
+    const mtimeMs = fileMtime(this.pathOf(participant));
+    const hit = this.cache.get(participant);
+    if (hit && mtimeMs !== undefined && hit.mtimeMs === mtimeMs) return hit.backend;
+    this.cache.delete(participant);
+    const backend = createLocalBackend(this.load(participant));
+    if (mtimeMs !== undefined) this.cache.set(participant, { mtimeMs, backend });
+    return backend;
+  }
+}
+
+function fileMtime(path: string): number | undefined {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return undefined;
+  }
+}
