@@ -1,0 +1,161 @@
+import { mkdir, open, readdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { recordsToCsv } from './csv';
+import { dataRoot, participantRecordsDir } from './paths';
+import { DEFAULT_LABELS, type SensorRecord } from './record';
+import { validateRecord } from './validate';
+
+/** One JSON object per line: a person can open it, and an append never rewrites what is stored. */
+export const RECORDS_FILE = 'records.jsonl';
+
+export interface MoodCounts {
+  participant: string;
+  /** one entry per label (0 when none), plus any other mood found in the file */
+  counts: Record<string, number>;
+  /** every stored record, with or without a mood */
+  total: number;
+}
+
+export interface AppendResult {
+  stored: number;
+  /** records that failed validation, by their index in the input; nothing of them is written */
+  rejected: { index: number; reason: string }[];
+}
+
+// Appends, reads and deletes of one participant's file run one at a time, in order, within this
+// process, so a delete never races an append and lines never interleave.
+const queues = new Map<string, Promise<unknown>>();
+
+function serialise<T>(key: string, job: () => Promise<T>): Promise<T> {
+  const next = (queues.get(key) ?? Promise.resolve()).then(job, job);
+  const tail = next.catch(() => undefined);
+  queues.set(key, tail);
+  void tail.then(() => {
+    if (queues.get(key) === tail) queues.delete(key);
+  });
+  return next;
+}
+
+/**
+ * The local, append-only record store (the embedded default for Firehose -> S3): one folder per
+ * participant under the Node-RED user directory, folders 0700 and files 0600 (health data).
+ */
+export class RecordStore {
+  constructor(readonly userDir: string) {}
+
+  private file(participant: string): string {
+    return join(participantRecordsDir(this.userDir, participant), RECORDS_FILE);
+  }
+
+  /**
+   * Validates every record, then appends the valid ones, one write and one fsync per participant
+   * per call, so a power cut loses at most the batch being written (a torn last line, which
+   * `read` skips).
+   */
+  async append(records: readonly unknown[]): Promise<AppendResult> {
+    const result: AppendResult = { stored: 0, rejected: [] };
+    const byFile = new Map<string, { participant: string; lines: string[] }>();
+    records.forEach((value, index) => {
+      try {
+        const record = validateRecord(value);
+        const path = this.file(record.participant);
+        const group = byFile.get(path) ?? { participant: record.participant, lines: [] };
+        group.lines.push(JSON.stringify(record));
+        byFile.set(path, group);
+      } catch (e) {
+        result.rejected.push({ index, reason: (e as Error).message });
+      }
+    });
+    for (const [path, group] of byFile) {
+      await serialise(path, () => appendLines(participantRecordsDir(this.userDir, group.participant), path, group.lines));
+      result.stored += group.lines.length;
+    }
+    return result;
+  }
+
+  /** Every participant with stored records, by the name in their first record, sorted. */
+  async participants(): Promise<string[]> {
+    let folders: string[];
+    try {
+      folders = (await readdir(join(dataRoot(this.userDir), 'records'), { withFileTypes: true }))
+        .filter((d) => d.isDirectory())
+        .map((d) => d.name);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw e;
+    }
+    const names: string[] = [];
+    for (const folder of folders) {
+      const records = await this.readFile(join(dataRoot(this.userDir), 'records', folder, RECORDS_FILE));
+      if (records.length > 0) names.push(records[0].participant);
+    }
+    return names.sort((a, b) => a.localeCompare(b));
+  }
+
+  /** How many records the participant has per mood. */
+  async counts(participant: string, labels: readonly string[] = DEFAULT_LABELS): Promise<MoodCounts> {
+    const records = await this.read(participant);
+    const counts: Record<string, number> = Object.fromEntries(labels.map((l) => [l, 0]));
+    for (const r of records) if (r.mood !== undefined) counts[r.mood] = (counts[r.mood] ?? 0) + 1;
+    return { participant, counts, total: records.length };
+  }
+
+  /** The participant's records in the order stored; damaged lines (a torn write) are skipped. */
+  read(participant: string): Promise<SensorRecord[]> {
+    const path = this.file(participant);
+    return serialise(path, () => this.readFile(path));
+  }
+
+  async exportCsv(participant: string): Promise<string> {
+    return recordsToCsv(await this.read(participant));
+  }
+
+  /** Removes the participant's folder and everything in it; returns how many records it held. */
+  delete(participant: string): Promise<number> {
+    const path = this.file(participant);
+    return serialise(path, async () => {
+      const held = (await this.readFile(path)).length;
+      await rm(participantRecordsDir(this.userDir, participant), { recursive: true, force: true });
+      return held;
+    });
+  }
+
+  private async readFile(path: string): Promise<SensorRecord[]> {
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw e;
+    }
+    const records: SensorRecord[] = [];
+    for (const line of text.split('\n')) {
+      if (line.trim() === '') continue;
+      try {
+        records.push(validateRecord(JSON.parse(line)));
+      } catch {
+        // a line torn by a power cut (or edited by hand into nonsense): the rest is still good
+      }
+    }
+    return records;
+  }
+}
+
+async function appendLines(dir: string, path: string, lines: string[]): Promise<void> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const handle = await open(path, 'a+', 0o600);
+  try {
+    // After a torn write the file ends mid-line: start on a fresh line so the new records stay readable.
+    const { size } = await handle.stat();
+    let prefix = '';
+    if (size > 0) {
+      const last = Buffer.alloc(1);
+      await handle.read(last, 0, 1, size - 1);
+      if (last[0] !== 0x0a) prefix = '\n';
+    }
+    await handle.write(`${prefix}${lines.join('\n')}\n`);
+    await handle.datasync();
+  } finally {
+    await handle.close();
+  }
+}

@@ -1,0 +1,171 @@
+import { participantKey } from './paths';
+import { round3, type SensorRecord } from './record';
+
+export interface RecorderOptions {
+  /** the moods a record may carry */
+  labels: readonly string[];
+  /** a GSR or BPM reading older than this is stale and not recorded */
+  maxAgeMs: number;
+  participant?: string;
+  mood?: string;
+  /** a fixed session id; otherwise each recording gets a new one */
+  session?: string;
+}
+
+/** What a recording start may set; anything left out keeps its current value. */
+export interface StartOptions {
+  participant?: string;
+  mood?: string | null;
+  session?: string;
+  /** stop by itself after this long */
+  durationMs?: number;
+}
+
+export type TickOutcome =
+  | { kind: 'idle' }
+  | { kind: 'record'; record: SensorRecord; finished: boolean }
+  | { kind: 'skip'; reason: string; finished: boolean };
+
+export interface RecorderState {
+  recording: boolean;
+  participant?: string;
+  mood?: string;
+  session?: string;
+  /** records emitted and ticks skipped in the current (or last) recording */
+  records: number;
+  skipped: number;
+  startedAt?: number;
+  durationMs?: number;
+}
+
+interface Reading {
+  value: number | null;
+  at: number;
+  simulated: boolean;
+}
+
+/**
+ * Joins the latest GSR and BPM into one record per tick (the sensor-record node's core; no timers
+ * here: the caller passes the time). GSR is the mean of the samples that arrived during the tick.
+ */
+export class Recorder {
+  private gsrReading?: Reading;
+  private gsrSamples: number[] = [];
+  private bpmReading?: Reading;
+  private readonly fixedSession?: string;
+  private current: RecorderState = { recording: false, records: 0, skipped: 0 };
+
+  constructor(private readonly options: RecorderOptions) {
+    if (options.participant) this.setParticipant(options.participant);
+    this.setMood(options.mood);
+    this.fixedSession = options.session || undefined;
+  }
+
+  get state(): RecorderState {
+    return { ...this.current };
+  }
+
+  gsr(value: number | null, at: number, simulated = false): void {
+    this.gsrReading = { value: checkReading(value, 'GSR'), at, simulated };
+    if (value === null) this.gsrSamples = [];
+    else this.gsrSamples.push(value);
+  }
+
+  /** A BPM of 0 means no beat was found: treated like null. */
+  bpm(value: number | null, at: number, simulated = false): void {
+    this.bpmReading = { value: checkReading(value, 'BPM') || null, at, simulated };
+  }
+
+  setParticipant(name: string): void {
+    participantKey(name);
+    this.current.participant = name.trim();
+  }
+
+  /** A new mood while recording is a new stimulus, so it starts a new session. */
+  setMood(mood: string | null | undefined, now = Date.now()): void {
+    const next = mood === null || mood === undefined || mood === '' ? undefined : String(mood).trim();
+    if (next !== undefined && !this.options.labels.includes(next)) {
+      throw new Error(`mood "${next}" is not one of the labels: ${this.options.labels.join(', ')}`);
+    }
+    if (next !== this.current.mood && this.current.recording && !this.fixedSession) {
+      this.current.session = newSessionId(next, now);
+    }
+    this.current.mood = next;
+  }
+
+  setSession(session: string): void {
+    if (typeof session !== 'string' || session.trim() === '' || session.length > 128) {
+      throw new Error('session must be a non-empty string of at most 128 characters');
+    }
+    this.current.session = session.trim();
+  }
+
+  start(now: number, opts: StartOptions = {}): void {
+    if (opts.participant !== undefined) this.setParticipant(opts.participant);
+    if (!this.current.participant) {
+      throw new Error('no participant: set one in the node or send msg.participant');
+    }
+    if (opts.mood !== undefined) this.setMood(opts.mood, now);
+    if (opts.durationMs !== undefined && !(opts.durationMs > 0)) throw new Error('duration must be a positive number of seconds');
+    this.current = {
+      ...this.current,
+      recording: true,
+      records: 0,
+      skipped: 0,
+      startedAt: now,
+      durationMs: opts.durationMs,
+      session: opts.session?.trim() || this.fixedSession || newSessionId(this.current.mood, now),
+    };
+  }
+
+  stop(): void {
+    this.current.recording = false;
+  }
+
+  /** Called once per tick: the record for this tick, or why there is none. */
+  tick(now: number): TickOutcome {
+    const samples = this.gsrSamples;
+    this.gsrSamples = [];
+    const s = this.current;
+    if (!s.recording) return { kind: 'idle' };
+    const finished = s.durationMs !== undefined && s.startedAt !== undefined && now - s.startedAt >= s.durationMs;
+    if (finished) s.recording = false;
+
+    const problem = this.missing(this.gsrReading, 'GSR', now) ?? this.missing(this.bpmReading, 'BPM', now);
+    if (problem) {
+      s.skipped += 1;
+      return { kind: 'skip', reason: problem, finished };
+    }
+    const gsr = samples.length > 0 ? samples.reduce((a, b) => a + b, 0) / samples.length : this.gsrReading!.value!;
+    const record: SensorRecord = {
+      participant: s.participant!,
+      timestamp: now,
+      gsr: round3(gsr),
+      bpm: round3(this.bpmReading!.value!),
+      session: s.session!,
+    };
+    if (s.mood !== undefined) record.mood = s.mood;
+    if (this.gsrReading!.simulated || this.bpmReading!.simulated) record.simulated = true;
+    s.records += 1;
+    return { kind: 'record', record, finished };
+  }
+
+  private missing(reading: Reading | undefined, name: string, now: number): string | undefined {
+    if (!reading) return `no ${name} yet`;
+    if (reading.value === null) return `no ${name} (sensor contact lost)`;
+    if (now - reading.at > this.options.maxAgeMs) return `${name} is stale`;
+    return undefined;
+  }
+}
+
+function checkReading(value: number | null, name: string): number | null {
+  if (value !== null && (typeof value !== 'number' || !Number.isFinite(value) || value < 0)) {
+    throw new Error(`${name} must be a non-negative number or null, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+/** Readable and sortable: the mood, then the start time, e.g. "happy-20261125T191500123Z". */
+function newSessionId(mood: string | undefined, now: number): string {
+  return `${mood ?? 'live'}-${new Date(now).toISOString().replace(/[-:.]/g, '')}`;
+}

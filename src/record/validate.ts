@@ -1,0 +1,54 @@
+import { participantKey } from './paths';
+import type { SensorRecord } from './record';
+
+/**
+ * Checks one record from the outside world (a msg, a line of the store) and returns a clean copy that
+ * holds only the known fields, so nothing unexpected ends up in a participant's health data.
+ * `labels`, when given, limits the mood to those labels.
+ */
+export function validateRecord(value: unknown, labels?: readonly string[]): SensorRecord {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new Error('a record must be an object { participant, timestamp, gsr, bpm, mood, session }');
+  }
+  const r = value as Record<string, unknown>;
+  if (typeof r.participant !== 'string') throw new Error('record.participant must be a string');
+  participantKey(r.participant);
+  const record: SensorRecord = {
+    participant: r.participant.trim(),
+    timestamp: finite(r.timestamp, 'timestamp'),
+    gsr: finite(r.gsr, 'gsr'),
+    bpm: finite(r.bpm, 'bpm'),
+    session: text(r.session, 'session', 128),
+  };
+  if (record.timestamp <= 0) throw new Error('record.timestamp must be ms since the epoch');
+  if (r.mood !== undefined && r.mood !== null) {
+    record.mood = text(r.mood, 'mood', 32);
+    if (labels && !labels.includes(record.mood)) {
+      throw new Error(`record.mood "${record.mood}" is not one of the labels: ${labels.join(', ')}`);
+    }
+  }
+  if (r.simulated !== undefined) {
+    if (typeof r.simulated !== 'boolean') throw new Error('record.simulated must be true or false');
+    if (r.simulated) record.simulated = true;
+  }
+  return record;
+}
+
+function finite(v: unknown, name: string): number {
+  if (typeof v !== 'number' || !Number.isFinite(v)) {
+    throw new Error(`record.${name} must be a finite number (got ${describe(v)})`);
+  }
+  return v;
+}
+
+function text(v: unknown, name: string, max: number): string {
+  if (typeof v !== 'string' || v.trim() === '' || v.length > max) {
+    throw new Error(`record.${name} must be a non-empty string of at most ${max} characters (got ${describe(v)})`);
+  }
+  return v.trim();
+}
+
+function describe(v: unknown): string {
+  const s = typeof v === 'string' ? JSON.stringify(v) : String(v);
+  return s.length > 40 ? `${s.slice(0, 39)}…` : s;
+}

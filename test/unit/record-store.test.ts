@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import { appendFile, mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { participantRecordsDir } from '../../src/record/paths';
+import type { SensorRecord } from '../../src/record/record';
+import { RECORDS_FILE, RecordStore } from '../../src/record/record-store';
+
+function rec(participant: string, mood: string | undefined, i: number): SensorRecord {
+  const r: SensorRecord = { participant, timestamp: 1_764_000_000_000 + i * 1000, gsr: 2.5 + i / 1000, bpm: 70 + i, session: `${mood}-1` };
+  if (mood) r.mood = mood;
+  return r;
+}
+
+describe('record store', () => {
+  let dir: string;
+  let store: RecordStore;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'emotion-store-'));
+    store = new RecordStore(dir);
+  });
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+
+  it('reads back exactly what it appended, in order', async () => {
+    const records = [rec('Ana', 'happy', 0), rec('Ana', 'sad', 1), { ...rec('Ana', 'angry', 2), simulated: true }];
+    assert.deepEqual(await store.append(records.slice(0, 2)), { stored: 2, rejected: [] });
+    await store.append(records.slice(2));
+    assert.deepEqual(await store.read('Ana'), records);
+  });
+
+  it('keeps each participant in their own 0700 folder with a 0600 JSON Lines file', async () => {
+    await store.append([rec('Ana', 'happy', 0), rec('Bo', 'sad', 0), rec('Ana', 'sad', 1)]);
+    const folder = participantRecordsDir(dir, 'Ana');
+    assert.equal((await stat(folder)).mode & 0o777, 0o700);
+    assert.equal((await stat(join(folder, RECORDS_FILE))).mode & 0o777, 0o600);
+    assert.deepEqual((await readdir(join(dir, 'emotion-iot', 'records'))).sort(), ['ana', 'bo']);
+    const lines = (await readFile(join(folder, RECORDS_FILE), 'utf8')).trim().split('\n');
+    assert.equal(lines.length, 2);
+    assert.deepEqual(JSON.parse(lines[1]), rec('Ana', 'sad', 1));
+    assert.deepEqual(await store.participants(), ['Ana', 'Bo']);
+  });
+
+  it('stores the valid records of a batch and reports each bad one by index', async () => {
+    const result = await store.append([rec('Ana', 'happy', 0), { ...rec('Ana', 'happy', 1), gsr: 'x' }, null, rec('Ana', 'happy', 2)]);
+    assert.equal(result.stored, 2);
+    assert.deepEqual(result.rejected.map((r) => r.index), [1, 2]);
+    assert.match(result.rejected[0].reason, /gsr must be a finite number/);
+    assert.equal((await store.read('Ana')).length, 2);
+  });
+
+  it('tolerates a torn last line and keeps later appends readable', async () => {
+    await store.append([rec('Ana', 'happy', 0), rec('Ana', 'happy', 1)]);
+    const file = join(participantRecordsDir(dir, 'Ana'), RECORDS_FILE);
+    await appendFile(file, '{"participant":"Ana","timest');
+    assert.equal((await store.read('Ana')).length, 2);
+    await store.append([rec('Ana', 'sad', 2)]);
+    const read = await store.read('Ana');
+    assert.deepEqual(read.map((r) => r.mood), ['happy', 'happy', 'sad']);
+  });
+
+  it('counts records per mood, with every label present', async () => {
+    await store.append([rec('Ana', 'happy', 0), rec('Ana', 'happy', 1), rec('Ana', 'sad', 2), rec('Ana', undefined, 3)]);
+    assert.deepEqual(await store.counts('ana'), { participant: 'ana', counts: { angry: 0, happy: 2, sad: 1 }, total: 4 });
+    assert.deepEqual(await store.counts('nobody'), { participant: 'nobody', counts: { angry: 0, happy: 0, sad: 0 }, total: 0 });
+  });
+
+  it('exports CSV with a header, ISO time and quoted text cells', async () => {
+    await store.append([{ ...rec('Ana', 'happy', 0), session: 'film "Up", part 1' }, { ...rec('Ana', 'sad', 1), session: '=cmd()' }]);
+    const lines = (await store.exportCsv('Ana')).split('\r\n');
+    assert.equal(lines[0], 'participant,timestamp,time,gsr,bpm,mood,session,simulated');
+    assert.equal(lines[1], 'Ana,1764000000000,2025-11-24T16:00:00.000Z,2.5,70,happy,"film ""Up"", part 1",false');
+    assert.equal(lines[2], "Ana,1764000001000,2025-11-24T16:00:01.000Z,2.501,71,sad,'=cmd(),false");
+    assert.equal(lines[3], '');
+  });
+
+  it('deletes one participant entirely and leaves the others', async () => {
+    await store.append([rec('Ana', 'happy', 0), rec('Ana', 'sad', 1), rec('Bo', 'sad', 0)]);
+    assert.equal(await store.delete('ANA'), 2);
+    assert.deepEqual(await store.read('Ana'), []);
+    assert.deepEqual(await store.participants(), ['Bo']);
+    assert.equal(await store.delete('Ana'), 0);
+  });
+
+  it('keeps every record when appends race each other', async () => {
+    await Promise.all(Array.from({ length: 20 }, (_, i) => store.append([rec('Ana', 'happy', i)])));
+    const read = await store.read('Ana');
+    assert.equal(read.length, 20);
+    assert.deepEqual(new Set(read.map((r) => r.bpm)).size, 20);
+  });
+
+  it('lists no participants in an empty user directory and ignores empty folders', async () => {
+    assert.deepEqual(await store.participants(), []);
+    await mkdir(participantRecordsDir(dir, 'Ana'), { recursive: true });
+    await writeFile(join(dir, 'emotion-iot', 'records', 'stray.txt'), '');
+    assert.deepEqual(await store.participants(), []);
+  });
+});
