@@ -39,6 +39,7 @@ export function loadModel(userDir: string, participant: string): ModelFile {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
       throw new Error(
         `no model for participant "${participant}" yet: record happy, sad and angry data on the Training page and press "Train model"`,
+        { cause: e },
       );
     }
     throw e;
