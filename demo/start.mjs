@@ -1,0 +1,51 @@
+// `npm start`: the embedded default on one machine. Prepares demo/userdir (the shipped training and
+// inference flows, and on first start a seeded demo participant with a trained model), then runs the
+// installed Node-RED with demo/settings.js and says where the editor and the dashboard are.
+// Ctrl-C stops Node-RED cleanly (it closes every node) and then this script.
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const require = createRequire(import.meta.url);
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const userDir = process.env.EMOTION_IOT_USER_DIR || join(root, 'demo', 'userdir');
+
+const { prepareDemoUserDir } = require(join(root, 'dist', 'src', 'demo', 'demo-user-dir.js'));
+const prepared = await prepareDemoUserDir(userDir, { flowsDir: join(root, 'flows') });
+if (prepared.wroteFlows) console.log(`Wrote the training and inference flows to ${prepared.flowFile}`);
+if (prepared.seeded) {
+  const s = prepared.seeded;
+  console.log(
+    `Seeded participant "${s.participant}" with ${s.records} simulated records and trained a demo model ` +
+      `(test accuracy ${(s.accuracy * 100).toFixed(1)} %)`,
+  );
+}
+
+const child = spawn(
+  process.execPath,
+  [require.resolve('node-red/red.js'), '--settings', join(root, 'demo', 'settings.js'), '--userDir', userDir],
+  { cwd: root, env: { ...process.env, EMOTION_IOT_USER_DIR: userDir }, stdio: ['inherit', 'pipe', 'inherit'] },
+);
+
+let url;
+let announced = false;
+child.stdout.on('data', (chunk) => {
+  process.stdout.write(chunk);
+  const text = chunk.toString();
+  url = /Server now running at (http:\/\/[^/\s]+)\//.exec(text)?.[1] ?? url;
+  if (!announced && url && text.includes('Started flows')) {
+    announced = true;
+    console.log(
+      `\n  Editor:    ${url}/\n  Detect:    ${url}/dashboard/detect\n  Training:  ${url}/dashboard/training\n` +
+        '  The hat is simulated (see docs/getting-started.md to use a real one). Ctrl-C stops.\n',
+    );
+  }
+});
+
+// A terminal's Ctrl-C reaches both processes; a signal sent to this one alone is passed on. Node-RED
+// stops once however often it is asked.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(signal, () => child.kill(signal));
+}
+child.on('exit', (code, signal) => process.exit(code ?? (signal ? 0 : 1)));

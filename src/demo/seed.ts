@@ -1,0 +1,94 @@
+// The demo participant `npm start` seeds on first start: one short simulated recording session per mood,
+// made in fast time by the same pieces the flows run live (simulated hat -> GSR conversion and beat
+// detection -> one record per second -> local store), then a model trained and saved, so the Detect page
+// answers at once. Never real data: every record says `simulated: true`.
+import { SimulatedHat, GSR_CHANNEL, PULSE_CHANNEL, type Stimulus } from '../hat/simulated-hat';
+import { convertGsr } from '../signal/gsr';
+import { BeatDetector } from '../signal/beat-detector';
+import { RecordStore } from '../record/record-store';
+import { DEFAULT_LABELS, round3, type SensorRecord } from '../record/record';
+import { trainModel } from '../model/train';
+import { saveModel } from '../model/model-store';
+
+/** The participant and hat seed the shipped flows' simulated hat uses: the seeded model fits that hat. */
+export const DEMO_PARTICIPANT = 'demo';
+export const DEMO_HAT_SEED = 1;
+
+export interface SeedOptions {
+  participant: string;
+  hatSeed: number;
+  /** length of each mood's session */
+  secondsPerMood: number;
+  /** the pulse channel's sampling rate, as grove-ear-hr's default */
+  pulseRateHz: number;
+  /** when the first session starts (ms since the epoch); the sessions run back to back */
+  startMs: number;
+}
+
+export interface SeedSummary {
+  participant: string;
+  records: number;
+  accuracy: number;
+  modelPath: string;
+}
+
+const TICK_MS = 1000;
+
+/**
+ * Records one session: the stimulus switches to `mood` at `startMs`; each second the latest GSR reading and
+ * the beat detector's BPM make a record (ticks without a BPM are skipped, as sensor-record does).
+ */
+export function simulateSession(
+  hat: SimulatedHat,
+  detector: BeatDetector,
+  mood: Stimulus,
+  startMs: number,
+  seconds: number,
+  pulseRateHz: number,
+): SensorRecord[] {
+  hat.setStimulus(mood, startMs);
+  const session = `${hat.participant}-${mood}-${startMs}`;
+  const records: SensorRecord[] = [];
+  const step = 1000 / pulseRateHz;
+  let nextTick = startMs + TICK_MS;
+  for (let t = startMs; t < startMs + seconds * 1000; t += step) {
+    detector.processSample(t, hat.rawAt(PULSE_CHANNEL, t));
+    if (t < nextTick) continue;
+    nextTick += TICK_MS;
+    const gsr = convertGsr(hat.rawAt(GSR_CHANNEL, t));
+    const { bpm } = detector.current();
+    if (!gsr.contact || bpm === null) continue;
+    records.push({
+      participant: hat.participant,
+      timestamp: Math.round(t),
+      gsr: round3(gsr.conductanceUS),
+      bpm: round3(bpm),
+      mood,
+      session,
+      simulated: true,
+    });
+  }
+  return records;
+}
+
+/** Makes the demo participant's records and model under userDir; returns what it made. */
+export async function seedDemoParticipant(userDir: string, options: Partial<SeedOptions> = {}): Promise<SeedSummary> {
+  const o: SeedOptions = {
+    participant: DEMO_PARTICIPANT,
+    hatSeed: DEMO_HAT_SEED,
+    secondsPerMood: 90,
+    pulseRateHz: 100,
+    startMs: Date.now() - DEFAULT_LABELS.length * 90_000,
+    ...options,
+  };
+  const hat = new SimulatedHat({ seed: o.hatSeed, participant: o.participant });
+  const detector = new BeatDetector();
+  const records = DEFAULT_LABELS.flatMap((mood, i) =>
+    simulateSession(hat, detector, mood as Stimulus, o.startMs + i * o.secondsPerMood * 1000, o.secondsPerMood, o.pulseRateHz),
+  );
+  const store = new RecordStore(userDir);
+  await store.append(records);
+  // Trained on everything stored for the participant, as emotion-train does.
+  const model = trainModel(await store.read(o.participant), { participant: o.participant });
+  return { participant: o.participant, records: records.length, accuracy: model.metrics.accuracy, modelPath: saveModel(userDir, model) };
+}

@@ -1,0 +1,92 @@
+// Starts a real Node-RED (the installed runtime's red.js) as a child process with the demo settings
+// (demo/settings.js: this package from dist/ plus Dashboard 2.0) in a given user dir, on a random
+// loopback port, and waits until its flows have started. The e2e tests and bench/infer-dashboard.ts use it.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = join(__dirname, '..', '..');
+const redJs = require.resolve('node-red/red.js');
+const settingsFile = join(root, 'demo', 'settings.js');
+
+export interface NodeRedProcess {
+  /** e.g. http://127.0.0.1:40123 (no trailing slash) */
+  url: string;
+  pid: number;
+  /** everything the runtime printed so far */
+  log(): string;
+  /** resident set size of the runtime process, bytes (Linux) */
+  rssBytes(): number;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  userDir: string;
+  /** extra environment for the runtime */
+  env?: Record<string, string>;
+  timeoutMs?: number;
+}
+
+export async function startNodeRed(opts: StartOptions): Promise<NodeRedProcess> {
+  const child = spawn(process.execPath, [redJs, '--settings', settingsFile, '--userDir', opts.userDir], {
+    cwd: root,
+    env: { ...process.env, ...opts.env, EMOTION_IOT_USER_DIR: opts.userDir, EMOTION_IOT_PORT: '0' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const proc: NodeRedProcess = {
+    url: '',
+    pid: child.pid ?? 0,
+    log: () => output,
+    rssBytes: () => rssOf(child.pid ?? 0),
+    stop: () => stop(child),
+  };
+  try {
+    const port = await waitFor(child, () => /Server now running at http:\/\/127\.0\.0\.1:(\d+)\//.exec(output)?.[1], opts.timeoutMs);
+    proc.url = `http://127.0.0.1:${port}`;
+    await waitFor(child, () => /Started flows/.test(output) || undefined, opts.timeoutMs);
+  } catch (e) {
+    await proc.stop();
+    throw new Error(`${(e as Error).message}\n--- Node-RED output ---\n${output}`, { cause: e });
+  }
+  return proc;
+}
+
+function waitFor<T>(child: ChildProcess, probe: () => T | undefined, timeoutMs = 30000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const timer = setInterval(() => {
+      const value = probe();
+      if (value !== undefined) {
+        clearInterval(timer);
+        resolve(value);
+      } else if (child.exitCode !== null || child.signalCode !== null) {
+        clearInterval(timer);
+        reject(new Error(`Node-RED exited (${child.exitCode ?? child.signalCode}) before it was ready`));
+      } else if (Date.now() - started > timeoutMs) {
+        clearInterval(timer);
+        reject(new Error(`Node-RED not ready after ${timeoutMs} ms`));
+      }
+    }, 50);
+  });
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const kill = setTimeout(() => child.kill('SIGKILL'), 10000);
+    child.once('exit', () => {
+      clearTimeout(kill);
+      resolve();
+    });
+    child.kill('SIGINT');
+  });
+}
+
+function rssOf(pid: number): number {
+  const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  if (!kb) throw new Error(`no VmRSS for pid ${pid}`);
+  return Number(kb) * 1024;
+}
