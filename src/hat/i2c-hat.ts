@@ -1,0 +1,156 @@
+// The Grove Base Hat's ADC over I2C.
+//
+// Register map and byte order, checked against Seeed's driver `grove/adc.py` (Seeed-Studio/grove.py,
+// MIT: RPI_HAT_PID 0x0004, RPI_ZERO_HAT_PID 0x0005, raw 0x10+ch "12 bits, in [0 - 4095]", voltage
+// 0x20+ch in mV, ratio 0x30+ch in 0.1 %, default address 0x04) and `grove/adc_8chan_12bit.py` (same
+// bases; reads `read_i2c_block_data(addr, reg, 2)` and decodes `data[1] << 8 | data[0]`, i.e. every
+// register is a little-endian 16-bit word). The MM32 variant of the hat answers at 0x08 instead.
+// We read the raw register: the mV register is firmware dependent (v0.1 doubled it on the RPi hat).
+import type { GroveHat } from './hat';
+import { checkChannel } from './hat';
+
+export const DEFAULT_ADDRESS = 0x04;
+export const MM32_ADDRESS = 0x08;
+export const REG_PRODUCT_ID = 0x00;
+export const REG_RAW_BASE = 0x10;
+export const PRODUCT_IDS: Readonly<Record<number, string>> = {
+  0x0004: 'Grove Base Hat for Raspberry Pi',
+  0x0005: 'Grove Base Hat for Raspberry Pi Zero',
+};
+
+/** The part of an i2c-bus PromisifiedBus the hat uses, so tests can put a fake bus behind it. */
+export interface HatBus {
+  readI2cBlock(address: number, command: number, length: number, buffer: Buffer): Promise<{ bytesRead: number; buffer: Buffer }>;
+  close(): Promise<void>;
+}
+
+export type OpenBus = (busNumber: number) => Promise<HatBus>;
+
+export interface I2cHatOptions {
+  bus: number;
+  address: number;
+  /** defaults to the real i2c-bus module, loaded only now */
+  openBus?: OpenBus;
+}
+
+/** Opens the bus, checks the product id and returns a hat whose reads are serialised. */
+export async function openI2cHat(opts: I2cHatOptions): Promise<I2cHat> {
+  const { bus: busNumber, address } = opts;
+  if (!Number.isInteger(busNumber) || busNumber < 0) throw new RangeError(`I2C bus must be a number 0 or more, got ${busNumber}`);
+  if (!Number.isInteger(address) || address < 0x03 || address > 0x77) {
+    throw new RangeError(`I2C address must be 0x03..0x77, got ${address}`);
+  }
+  const bus = await (opts.openBus ?? openRealBus)(busNumber).catch((e: unknown) => {
+    throw describeI2cError(e, busNumber, address, true);
+  });
+  const hat = new I2cHat(bus, busNumber, address);
+  try {
+    await hat.checkProductId();
+  } catch (e) {
+    await bus.close().catch(() => undefined);
+    throw e;
+  }
+  return hat;
+}
+
+export class I2cHat implements GroveHat {
+  readonly simulated = false;
+  productId = 0;
+  private queue: Promise<unknown> = Promise.resolve();
+  private closed = false;
+
+  constructor(
+    private readonly bus: HatBus,
+    readonly busNumber: number,
+    readonly address: number,
+  ) {}
+
+  async checkProductId(): Promise<void> {
+    const pid = await this.readRegister(REG_PRODUCT_ID, true);
+    if (!(pid in PRODUCT_IDS)) {
+      throw new Error(
+        `device at 0x${hex(this.address)} on bus ${this.busNumber} is not a Grove Base Hat ` +
+          `(product id 0x${hex(pid, 4)}, expected 0x0004 or 0x0005)`,
+      );
+    }
+    this.productId = pid;
+  }
+
+  async readRaw(channel: number): Promise<number> {
+    const value = await this.readRegister(REG_RAW_BASE + checkChannel(channel), false);
+    // A 12-bit converter cannot say more; anything else is a garbled transfer, not a reading.
+    if (value > 0x0fff) throw new Error(`implausible reading 0x${hex(value, 4)} on channel ${channel}`);
+    return value;
+  }
+
+  /** Waits for reads in flight, then releases the bus. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.queue;
+    await this.bus.close();
+  }
+
+  /** One register read, queued behind every earlier one: the hat answers one transfer at a time. */
+  private readRegister(register: number, opening: boolean): Promise<number> {
+    if (this.closed && !opening) return Promise.reject(new Error('Grove Base Hat is closed'));
+    const result = this.queue.then(async () => {
+      const buffer = Buffer.alloc(2);
+      let bytesRead: number;
+      try {
+        ({ bytesRead } = await this.bus.readI2cBlock(this.address, register, 2, buffer));
+      } catch (e) {
+        throw describeI2cError(e, this.busNumber, this.address, opening);
+      }
+      if (bytesRead !== 2) throw new Error(`short read from register 0x${hex(register)} (${bytesRead} of 2 bytes)`);
+      return buffer[0] | (buffer[1] << 8);
+    });
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+}
+
+/** Loads i2c-bus on first use, so the package installs and loads where the native module is absent. */
+export function openRealBus(busNumber: number, load: (id: string) => unknown = require): Promise<HatBus> {
+  let i2c: { openPromisified(n: number): Promise<HatBus> };
+  try {
+    i2c = load('i2c-bus') as typeof i2c;
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (err.code === 'MODULE_NOT_FOUND' && /['"]i2c-bus['"]/.test(err.message)) {
+      return Promise.reject(new Error('i2c-bus is not installed: run `npm install i2c-bus` in ~/.node-red, then restart Node-RED'));
+    }
+    return Promise.reject(
+      new Error(`i2c-bus native module is not built for this Node.js (${err.message.split('\n')[0]}): run \`npm rebuild i2c-bus\` in ~/.node-red, then restart Node-RED`),
+    );
+  }
+  return i2c.openPromisified(busNumber);
+}
+
+const ABSENT = new Set(['ENXIO', 'EREMOTEIO', 'ENODEV']);
+
+/** Turns an errno from the bus into a message that says what to do. */
+export function describeI2cError(e: unknown, busNumber: number, address: number, opening: boolean): Error {
+  const err = e instanceof Error ? (e as NodeJS.ErrnoException) : new Error(String(e));
+  const code = (err as NodeJS.ErrnoException).code ?? '';
+  const where = `0x${hex(address)} on /dev/i2c-${busNumber}`;
+  let message: string;
+  if (code === 'ENOENT') {
+    message = `/dev/i2c-${busNumber} not found: enable I2C (sudo raspi-config > Interface Options > I2C) and reboot`;
+  } else if (code === 'EACCES' || code === 'EPERM') {
+    message = `no permission for /dev/i2c-${busNumber}: add the Node-RED user to the i2c group`;
+  } else if (ABSENT.has(code) || (opening && code === 'EIO')) {
+    message = `no Grove Base Hat answers at ${where} (${code}): check it is seated; the MM32 hat uses address 0x08`;
+  } else if (code) {
+    message = `I2C ${code} from ${where}`;
+  } else {
+    return err;
+  }
+  const out = new Error(message) as NodeJS.ErrnoException;
+  out.code = code;
+  return out;
+}
+
+function hex(n: number, width = 2): string {
+  return n.toString(16).padStart(width, '0');
+}

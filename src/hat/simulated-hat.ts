@@ -1,0 +1,226 @@
+// A simulated Grove Base Hat with a GSR sensor on A0 and the ear-clip receiver on A4, for the demo and
+// the tests. Never real data: everything made from it must carry `simulated: true`.
+//
+// Model (documented for users in docs/sensors.md):
+// - Each participant has a baseline skin conductance g0 (2.5..10 µS) and heart rate hr0 (62..78 bpm),
+//   and personal reactivities, all derived from a hash of (seed, participant).
+// - A stimulus sets targets relative to baseline, in the direction the published system and the EDA/HR
+//   literature describe (anger: much more sweat and a faster heart; sadness: more sweat, a slower heart;
+//   happiness: a little more of both):
+//       conductance × angry 1.9 / sad 1.3 / happy 1.15 / calm 1   (each ± a personal 4-8 %)
+//       heart rate  + angry 14 / happy 5 / calm 0 / sad −2 bpm      (each ± a personal 1.5-3 bpm)
+// - A change of stimulus is approached exponentially (time constant 3 s for conductance, 2 s for heart
+//   rate: most of the way in 5-10 s), which is why training drops the first seconds of each session.
+// - Slow drifts (sinusoids of 30..120 s periods, personal phases) move conductance by up to ±13 % and
+//   heart rate by up to ±7 bpm, so happy and sad overlap a little, as in the published confusion matrix
+//   (a linear model on per-second means reaches roughly 85-95 % per person); conductance also has
+//   ~1 % white noise per sample.
+// - The ear clip's receiver gives a digital pulse per beat: ~4000 (3.3 V) for 80 ms, else ~0, with small
+//   noise. Beats follow the heart rate through a phase that also carries respiratory sinus arrhythmia
+//   (±4 % over a ~4.2 s breath), so intervals vary beat to beat by a few %.
+// Everything is a pure function of (seed, participant, stimulus history, t): rawAt() can generate a whole
+// session offline in fast time.
+import type { GroveHat } from './hat';
+import { checkChannel } from './hat';
+import { rawForConductance } from '../signal/gsr';
+
+export type Stimulus = 'calm' | 'angry' | 'happy' | 'sad';
+export const STIMULI: readonly Stimulus[] = ['calm', 'angry', 'happy', 'sad'];
+
+export function isStimulus(value: unknown): value is Stimulus {
+  return typeof value === 'string' && (STIMULI as readonly string[]).includes(value);
+}
+
+export const GSR_CHANNEL = 0;
+export const PULSE_CHANNEL = 4;
+
+const TAU_GSR_MS = 3000;
+const TAU_HR_MS = 2000;
+const PULSE_WIDTH_MS = 80;
+const BREATH_MS = 4200;
+const RSA_DEPTH = 0.04;
+const TWO_PI = 2 * Math.PI;
+
+interface Profile {
+  g0: number;
+  hr0: number;
+  gsrGain: Record<Stimulus, number>;
+  hrShift: Record<Stimulus, number>;
+  /** slow drifts: [amplitude, period ms, phase] */
+  gsrDrift: Array<[number, number, number]>;
+  hrDrift: Array<[number, number, number]>;
+  breathPhase: number;
+  key: number;
+}
+
+interface Change {
+  at: number;
+  stimulus: Stimulus;
+}
+
+export interface SimulatedHatOptions {
+  seed?: number;
+  participant?: string;
+  now?: () => number;
+}
+
+export class SimulatedHat implements GroveHat {
+  readonly simulated = true;
+  readonly seed: number;
+  readonly participant: string;
+  private readonly now: () => number;
+  private readonly profile: Profile;
+  private readonly changes: Change[] = [];
+
+  constructor(opts: SimulatedHatOptions = {}) {
+    this.seed = opts.seed ?? 1;
+    this.participant = opts.participant ?? 'participant';
+    this.now = opts.now ?? Date.now;
+    this.profile = makeProfile(this.seed, this.participant);
+  }
+
+  get stimulus(): Stimulus {
+    return this.changes.length ? this.changes[this.changes.length - 1].stimulus : 'calm';
+  }
+
+  /** The person's resting values, before any stimulus. */
+  get baseline(): { conductanceUS: number; bpm: number } {
+    return { conductanceUS: this.profile.g0, bpm: this.profile.hr0 };
+  }
+
+  /** Applies a stimulus from `at` (default now) on; times never go backwards in the history. */
+  setStimulus(s: Stimulus, at: number = this.now()): void {
+    if (!isStimulus(s)) throw new Error(`unknown stimulus "${String(s)}": use ${STIMULI.join(', ')}`);
+    const last = this.changes[this.changes.length - 1];
+    this.changes.push({ at: last ? Math.max(at, last.at) : at, stimulus: s });
+  }
+
+  async readRaw(channel: number): Promise<number> {
+    return this.rawAt(channel, this.now());
+  }
+
+  async close(): Promise<void> {}
+
+  /** The 12-bit reading channel `channel` shows at time tMs (ms since the epoch). */
+  rawAt(channel: number, tMs: number): number {
+    checkChannel(channel);
+    const p = this.profile;
+    if (channel === GSR_CHANNEL) {
+      const g = this.conductanceAt(tMs) * (1 + 0.01 * gaussian(p.key, 11, tMs));
+      return rawForConductance(g);
+    }
+    if (channel === PULSE_CHANNEL) {
+      const phase = this.beatPhase(tMs);
+      const high = phase - Math.floor(phase) < (PULSE_WIDTH_MS * this.heartRateAt(tMs)) / 60_000;
+      const noise = Math.abs(gaussian(p.key, 40 + channel, tMs)) * 12;
+      return high ? Math.min(4095, Math.round(4000 - noise)) : Math.round(noise);
+    }
+    // An unused input floats near 0.
+    return Math.round(Math.abs(gaussian(p.key, 40 + channel, tMs)) * 8);
+  }
+
+  /** The true skin conductance (µS) at tMs, before sensor noise. */
+  conductanceAt(tMs: number): number {
+    const p = this.profile;
+    const level = this.approach(tMs, TAU_GSR_MS, (s) => p.gsrGain[s] - 1, 1);
+    return p.g0 * level * (1 + drift(p.gsrDrift, tMs));
+  }
+
+  /** The true mean heart rate (bpm) at tMs, without the breathing modulation. */
+  heartRateAt(tMs: number): number {
+    const p = this.profile;
+    return this.approach(tMs, TAU_HR_MS, (s) => p.hrShift[s], p.hr0) + drift(p.hrDrift, tMs);
+  }
+
+  /**
+   * Beats counted since -infinity (integer crossings are beats): the integral of the heart rate, done in
+   * closed form so any instant can be sampled without simulating the time before it.
+   */
+  private beatPhase(tMs: number): number {
+    const p = this.profile;
+    let beats = (p.hr0 * tMs) / 60_000;
+    // The stimulus deviation from baseline, integrated segment by segment.
+    let dev = 0;
+    for (let i = 0; i < this.changes.length && this.changes[i].at <= tMs; i++) {
+      const from = this.changes[i].at;
+      const to = Math.min(tMs, this.changes[i + 1]?.at ?? Infinity);
+      const target = p.hrShift[this.changes[i].stimulus];
+      const decay = Math.exp(-(to - from) / TAU_HR_MS);
+      beats += (target * (to - from) + (dev - target) * TAU_HR_MS * (1 - decay)) / 60_000;
+      dev = target + (dev - target) * decay;
+    }
+    for (const [amp, period, phase] of p.hrDrift) {
+      beats -= (amp * period * Math.cos((TWO_PI * tMs) / period + phase)) / (TWO_PI * 60_000);
+    }
+    // Respiratory sinus arrhythmia: the rate swings by RSA_DEPTH over each breath.
+    beats += (RSA_DEPTH * p.hr0 * BREATH_MS * Math.sin((TWO_PI * tMs) / BREATH_MS + p.breathPhase)) / (TWO_PI * 60_000);
+    return beats;
+  }
+
+  /** base + the stimulus deviation at tMs, each change approached exponentially with time constant tau. */
+  private approach(tMs: number, tau: number, deviation: (s: Stimulus) => number, base: number): number {
+    let dev = 0;
+    for (let i = 0; i < this.changes.length && this.changes[i].at <= tMs; i++) {
+      const to = Math.min(tMs, this.changes[i + 1]?.at ?? Infinity);
+      const target = deviation(this.changes[i].stimulus);
+      dev = target + (dev - target) * Math.exp(-(to - this.changes[i].at) / tau);
+    }
+    return base + dev;
+  }
+}
+
+function makeProfile(seed: number, participant: string): Profile {
+  const key = hash(Math.floor(seed) >>> 0, hashString(participant));
+  let n = 0;
+  const u = () => unit(key, 1, n++);
+  const spread = (centre: number, width: number) => centre + (u() * 2 - 1) * width;
+  return {
+    key,
+    g0: spread(6.25, 3.75),
+    hr0: spread(70, 8),
+    gsrGain: { calm: 1, angry: spread(1.9, 0.15), sad: spread(1.3, 0.05), happy: spread(1.15, 0.04) },
+    hrShift: { calm: 0, angry: spread(14, 3), happy: spread(5, 1.5), sad: spread(-2, 1.5) },
+    gsrDrift: [
+      [0.08, spread(47_000, 10_000), u() * TWO_PI],
+      [0.05, spread(113_000, 20_000), u() * TWO_PI],
+    ],
+    hrDrift: [
+      [4, spread(31_000, 6_000), u() * TWO_PI],
+      [3, spread(79_000, 15_000), u() * TWO_PI],
+    ],
+    breathPhase: u() * TWO_PI,
+  };
+}
+
+function drift(terms: Array<[number, number, number]>, tMs: number): number {
+  let sum = 0;
+  for (const [amp, period, phase] of terms) sum += amp * Math.sin((TWO_PI * tMs) / period + phase);
+  return sum;
+}
+
+// Deterministic noise: a 32-bit integer hash of (participant key, stream, sample time).
+function hash(a: number, b: number, c = 0): number {
+  let h = Math.imul(a ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(b + 0x632be5ab, 0xc2b2ae35) ^ Math.imul(c + 0x27d4eb2f, 0x165667b1);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x7feb352d);
+  h ^= h >>> 15;
+  h = Math.imul(h, 0x846ca68b);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+function hashString(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+/** Uniform in (0, 1). The time is taken to the microsecond so sub-ms sample times still differ. */
+function unit(key: number, stream: number, t: number): number {
+  const ticks = Math.round(t * 1000);
+  return (hash(key, stream, (ticks % 0x100000000) ^ Math.floor(ticks / 0x100000000)) + 0.5) / 0x100000000;
+}
+
+function gaussian(key: number, stream: number, t: number): number {
+  return Math.sqrt(-2 * Math.log(unit(key, stream, t))) * Math.cos(TWO_PI * unit(key, stream + 1000, t));
+}
