@@ -1,0 +1,149 @@
+// emotion-infer: averages a collection window of records (or takes each record), predicts with the
+// participant's local model or a SageMaker endpoint, and emits the label with msg.emotion.
+import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from 'node-red';
+import type { AwsClientSource } from '../../src/aws/client-config';
+import { checkEndpointName, createSageMakerBackend } from '../../src/aws/sagemaker-backend';
+import { createSageMakerClient } from '../../src/aws/sagemaker-client';
+import { parseContentType } from '../../src/aws/sagemaker-format';
+import { CollectionWindow } from '../../src/model/collection-window';
+import { answerEmotion, type EmotionAnswer } from '../../src/model/emotion-answer';
+import { parseLabels, UNCERTAIN } from '../../src/model/label-map';
+import { LocalModels, type OrderedBackend } from '../../src/model/local-backend';
+import { loadModel } from '../../src/model/model-store';
+import { readFeatures, type Features } from '../../src/model/window-average';
+import { modelPath, participantKey } from '../../src/record/paths';
+import { configNumber, onInput, status, toError, userDir, type Send } from '../lib/node-kit';
+
+interface InferDef extends NodeDef {
+  mode: 'window' | 'each';
+  windowSeconds: string;
+  participant: string;
+  labels: string;
+  threshold: string;
+  backend: 'local' | 'sagemaker';
+  aws: string;
+  endpoint: string;
+  contentType: string;
+  timeoutMs: string;
+  fallback: boolean;
+}
+
+/** The feature order the published endpoint was trained with (SageMaker CSV: label first, then these). */
+const SAGEMAKER_FEATURES = ['gsr', 'bpm'];
+
+export = function (RED: NodeAPI) {
+  function EmotionInfer(this: Node, def: InferDef) {
+    RED.nodes.createNode(this, def);
+    const node = this;
+    const dir = userDir(RED);
+    const models = new LocalModels((p) => loadModel(dir, p), (p) => modelPath(dir, p));
+    let settings: ReturnType<typeof readSettings>;
+    try {
+      settings = readSettings(def);
+    } catch (e) {
+      const err = toError(e);
+      status.error(node, err);
+      node.error(`emotion-infer: ${err.message}`);
+      onInput(node, () => Promise.reject(err));
+      return;
+    }
+    const { mode, windowMs, labels, threshold } = settings;
+    const primary = settings.backend === 'sagemaker' ? sagemakerBackend(settings) : (p: string) => models.backend(p);
+    const fallback = settings.backend === 'sagemaker' && def.fallback;
+    const win = new CollectionWindow(windowMs, (left) => status.busy(node, `collecting ${left} s`));
+
+    function sagemakerBackend(s: typeof settings): (participant: string) => OrderedBackend {
+      const aws = RED.nodes.getNode(def.aws) as unknown as AwsClientSource | null;
+      return () => {
+        if (!aws) throw new Error('no aws-config selected: pick one in the node, or use the local backend');
+        const client = aws.client(`sagemaker-runtime:${s.timeoutMs}`, (config) => createSageMakerClient(config, s.timeoutMs));
+        return createSageMakerBackend(client, { ...s.sagemaker, numClasses: labels.length, timeoutMs: s.timeoutMs, featureNames: SAGEMAKER_FEATURES });
+      };
+    }
+
+    async function answer(msg: NodeMessageInFlow, send: Send, features: Features, participant: string, backend: OrderedBackend, startedAt: number) {
+      const emotion = await answerEmotion({
+        backend,
+        fallback: fallback ? () => models.backend(participant) : undefined,
+        features,
+        participant,
+        labels,
+        threshold,
+        startedAt,
+      });
+      showAnswer(emotion);
+      send(Object.assign(msg, { payload: emotion.label, emotion }));
+    }
+
+    function showAnswer(e: EmotionAnswer) {
+      const text = `${e.label} ${Math.round(e.confidence * 100)}%${e.source.endsWith('-fallback') ? ' (fallback)' : ''}`;
+      if (e.label === UNCERTAIN || e.source.endsWith('-fallback')) status.warn(node, text);
+      else status.ok(node, text);
+    }
+
+    function participantOf(msg: NodeMessageInFlow): string {
+      const fromRecord = (msg.payload as { participant?: unknown } | null)?.participant;
+      const name = [(msg as { participant?: unknown }).participant, fromRecord, def.participant].find((p) => typeof p === 'string' && p.trim() !== '');
+      if (name === undefined) throw new Error('no participant: set one in the node or send msg.participant');
+      participantKey(name as string);
+      return (name as string).trim();
+    }
+
+    onInput(node, async (msg, send) => {
+      const command = commandOf(msg);
+      if (mode === 'each') {
+        if (command) throw new Error(`"${command}" only means something in window mode; this node predicts each record`);
+        const startedAt = performance.now();
+        const participant = participantOf(msg);
+        await answer(msg, send, readFeatures(msg.payload), participant, primary(participant), startedAt);
+        return;
+      }
+      if (command === 'stop') {
+        if (win.isOpen) status.idle(node, 'stopped');
+        win.cancel();
+        return;
+      }
+      if (command === 'start') {
+        const participant = participantOf(msg);
+        const backend = primary(participant); // a missing model is an error now, not after the window
+        const closed = await win.open();
+        if (!closed) return;
+        await answer(msg, send, closed.average.mean(windowMs), participant, backend, closed.closedAt);
+        return;
+      }
+      if (msg.payload === null || typeof msg.payload !== 'object') {
+        throw new Error('expected "start", "stop" or a record { gsr, bpm } in msg.payload');
+      }
+      win.add(msg.payload); // records outside a window are not needed: dropped quietly
+    });
+
+    node.on('close', (_removed: boolean, done: () => void) => {
+      win.cancel();
+      status.clear(node);
+      done();
+    });
+  }
+
+  RED.nodes.registerType('emotion-infer', EmotionInfer);
+};
+
+function commandOf(msg: NodeMessageInFlow): 'start' | 'stop' | undefined {
+  for (const v of [msg.payload, msg.topic]) if (v === 'start' || v === 'stop') return v;
+  return undefined;
+}
+
+function readSettings(def: InferDef) {
+  const backend = def.backend === 'sagemaker' ? 'sagemaker' : 'local';
+  return {
+    mode: def.mode === 'each' ? ('each' as const) : ('window' as const),
+    windowMs: Math.round(configNumber(def.windowSeconds, 'window', { min: 0.05, max: 600, fallback: 10 }) * 1000),
+    labels: parseLabels(def.labels),
+    threshold: configNumber(def.threshold, 'confidence threshold', { min: 0, max: 1, fallback: 0 }),
+    backend,
+    timeoutMs: configNumber(def.timeoutMs, 'timeout', { min: 100, max: 120000, fallback: 5000 }),
+    sagemaker: {
+      endpointName: backend === 'sagemaker' ? checkEndpointName(String(def.endpoint ?? '').trim()) : '',
+      contentType: parseContentType(def.contentType),
+    },
+  };
+}

@@ -1,0 +1,233 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Node, NodeMessage } from 'node-red';
+import { helper } from '../support/node-red';
+import { testModel, writeTestModel } from '../support/infer-model';
+import inferNode = require('../../nodes/emotion-infer/emotion-infer');
+import catchNode = require('@node-red/nodes/core/common/25-catch');
+
+type Msg = NodeMessage & { emotion?: Record<string, unknown> & { scores: Record<string, number>; features: Record<string, number> } };
+type Status = { fill?: string; text?: string };
+
+/** Collects what a node sends and the statuses it shows. */
+function watch(id: string) {
+  const node = helper.getNode(id) as Node & { status: (s: Status) => void };
+  const statuses: Status[] = [];
+  const original = node.status.bind(node);
+  node.status = (s: Status) => {
+    statuses.push(s);
+    original(s);
+  };
+  return { node, statuses };
+}
+
+function nextMsg(id: string, ms = 2000): Promise<Msg> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no message at ${id} within ${ms} ms`)), ms);
+    helper.getNode(id).once('input', (msg: Msg) => {
+      clearTimeout(timer);
+      resolve(msg);
+    });
+  });
+}
+
+function noMsg(id: string, ms: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const node = helper.getNode(id);
+    const fail = (msg: Msg) => reject(new Error(`unexpected message ${JSON.stringify(msg.payload)}`));
+    node.once('input', fail);
+    setTimeout(() => {
+      node.off('input', fail);
+      resolve();
+    }, ms);
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+
+describe('emotion-infer node', () => {
+  let dir: string;
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'infer-node-'));
+    helper.settings({ userDir: dir });
+    writeTestModel(dir, testModel('alice'));
+    await helper.startServer();
+  });
+  after(async () => {
+    helper.settings({});
+    await helper.stopServer();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  afterEach(() => helper.unload());
+
+  const flow = (cfg: Record<string, unknown> = {}) => [
+    { id: 'tab', type: 'tab' },
+    { id: 'infer', z: 'tab', type: 'emotion-infer', mode: 'window', windowSeconds: '0.2', participant: 'alice', labels: 'angry,happy,sad', threshold: '', backend: 'local', wires: [['out']], ...cfg },
+    { id: 'out', z: 'tab', type: 'helper' },
+    { id: 'catcher', z: 'tab', type: 'catch', scope: null, uncaught: false, wires: [['caught']] },
+    { id: 'caught', z: 'tab', type: 'helper' },
+  ];
+  const load = (cfg: Record<string, unknown> = {}) => helper.load([inferNode, catchNode], flow(cfg));
+  const send = (msg: Record<string, unknown>) => helper.getNode('infer').receive(msg as NodeMessage);
+
+  it('collects for the window, averages, and answers once with msg.emotion', async () => {
+    await load();
+    const { statuses } = watch('infer');
+    const answer = nextMsg('out');
+    const t0 = Date.now();
+    send({ payload: 'start', _socket: 'dash-1' });
+    send({ payload: { gsr: 7, bpm: 95 } });
+    send({ payload: { gsr: 9, bpm: 105 } });
+    send({ payload: { gsr: 100, bpm: null } }); // ear clip off: skipped, not averaged
+    const msg = await answer;
+    const elapsed = Date.now() - t0;
+    assert.ok(elapsed >= 190 && elapsed < 1000, `answered after ${elapsed} ms, window is 200 ms`);
+    assert.equal(msg.payload, 'angry');
+    assert.equal((msg as Record<string, unknown>)._socket, 'dash-1', 'the start msg is carried on');
+    const e = msg.emotion!;
+    assert.deepEqual(e.features, { gsr: 8, bpm: 100 });
+    assert.equal(e.label, 'angry');
+    assert.equal(e.index, 0);
+    assert.equal(e.source, 'local');
+    assert.equal(e.participant, 'alice');
+    assert.deepEqual(Object.keys(e.scores), ['angry', 'happy', 'sad']);
+    assert.equal(e.confidence, e.scores.angry);
+    assert.ok((e.latencyMs as number) >= 0 && (e.latencyMs as number) < 100);
+    assert.match(String(e.model), /alice/);
+    assert.deepEqual(statuses[0], { fill: 'blue', shape: 'dot', text: 'collecting 1 s' });
+    assert.equal(statuses.at(-1)?.fill, 'green');
+    assert.match(String(statuses.at(-1)?.text), /^angry \d+%$/);
+    await noMsg('out', 300);
+  });
+
+  it('accepts start in msg.topic and the participant from msg.participant', async () => {
+    writeTestModel(dir, testModel('bob', { weights: [[-1, -3], [0, 0], [1, 3]] }));
+    await load({ participant: '' });
+    const answer = nextMsg('out');
+    send({ topic: 'start', payload: true, participant: 'bob' });
+    send({ payload: { gsr: 8, bpm: 100 } });
+    const msg = await answer;
+    assert.equal(msg.payload, 'sad', "bob's model answers");
+    assert.equal(msg.emotion!.participant, 'bob');
+  });
+
+  it('maps indices to an edited label list', async () => {
+    await load({ labels: 'furious, cheerful, gloomy' });
+    const answer = nextMsg('out');
+    send({ payload: 'start' });
+    send({ payload: { gsr: 2, bpm: 60 } });
+    const msg = await answer;
+    assert.equal(msg.payload, 'gloomy');
+    assert.deepEqual(Object.keys(msg.emotion!.scores), ['furious', 'cheerful', 'gloomy']);
+  });
+
+  it('answers "uncertain" below the confidence threshold', async () => {
+    await load({ threshold: '0.5' });
+    const { statuses } = watch('infer');
+    const answer = nextMsg('out');
+    send({ payload: 'start' });
+    send({ payload: { gsr: 5, bpm: 80 } }); // at the model's mean: all classes tie at 1/3
+    const msg = await answer;
+    assert.equal(msg.payload, 'uncertain');
+    assert.equal(msg.emotion!.index, -1);
+    assert.equal(statuses.at(-1)?.fill, 'yellow');
+  });
+
+  it('a missing model is an error at start, naming what to do', async () => {
+    await load({ participant: 'carol' });
+    const caught = nextMsg('caught');
+    send({ payload: 'start' });
+    const msg = (await caught) as Msg & { error: { message: string } };
+    assert.match(msg.error.message, /no model for participant "carol" yet: .*Train model/);
+    await noMsg('out', 300);
+  });
+
+  it('an empty window is a clear error, and the node keeps working', async () => {
+    await load();
+    const { statuses } = watch('infer');
+    const caught = nextMsg('caught');
+    send({ payload: 'start' });
+    send({ payload: { gsr: 3, bpm: null } });
+    const err = (await caught) as Msg & { error: { message: string } };
+    assert.match(err.error.message, /no valid records arrived in the 0.2 s window \(1 unusable/);
+    assert.equal(statuses.at(-1)?.fill, 'red');
+    const answer = nextMsg('out');
+    send({ payload: 'start' });
+    send({ payload: { gsr: 8, bpm: 100 } });
+    assert.equal((await answer).payload, 'angry');
+  });
+
+  it('stop cancels the window: no answer', async () => {
+    await load();
+    const { statuses } = watch('infer');
+    send({ payload: 'start' });
+    send({ payload: { gsr: 8, bpm: 100 } });
+    send({ payload: 'stop' });
+    await noMsg('out', 350);
+    assert.equal(statuses.at(-1)?.text, 'stopped');
+  });
+
+  it('a second start restarts the window, dropping what was collected', async () => {
+    await load({ windowSeconds: '0.25' });
+    const answers: Msg[] = [];
+    helper.getNode('out').on('input', (m: Msg) => answers.push(m));
+    send({ payload: 'start', n: 1 });
+    send({ payload: { gsr: 8, bpm: 100 } });
+    await sleep(100);
+    send({ payload: 'start', n: 2 });
+    send({ payload: { gsr: 2, bpm: 60 } });
+    await sleep(450);
+    assert.equal(answers.length, 1);
+    assert.equal((answers[0] as Record<string, unknown>).n, 2);
+    assert.equal(answers[0].payload, 'sad', 'only the second window was averaged');
+  });
+
+  it('each mode answers every record, with the record\'s participant', async () => {
+    await load({ mode: 'each', participant: 'nobody' });
+    const answers: Msg[] = [];
+    helper.getNode('out').on('input', (m: Msg) => answers.push(m));
+    send({ payload: { participant: 'alice', gsr: 8, bpm: 100 } });
+    send({ payload: { gsr: 2, bpm: 60 }, participant: 'alice' });
+    await sleep(50);
+    assert.deepEqual(answers.map((m) => m.payload), ['angry', 'sad']);
+    assert.deepEqual(answers[1].emotion!.features, { gsr: 2, bpm: 60 });
+  });
+
+  it('rejects bad messages with a clear error', async () => {
+    await load({ mode: 'each' });
+    const errors: string[] = [];
+    helper.getNode('caught').on('input', (m: Msg & { error: { message: string } }) => errors.push(m.error.message));
+    send({ payload: { gsr: 3 } });
+    send({ payload: 'start' });
+    send({ payload: { gsr: 3, bpm: 70 }, participant: '../etc' });
+    await sleep(50);
+    assert.equal(errors.length, 3);
+    assert.match(errors[0], /no BPM/);
+    assert.match(errors[1], /only means something in window mode/);
+    assert.match(errors[2], /invalid participant name/);
+    await helper.unload();
+    await load();
+    const caught = nextMsg('caught');
+    send({ payload: 42 });
+    assert.match(((await caught) as Msg & { error: { message: string } }).error.message, /expected "start", "stop" or a record/);
+  });
+
+  it('a bad configuration shows red and fails every message', async () => {
+    await load({ labels: 'a,a' });
+    const caught = nextMsg('caught');
+    send({ payload: 'start' });
+    assert.match(((await caught) as Msg & { error: { message: string } }).error.message, /labels must be unique/);
+  });
+
+  it('closing the node clears the window timers', async () => {
+    await load({ windowSeconds: '5' });
+    const before = timers();
+    send({ payload: 'start' });
+    assert.ok(timers() >= before + 2, 'the window and its countdown are running');
+    await helper.unload();
+    assert.equal(timers(), before);
+  });
+});
