@@ -34,7 +34,10 @@ const SAGEMAKER_FEATURES = ['gsr', 'bpm'];
 export = function (RED: NodeAPI) {
   function EmotionInfer(this: Node, def: InferDef) {
     RED.nodes.createNode(this, def);
-    const node = this;
+    setup(this, def);
+  }
+
+  function setup(node: Node, def: InferDef) {
     const dir = userDir(RED);
     const models = new LocalModels((p) => loadModel(dir, p), (p) => modelPath(dir, p));
     let settings: ReturnType<typeof readSettings>;
