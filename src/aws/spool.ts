@@ -1,0 +1,362 @@
+// A durable, ordered, on-disk queue of newline-terminated records: the write-ahead spool behind
+// firehose-push. Records are appended to segment files (named by the sequence number of their first
+// record) and fsynced before append() resolves; an ack file holds the first sequence number not yet
+// delivered. After a restart, reading resumes at the ack, so delivery is at-least-once across restarts.
+import { closeSync, mkdirSync, openSync, fsyncSync } from 'node:fs';
+import { open, readdir, readFile, rename, stat, truncate, unlink, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+
+export interface SpoolOptions {
+  /** Disk the segments may use; appends beyond it fail with SpoolFullError. */
+  budgetBytes: number;
+  /** A segment is closed and a new one started once it holds this much (default min(4 MiB, budget / 8)). */
+  segmentBytes?: number;
+}
+
+export interface SpoolEntry {
+  seq: number;
+  /** One record, newline included. */
+  data: Buffer;
+}
+
+export class SpoolFullError extends Error {
+  constructor(budgetBytes: number) {
+    super(`spool full: disk budget of ${formatBytes(budgetBytes)} reached`);
+    this.name = 'SpoolFullError';
+  }
+}
+
+interface Segment {
+  firstSeq: number;
+  /** Durable records and bytes (fsynced). */
+  count: number;
+  bytes: number;
+  path: string;
+}
+
+interface PendingAppend {
+  records: Buffer[];
+  bytes: number;
+  resolve: () => void;
+  reject: (err: Error) => void;
+}
+
+const SEGMENT = /^(\d{16})\.seg$/;
+const ACK_FILE = 'ack.json';
+const NEWLINE = 0x0a;
+/** Directories open in this process: two spools on one directory would corrupt each other. */
+const openDirs = new Set<string>();
+
+export class Spool {
+  private readonly segments: Segment[] = [];
+  private active: { segment: Segment; fh: FileHandle } | undefined;
+  private reader: { segment: Segment; offset: number; fh?: FileHandle } | undefined;
+  private readSeq: number;
+  private ackedSeq: number;
+  private nextSeq: number;
+  private readonly segmentBytes: number;
+  private queue: PendingAppend[] = [];
+  private queuedBytes = 0;
+  private writing: Promise<void> | undefined;
+  private ackWriting: Promise<void> | undefined;
+  private ackDirty = false;
+  private closed = false;
+
+  private constructor(
+    readonly dir: string,
+    private readonly options: SpoolOptions,
+    segments: Segment[],
+    ackedSeq: number,
+    nextSeq: number,
+  ) {
+    this.segments = segments;
+    this.ackedSeq = ackedSeq;
+    this.readSeq = ackedSeq;
+    this.nextSeq = nextSeq;
+    this.segmentBytes = options.segmentBytes ?? Math.max(64 * 1024, Math.min(4 * 1024 * 1024, options.budgetBytes / 8));
+  }
+
+  static async open(dir: string, options: SpoolOptions): Promise<Spool> {
+    if (!(options.budgetBytes > 0)) throw new Error('spool disk budget must be positive');
+    if (openDirs.has(dir)) throw new Error(`spool ${dir} is already in use`);
+    openDirs.add(dir);
+    try {
+      mkdirSync(dir, { recursive: true });
+      const { segments, ackedSeq, nextSeq } = await recover(dir);
+      const spool = new Spool(dir, options, segments, ackedSeq, nextSeq);
+      await spool.seekReader();
+      await spool.removeDelivered(spool.backlog === 0);
+      return spool;
+    } catch (e) {
+      openDirs.delete(dir);
+      throw e;
+    }
+  }
+
+  /** Records appended and not yet acknowledged (on disk). */
+  get backlog(): number {
+    return this.nextSeq - this.ackedSeq;
+  }
+
+  /** Durable records not yet handed out by read(). */
+  get unread(): number {
+    return this.nextSeq - this.readSeq;
+  }
+
+  /** Durable bytes not yet handed out by read(). */
+  get unreadBytes(): number {
+    let bytes = 0;
+    for (const segment of this.segments) {
+      if (segment.firstSeq + segment.count <= this.readSeq) continue;
+      bytes += segment.bytes - (segment === this.reader?.segment ? this.reader.offset : 0);
+    }
+    return bytes;
+  }
+
+  /** Disk used by segments, including appends still being written. */
+  get diskBytes(): number {
+    return this.segments.reduce((sum, s) => sum + s.bytes, 0) + this.queuedBytes;
+  }
+
+  get budgetBytes(): number {
+    return this.options.budgetBytes;
+  }
+
+  /**
+   * Appends records (each newline-terminated, no other newline) and resolves once they are on disk.
+   * Appends made in the same tick share one write and one fsync. Fails at once when over budget.
+   */
+  append(records: Buffer[]): Promise<void> {
+    if (this.closed) return Promise.reject(new Error('spool is closed'));
+    if (records.length === 0) return Promise.resolve();
+    const bytes = records.reduce((sum, r) => sum + r.length, 0);
+    if (this.diskBytes + bytes > this.options.budgetBytes) return Promise.reject(new SpoolFullError(this.options.budgetBytes));
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ records, bytes, resolve, reject });
+      this.queuedBytes += bytes;
+      if (!this.writing) this.writing = new Promise<void>((done) => setImmediate(() => this.writeQueued().then(done)));
+    });
+  }
+
+  /** The next durable records after those already read, in order, within the limits (at least one record). */
+  async read(maxRecords: number, maxBytes: number): Promise<SpoolEntry[]> {
+    const out: SpoolEntry[] = [];
+    let bytes = 0;
+    while (out.length < maxRecords && bytes < maxBytes && this.unread > 0 && this.reader) {
+      const reader = this.reader;
+      const available = reader.segment.bytes - reader.offset;
+      if (available === 0) {
+        const next = this.segments[this.segments.indexOf(reader.segment) + 1];
+        if (!next) break;
+        void reader.fh?.close();
+        this.reader = { segment: next, offset: 0 };
+        continue;
+      }
+      reader.fh ??= await open(reader.segment.path, 'r');
+      // The first record may be longer than maxBytes: read enough to hold one whole record.
+      const chunk = Buffer.allocUnsafe(Math.min(available, out.length === 0 ? Math.max(maxBytes, MAX_LINE) : maxBytes - bytes));
+      await reader.fh.read(chunk, 0, chunk.length, reader.offset);
+      let pos = 0;
+      while (out.length < maxRecords) {
+        const end = chunk.indexOf(NEWLINE, pos);
+        if (end < 0) break;
+        const length = end + 1 - pos;
+        if (out.length > 0 && bytes + length > maxBytes) break;
+        out.push({ seq: this.readSeq, data: chunk.subarray(pos, end + 1) });
+        this.readSeq += 1;
+        bytes += length;
+        pos = end + 1;
+      }
+      reader.offset += pos;
+      if (pos === 0) {
+        if (out.length === 0) throw new Error(`spool segment ${reader.segment.path} holds a record longer than ${MAX_LINE} bytes`);
+        break;
+      }
+    }
+    return out;
+  }
+
+  /** Every record with a sequence number below nextSeq is delivered; the ack is persisted in the background. */
+  ack(nextSeq: number): void {
+    if (nextSeq <= this.ackedSeq) return;
+    if (nextSeq > this.readSeq) throw new Error('cannot acknowledge records that were not read');
+    this.ackedSeq = nextSeq;
+    this.ackDirty = true;
+    this.ackWriting ??= this.persistAcks();
+  }
+
+  /** Waits for queued appends and the last ack, then releases the files. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      await this.writing;
+      await this.ackWriting;
+      await this.active?.fh.close();
+      await this.reader?.fh?.close();
+      this.active = undefined;
+      if (this.backlog === 0) await this.removeDelivered(true);
+    } finally {
+      openDirs.delete(this.dir);
+    }
+  }
+
+  private async writeQueued(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.queue;
+      this.queue = [];
+      try {
+        const segment = await this.activeSegment();
+        const buffers = batch.flatMap((p) => p.records);
+        const bytes = batch.reduce((sum, p) => sum + p.bytes, 0);
+        await this.active!.fh.writev(buffers);
+        await this.active!.fh.datasync();
+        segment.count += buffers.length;
+        segment.bytes += bytes;
+        this.nextSeq += buffers.length;
+        this.queuedBytes -= bytes;
+        this.reader ??= { segment, offset: 0 };
+        batch.forEach((p) => p.resolve());
+      } catch (e) {
+        this.queuedBytes -= batch.reduce((sum, p) => sum + p.bytes, 0);
+        // The segment may now hold a torn write: start a new one, recovery truncates the tail.
+        await this.active?.fh.close().catch(() => undefined);
+        this.active = undefined;
+        const err = e instanceof Error ? e : new Error(String(e));
+        batch.forEach((p) => p.reject(err));
+      }
+    }
+    this.writing = undefined;
+  }
+
+  private async activeSegment(): Promise<Segment> {
+    if (this.active && this.active.segment.bytes < this.segmentBytes) return this.active.segment;
+    await this.active?.fh.close();
+    const segment: Segment = { firstSeq: this.nextSeq, count: 0, bytes: 0, path: join(this.dir, segmentName(this.nextSeq)) };
+    const fh = await open(segment.path, 'a');
+    syncDir(this.dir);
+    this.segments.push(segment);
+    this.active = { segment, fh };
+    return segment;
+  }
+
+  private async persistAcks(): Promise<void> {
+    try {
+      while (this.ackDirty) {
+        this.ackDirty = false;
+        const next = this.ackedSeq;
+        const tmp = join(this.dir, `${ACK_FILE}.tmp`);
+        const fh = await open(tmp, 'w');
+        try {
+          await fh.writeFile(JSON.stringify({ next }));
+          await fh.datasync();
+        } finally {
+          await fh.close();
+        }
+        await rename(tmp, join(this.dir, ACK_FILE));
+        await this.removeDelivered();
+      }
+    } finally {
+      this.ackWriting = undefined;
+    }
+  }
+
+  /** Deletes segments whose records are all delivered (and, when closing, an idle active one). */
+  private async removeDelivered(includeActive = false): Promise<void> {
+    while (this.segments.length > 0) {
+      const segment = this.segments[0];
+      const delivered = segment.firstSeq + segment.count <= this.ackedSeq;
+      const inUse = segment === this.active?.segment || segment === this.reader?.segment;
+      if (!delivered || (inUse && !includeActive)) return;
+      if (segment === this.reader?.segment) {
+        await this.reader.fh?.close();
+        this.reader = undefined;
+      }
+      this.segments.shift();
+      await unlink(segment.path).catch(() => undefined);
+    }
+  }
+
+  /** Puts the reader on the first record not yet acknowledged. */
+  private async seekReader(): Promise<void> {
+    const segment = this.segments.find((s) => s.firstSeq + s.count > this.ackedSeq) ?? this.segments[this.segments.length - 1];
+    if (!segment) return;
+    let offset = 0;
+    const skip = this.ackedSeq - segment.firstSeq;
+    if (skip > 0) {
+      const content = await readFile(segment.path);
+      for (let i = 0; i < skip; i += 1) offset = content.indexOf(NEWLINE, offset) + 1;
+    }
+    this.reader = { segment, offset };
+  }
+}
+
+/** Longest record a segment can hold: Firehose's 1,000 KiB plus a newline. */
+const MAX_LINE = 1_024_001;
+
+async function recover(dir: string): Promise<{ segments: Segment[]; ackedSeq: number; nextSeq: number }> {
+  const names = (await readdir(dir)).filter((n) => SEGMENT.test(n)).sort();
+  const segments: Segment[] = [];
+  for (const [i, name] of names.entries()) {
+    const path = join(dir, name);
+    const firstSeq = Number(SEGMENT.exec(name)![1]);
+    const next = names[i + 1];
+    if (next) {
+      segments.push({ firstSeq, count: Number(SEGMENT.exec(next)![1]) - firstSeq, bytes: (await stat(path)).size, path });
+    } else {
+      segments.push(await scanLast(path, firstSeq));
+    }
+  }
+  let ackedSeq = await readAck(dir);
+  const first = segments[0];
+  const last = segments[segments.length - 1];
+  if (first && ackedSeq < first.firstSeq) ackedSeq = first.firstSeq;
+  const nextSeq = last ? Math.max(last.firstSeq + last.count, ackedSeq) : ackedSeq;
+  return { segments, ackedSeq: Math.min(ackedSeq, nextSeq), nextSeq };
+}
+
+/** Counts the records of the newest segment and cuts off a torn write (a tail without its newline). */
+async function scanLast(path: string, firstSeq: number): Promise<Segment> {
+  const content = await readFile(path);
+  let count = 0;
+  let end = 0;
+  for (let pos = content.indexOf(NEWLINE); pos >= 0; pos = content.indexOf(NEWLINE, pos + 1)) {
+    count += 1;
+    end = pos + 1;
+  }
+  if (end < content.length) await truncate(path, end);
+  return { firstSeq, count, bytes: end, path };
+}
+
+async function readAck(dir: string): Promise<number> {
+  try {
+    const { next } = JSON.parse(await readFile(join(dir, ACK_FILE), 'utf8')) as { next?: unknown };
+    return Number.isSafeInteger(next) && (next as number) >= 0 ? (next as number) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+function segmentName(seq: number): string {
+  return `${String(seq).padStart(16, '0')}.seg`;
+}
+
+/** Makes a new file's directory entry durable (a no-op where directories cannot be opened). */
+function syncDir(dir: string): void {
+  try {
+    const fd = openSync(dir, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    // Not supported on this platform: the data itself is still fsynced.
+  }
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(bytes % (1024 * 1024) ? 1 : 0)} MiB`;
+  if (bytes >= 1024) return `${(bytes / 1024).toFixed(bytes % 1024 ? 1 : 0)} KiB`;
+  return `${bytes} B`;
+}
