@@ -1,0 +1,45 @@
+// The built-in Linear Learner's inference wire format (research/aws-facts.md §1.1-1.2): one row of
+// raw features in model order as CSV (no header) or JSON, and a JSON multiclass answer.
+import { round3 } from '../record/record';
+
+export type SageMakerContentType = 'text/csv' | 'application/json';
+
+export function parseContentType(value: unknown): SageMakerContentType {
+  const v = String(value ?? '').trim() || 'text/csv';
+  if (v !== 'text/csv' && v !== 'application/json') throw new Error(`content type must be text/csv or application/json, not "${v}"`);
+  return v;
+}
+
+/** Features are rounded to 3 decimals, as the published pipeline's rounding step did. */
+export function encodeRequest(features: readonly number[], contentType: SageMakerContentType): string {
+  const row = features.map(round3);
+  return contentType === 'text/csv' ? row.join(',') : JSON.stringify({ instances: [{ features: row }] });
+}
+
+/**
+ * Reads `{"predictions":[{"score":[...],"predicted_label":k}]}`. `predicted_label` may come as a
+ * float (1.0); it must be an integer class index in range, and `score` one number per class.
+ */
+export function parseResponse(body: string, numClasses: number): { scores: number[]; index: number } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    throw new Error(`endpoint answered something that is not JSON: ${body.slice(0, 60)}`);
+  }
+  const first = (parsed as { predictions?: unknown[] })?.predictions?.[0] as
+    | { score?: unknown; predicted_label?: unknown }
+    | undefined;
+  if (!first || typeof first !== 'object') throw new Error('endpoint answer has no predictions[0]');
+  const { score, predicted_label: label } = first;
+  if (!Array.isArray(score) || !score.every((s) => typeof s === 'number' && Number.isFinite(s))) {
+    throw new Error('endpoint answer has no score array: is it a multiclass_classifier Linear Learner?');
+  }
+  if (score.length !== numClasses) {
+    throw new Error(`endpoint answered ${score.length} class scores, expected ${numClasses} (one per label)`);
+  }
+  if (typeof label !== 'number' || !Number.isInteger(label) || label < 0 || label >= numClasses) {
+    throw new Error(`endpoint predicted_label ${JSON.stringify(label)} is not a class index 0..${numClasses - 1}`);
+  }
+  return { scores: score as number[], index: label };
+}
