@@ -1,0 +1,119 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { NodeMessage } from 'node-red';
+import { helper } from '../support/node-red';
+import { testModel, writeTestModel } from '../support/infer-model';
+import { predictions, sageMakerFaults, startSageMakerPeer, type SageMakerPeer } from '../support/sagemaker-peer';
+import inferNode = require('../../nodes/emotion-infer/emotion-infer');
+import awsConfigNode = require('../../nodes/aws-config/aws-config');
+import catchNode = require('@node-red/nodes/core/common/25-catch');
+
+type Msg = NodeMessage & { emotion: Record<string, unknown> & { scores: Record<string, number> }; error?: { message: string } };
+
+function next(id: string, ms = 3000): Promise<Msg> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no message at ${id} within ${ms} ms`)), ms);
+    helper.getNode(id).once('input', (msg: Msg) => {
+      clearTimeout(timer);
+      resolve(msg);
+    });
+  });
+}
+
+describe('emotion-infer node with the SageMaker backend', () => {
+  let dir: string;
+  let sm: SageMakerPeer;
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'infer-sm-'));
+    helper.settings({ userDir: dir });
+    writeTestModel(dir, testModel('alice'));
+    sm = await startSageMakerPeer();
+    await helper.startServer();
+  });
+  after(async () => {
+    helper.settings({});
+    await helper.stopServer();
+    await sm.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  beforeEach(() => {
+    sm.peer.requests.length = 0;
+    sm.answer = () => predictions([0.05, 0.9, 0.05], 1);
+  });
+  afterEach(() => helper.unload());
+
+  const load = (cfg: Record<string, unknown> = {}) =>
+    helper.load(
+      [inferNode, awsConfigNode, catchNode],
+      [
+        { id: 'tab', type: 'tab' },
+        { id: 'awsconf', type: 'aws-config', region: 'eu-west-1', endpoint: sm.peer.endpoint, maxAttempts: '1' },
+        {
+          id: 'infer', z: 'tab', type: 'emotion-infer', mode: 'window', windowSeconds: '0.1', participant: 'alice', labels: '', threshold: '',
+          backend: 'sagemaker', aws: 'awsconf', endpoint: 'emotion-ep', contentType: 'text/csv', timeoutMs: '300', fallback: false, wires: [['out']], ...cfg,
+        },
+        { id: 'out', z: 'tab', type: 'helper' },
+        { id: 'catcher', z: 'tab', type: 'catch', scope: null, uncaught: false, wires: [['caught']] },
+        { id: 'caught', z: 'tab', type: 'helper' },
+      ],
+      { awsconf: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' } },
+    );
+  const start = () => {
+    const infer = helper.getNode('infer');
+    infer.receive({ payload: 'start' } as NodeMessage);
+    infer.receive({ payload: { gsr: 4.1234, bpm: 70 } } as NodeMessage);
+    infer.receive({ payload: { gsr: 4.2, bpm: 75.5 } } as NodeMessage);
+  };
+
+  it('sends the window mean as CSV to the endpoint and maps its answer', async () => {
+    await load();
+    const out = next('out');
+    start();
+    const msg = await out;
+    assert.equal(msg.payload, 'happy');
+    assert.equal(msg.emotion.source, 'sagemaker');
+    assert.equal(msg.emotion.model, 'sagemaker:emotion-ep/AllTraffic');
+    assert.deepEqual(msg.emotion.scores, { angry: 0.05, happy: 0.9, sad: 0.05 });
+    const [inv] = sm.invocations();
+    assert.deepEqual(inv, { endpoint: 'emotion-ep', contentType: 'text/csv', accept: 'application/json', body: '4.162,72.75' });
+  });
+
+  it('a ModelError ends the message with a clear error when fallback is off', async () => {
+    await load();
+    sm.peer.inject(sageMakerFaults.modelError());
+    const caught = next('caught');
+    start();
+    assert.match((await caught).error!.message, /SageMaker endpoint "emotion-ep": the model failed \(ModelError/);
+  });
+
+  it('falls back to the local model on 5xx, marked in source', async () => {
+    await load({ fallback: true });
+    sm.peer.inject(sageMakerFaults.unavailable());
+    const out = next('out');
+    start();
+    const msg = await out;
+    assert.equal(msg.emotion.source, 'local-fallback');
+    assert.match(String(msg.emotion.fallbackReason), /HTTP 503/);
+    assert.match(String(msg.emotion.model), /alice/);
+  });
+
+  it('falls back when the endpoint is too slow', async () => {
+    await load({ fallback: true });
+    sm.peer.inject({ kind: 'delay', ms: 1500 });
+    const out = next('out');
+    start();
+    const msg = await out;
+    assert.equal(msg.emotion.source, 'local-fallback');
+    assert.match(String(msg.emotion.fallbackReason), /did not answer within 300 ms/);
+    assert.ok((msg.emotion.latencyMs as number) >= 290, 'latency includes the wait for the endpoint');
+  });
+
+  it('without an aws-config the error says what to pick', async () => {
+    await load({ aws: '' });
+    const caught = next('caught');
+    start();
+    assert.match((await caught).error!.message, /no aws-config selected/);
+  });
+});
