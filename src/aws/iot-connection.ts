@@ -1,0 +1,229 @@
+// One MQTT5 client per broker config node, shared by every in/out node that uses it (the pattern of
+// Node-RED's core MQTT nodes): started when the first user registers, stopped when the last one leaves
+// or the broker node closes. Clean sessions lose subscriptions, so they are sent again on every connect.
+import { once } from 'node:events';
+import type { mqtt5 as Mqtt5 } from 'aws-iot-device-sdk-v2';
+import { loadIotSdk, type IotSdk } from './iot-sdk';
+import { connectionError, iotError } from './iot-errors';
+import { buildClientConfig, type IotBrokerOptions } from './iot-options';
+import { OfflineQueue, type Pending } from './iot-queue';
+import { topicMatches } from './iot-topic';
+
+export type IotState =
+  | { state: 'idle' | 'connecting' | 'connected' }
+  /** Lost or never reached; the client keeps retrying with backoff. */
+  | { state: 'disconnected'; reason: Error }
+  /** Cannot start at all (SDK missing, file missing): nothing retries until the config changes. */
+  | { state: 'failed'; reason: Error };
+
+export interface IotUser {
+  onState(state: IotState): void;
+}
+
+export interface IotSubscription {
+  filter: string;
+  qos: 0 | 1;
+  onMessage(topic: string, payload: Buffer): void;
+  onError(err: Error): void;
+}
+
+export interface IotConnectionOptions extends IotBrokerOptions {
+  /** QoS 1 messages kept while disconnected (oldest dropped beyond this). */
+  offlineQueueLimit: number;
+  onWarning?: (message: string) => void;
+  loadSdk?: () => IotSdk;
+}
+
+interface Outgoing {
+  topic: string;
+  payload: Buffer;
+}
+
+const SUBSCRIPTIONS_PER_PACKET = 8; // AWS IoT Core's limit per SUBSCRIBE
+const STOP_TIMEOUT_MS = 5000;
+
+export class IotConnection {
+  private client?: Mqtt5.Mqtt5Client;
+  private stopping?: Promise<void>;
+  private current: IotState = { state: 'idle' };
+  private readonly users = new Set<IotUser>();
+  private readonly subs = new Map<IotUser, IotSubscription[]>();
+  private readonly queue: OfflineQueue<Outgoing>;
+  private closed = false;
+
+  constructor(private readonly options: IotConnectionOptions) {
+    this.queue = new OfflineQueue(options.offlineQueueLimit, (dropped, limit) =>
+      options.onWarning?.(`offline queue full (${limit}): dropped the oldest message for ${dropped.topic}`));
+  }
+
+  get state(): IotState {
+    return this.current;
+  }
+
+  register(user: IotUser): void {
+    this.users.add(user);
+    user.onState(this.current);
+    this.ensureStarted();
+  }
+
+  /** Forgets the user and its subscriptions; stops the client when nobody is left. */
+  async deregister(user: IotUser): Promise<void> {
+    const gone = this.subs.get(user) ?? [];
+    this.subs.delete(user);
+    this.users.delete(user);
+    if (this.users.size === 0) return this.stopClient(new Error('connection closed: no node uses it'));
+    const unused = [...new Set(gone.map((s) => s.filter))].filter((f) => !this.allSubs().some((s) => s.filter === f));
+    if (unused.length && this.client && this.current.state === 'connected') {
+      await this.client.unsubscribe({ topicFilters: unused }).catch(() => undefined);
+    }
+  }
+
+  subscribe(user: IotUser, sub: IotSubscription): void {
+    this.subs.set(user, [...(this.subs.get(user) ?? []), sub]);
+    if (this.current.state === 'connected') void this.sendSubscriptions([sub]);
+  }
+
+  /** Resolves on PUBACK (QoS 1) or once written (QoS 0). QoS 1 waits in the offline queue while disconnected. */
+  publish(topic: string, payload: Buffer, qos: 0 | 1): Promise<void> {
+    const s = this.current;
+    if (this.closed) return Promise.reject(new Error('connection closed'));
+    if (s.state === 'failed') return Promise.reject(s.reason);
+    if (s.state === 'connected' && this.client) return this.send(this.client, { topic, payload }, qos);
+    if (qos === 0) return Promise.reject(new Error(`not connected: QoS 0 message for ${topic} not sent`));
+    return this.queue.push({ topic, payload });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.users.clear();
+    this.subs.clear();
+    await this.stopClient(new Error('connection closed'));
+  }
+
+  private allSubs(): IotSubscription[] {
+    return [...this.subs.values()].flat();
+  }
+
+  private setState(next: IotState): void {
+    if (next.state === this.current.state && !('reason' in next)) return;
+    this.current = next;
+    for (const user of this.users) user.onState(next);
+  }
+
+  private ensureStarted(): void {
+    if (this.client || this.closed || this.users.size === 0) return;
+    if (this.stopping) {
+      void this.stopping.then(() => this.ensureStarted());
+      return;
+    }
+    try {
+      const sdk = (this.options.loadSdk ?? loadIotSdk)();
+      const client = new sdk.mqtt5.Mqtt5Client(buildClientConfig(sdk, this.options));
+      this.client = client;
+      this.listen(client);
+      this.setState({ state: 'connecting' });
+      client.start();
+    } catch (e) {
+      this.client = undefined;
+      const reason = iotError(e);
+      this.queue.clear(reason);
+      this.setState({ state: 'failed', reason });
+    }
+  }
+
+  private listen(client: Mqtt5.Mqtt5Client): void {
+    const mine = () => this.client === client;
+    client.on('attemptingConnect', () => {
+      // While retrying after a failure, keep showing why it failed rather than flickering.
+      if (mine() && this.current.state !== 'disconnected') this.setState({ state: 'connecting' });
+    });
+    client.on('connectionSuccess', () => {
+      if (!mine()) return;
+      this.setState({ state: 'connected' });
+      void this.sendSubscriptions(this.allSubs()).then(() => {
+        if (mine() && this.current.state === 'connected') this.queue.drain((entry) => this.forward(client, entry));
+      });
+    });
+    client.on('connectionFailure', (e) => {
+      if (mine()) this.setState({ state: 'disconnected', reason: connectionError(e.error, e.connack) });
+    });
+    client.on('disconnection', (e) => {
+      if (mine()) this.setState({ state: 'disconnected', reason: iotError(e.error) });
+    });
+    client.on('messageReceived', (e) => {
+      if (!mine()) return;
+      const topic = e.message.topicName;
+      const payload = toBuffer(e.message.payload);
+      for (const sub of this.allSubs()) if (topicMatches(sub.filter, topic)) sub.onMessage(topic, payload);
+    });
+    client.on('error', (e) => this.options.onWarning?.(`MQTT client error: ${iotError(e).message}`));
+  }
+
+  private send(client: Mqtt5.Mqtt5Client, out: Outgoing, qos: 0 | 1): Promise<void> {
+    return client.publish({ topicName: out.topic, payload: out.payload, qos }).then(
+      (result) => {
+        // Reason codes below 128 are successes (16 = no matching subscribers).
+        const code = (result as { reasonCode?: number } | undefined)?.reasonCode;
+        if (code !== undefined && code >= 128) throw new Error(`publish to ${out.topic} refused by the broker, reason ${code}`);
+      },
+      (e: unknown) => { throw iotError(e); },
+    );
+  }
+
+  private forward(client: Mqtt5.Mqtt5Client, entry: Pending<Outgoing>): void {
+    this.send(client, entry.item, 1).then(entry.resolve, entry.reject);
+  }
+
+  /** Subscribes each filter once (at the highest QoS asked for), in packets of at most 8. */
+  private async sendSubscriptions(subs: IotSubscription[]): Promise<void> {
+    const client = this.client;
+    if (!client || subs.length === 0) return;
+    const qos = new Map<string, 0 | 1>();
+    for (const s of subs) qos.set(s.filter, Math.max(qos.get(s.filter) ?? 0, s.qos) as 0 | 1);
+    const filters = [...qos.keys()];
+    const batches: Promise<void>[] = [];
+    for (let i = 0; i < filters.length; i += SUBSCRIPTIONS_PER_PACKET) {
+      const batch = filters.slice(i, i + SUBSCRIPTIONS_PER_PACKET);
+      batches.push(client.subscribe({ subscriptions: batch.map((topicFilter) => ({ topicFilter, qos: qos.get(topicFilter)! })) }).then(
+        (suback) => suback.reasonCodes.forEach((code, j) => {
+          if (code >= 128) this.failSubscription(batch[j], new Error(`subscription to ${batch[j]} refused by the broker, reason ${code}`));
+        }),
+        (e: unknown) => {
+          // A subscribe cut short by a disconnect is sent again on the next connectionSuccess.
+          if (this.current.state === 'connected') for (const f of batch) this.failSubscription(f, iotError(e));
+        },
+      ));
+    }
+    await Promise.all(batches);
+  }
+
+  private failSubscription(filter: string, err: Error): void {
+    for (const s of this.allSubs()) if (s.filter === filter) s.onError(err);
+  }
+
+  private stopClient(reason: Error): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    this.queue.clear(reason);
+    if (!client) return this.stopping ?? Promise.resolve();
+    this.current = { state: 'idle' };
+    let timer: NodeJS.Timeout | undefined;
+    const stopped = once(client, 'stopped').catch(() => undefined);
+    const timeout = new Promise<void>((resolve) => { timer = setTimeout(resolve, STOP_TIMEOUT_MS); });
+    client.stop();
+    const done = Promise.race([stopped, timeout]).then(() => {
+      clearTimeout(timer);
+      client.close();
+      if (this.stopping === done) this.stopping = undefined;
+    });
+    this.stopping = done;
+    return done;
+  }
+}
+
+function toBuffer(payload: unknown): Buffer {
+  if (payload === undefined) return Buffer.alloc(0);
+  if (payload instanceof ArrayBuffer) return Buffer.from(payload);
+  if (ArrayBuffer.isView(payload)) return Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
+  return Buffer.from(String(payload));
+}
