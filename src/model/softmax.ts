@@ -75,7 +75,7 @@ export function fitSoftmax(
   }
   throw new Error(
     `the solver did not converge in ${options.maxIterations} iterations (gradient ${maxAbs(current.gradient).toExponential(2)}, ` +
-      `tolerance ${options.tolerance}): the moods may be perfectly separable; raise l2 or maxIterations`,
+      `tolerance ${options.tolerance}): raise maxIterations or the tolerance, or l2`,
   );
 }
 

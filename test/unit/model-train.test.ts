@@ -1,0 +1,150 @@
+import assert from 'node:assert/strict';
+import { predictProbabilities, type ModelFile } from '../../src/model/model-file';
+import { fitStandardisation } from '../../src/model/standardise';
+import { prepareData, trainModel } from '../../src/model/train';
+import type { SensorRecord } from '../../src/record/record';
+import { publishedLikeRecords } from '../reference/published-like';
+
+const argmax = (p: number[]) => p.indexOf(Math.max(...p));
+const withoutTime = (m: ModelFile) => ({ ...m, trainedAt: '' });
+
+/** `seconds` one-second records per session of each mood, sessions of 60 s. */
+function recorded(perMood: Record<string, number>, extra: (i: number) => Partial<SensorRecord> = () => ({})): SensorRecord[] {
+  const centre: Record<string, [number, number]> = { angry: [9, 95], happy: [6, 80], sad: [4, 70] };
+  const out: SensorRecord[] = [];
+  let t = 0;
+  for (const [mood, seconds] of Object.entries(perMood)) {
+    for (let i = 0; i < seconds; i++) {
+      const wobble = Math.sin(i * 12.9898 + mood.length) * 1.5;
+      out.push({
+        participant: 'ana',
+        timestamp: (t += 1000),
+        gsr: centre[mood][0] + wobble,
+        bpm: centre[mood][1] + 4 * Math.cos(i * 78.233),
+        mood,
+        session: `${mood}-${Math.floor(i / 60)}`,
+        ...extra(i),
+      });
+    }
+  }
+  return out;
+}
+
+describe('trainModel', () => {
+  const records = publishedLikeRecords(1500, 11, 60);
+
+  it('returns a complete model file whose metrics the saved model reproduces on the test rows', () => {
+    const model = trainModel(records, { participant: 'ana' });
+    assert.equal(model.format, 'emotion-iot-model');
+    assert.equal(model.participant, 'ana');
+    assert.deepEqual(model.features, ['gsr', 'bpm']);
+    assert.deepEqual(model.labels, ['angry', 'happy', 'sad']);
+    assert.equal(model.weights.length, 3);
+    assert.ok(model.weights.every((w) => w.length === 2) && model.bias.length === 3);
+    assert.ok(!Number.isNaN(Date.parse(model.trainedAt)));
+    assert.deepEqual(JSON.parse(JSON.stringify(model)), model, 'survives JSON (no NaN or Infinity)');
+
+    const data = prepareData(records, { participant: 'ana' });
+    const predicted = data.test.x.map((x) => argmax(predictProbabilities(model, x)));
+    const confusion = [0, 1, 2].map((a) => [0, 1, 2].map((p) => predicted.filter((q, i) => q === p && data.test.y[i] === a).length));
+    assert.deepEqual(model.metrics.confusion, confusion);
+    assert.equal(model.metrics.accuracy, predicted.filter((p, i) => p === data.test.y[i]).length / predicted.length);
+    assert.ok(model.metrics.accuracy > 0.85, `accuracy ${model.metrics.accuracy}`);
+    assert.deepEqual(model.standardisation, fitStandardisation(data.train.x), 'standardisation from the training rows');
+    assert.deepEqual(
+      model.metrics.roc!.map((r) => r.label),
+      model.labels,
+    );
+    assert.ok(model.metrics.roc!.every((r) => r.auc > 0.9 && r.auc <= 1));
+  });
+
+  it('accounts for every record: train + test + warm-up + invalid = total', () => {
+    const input = [...recorded({ angry: 120, happy: 120, sad: 120 }), { participant: 'ana', timestamp: 1, session: 'x', mood: 'sad' } as SensorRecord];
+    const model = trainModel(input, { participant: 'ana', warmupSeconds: 10 });
+    const r = model.rows;
+    assert.equal(r.total, 361);
+    assert.equal(r.droppedWarmup, 6 * 10, 'two 60 s sessions per mood, 10 s each');
+    assert.equal(r.droppedInvalid, 1);
+    assert.equal(r.train + r.test + r.droppedWarmup + r.droppedInvalid, r.total);
+    assert.equal(r.test, 3 * 20);
+  });
+
+  it('oversamples the training split with SMOTE when a mood is under-represented, and only then', () => {
+    const imbalanced = recorded({ angry: 300, happy: 300, sad: 130 });
+    const auto = trainModel(imbalanced, { participant: 'ana', warmupSeconds: 0 });
+    // training split: 240 / 240 / 104 rows -> 136 synthetic sad rows
+    assert.equal(auto.rows.synthetic, 136);
+    assert.equal(auto.hyperparameters.smoteApplied, true);
+    assert.equal(auto.rows.test, 60 + 60 + 26, 'test rows are real rows only');
+    assert.equal(auto.hyperparameters.sklearnC, 1 / (1e-4 * (auto.rows.train + auto.rows.synthetic)));
+    const off = trainModel(imbalanced, { participant: 'ana', warmupSeconds: 0, smote: 'off' });
+    assert.equal(off.rows.synthetic, 0);
+    const balanced = trainModel(recorded({ angry: 300, happy: 300, sad: 290 }), { participant: 'ana', warmupSeconds: 0 });
+    assert.equal(balanced.rows.synthetic, 0);
+    assert.equal(balanced.hyperparameters.smoteApplied, false);
+  });
+
+  it('marks the model simulated when any record came from the simulated hat', () => {
+    assert.equal(trainModel(recorded({ angry: 40, happy: 40, sad: 40 }), { participant: 'a', warmupSeconds: 0 }).simulated, false);
+    const sim = recorded({ angry: 40, happy: 40, sad: 40 }, (i) => (i === 3 ? { simulated: true } : {}));
+    assert.equal(trainModel(sim, { participant: 'a', warmupSeconds: 0 }).simulated, true);
+  });
+
+  it('trains on extra features and other labels by name', () => {
+    const input = recorded({ angry: 80, happy: 80, sad: 80 }, (i) => ({ hrvRmssd: 30 + (i % 7) }) as Partial<SensorRecord>).map((r) => ({
+      ...r,
+      mood: r.mood === 'angry' ? 'stressed' : 'calm',
+    }));
+    const model = trainModel(input, { participant: 'a', features: ['gsr', 'bpm', 'hrvRmssd'], labels: ['calm', 'stressed'], warmupSeconds: 0 });
+    assert.deepEqual(model.features, ['gsr', 'bpm', 'hrvRmssd']);
+    assert.equal(model.weights.length, 2);
+    assert.equal(model.weights[0].length, 3);
+    assert.equal(argmax(predictProbabilities(model, [9, 95, 33])), 1);
+    assert.equal(argmax(predictProbabilities(model, [4, 70, 33])), 0);
+  });
+
+  it('is reproducible for a seed', () => {
+    const a = trainModel(records, { participant: 'ana', seed: 5 });
+    assert.deepEqual(withoutTime(a), withoutTime(trainModel(records, { participant: 'ana', seed: 5 })));
+    assert.notDeepEqual(a.weights, trainModel(records, { participant: 'ana', seed: 6 }).weights);
+  });
+
+  it('reports progress stage by stage, never going backwards, ending at 1', () => {
+    const seen: [string, number][] = [];
+    trainModel(records, { participant: 'ana' }, (stage, fraction) => seen.push([stage, fraction]));
+    const stages = [...new Set(seen.map(([s]) => s))];
+    assert.deepEqual(stages, ['cleaning', 'splitting', 'standardising', 'oversampling', 'fitting', 'evaluating', 'done']);
+    seen.forEach(([, f], i) => assert.ok(i === 0 || f >= seen[i - 1][1], `progress went back at ${seen[i][0]}`));
+    assert.deepEqual(seen.at(-1), ['done', 1]);
+  });
+
+  describe('errors a user can act on', () => {
+    it('no records at all', () => {
+      assert.throws(() => trainModel([], { participant: 'ana' }), /no records for participant 'ana'/);
+    });
+
+    it('a mood with no rows', () => {
+      assert.throws(() => trainModel(recorded({ angry: 100, happy: 100 }), { participant: 'ana' }), /record some 'sad' data first/);
+    });
+
+    it('a mood with too few rows, saying how many were dropped as warm-up', () => {
+      assert.throws(
+        () => trainModel(recorded({ angry: 100, happy: 100, sad: 15 }), { participant: 'ana', warmupSeconds: 10 }),
+        /only 5 usable 'sad' rows .*need at least 10.*first 10 s of each session are dropped as warm-up.*record more 'sad' data/,
+      );
+    });
+
+    it('an invalid option, named', () => {
+      const input = recorded({ angry: 50, happy: 50, sad: 50 });
+      assert.throws(() => trainModel(input, { participant: 'ana', testFraction: 1 }), /invalid training option: testFraction/);
+      assert.throws(() => trainModel(input, { participant: 'ana', labels: ['sad'] }), /invalid training option: labels/);
+      assert.throws(() => trainModel(input, { participant: 'ana', l2: -1 }), /invalid training option: l2/);
+      assert.throws(() => trainModel(input, { participant: '' }), /invalid training option: participant/);
+      assert.throws(() => trainModel(input, { participant: 'a', smote: 'yes' as 'auto' }), /invalid training option: smote/);
+    });
+
+    it('a solver that does not converge', () => {
+      assert.throws(() => trainModel(records, { participant: 'ana', maxIterations: 1, tolerance: 1e-15 }), /did not converge in 1 iterations/);
+    });
+  });
+});
