@@ -1,0 +1,56 @@
+// One PutRecordBatch call through the real SDK client, reduced to what the sender needs: which
+// records failed. Also decides which errors are worth an immediate retry.
+import { PutRecordBatchCommand, type FirehoseClient } from '@aws-sdk/client-firehose';
+
+export interface PutOutcome {
+  /** Indices (into the records sent) of the records Firehose did not take. */
+  failed: number[];
+  /** The first per-record error code, for the status and the log. */
+  errorCode?: string;
+}
+
+export type PutBatch = (records: Buffer[], signal: AbortSignal) => Promise<PutOutcome>;
+
+export function firehosePut(client: Pick<FirehoseClient, 'send'>, deliveryStreamName: string): PutBatch {
+  return async (records, signal) => {
+    const out = await client.send(
+      new PutRecordBatchCommand({ DeliveryStreamName: deliveryStreamName, Records: records.map((Data) => ({ Data })) }),
+      { abortSignal: signal },
+    );
+    if (!out.FailedPutCount) return { failed: [] };
+    const responses = out.RequestResponses ?? [];
+    // A response that does not line up with the request cannot tell which records failed: resend all.
+    if (responses.length !== records.length) return { failed: records.map((_, i) => i), errorCode: 'IncompleteResponse' };
+    const failed: number[] = [];
+    let errorCode: string | undefined;
+    responses.forEach((r, i) => {
+      if (r.ErrorCode) {
+        failed.push(i);
+        errorCode ??= r.ErrorCode;
+      }
+    });
+    return { failed, errorCode };
+  };
+}
+
+const THROTTLING = new Set([
+  'ServiceUnavailableException',
+  'ThrottlingException',
+  'Throttling',
+  'LimitExceededException',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+  'InternalFailure',
+  'InternalFailureException',
+  'TimeoutError',
+  'RequestTimeout',
+]);
+
+/** Throttling, 5xx and network failures are retried soon; other client errors wait for the outage back-off. */
+export function isRetryable(err: unknown): boolean {
+  const e = err as { name?: string; $retryable?: unknown; $metadata?: { httpStatusCode?: number } };
+  if (e?.$retryable || THROTTLING.has(e?.name ?? '')) return true;
+  const status = e?.$metadata?.httpStatusCode;
+  if (status === undefined) return true; // no answer at all: the network
+  return status >= 500 || status === 429;
+}

@@ -1,0 +1,44 @@
+// Firehose's PutRecordBatch limits and the record encoding: one JSON object per record, newline
+// terminated, so the objects stay separable once Firehose concatenates them in S3.
+
+/** Records per PutRecordBatch call (a hard service limit). */
+export const MAX_BATCH_RECORDS = 500;
+/** Data per PutRecordBatch call, counted before base64 as the service does. */
+export const MAX_BATCH_BYTES = 4 * 1024 * 1024;
+/** Data per record before base64 (1,000 KiB), newline included. */
+export const MAX_RECORD_BYTES = 1_024_000;
+
+/** Encodes one record; throws a message a user can act on for anything Firehose could not take. */
+export function encodeRecord(record: unknown, index?: number): Buffer {
+  const where = index === undefined ? 'record' : `record ${index}`;
+  if (record === null || typeof record !== 'object' || Array.isArray(record) || Buffer.isBuffer(record)) {
+    throw new Error(`${where} must be a JSON object, not ${describe(record)}`);
+  }
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(record);
+  } catch (e) {
+    throw new Error(`${where} is not serialisable as JSON: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`, {
+      cause: e,
+    });
+  }
+  if (json === undefined) throw new Error(`${where} is not serialisable as JSON`);
+  const data = Buffer.from(`${json}\n`);
+  if (data.length > MAX_RECORD_BYTES) {
+    throw new Error(`${where} is ${data.length} bytes, over Firehose's ${MAX_RECORD_BYTES} byte limit per record`);
+  }
+  return data;
+}
+
+/** A message payload is one record or an array of records; all are encoded or none. */
+export function encodePayload(payload: unknown): Buffer[] {
+  if (Array.isArray(payload)) return payload.map((record, i) => encodeRecord(record, i));
+  return [encodeRecord(payload)];
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (Buffer.isBuffer(value)) return 'a Buffer';
+  return `a ${typeof value}`;
+}

@@ -1,0 +1,202 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FirehoseClient } from '@aws-sdk/client-firehose';
+import { encodePayload, encodeRecord, MAX_RECORD_BYTES } from '../../src/aws/firehose-records';
+import { firehosePut, isRetryable } from '../../src/aws/firehose-put';
+import { FirehoseSender, type DeliveryReport, type SenderOptions } from '../../src/aws/firehose-sender';
+import { Spool } from '../../src/aws/spool';
+import { FirehosePeer, THROTTLED } from '../support/firehose-peer';
+
+const rec = (i: number) => ({ participant: 'p1', timestamp: 1_700_000_000_000 + i, gsr: 1.234, bpm: 72.5, i });
+const range = (n: number, from = 0) => Array.from({ length: n }, (_, k) => from + k);
+const until = async (cond: () => boolean, ms = 5000) => {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+};
+
+describe('aws firehose records', () => {
+  it('encodes one JSON object per record, newline terminated', () => {
+    assert.equal(encodeRecord({ gsr: 1.234, bpm: 72.5 }).toString(), '{"gsr":1.234,"bpm":72.5}\n');
+    assert.deepEqual(encodePayload([{ a: 1 }, { b: 'x\ny' }]).map(String), ['{"a":1}\n', '{"b":"x\\ny"}\n']);
+  });
+
+  it('rejects what Firehose cannot take, naming the record', () => {
+    const circular: Record<string, unknown> = {};
+    circular.self = circular;
+    assert.throws(() => encodeRecord(circular), /record is not serialisable as JSON: Converting circular/);
+    assert.throws(() => encodePayload([{ ok: 1 }, { n: 10n }]), /record 1 is not serialisable/);
+    assert.throws(() => encodeRecord('text'), /must be a JSON object, not a string/);
+    assert.throws(() => encodeRecord(null), /not null/);
+    assert.throws(() => encodePayload([[1]]), /record 0 must be a JSON object, not an array/);
+    assert.equal(encodeRecord({ s: 'x'.repeat(MAX_RECORD_BYTES - 9) }).length, MAX_RECORD_BYTES);
+    assert.throws(() => encodeRecord({ s: 'x'.repeat(MAX_RECORD_BYTES - 8) }), /1024001 bytes, over Firehose's 1024000/);
+  });
+
+  it('retries throttling, 5xx and network failures soon, other client errors later', () => {
+    assert.ok(isRetryable({ name: 'ServiceUnavailableException', $metadata: { httpStatusCode: 503 } }));
+    assert.ok(isRetryable({ name: 'X', $metadata: { httpStatusCode: 500 } }));
+    assert.ok(isRetryable(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })));
+    assert.ok(!isRetryable({ name: 'ResourceNotFoundException', $metadata: { httpStatusCode: 400 } }));
+  });
+});
+
+describe('aws firehose sender against the loopback peer', () => {
+  let dir: string;
+  let peer: FirehosePeer;
+  let client: FirehoseClient;
+  let spool: Spool;
+  let sender: FirehoseSender;
+  let reports: DeliveryReport[];
+  let failures: Error[];
+
+  const start = async (options: Partial<SenderOptions> = {}) => {
+    spool = await Spool.open(join(dir, 'spool'), { budgetBytes: 8 * 1024 * 1024 });
+    reports = [];
+    failures = [];
+    sender = new FirehoseSender(
+      spool,
+      firehosePut(client, 'emotion-stream'),
+      { maxDelayMs: 20, backoffBaseMs: 5, backoffMaxMs: 40, ...options },
+      { report: (r) => reports.push(r), failure: (e) => failures.push(e) },
+    );
+    sender.start();
+  };
+  const stop = async () => {
+    await sender.stop();
+    await spool.close();
+  };
+  const push = async (records: object[]) => {
+    await spool.append(encodePayload(records));
+    sender.notify();
+  };
+  const acceptedIds = () => peer.acceptedObjects<{ i: number }>().map((r) => r.i);
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'firehose-'));
+    peer = await FirehosePeer.start();
+    client = new FirehoseClient({
+      region: 'us-east-1',
+      endpoint: peer.endpoint,
+      maxAttempts: 1,
+      credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' },
+    });
+  });
+  afterEach(async () => {
+    await sender?.stop();
+    await spool?.close();
+    client.destroy();
+    await peer.peer.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('delivers records byte for byte, in order, in batches within the limits', async () => {
+    await start({ maxRecords: 500 });
+    const records = range(1203).map(rec);
+    await push(records.slice(0, 700));
+    await push(records.slice(700));
+    await until(() => peer.accepted.length === 1203);
+    assert.deepEqual(
+      peer.accepted.map(String),
+      records.map((r) => `${JSON.stringify(r)}\n`),
+    );
+    assert.ok(peer.calls.every((c) => c.stream === 'emotion-stream' && c.records.length <= 500));
+    assert.equal(peer.calls[0].records.length, 500, 'a full batch goes out at once');
+    await until(() => spool.backlog === 0);
+    assert.equal(reports.reduce((sum, r) => sum + r.sent, 0), 1203);
+  });
+
+  it('splits batches on bytes as well as records', async () => {
+    await start({ maxBytes: 4000 });
+    await push(range(10).map((i) => ({ i, pad: 'x'.repeat(900) })));
+    await until(() => peer.accepted.length === 10);
+    assert.ok(peer.calls.length >= 3);
+    for (const call of peer.calls) assert.ok(call.records.reduce((s, r) => s + r.length, 0) <= 4000);
+  });
+
+  it('waits up to the max delay for a batch to fill', async () => {
+    await start({ maxDelayMs: 150 });
+    await push([rec(0)]);
+    await new Promise((r) => setTimeout(r, 60));
+    await push([rec(1)]);
+    assert.equal(peer.calls.length, 0, 'nothing sent before the delay');
+    await until(() => peer.accepted.length === 2);
+    assert.equal(peer.calls.length, 1, 'both records in one call');
+  });
+
+  it('resends only the records that failed in a partial failure', async () => {
+    peer.failRecord = (data, _i, call) => call === 0 && [1, 3].includes(JSON.parse(String(data)).i);
+    await start();
+    await push(range(5).map(rec));
+    await until(() => peer.accepted.length === 5);
+    assert.deepEqual(peer.calls.map((c) => c.records.map((r) => JSON.parse(String(r)).i)), [[0, 1, 2, 3, 4], [1, 3]]);
+    assert.deepEqual(acceptedIds(), [0, 2, 4, 1, 3]);
+    assert.deepEqual(reports, [{ sent: 5, retried: 2, failed: 0, spooled: 0 }]);
+  });
+
+  it('retries throttling (503), a 500 and a dropped connection with back-off, then delivers once', async () => {
+    peer.peer.inject(THROTTLED, { kind: 'status', status: 500, body: '{"__type":"InternalFailure"}' }, { kind: 'reset' });
+    await start();
+    await push(range(3).map(rec));
+    await until(() => peer.accepted.length === 3);
+    assert.deepEqual(acceptedIds(), [0, 1, 2]);
+    assert.deepEqual(peer.peer.requests.map((r) => r.fault), ['status', 'status', 'reset', undefined]);
+    assert.deepEqual(reports, [{ sent: 3, retried: 9, failed: 0, spooled: 0 }]);
+  });
+
+  it('keeps records spooled through an outage, reports it, and delivers them in order when the peer returns', async () => {
+    await start({ attempts: 2 });
+    await push(range(50).map(rec));
+    await until(() => peer.accepted.length === 50);
+    await peer.peer.stop();
+    await push(range(100, 50).map(rec));
+    await until(() => failures.length >= 2);
+    assert.ok(reports.some((r) => r.failed > 0 && r.spooled === 100));
+    await push(range(50, 150).map(rec));
+    await peer.peer.restart();
+    await until(() => peer.accepted.length === 200);
+    assert.deepEqual(acceptedIds(), range(200));
+    await until(() => spool.backlog === 0);
+  });
+
+  it('loses nothing when the peer is killed mid-stream, and sends nothing twice', async () => {
+    peer.peer.inject({ kind: 'delay', ms: 200 });
+    await start({ maxRecords: 50 });
+    const sending = push(range(400).map(rec));
+    await new Promise((r) => setTimeout(r, 100));
+    await peer.peer.stop(); // the first call is in flight
+    await sending;
+    await new Promise((r) => setTimeout(r, 50));
+    await peer.peer.restart();
+    await until(() => peer.accepted.length >= 400);
+    await new Promise((r) => setTimeout(r, 50));
+    assert.deepEqual(acceptedIds(), range(400));
+  });
+
+  it('does not retry a permanent error within a flush, and keeps the records', async () => {
+    peer.peer.inject({ kind: 'status', status: 400, body: '{"__type":"ResourceNotFoundException","message":"no stream"}' });
+    await start({ backoffBaseMs: 30 });
+    await push([rec(0)]);
+    await until(() => failures.length === 1);
+    assert.match(failures[0].message, /no stream/);
+    assert.equal(peer.peer.requests.length, 1);
+    assert.deepEqual(reports[0], { sent: 0, retried: 0, failed: 1, spooled: 1 });
+    await until(() => peer.accepted.length === 1);
+  });
+
+  it('replays the backlog in order after a restart, at-least-once', async () => {
+    await peer.peer.stop();
+    await start({ attempts: 1 });
+    await push(range(120).map(rec));
+    await until(() => failures.length >= 1);
+    await stop();
+    await peer.peer.restart();
+    await start();
+    await until(() => peer.accepted.length === 120);
+    assert.deepEqual(acceptedIds(), range(120));
+  });
+});
