@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import type { Node, NodeMessage } from 'node-red';
 import { helper } from '../support/node-red';
-import catchNode = require('@node-red/nodes/core/common/25-catch');
 import sensorRecordNode = require('../../nodes/sensor-record/sensor-record');
 
 type Msg = NodeMessage & Record<string, unknown>;
@@ -36,7 +35,7 @@ const flow = (config: Record<string, unknown>) => [
 ];
 
 async function load(config: Record<string, unknown> = {}) {
-  await helper.load([sensorRecordNode, catchNode], flow(config));
+  await helper.load(sensorRecordNode, flow(config)); // the helper loads the core catch node itself
   const rec = helper.getNode('rec');
   return {
     rec,
