@@ -21,9 +21,9 @@ export class FirehosePeer {
   private constructor(readonly peer: LoopbackPeer) {}
 
   static async start(): Promise<FirehosePeer> {
-    let self: FirehosePeer | undefined;
-    const peer = await LoopbackPeer.start((req) => self!.handle(req));
-    self = new FirehosePeer(peer);
+    const peer = await LoopbackPeer.start(() => ({ status: 503 }));
+    const self = new FirehosePeer(peer);
+    peer.handler = (req) => self.handle(req);
     return self;
   }
 
