@@ -1,0 +1,99 @@
+// sns-notify: publishes an emotion answer as SMS / e-mail through an SNS topic or to a phone number,
+// at most once per interval per participant.
+import { SNSClient } from '@aws-sdk/client-sns';
+import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from 'node-red';
+import type { AwsClientSource } from '../../src/aws/client-config';
+import { compileTemplate, parseTarget, publishInput, smsAttributes, type EmotionLike } from '../../src/aws/sns-message';
+import { publish } from '../../src/aws/sns-publish';
+import { MinInterval } from '../../src/aws/sns-rate-limit';
+import { configNumber, onInput, status, toError } from '../lib/node-kit';
+
+interface SnsNotifyDef extends NodeDef {
+  aws: string;
+  target: string;
+  subject: string;
+  template: string;
+  allowPhysiology: boolean;
+  smsType: string;
+  senderId: string;
+  originationNumber: string;
+  intervalSeconds: string;
+  suppressedOutput: boolean;
+}
+
+/** SNS normally answers in well under a second; past this the publish is reported as failed. */
+const PUBLISH_TIMEOUT_MS = 10000;
+
+export = function (RED: NodeAPI) {
+  function SnsNotify(this: Node, def: SnsNotifyDef) {
+    RED.nodes.createNode(this, def);
+    setup(this, def);
+  }
+
+  function setup(node: Node, def: SnsNotifyDef) {
+    const aws = RED.nodes.getNode(def.aws) as unknown as AwsClientSource | null;
+    let settings: ReturnType<typeof readSettings>;
+    try {
+      settings = readSettings(def);
+    } catch (e) {
+      const err = toError(e);
+      status.error(node, err);
+      node.error(`sns-notify: ${err.message}`);
+      onInput(node, () => Promise.reject(err));
+      return;
+    }
+    const { message, subject, sms, limit } = settings;
+
+    onInput(node, async (msg, send) => {
+      const emotion = (msg as { emotion?: EmotionLike }).emotion;
+      if (!emotion || typeof emotion !== 'object' || typeof emotion.label !== 'string') {
+        throw new Error('msg.emotion with a label is missing: wire sns-notify after emotion-infer');
+      }
+      if (!aws) throw new Error('no aws-config selected: pick one in the node');
+      const input = publishInput(parseTarget(targetOf(msg) ?? def.target), message(emotion), subject(emotion), sms);
+      const participant = String(emotion.participant ?? (msg as { participant?: unknown }).participant ?? '');
+      const slot = limit.take(participant);
+      if (!slot.ok) {
+        status.warn(node, `suppressed ${participant}: next in ${Math.ceil(slot.retryInMs / 1000)} s`);
+        if (def.suppressedOutput) send([null, Object.assign(msg, { sns: { suppressed: true, retryInMs: slot.retryInMs } })]);
+        return;
+      }
+      status.busy(node, 'publishing');
+      let messageId: string;
+      try {
+        const client = aws.client('sns-notify', (config) => new SNSClient({ ...config, requestHandler: { requestTimeout: PUBLISH_TIMEOUT_MS, throwOnRequestTimeout: true } }));
+        messageId = await publish(client, input);
+      } catch (e) {
+        slot.release(); // a failed publish must not silence the next answer
+        throw new Error(aws.redact(toError(e).message), { cause: e });
+      }
+      status.ok(node, `sent ${emotion.label}${participant ? ` (${participant})` : ''}`);
+      const out = Object.assign(msg, { sns: { messageId } });
+      send(def.suppressedOutput ? [out, null] : out);
+    });
+
+    node.on('close', (_removed: boolean, done: () => void) => {
+      status.clear(node);
+      done();
+    });
+  }
+
+  RED.nodes.registerType('sns-notify', SnsNotify);
+};
+
+function targetOf(msg: NodeMessageInFlow): unknown {
+  const m = msg as { topicArn?: unknown; phoneNumber?: unknown };
+  return m.topicArn ?? m.phoneNumber;
+}
+
+function readSettings(def: SnsNotifyDef) {
+  if (String(def.target ?? '').trim() !== '') parseTarget(def.target); // a typo shows at deploy, not at the first answer
+  return {
+    message: compileTemplate(def.template || DEFAULT_TEMPLATE, def.allowPhysiology === true),
+    subject: compileTemplate(def.subject ?? '', def.allowPhysiology === true),
+    sms: smsAttributes({ smsType: def.smsType ?? 'Transactional', senderId: def.senderId?.trim(), originationNumber: def.originationNumber?.trim() }),
+    limit: new MinInterval(configNumber(def.intervalSeconds, 'minimum interval', { min: 0, max: 86400, fallback: 300 }) * 1000),
+  };
+}
+
+const DEFAULT_TEMPLATE = '{{participant}} seems {{label}} ({{confidence}} sure) at {{time}}.';

@@ -1,0 +1,167 @@
+import assert from 'node:assert/strict';
+import type { NodeMessage } from 'node-red';
+import { helper } from '../support/node-red';
+import { snsFault, startSnsPeer, type SnsPeer } from '../support/sns-peer';
+import snsNode = require('../../nodes/sns-notify/sns-notify');
+import awsConfigNode = require('../../nodes/aws-config/aws-config');
+import catchNode = require('@node-red/nodes/core/common/25-catch');
+
+type Msg = NodeMessage & { sns?: { messageId?: string; suppressed?: boolean; retryInMs?: number }; error?: { message: string } };
+type Status = { fill?: string; text?: string };
+
+const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:emotion-alerts';
+const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+const emotion = (participant = 'alice', label = 'sad') => ({
+  label, index: 2, confidence: 0.9, participant, timestamp: Date.UTC(2026, 10, 25, 8, 5), source: 'local', features: { gsr: 4.2, bpm: 70 },
+});
+
+function next(id: string, ms = 3000): Promise<Msg> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no message at ${id} within ${ms} ms`)), ms);
+    helper.getNode(id).once('input', (msg: Msg) => {
+      clearTimeout(timer);
+      resolve(msg);
+    });
+  });
+}
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('sns-notify node', () => {
+  let sns: SnsPeer;
+  before(async () => {
+    sns = await startSnsPeer();
+    await helper.startServer();
+  });
+  after(async () => {
+    await helper.stopServer();
+    await sns.stop();
+  });
+  beforeEach(() => (sns.peer.requests.length = 0));
+  afterEach(() => helper.unload());
+
+  const load = (cfg: Record<string, unknown> = {}) =>
+    helper.load(
+      [snsNode, awsConfigNode, catchNode],
+      [
+        { id: 'tab', type: 'tab' },
+        { id: 'awsconf', type: 'aws-config', region: 'eu-west-1', endpoint: sns.peer.endpoint, maxAttempts: '1' },
+        {
+          id: 'notify', z: 'tab', type: 'sns-notify', aws: 'awsconf', target: TOPIC, subject: 'Emotion: {{label}}', template: '{{participant}} seems {{label}} ({{confidence}}) at {{time}}',
+          smsType: 'Transactional', senderId: 'EmotionIoT', originationNumber: '+15555550199', intervalSeconds: '60', suppressedOutput: true, outputs: 2,
+          wires: [['sent'], ['suppressed']], ...cfg,
+        },
+        { id: 'sent', z: 'tab', type: 'helper' },
+        { id: 'suppressed', z: 'tab', type: 'helper' },
+        { id: 'catcher', z: 'tab', type: 'catch', scope: null, uncaught: false, wires: [['caught']] },
+        { id: 'caught', z: 'tab', type: 'helper' },
+      ],
+      { awsconf: { accessKeyId: 'AKIDTEST', secretAccessKey: SECRET } },
+    );
+  const send = (msg: Record<string, unknown>) => helper.getNode('notify').receive(msg as NodeMessage);
+
+  it('publishes the templated message with subject and SMS attributes, and outputs the MessageId', async () => {
+    await load();
+    const sent = next('sent');
+    send({ payload: 'sad', emotion: emotion() });
+    const msg = await sent;
+    assert.equal(msg.payload, 'sad', 'payload unchanged');
+    assert.match(String(msg.sns?.messageId), /^00000000-0000-4000-8000-0+1$/);
+    const [form] = sns.publishes();
+    assert.deepEqual(Object.fromEntries(form), {
+      Action: 'Publish',
+      Version: '2010-03-31',
+      TopicArn: TOPIC,
+      Message: 'alice seems sad (90%) at 2026-11-25 08:05 UTC',
+      Subject: 'Emotion: sad',
+      'MessageAttributes.entry.1.Name': 'AWS.SNS.SMS.SMSType',
+      'MessageAttributes.entry.1.Value.DataType': 'String',
+      'MessageAttributes.entry.1.Value.StringValue': 'Transactional',
+      'MessageAttributes.entry.2.Name': 'AWS.SNS.SMS.SenderID',
+      'MessageAttributes.entry.2.Value.DataType': 'String',
+      'MessageAttributes.entry.2.Value.StringValue': 'EmotionIoT',
+      'MessageAttributes.entry.3.Name': 'AWS.MM.SMS.OriginationNumber',
+      'MessageAttributes.entry.3.Value.DataType': 'String',
+      'MessageAttributes.entry.3.Value.StringValue': '+15555550199',
+    });
+    assert.ok(!form.get('Message')!.includes('4.2') && !form.get('Message')!.includes('70'), 'no raw physiology by default');
+  });
+
+  it('sends an SMS straight to msg.phoneNumber, without a subject', async () => {
+    await load({ senderId: '', originationNumber: '' });
+    const sent = next('sent');
+    send({ payload: 'happy', emotion: emotion('bob', 'happy'), phoneNumber: '+15555550100' });
+    await sent;
+    const form = sns.publishes()[0];
+    assert.equal(form.get('PhoneNumber'), '+15555550100');
+    assert.equal(form.get('TopicArn'), null);
+    assert.equal(form.get('Subject'), null);
+    assert.equal(form.get('MessageAttributes.entry.1.Value.StringValue'), 'Transactional');
+    assert.equal(form.get('MessageAttributes.entry.2.Name'), null);
+  });
+
+  it('suppresses a second answer for the same participant within the interval, not others', async () => {
+    await load();
+    const { statuses } = watchStatus();
+    const sent: Msg[] = [];
+    const suppressed: Msg[] = [];
+    helper.getNode('sent').on('input', (m: Msg) => sent.push(m));
+    helper.getNode('suppressed').on('input', (m: Msg) => suppressed.push(m));
+    send({ payload: 'sad', emotion: emotion('alice', 'sad') });
+    await sleep(150);
+    send({ payload: 'angry', emotion: emotion('alice', 'angry') });
+    send({ payload: 'happy', emotion: emotion('bob', 'happy') });
+    await sleep(150);
+    assert.deepEqual(sent.map((m) => m.payload), ['sad', 'happy']);
+    assert.equal(suppressed.length, 1);
+    assert.equal(suppressed[0].payload, 'angry');
+    assert.equal(suppressed[0].sns?.suppressed, true);
+    assert.ok(suppressed[0].sns!.retryInMs! > 59000 && suppressed[0].sns!.retryInMs! <= 60000);
+    assert.equal(sns.publishes().length, 2);
+    assert.ok(statuses.some((s) => s.fill === 'yellow' && /^suppressed alice: next in 60 s$/.test(String(s.text))));
+  });
+
+  it('an SNS ErrorResponse is a clear error, does not count against the interval, and hides the secret', async () => {
+    await load();
+    sns.peer.inject(snsFault(400, 'InvalidParameter', `Invalid parameter: TopicArn (key ${SECRET})`));
+    const caught = next('caught');
+    send({ payload: 'sad', emotion: emotion() });
+    const err = (await caught).error!.message;
+    assert.match(err, /SNS publish to topic .*emotion-alerts failed \(InvalidParameter\): Invalid parameter: TopicArn/);
+    assert.ok(!err.includes(SECRET), 'the secret key is redacted');
+    const sent = next('sent');
+    send({ payload: 'sad', emotion: emotion() });
+    assert.ok((await sent).sns?.messageId, 'the retry was not suppressed');
+  });
+
+  it('rejects bad messages and bad targets clearly', async () => {
+    await load({ target: '' });
+    const errors: string[] = [];
+    helper.getNode('caught').on('input', (m: Msg) => errors.push(m.error!.message));
+    send({ payload: 'sad' });
+    send({ payload: 'sad', emotion: emotion() });
+    send({ payload: 'sad', emotion: emotion(), phoneNumber: '0791234567' });
+    await sleep(100);
+    assert.match(errors[0], /msg.emotion with a label is missing/);
+    assert.match(errors[1], /no target/);
+    assert.match(errors[2], /neither an SNS topic ARN nor an E.164 phone number/);
+    assert.equal(sns.publishes().length, 0);
+  });
+
+  it('a template with raw physiology is refused unless allowed', async () => {
+    await load({ template: 'GSR {{gsr}}' });
+    const caught = next('caught');
+    send({ payload: 'sad', emotion: emotion() });
+    assert.match((await caught).error!.message, /unknown placeholder \{\{gsr\}\} \(raw physiology/);
+  });
+});
+
+function watchStatus() {
+  const node = helper.getNode('notify') as unknown as { status: (s: Status) => void };
+  const statuses: Status[] = [];
+  const original = node.status.bind(node);
+  node.status = (s: Status) => {
+    statuses.push(s);
+    original(s);
+  };
+  return { statuses };
+}
