@@ -60,10 +60,15 @@ export function fitSoftmax(
   for (let iteration = 1; iteration <= options.maxIterations; iteration++) {
     const step = newtonStep(current.hessian, current.gradient);
     const slope = dot(current.gradient, step);
+    // the full step is nearly always accepted, so the trial point is evaluated with its derivatives
     let t = 1;
-    for (let h = 0; h < MAX_HALVINGS && !(problem.loss(axpy(theta, t, step)) <= current.loss + ARMIJO * t * slope); h++) t /= 2;
+    let next = problem.evaluate(axpy(theta, t, step));
+    for (let h = 0; h < MAX_HALVINGS && !(next.loss <= current.loss + ARMIJO * t * slope); h++) {
+      t /= 2;
+      next = problem.evaluate(axpy(theta, t, step));
+    }
     theta = axpy(theta, t, step);
-    current = problem.evaluate(theta);
+    current = next;
     const gradientNorm = maxAbs(current.gradient);
     if (!Number.isFinite(current.loss) || !Number.isFinite(gradientNorm)) {
       throw new Error('the solver diverged (non-finite loss): check the data for extreme values, or raise l2');
@@ -109,12 +114,6 @@ class Problem {
     const d = this.width - 1;
     const rows = Array.from({ length: this.classes }, (_, k) => theta.slice(k * this.width, (k + 1) * this.width));
     return { weights: rows.map((r) => r.slice(0, d)), bias: rows.map((r) => r[d]) };
-  }
-
-  loss(theta: readonly number[]): number {
-    let sum = 0;
-    for (let i = 0; i < this.y.length; i++) sum += this.rowLoss(theta, i);
-    return sum / this.y.length + this.penalty(theta);
   }
 
   evaluate(theta: readonly number[]): { loss: number; gradient: number[]; hessian: number[][] } {

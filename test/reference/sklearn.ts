@@ -20,15 +20,18 @@ export interface SklearnResult {
 /** Debian's python: the one with python3-sklearn (the python3 on PATH may be another). */
 export const REFERENCE_PYTHON = '/usr/bin/python3';
 
-/** Fits sklearn on exactly the trainer's train/test rows (raw features; the script standardises). */
-export function sklearnReference(data: PreparedData, c: number, repeats = 1): SklearnResult {
+/**
+ * Fits sklearn on exactly the trainer's train/test rows (raw features; the script standardises). The
+ * default tolerance is tight so sklearn reaches the optimum the trainer's Newton solver finds.
+ */
+export function sklearnReference(data: PreparedData, c: number, repeats = 1, tolerance = 1e-10): SklearnResult {
   const dir = mkdtempSync(join(tmpdir(), 'emotion-sklearn-'));
   try {
     const csv = join(dir, 'data.csv');
     const rows = (split: string, part: PreparedData['train']) => part.x.map((x, i) => [split, part.y[i], ...x].join(','));
     const header = ['split', 'label', ...data.options.features].join(',');
     writeFileSync(csv, [header, ...rows('train', data.train), ...rows('test', data.test)].join('\n') + '\n');
-    const run = spawnSync(REFERENCE_PYTHON, [join(__dirname, 'sklearn_logreg.py'), csv, String(c), String(repeats)], {
+    const run = spawnSync(REFERENCE_PYTHON, [join(__dirname, 'sklearn_logreg.py'), csv, String(c), String(repeats), String(tolerance)], {
       encoding: 'utf8',
       maxBuffer: 64 * 1024 * 1024,
     });

@@ -1,10 +1,10 @@
 """Reference fit for the trainer's tests and bench: scikit-learn's multinomial LogisticRegression.
 
-Usage: /usr/bin/python3 sklearn_logreg.py DATA.csv C [REPEATS]
+Usage: /usr/bin/python3 sklearn_logreg.py DATA.csv C [REPEATS [TOL]]
 DATA.csv has a header "split,label,<feature>..." with split "train" or "test" and raw feature values.
 Standardises with StandardScaler fitted on the train rows (as the trainer does), fits
-LogisticRegression(multi_class='multinomial', solver='lbfgs', C=C) with a tight tolerance so it reaches
-the optimum, and prints JSON: coefficients on standardised features, intercepts, test probabilities,
+LogisticRegression(multi_class='multinomial', solver='lbfgs', C=C) with tolerance TOL (default 1e-10,
+tight so it reaches the optimum), and prints JSON: coefficients on standardised features, intercepts, test probabilities,
 test accuracy, one-vs-rest AUC per class, and the median fit time over REPEATS fits (default 1).
 """
 import json
@@ -25,6 +25,7 @@ except ImportError as error:
 def main():
     path, c = sys.argv[1], float(sys.argv[2])
     repeats = int(sys.argv[3]) if len(sys.argv) > 3 else 1
+    tol = float(sys.argv[4]) if len(sys.argv) > 4 else 1e-10
     split = np.loadtxt(path, delimiter=",", skiprows=1, usecols=0, dtype=str)
     data = np.loadtxt(path, delimiter=",", skiprows=1, usecols=range(1, len(open(path).readline().split(","))))
     y, x = data[:, 0].astype(int), data[:, 1:]
@@ -34,7 +35,7 @@ def main():
     for _ in range(repeats):
         start = time.perf_counter()
         scaler = StandardScaler().fit(x[train])
-        model = LogisticRegression(multi_class="multinomial", solver="lbfgs", C=c, tol=1e-10, max_iter=10000)
+        model = LogisticRegression(multi_class="multinomial", solver="lbfgs", C=c, tol=tol, max_iter=10000)
         model.fit(scaler.transform(x[train]), y[train])
         times.append(time.perf_counter() - start)
 
