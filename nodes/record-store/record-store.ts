@@ -1,0 +1,118 @@
+// record-store: the local per-participant store (embedded default for Firehose -> S3). Appends records,
+// and answers list / counts / export / delete requests, passing the msg on with the result.
+import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from 'node-red';
+import { parseLabels } from '../../src/model/label-map';
+import { deleteModel } from '../../src/model/model-store';
+import { participantKey } from '../../src/record/paths';
+import { RecordStore } from '../../src/record/record-store';
+import { onInput, status, toError, userDir, type Send } from '../lib/node-kit';
+
+interface RecordStoreDef extends NodeDef {
+  labels: string;
+}
+
+interface StoreMsg extends NodeMessageInFlow {
+  action?: unknown;
+  participant?: unknown;
+  confirm?: unknown;
+  filename?: string;
+  stored?: number;
+}
+
+const ACTIONS = ['append', 'list', 'counts', 'export', 'delete'] as const;
+type Action = (typeof ACTIONS)[number];
+
+export = function (RED: NodeAPI) {
+  function RecordStoreNode(this: Node, def: RecordStoreDef) {
+    RED.nodes.createNode(this, def);
+    setup(this, def, userDir(RED));
+  }
+  RED.nodes.registerType('record-store', RecordStoreNode);
+};
+
+function setup(node: Node, def: RecordStoreDef, dir: string): void {
+  const store = new RecordStore(dir);
+  let labels: string[];
+  try {
+    labels = parseLabels(def.labels);
+  } catch (e) {
+    const err = toError(e);
+    status.error(node, err);
+    node.error(`record-store: ${err.message}`);
+    onInput(node, () => Promise.reject(err));
+    return;
+  }
+  let storedSinceStart = 0;
+  status.idle(node, '0 stored');
+
+  onInput(node, async (input, send) => {
+    const msg = input as StoreMsg;
+    const action = actionOf(msg);
+    if (action === 'append') await append(msg, send);
+    else if (action === 'list') {
+      const names = await store.participants();
+      msg.payload = await Promise.all(names.map((p) => store.counts(p, labels)));
+      send(msg);
+    } else if (action === 'counts') {
+      msg.payload = await store.counts(participantOf(msg), labels);
+      send(msg);
+    } else if (action === 'export') {
+      const participant = participantOf(msg);
+      msg.payload = await store.exportCsv(participant);
+      msg.filename = `${participantKey(participant)}-records.csv`;
+      send(msg);
+    } else {
+      await remove(msg, send);
+    }
+  });
+
+  node.on('close', (_removed: boolean, done: () => void) => {
+    status.clear(node);
+    done();
+  });
+
+  /** A record or an array of them: the valid ones are stored even when some are rejected. */
+  async function append(msg: StoreMsg, send: Send): Promise<void> {
+    const records: unknown[] = Array.isArray(msg.payload) ? msg.payload : [msg.payload];
+    const result = await store.append(records);
+    storedSinceStart += result.stored;
+    status.ok(node, `${storedSinceStart} stored`);
+    if (result.rejected.length > 0) {
+      const first = result.rejected[0];
+      const where = Array.isArray(msg.payload) ? ` (first: [${first.index}])` : '';
+      throw new Error(`${result.rejected.length} of ${records.length} records rejected${where}: ${first.reason}`);
+    }
+    msg.stored = result.stored;
+    send(msg);
+  }
+
+  /** Health data: deleting a participant's records and model needs msg.confirm === true. */
+  async function remove(msg: StoreMsg, send: Send): Promise<void> {
+    const participant = participantOf(msg);
+    if (msg.confirm !== true) {
+      throw new Error(`delete removes all of "${participant}"'s records and model: send it with msg.confirm = true`);
+    }
+    const records = await store.delete(participant);
+    const model = deleteModel(dir, participant);
+    status.ok(node, `deleted ${participantKey(participant)}`);
+    msg.payload = { participant, deleted: { records, model } };
+    send(msg);
+  }
+}
+
+/** msg.action, or msg.topic when it names an action (a dashboard button sets the topic easily). */
+function actionOf(msg: StoreMsg): Action {
+  const requested = msg.action ?? (ACTIONS.includes(msg.topic as Action) && msg.topic !== 'append' ? msg.topic : 'append');
+  if (!ACTIONS.includes(requested as Action)) {
+    throw new Error(`unknown msg.action ${JSON.stringify(requested)}: use ${ACTIONS.join(', ')}`);
+  }
+  return requested as Action;
+}
+
+/** msg.participant, or a bare name in msg.payload (a dashboard text field). */
+function participantOf(msg: StoreMsg): string {
+  const name = typeof msg.participant === 'string' ? msg.participant : typeof msg.payload === 'string' ? msg.payload : '';
+  if (name.trim() === '') throw new Error('no participant: set msg.participant');
+  participantKey(name);
+  return name.trim();
+}

@@ -1,0 +1,108 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Node, NodeMessage } from 'node-red';
+import type { ModelFile } from '../../src/model/model-file';
+import { saveModel } from '../../src/model/model-store';
+import { modelPath, participantRecordsDir } from '../../src/record/paths';
+import { RecordStore } from '../../src/record/record-store';
+import { helper } from '../support/node-red';
+import recordStoreNode = require('../../nodes/record-store/record-store');
+
+type Msg = NodeMessage & Record<string, unknown>;
+
+const rec = (participant: string, mood: string, i: number) => ({
+  participant, timestamp: 1_764_000_000_000 + i * 1000, gsr: 2.5, bpm: 70 + i, mood, session: `${mood}-1`,
+});
+
+function next(node: Node): Promise<Msg> {
+  return new Promise((resolve) => node.once('input', resolve));
+}
+
+describe('record-store node', () => {
+  let dir: string;
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'emotion-record-store-'));
+    helper.settings({ userDir: dir });
+    await helper.startServer();
+  });
+  after(async () => {
+    helper.settings({});
+    await helper.stopServer();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  afterEach(async () => {
+    await helper.unload();
+    rmSync(join(dir, 'emotion-iot'), { recursive: true, force: true });
+  });
+
+  const flow = [
+    { id: 'tab', type: 'tab' },
+    { id: 'store', type: 'record-store', z: 'tab', labels: '', wires: [['out']] },
+    { id: 'out', type: 'helper', z: 'tab' },
+    { id: 'catcher', type: 'catch', z: 'tab', scope: null, uncaught: false, wires: [['caught']] },
+    { id: 'caught', type: 'helper', z: 'tab' },
+  ];
+  async function ask(msg: Record<string, unknown>, from = 'out'): Promise<Msg> {
+    const answer = next(helper.getNode(from));
+    helper.getNode('store').receive(msg as NodeMessage);
+    return answer;
+  }
+  const errorOf = async (msg: Record<string, unknown>) => String(((await ask(msg, 'caught')).error as { message: string }).message);
+
+  it('appends a record or an array of them under the user directory and passes the msg on', async () => {
+    await helper.load(recordStoreNode, flow);
+    const one = await ask({ payload: rec('Ana', 'happy', 0), topic: 'record' });
+    assert.equal(one.stored, 1);
+    assert.deepEqual(one.payload, rec('Ana', 'happy', 0));
+    assert.equal((await ask({ payload: [rec('Ana', 'sad', 1), rec('Bo', 'angry', 0)] })).stored, 2);
+    assert.deepEqual((await new RecordStore(dir).read('Ana')).map((r) => r.mood), ['happy', 'sad']);
+    assert.equal(statSync(join(participantRecordsDir(dir, 'Bo'), 'records.jsonl')).mode & 0o777, 0o600);
+    const status = (helper.getNode('store') as unknown as { status: { lastCall: { args: [{ text: string }] } } }).status;
+    assert.equal(status.lastCall.args[0].text, '3 stored');
+  });
+
+  it('rejects a bad record to the Catch node and keeps the good ones of the msg', async () => {
+    await helper.load(recordStoreNode, flow);
+    const message = await errorOf({ payload: [rec('Ana', 'happy', 0), { ...rec('Ana', 'happy', 1), bpm: 'fast' }] });
+    assert.match(message, /1 of 2 records rejected \(first: \[1\]\): record\.bpm must be a finite number/);
+    assert.match(await errorOf({ payload: 'hello' }), /a record must be an object/);
+    assert.equal((await new RecordStore(dir).read('Ana')).length, 1);
+    assert.match(await errorOf({ action: 'shred' }), /unknown msg.action "shred"/);
+  });
+
+  it('lists participants with counts per mood, and counts one participant', async () => {
+    await helper.load(recordStoreNode, flow);
+    await ask({ payload: [rec('Ana', 'happy', 0), rec('Ana', 'happy', 1), rec('Ana', 'sad', 2), rec('Bo', 'angry', 0)] });
+    assert.deepEqual((await ask({ action: 'list' })).payload, [
+      { participant: 'Ana', counts: { angry: 0, happy: 2, sad: 1 }, total: 3 },
+      { participant: 'Bo', counts: { angry: 1, happy: 0, sad: 0 }, total: 1 },
+    ]);
+    assert.deepEqual((await ask({ topic: 'counts', payload: 'Bo' })).payload, { participant: 'Bo', counts: { angry: 1, happy: 0, sad: 0 }, total: 1 });
+    assert.match(await errorOf({ action: 'counts' }), /no participant/);
+  });
+
+  it('exports a participant as CSV with a file name', async () => {
+    await helper.load(recordStoreNode, flow);
+    await ask({ payload: [rec('Ana Lopez', 'happy', 0)] });
+    const out = await ask({ action: 'export', participant: 'Ana Lopez' });
+    assert.equal(out.filename, 'ana_lopez-records.csv');
+    assert.equal(out.payload, 'participant,timestamp,time,gsr,bpm,mood,session,simulated\r\nAna Lopez,1764000000000,2025-11-24T16:00:00.000Z,2.5,70,happy,happy-1,false\r\n');
+  });
+
+  it('deletes records and model only with msg.confirm === true', async () => {
+    await helper.load(recordStoreNode, flow);
+    await ask({ payload: [rec('Ana', 'happy', 0), rec('Ana', 'sad', 1)] });
+    saveModel(dir, {
+      format: 'emotion-iot-model', version: 1, participant: 'Ana', features: ['gsr'], labels: ['happy', 'sad'],
+      standardisation: { mean: [0], std: [1] }, weights: [[1], [-1]], bias: [0, 0],
+    } as unknown as ModelFile);
+    assert.match(await errorOf({ action: 'delete', participant: 'Ana', confirm: 'yes' }), /msg.confirm = true/);
+    assert.equal((await new RecordStore(dir).read('Ana')).length, 2);
+    const out = await ask({ action: 'delete', participant: 'Ana', confirm: true });
+    assert.deepEqual(out.payload, { participant: 'Ana', deleted: { records: 2, model: true } });
+    assert.equal(existsSync(participantRecordsDir(dir, 'Ana')), false);
+    assert.equal(existsSync(modelPath(dir, 'Ana')), false);
+  });
+});
