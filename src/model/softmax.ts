@@ -42,11 +42,6 @@ const GAUGE = 1;
 const ARMIJO = 1e-4;
 const MAX_HALVINGS = 40;
 
-/** Class probabilities for one row, computed stably (max logit subtracted). */
-export function softmaxProbabilities(model: SoftmaxModel, x: readonly number[]): number[] {
-  return softmax(model.weights.map((w, k) => model.bias[k] + dot(w, x)));
-}
-
 export function fitSoftmax(
   x: readonly (readonly number[])[],
   y: readonly number[],
@@ -209,13 +204,6 @@ function newtonStep(hessian: number[][], gradient: number[]): number[] {
     if (step) return step;
   }
   return minusG;
-}
-
-function softmax(logits: readonly number[]): number[] {
-  const max = Math.max(...logits);
-  const exps = logits.map((l) => Math.exp(l - max));
-  const sum = exps.reduce((a, b) => a + b, 0);
-  return exps.map((e) => e / sum);
 }
 
 function dot(a: readonly number[], b: readonly number[]): number {

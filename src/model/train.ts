@@ -1,10 +1,10 @@
 import { DEFAULT_LABELS, type SensorRecord } from '../record/record';
 import { cleanRecords } from './clean';
 import { confusionMatrix, metricsFromConfusion, rocOneVsRest } from './metrics';
-import type { ModelFile } from './model-file';
+import { predictProbabilities, type ModelFile } from './model-file';
 import { mulberry32 } from './prng';
 import { isImbalanced, smote } from './smote';
-import { fitSoftmax, softmaxProbabilities } from './softmax';
+import { fitSoftmax } from './softmax';
 import { stratifiedSplit } from './split';
 import { fitStandardisation, standardise } from './standardise';
 
@@ -88,13 +88,6 @@ export function trainModel(
     onIteration: logProgress(o.tolerance, (f) => onProgress('fitting', 0.2 + 0.7 * f)),
   });
 
-  onProgress('evaluating', 0.9);
-  const scores = standardise(data.test.x, standardisation).map((row) => softmaxProbabilities(fit, row));
-  const predicted = scores.map(argmax);
-  const metrics = {
-    ...metricsFromConfusion(confusionMatrix(data.test.y, predicted, labels.length), labels),
-    roc: rocOneVsRest(data.test.y, scores, labels),
-  };
   const model: ModelFile = {
     format: 'emotion-iot-model',
     version: 1,
@@ -119,7 +112,7 @@ export function trainModel(
       iterations: fit.iterations,
       trainLoss: fit.loss,
     },
-    metrics,
+    metrics: { accuracy: 0, labels: [...labels], confusion: [], perClass: [] },
     trainedAt: new Date().toISOString(),
     simulated: data.simulated,
     rows: {
@@ -130,6 +123,13 @@ export function trainModel(
       droppedInvalid: data.droppedInvalid,
       synthetic: synthetic.x.length,
     },
+  };
+  onProgress('evaluating', 0.9);
+  // scored through the model file itself, so the metrics are exactly what a saved model will answer
+  const scores = data.test.x.map((x) => predictProbabilities(model, x));
+  model.metrics = {
+    ...metricsFromConfusion(confusionMatrix(data.test.y, scores.map(argmax), labels.length), labels),
+    roc: rocOneVsRest(data.test.y, scores, labels),
   };
   onProgress('done', 1);
   return model;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { choleskySolve } from '../../src/model/cholesky';
 import { mulberry32, shuffle } from '../../src/model/prng';
-import { fitSoftmax, softmaxProbabilities, type SoftmaxModel } from '../../src/model/softmax';
+import { fitSoftmax, type SoftmaxModel } from '../../src/model/softmax';
 import { fitStandardisation, standardise } from '../../src/model/standardise';
 
 /** Three overlapping Gaussian-ish classes in 2-D. */
@@ -20,6 +20,13 @@ function blobs(n: number, seed: number, spread = 1): { x: number[][]; y: number[
     y.push(c);
   }
   return { x, y };
+}
+
+/** Softmax probabilities, written out independently of the solver. */
+function softmaxProbabilities(model: SoftmaxModel, x: number[]): number[] {
+  const logits = model.weights.map((w, k) => model.bias[k] + w.reduce((s, wj, j) => s + wj * x[j], 0));
+  const exps = logits.map((l) => Math.exp(l - Math.max(...logits)));
+  return exps.map((e) => e / exps.reduce((a, b) => a + b, 0));
 }
 
 /** Gradient of mean log-loss + (l2/2)|W|^2, computed independently of the solver. */
