@@ -151,7 +151,8 @@ export function prepareData(
   labels.forEach((label, k) => {
     const n = clean.y.filter((c) => c === k).length;
     if (n >= MIN_ROWS_PER_LABEL) return;
-    const dropped = `(the first ${options.warmupSeconds} s of each session are dropped as warm-up; ${clean.droppedInvalid} rows were invalid)`;
+    const warmup = options.warmupSeconds > 0 ? `the first ${options.warmupSeconds} s of each session are dropped as warm-up; ` : '';
+    const dropped = `(${warmup}${clean.droppedInvalid} rows were invalid)`;
     throw new Error(
       n === 0
         ? `no usable '${label}' rows for participant '${participant}' ${dropped}: record some '${label}' data first`

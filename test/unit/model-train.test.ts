@@ -123,8 +123,12 @@ describe('trainModel', () => {
       assert.throws(() => trainModel([], { participant: 'ana' }), /no records for participant 'ana'/);
     });
 
-    it('a mood with no rows', () => {
-      assert.throws(() => trainModel(recorded({ angry: 100, happy: 100 }), { participant: 'ana' }), /record some 'sad' data first/);
+    it('a mood with no rows, saying how many rows were invalid', () => {
+      const input = [...recorded({ angry: 100, happy: 100 }), ...recorded({ sad: 30 }, () => ({ bpm: Number.NaN }))];
+      assert.throws(
+        () => trainModel(input, { participant: 'ana', warmupSeconds: 0 }),
+        /^Error: no usable 'sad' rows for participant 'ana' \(30 rows were invalid\): record some 'sad' data first$/,
+      );
     });
 
     it('a mood with too few rows, saying how many were dropped as warm-up', () => {
