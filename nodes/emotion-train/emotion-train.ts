@@ -1,0 +1,116 @@
+// emotion-train: trains a participant's model from the local record store (clean, split, standardise,
+// SMOTE when imbalanced, softmax linear learner), saves it, and emits the test metrics.
+import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from 'node-red';
+import { parseLabels } from '../../src/model/label-map';
+import { saveModel } from '../../src/model/model-store';
+import { trainModel, type TrainOptions } from '../../src/model/train';
+import { participantKey } from '../../src/record/paths';
+import { RecordStore } from '../../src/record/record-store';
+import { configNumber, onInput, status, toError, userDir } from '../lib/node-kit';
+
+interface EmotionTrainDef extends NodeDef {
+  participant: string;
+  labels: string;
+  warmupSeconds: string;
+  testFraction: string;
+  seed: string;
+  l2: string;
+  smote: 'auto' | 'off';
+  maxIterations: string;
+}
+
+interface TrainMsg extends NodeMessageInFlow {
+  participant?: unknown;
+  model?: unknown;
+}
+
+type Hyperparameters = Omit<Partial<TrainOptions>, 'participant'>;
+
+export = function (RED: NodeAPI) {
+  function EmotionTrain(this: Node, def: EmotionTrainDef) {
+    RED.nodes.createNode(this, def);
+    setup(this, def, userDir(RED));
+  }
+  RED.nodes.registerType('emotion-train', EmotionTrain);
+};
+
+function setup(node: Node, def: EmotionTrainDef, dir: string): void {
+  let options: Hyperparameters;
+  try {
+    options = readOptions(def);
+  } catch (e) {
+    const err = toError(e);
+    status.error(node, err);
+    node.error(`emotion-train: ${err.message}`);
+    onInput(node, () => Promise.reject(err));
+    return;
+  }
+  const store = new RecordStore(dir);
+  let training: string | undefined;
+  let closed = false;
+  status.idle(node, 'ready');
+
+  onInput(node, async (input, send) => {
+    const msg = input as TrainMsg;
+    const participant = participantOf(msg, def.participant);
+    if (training !== undefined) {
+      throw new Error(`already training "${training}": wait for it to finish, then try again`);
+    }
+    training = participant;
+    try {
+      status.busy(node, 'reading records');
+      const records = await store.read(participant);
+      await yieldToEventLoop(); // let the status and other flows through before the CPU-bound fit
+      let shown = -1;
+      const model = trainModel(records, { ...options, participant }, (_stage, fraction) => {
+        const percent = Math.round(fraction * 100);
+        if (percent !== shown) status.busy(node, `training ${(shown = percent)}%`);
+      });
+      await yieldToEventLoop();
+      const path = saveModel(dir, model);
+      if (closed) return;
+      status.ok(node, `${participantKey(participant)}: ${(model.metrics.accuracy * 100).toFixed(1)}% accuracy`);
+      msg.payload = model.metrics;
+      msg.model = { path, participant: model.participant, trainedAt: model.trainedAt, simulated: model.simulated, rows: model.rows };
+      send(msg);
+    } finally {
+      training = undefined;
+    }
+  });
+
+  node.on('close', (_removed: boolean, done: () => void) => {
+    closed = true;
+    status.clear(node);
+    done();
+  });
+}
+
+/** Blank editor fields leave the trainer's defaults (see docs/training.md). */
+function readOptions(def: EmotionTrainDef): Hyperparameters {
+  const optional = (value: string, name: string, opts: { min?: number; max?: number }) =>
+    value === '' || value === undefined ? undefined : configNumber(value, name, opts);
+  const smote = def.smote || undefined;
+  if (smote !== undefined && smote !== 'auto' && smote !== 'off') throw new Error('SMOTE must be "auto" or "off"');
+  return {
+    labels: parseLabels(def.labels),
+    warmupSeconds: optional(def.warmupSeconds, 'warm-up seconds', { min: 0 }),
+    testFraction: optional(def.testFraction, 'test fraction', { min: 0.01, max: 0.99 }),
+    seed: optional(def.seed, 'seed', {}),
+    l2: optional(def.l2, 'L2', { min: 0 }),
+    smote,
+    maxIterations: optional(def.maxIterations, 'max iterations', { min: 1 }),
+  };
+}
+
+/** msg.participant, or msg.payload.participant (e.g. a record), or the node's participant. */
+function participantOf(msg: TrainMsg, configured: string): string {
+  const fromPayload = (msg.payload as { participant?: unknown } | null)?.participant;
+  const name = [msg.participant, fromPayload, configured].find((p) => typeof p === 'string' && p.trim() !== '') as string | undefined;
+  if (name === undefined) throw new Error('no participant: set one in the node or send msg.participant');
+  participantKey(name);
+  return name.trim();
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}

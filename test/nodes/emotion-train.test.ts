@@ -1,0 +1,128 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Node, NodeMessage } from 'node-red';
+import type { ModelMetrics } from '../../src/model/model-file';
+import { loadModel } from '../../src/model/model-store';
+import { modelPath } from '../../src/record/paths';
+import type { SensorRecord } from '../../src/record/record';
+import { RecordStore } from '../../src/record/record-store';
+import { helper } from '../support/node-red';
+import emotionTrainNode = require('../../nodes/emotion-train/emotion-train');
+
+type Msg = NodeMessage & Record<string, unknown>;
+
+/** Two 40 s sessions per mood, 1 s apart, moods apart in GSR and BPM with some overlap. */
+function synthetic(participant: string, moods = ['angry', 'happy', 'sad']): SensorRecord[] {
+  let seed = 7;
+  const noise = () => ((seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5) * 2;
+  const centre: Record<string, [number, number]> = { angry: [6, 95], happy: [4, 80], sad: [2, 65] };
+  const records: SensorRecord[] = [];
+  let t = 1_764_000_000_000;
+  for (const mood of moods) {
+    for (const take of [1, 2]) {
+      for (let i = 0; i < 40; i++) {
+        const [gsr, bpm] = centre[mood];
+        records.push({ participant, timestamp: (t += 1000), gsr: gsr + noise(), bpm: bpm + 8 * noise(), mood, session: `${mood}-${take}`, simulated: true });
+      }
+    }
+  }
+  return records;
+}
+
+function next(node: Node): Promise<Msg> {
+  return new Promise((resolve) => node.once('input', resolve));
+}
+
+describe('emotion-train node', () => {
+  let dir: string;
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'emotion-train-'));
+    helper.settings({ userDir: dir });
+    await new RecordStore(dir).append([...synthetic('Ana'), ...synthetic('Bo', ['happy', 'sad'])]);
+    await helper.startServer();
+  });
+  after(async () => {
+    helper.settings({});
+    await helper.stopServer();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  afterEach(() => helper.unload());
+
+  const flow = (config: Record<string, unknown> = {}) => [
+    { id: 'tab', type: 'tab' },
+    { id: 'train', type: 'emotion-train', z: 'tab', participant: '', labels: '', warmupSeconds: '5', testFraction: '0.25', seed: '3', l2: '', smote: 'auto', maxIterations: '', wires: [['out']], ...config },
+    { id: 'out', type: 'helper', z: 'tab' },
+    { id: 'catcher', type: 'catch', z: 'tab', scope: null, uncaught: false, wires: [['caught']] },
+    { id: 'caught', type: 'helper', z: 'tab' },
+  ];
+  const send = (msg: Record<string, unknown>) => helper.getNode('train').receive(msg as NodeMessage);
+  async function errorOf(msg: Record<string, unknown>): Promise<string> {
+    const caught = next(helper.getNode('caught'));
+    send(msg);
+    return String(((await caught).error as { message: string }).message);
+  }
+
+  it('trains on the stored records, saves the model and emits its metrics', async () => {
+    await helper.load(emotionTrainNode, flow());
+    const out = next(helper.getNode('out'));
+    send({ participant: 'Ana', payload: 'train' });
+    const msg = await out;
+    const metrics = msg.payload as ModelMetrics;
+    assert.ok(metrics.accuracy > 0.8, `accuracy ${metrics.accuracy}`);
+    assert.deepEqual(metrics.labels, ['angry', 'happy', 'sad']);
+    assert.equal(metrics.confusion.flat().reduce((a, b) => a + b, 0), (msg.model as { rows: { test: number } }).rows.test);
+    assert.equal(metrics.roc?.length, 3);
+    const info = msg.model as { path: string; participant: string; trainedAt: string; simulated: boolean; rows: Record<string, number> };
+    assert.equal(info.path, modelPath(dir, 'Ana'));
+    assert.equal(info.participant, 'Ana');
+    assert.equal(info.simulated, true);
+    assert.equal(info.rows.total, 240);
+    assert.ok(info.rows.droppedWarmup >= 6 * 5 && info.rows.droppedWarmup <= 6 * 6, `dropped ${info.rows.droppedWarmup}`);
+    const saved = loadModel(dir, 'Ana');
+    assert.equal(saved.trainedAt, info.trainedAt);
+    assert.equal(saved.hyperparameters.warmupSeconds, 5);
+    assert.equal(saved.hyperparameters.testFraction, 0.25);
+    assert.equal(saved.hyperparameters.seed, 3);
+    const statuses = (helper.getNode('train') as unknown as { status: { args: [{ text?: string }][] } }).status.args.map((a) => a[0].text);
+    assert.ok(statuses.some((t) => /^training \d+%$/.test(t ?? '')), `statuses ${statuses.join(' | ')}`);
+    assert.match(statuses.at(-1) ?? '', /^ana: \d+\.\d% accuracy$/);
+  });
+
+  it('takes the participant from msg.payload.participant or the node', async () => {
+    await helper.load(emotionTrainNode, flow({ participant: 'Ana' }));
+    let out = next(helper.getNode('out'));
+    send({ payload: null });
+    assert.equal(((await out).model as { participant: string }).participant, 'Ana');
+    out = next(helper.getNode('out'));
+    send({ payload: { participant: 'Ana', gsr: 1 } });
+    assert.equal(((await out).model as { participant: string }).participant, 'Ana');
+  });
+
+  it('refuses a second training while one runs', async () => {
+    await helper.load(emotionTrainNode, flow());
+    const out = next(helper.getNode('out'));
+    const caught = next(helper.getNode('caught'));
+    send({ participant: 'Ana' });
+    send({ participant: 'Ana' });
+    assert.match(String(((await caught).error as { message: string }).message), /already training "Ana"/);
+    assert.ok(((await out).payload as ModelMetrics).accuracy > 0.8);
+  });
+
+  it('says clearly when a participant has no data, or too little of a mood', async () => {
+    await helper.load(emotionTrainNode, flow());
+    assert.match(await errorOf({ participant: 'Nobody' }), /no records for participant 'Nobody'/);
+    assert.match(await errorOf({ participant: 'Bo' }), /no usable 'angry' rows for participant 'Bo'.*record some 'angry' data first/);
+    assert.match(await errorOf({}), /no participant: set one in the node or send msg.participant/);
+    assert.match(await errorOf({ participant: '../../etc' }), /invalid participant name/);
+    const out = next(helper.getNode('out'));
+    send({ participant: 'Ana' });
+    assert.ok(((await out).payload as ModelMetrics).accuracy > 0.8, 'the node keeps working after errors');
+  });
+
+  it('reports bad settings on every msg', async () => {
+    await helper.load(emotionTrainNode, flow({ testFraction: '1.5' }));
+    assert.match(await errorOf({ participant: 'Ana' }), /test fraction must be at most 0.99/);
+  });
+});
