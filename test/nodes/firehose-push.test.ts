@@ -1,0 +1,197 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Node, NodeMessage } from 'node-red';
+import { helper } from '../support/node-red';
+import { FirehosePeer } from '../support/firehose-peer';
+import awsConfigNode = require('../../nodes/aws-config/aws-config');
+import firehosePushNode = require('../../nodes/firehose-push/firehose-push');
+
+const KEY_ID = 'AKIAIOSFODNN7EXAMPLE';
+const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+const creds = { aws: { accessKeyId: KEY_ID, secretAccessKey: SECRET } };
+const rec = (i: number) => ({ participant: 'ada', timestamp: 1_764_000_000_000 + i, gsr: 3.142, bpm: 71.5, mood: 'happy', i });
+const range = (n: number, from = 0) => Array.from({ length: n }, (_, k) => from + k);
+const until = async (cond: () => boolean, ms = 8000) => {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+};
+
+type Spied = Node & {
+  status: { args: Array<[{ text?: string; fill?: string }]> };
+  error: { args: unknown[][] };
+  warn: { args: unknown[][] };
+};
+
+describe('firehose-push node', () => {
+  let dir: string;
+  let peer: FirehosePeer;
+  let received: NodeMessage[];
+
+  before(() => helper.startServer());
+  after(() => helper.stopServer());
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'firehose-node-'));
+    helper.settings({ userDir: dir });
+    peer = await FirehosePeer.start();
+  });
+  afterEach(async () => {
+    await helper.unload();
+    await peer.peer.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const load = async (push: Record<string, unknown> = {}, awsCreds: object = creds) => {
+    const flow = [
+      { id: 'tab', type: 'tab' },
+      { id: 'aws', type: 'aws-config', region: 'us-east-1', endpoint: peer.endpoint, maxAttempts: '1' },
+      {
+        id: 'push',
+        z: 'tab',
+        type: 'firehose-push',
+        aws: 'aws',
+        stream: 'emotion-records',
+        batchSize: '500',
+        maxDelay: '20',
+        spoolMb: '10',
+        retryMax: '40',
+        wires: [['out']],
+        ...push,
+      },
+      { id: 'out', z: 'tab', type: 'helper' },
+      { id: 'catcher', z: 'tab', type: 'catch', scope: null, uncaught: false, wires: [['caught']] },
+      { id: 'caught', z: 'tab', type: 'helper' },
+    ];
+    await helper.load([awsConfigNode, firehosePushNode], flow, awsCreds);
+    received = [];
+    helper.getNode('out').on('input', (msg: NodeMessage) => received.push(msg));
+    return helper.getNode('push') as unknown as Spied;
+  };
+  const caught = () => {
+    const errors: Array<NodeMessage & { error: { message: string } }> = [];
+    helper.getNode('caught').on('input', (msg: NodeMessage & { error: { message: string } }) => errors.push(msg));
+    return errors;
+  };
+  const reports = () => received.map((m) => m.payload as { sent: number; retried: number; failed: number; spooled: number });
+  const acceptedIds = () => peer.acceptedObjects<{ i: number }>().map((r) => r.i);
+
+  it('sends single records and arrays to the stream, byte for byte, and reports each flush', async () => {
+    const push = await load();
+    push.receive({ payload: rec(0) });
+    push.receive({ payload: [rec(1), rec(2)] });
+    await until(() => peer.accepted.length === 3);
+    assert.deepEqual(peer.accepted.map(String), [0, 1, 2].map((i) => `${JSON.stringify(rec(i))}\n`));
+    assert.equal(peer.calls[0].stream, 'emotion-records');
+    await until(() => reports().reduce((s, r) => s + r.sent, 0) === 3);
+    assert.equal(received[0].topic, 'emotion-records');
+    assert.deepEqual(reports().at(-1), { sent: reports().at(-1)!.sent, retried: 0, failed: 0, spooled: 0 });
+    await until(() => /^sent 3$/.test(push.status.args.at(-1)?.[0].text ?? ''));
+  });
+
+  it('fails only the message with a bad record, and sends the rest', async () => {
+    const push = await load();
+    const errors = caught();
+    const circular: Record<string, unknown> = { i: 99 };
+    circular.self = circular;
+    push.receive({ payload: [rec(0), circular] });
+    push.receive({ payload: { i: 1, blob: 'x'.repeat(1_100_000) } });
+    push.receive({ payload: 'not a record' });
+    push.receive({ payload: rec(2) });
+    await until(() => errors.length === 3 && peer.accepted.length === 1);
+    assert.match(errors[0].error.message, /record 1 is not serialisable/);
+    assert.match(errors[1].error.message, /over Firehose's 1024000 byte limit/);
+    assert.match(errors[2].error.message, /must be a JSON object, not a string/);
+    await new Promise((r) => setTimeout(r, 60));
+    assert.deepEqual(acceptedIds(), [2], 'nothing of a failed message is sent');
+  });
+
+  it('resends only failed records on a partial failure', async () => {
+    peer.failRecord = (data, _i, call) => call === 0 && JSON.parse(String(data)).i % 2 === 1;
+    const push = await load();
+    push.receive({ payload: range(6).map(rec) });
+    await until(() => peer.accepted.length === 6);
+    assert.deepEqual(peer.calls.map((c) => c.records.length), [6, 3]);
+    assert.deepEqual(acceptedIds(), [0, 2, 4, 1, 3, 5]);
+    await until(() => received.length === 1);
+    assert.deepEqual(reports()[0], { sent: 6, retried: 3, failed: 0, spooled: 0 });
+  });
+
+  it('goes red during an outage without showing credentials, and catches up in order', async () => {
+    // The peer's error echoes the Authorization header, which names the access key id.
+    peer.peer.handler = (req) => ({
+      status: 400,
+      body: JSON.stringify({ __type: 'AccessDeniedException', message: `denied for ${req.headers.authorization}` }),
+    });
+    const push = await load();
+    push.receive({ payload: range(5).map(rec) });
+    await until(() => push.error.args.length > 0 && push.status.args.some(([s]) => s.fill === 'red'));
+    const shown = JSON.stringify([push.error.args, push.status.args]);
+    assert.match(shown, /denied for AWS4-HMAC-SHA256 Credential=\*\*\*/);
+    assert.ok(!shown.includes(KEY_ID) && !shown.includes(SECRET));
+    assert.match(push.status.args.at(-1)![0].text!, /^offline: 5 spooled$/);
+    const fresh = await FirehosePeer.start();
+    peer.peer.handler = fresh.peer.handler; // the service comes back
+    await fresh.peer.stop();
+    push.receive({ payload: range(5, 5).map(rec) });
+    await until(() => fresh.accepted.length === 10);
+    assert.deepEqual(fresh.acceptedObjects<{ i: number }>().map((r) => r.i), range(10));
+  });
+
+  it('keeps the backlog across a Node-RED restart and delivers every record once, in order', async () => {
+    let push = await load();
+    for (const i of range(10)) push.receive({ payload: rec(i) });
+    await until(() => peer.accepted.length === 10);
+    await peer.peer.stop();
+    for (const i of range(20, 10)) push.receive({ payload: rec(i) });
+    await until(() => push.status.args.some(([s]) => /offline: 20 spooled/.test(s.text ?? '')));
+    await helper.unload();
+    const spoolDir = join(dir, 'emotion-iot', 'spool', 'emotion-records');
+    assert.ok(readdirSync(spoolDir).some((n) => n.endsWith('.seg')), 'the backlog is on disk');
+    await peer.peer.restart();
+    push = await load();
+    push.receive({ payload: rec(30) });
+    await until(() => peer.accepted.length >= 31);
+    await new Promise((r) => setTimeout(r, 80));
+    assert.deepEqual(acceptedIds(), range(31));
+    await helper.unload();
+    assert.ok(!readdirSync(spoolDir).some((n) => n.endsWith('.seg')), 'a drained spool leaves no segment');
+  });
+
+  it('warns near the disk budget and refuses records when it is full', async () => {
+    await peer.peer.stop();
+    const push = await load({ spoolMb: '1' });
+    const errors = caught();
+    const big = (i: number) => ({ i, blob: 'x'.repeat(200_000) });
+    for (const i of range(4)) push.receive({ payload: big(i) });
+    await until(() => push.status.args.some(([s]) => s.text === 'offline: 4 spooled'));
+    assert.equal(push.warn.args.length, 0, '78 % used: no warning yet');
+    push.receive({ payload: big(4) });
+    await until(() => push.warn.args.length === 1);
+    assert.match(String(push.warn.args[0][0]), /uses 976\.\d KiB of its 1 MiB budget/);
+    assert.equal(push.status.args.at(-1)![0].text, 'spool 95% full');
+    push.receive({ payload: big(5) });
+    await until(() => errors.length === 1);
+    assert.match(errors[0].error.message, /spool full: disk budget of 1 MiB reached/);
+  });
+
+  it('reports a missing aws-config or a bad stream name on every message', async () => {
+    let push = await load({ stream: 'bad name!' });
+    let errors = caught();
+    push.receive({ payload: rec(0) });
+    push.receive({ payload: rec(1) });
+    await until(() => errors.length === 2);
+    assert.match(errors[1].error.message, /delivery stream name/);
+    assert.equal(push.status.args.at(-1)![0].fill, 'red');
+    await helper.unload();
+    push = await load({ aws: '' });
+    errors = caught();
+    push.receive({ payload: rec(0) });
+    await until(() => errors.length === 1);
+    assert.match(errors[0].error.message, /no aws-config selected/);
+    assert.ok(!existsSync(join(dir, 'emotion-iot', 'spool')), 'no spool without a working config');
+  });
+});
