@@ -32,7 +32,10 @@ const WARN_AT = 0.8;
 export = function (RED: NodeAPI) {
   function FirehosePush(this: Node, def: FirehosePushDef) {
     RED.nodes.createNode(this, def);
-    const node = this;
+    setUp(this, def);
+  }
+
+  function setUp(node: Node, def: FirehosePushDef): void {
     const aws = RED.nodes.getNode(def.aws) as unknown as (Node & AwsClientSource) | null;
     const redact = (text: string) => (aws ? aws.redact(text) : text);
     let totalSent = 0;
