@@ -4,6 +4,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import type { FlowNode } from '../../src/demo/combine-flows';
 
 const root = join(__dirname, '..', '..');
 const redJs = require.resolve('node-red/red.js');
@@ -89,4 +91,23 @@ function rssOf(pid: number): number {
   const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
   if (!kb) throw new Error(`no VmRSS for pid ${pid}`);
   return Number(kb) * 1024;
+}
+
+/** Sets the Detect tab's DETECT_WINDOW_S (emotion-infer's window and the progress bar read it). */
+export function withDetectWindow(seconds: number) {
+  return (flows: FlowNode[]): FlowNode[] =>
+    flows.map((n) =>
+      n.type === 'tab' && Array.isArray(n.env) && n.env.some((e: { name: string }) => e.name === 'DETECT_WINDOW_S')
+        ? { ...n, env: [{ name: 'DETECT_WINDOW_S', value: String(seconds), type: 'num' }] }
+        : n,
+    );
+}
+
+/** Debian's Chromium through playwright-core (Playwright's own browser download is not available). */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
 }
