@@ -84,13 +84,19 @@ export class FakeI2cBus implements HatBus {
     this.closed = true;
   }
 
-  /** An OpenBus that hands out this bus and remembers the bus number asked for. */
+  /** Opening again after a close gives a working handle, as a fresh i2c-bus open would. */
+  async open(busNumber: number): Promise<this> {
+    this.opened.push(busNumber);
+    this.closed = false;
+    return this;
+  }
+
+  /** the bus numbers open() was called with */
+  readonly opened: number[] = [];
+
+  /** An OpenBus that hands out this bus. */
   opener(): OpenBus & { opened: number[] } {
-    const opened: number[] = [];
-    return Object.assign(async (busNumber: number) => {
-      opened.push(busNumber);
-      return this;
-    }, { opened });
+    return Object.assign((busNumber: number) => this.open(busNumber), { opened: this.opened });
   }
 }
 

@@ -1,0 +1,74 @@
+// grove-base-hat: the config node the sensor readers share. It owns one hat: the I2C bus opened lazily
+// once (product id checked, reads serialised), or the simulated hat with its stimulus.
+import type { Node, NodeAPI, NodeDef } from 'node-red';
+import type { GroveHat } from '../../src/hat/hat';
+import { DEFAULT_ADDRESS, openI2cHat } from '../../src/hat/i2c-hat';
+import { SimulatedHat, type Stimulus } from '../../src/hat/simulated-hat';
+import { configNumber, toError } from '../lib/node-kit';
+import type { HatConfigNode } from './reader';
+
+interface HatDef extends NodeDef {
+  mode: 'i2c' | 'simulated';
+  bus: string;
+  address: string;
+  seed: string;
+  participant: string;
+}
+
+/** After a failed open, readers get the same error for this long before the hat is tried again. */
+const REOPEN_AFTER_MS = 2000;
+
+export = function (RED: NodeAPI) {
+  function GroveBaseHat(this: Node, def: HatDef) {
+    RED.nodes.createNode(this, def);
+    setup(this as HatConfigNode, def);
+  }
+
+  function setup(node: HatConfigNode, def: HatDef) {
+    let opening: Promise<GroveHat> | undefined;
+    let failedAt = 0;
+    let closed = false;
+    const simulated = def.mode === 'simulated' ? simulatedHat(def) : undefined;
+
+    Object.assign(node, {
+      simulated: simulated !== undefined,
+      hat(): Promise<GroveHat> {
+        if (closed) return Promise.reject(new Error('Grove Base Hat config node is closed'));
+        if (simulated) return Promise.resolve(simulated);
+        if (opening && failedAt && Date.now() - failedAt >= REOPEN_AFTER_MS) opening = undefined;
+        if (!opening) {
+          failedAt = 0;
+          opening = openFromConfig(def);
+          opening.catch(() => (failedAt = Date.now()));
+        }
+        return opening;
+      },
+      setStimulus(s: Stimulus): void {
+        if (!simulated) throw new Error('msg.stimulus only works with a simulated hat (this one is I2C)');
+        simulated.setStimulus(s);
+      },
+    });
+
+    node.on('close', (_removed: boolean, done: () => void) => {
+      closed = true;
+      const hat = opening;
+      opening = undefined;
+      if (!hat) return done();
+      hat.then((h) => h.close()).catch((e: unknown) => node.warn(`closing the I2C bus: ${toError(e).message}`)).finally(done);
+    });
+  }
+
+  function simulatedHat(def: HatDef): SimulatedHat {
+    const seed = Number(def.seed);
+    return new SimulatedHat({ seed: Number.isFinite(seed) ? seed : 1, participant: def.participant || 'participant' });
+  }
+
+  async function openFromConfig(def: HatDef): Promise<GroveHat> {
+    if (def.mode !== 'i2c') throw new Error(`unknown hat mode "${def.mode}": use i2c or simulated`);
+    const bus = configNumber(def.bus, 'I2C bus', { min: 0, max: 255, fallback: 1 });
+    const address = configNumber(def.address, 'I2C address', { min: 0x03, max: 0x77, fallback: DEFAULT_ADDRESS });
+    return openI2cHat({ bus, address });
+  }
+
+  RED.nodes.registerType('grove-base-hat', GroveBaseHat);
+};

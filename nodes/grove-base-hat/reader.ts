@@ -1,0 +1,118 @@
+// What grove-gsr and grove-ear-hr share: finding their hat, start/stop and msg.stimulus, the status
+// dot, and reporting sampling failures (outside an input handler) without flooding.
+import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from 'node-red';
+import type { GroveHat } from '../../src/hat/hat';
+import { isStimulus, STIMULI, type Stimulus } from '../../src/hat/simulated-hat';
+import { RepeatGate } from '../../src/hat/repeat-gate';
+import { onInput, status, toError, type Send } from '../lib/node-kit';
+
+/** The runtime face of a grove-base-hat config node. */
+export interface HatConfigNode extends Node {
+  readonly simulated: boolean;
+  /** the hat, opened on first use and shared by every reader */
+  hat(): Promise<GroveHat>;
+  /** drives the simulated hat; throws on an I2C hat */
+  setStimulus(s: Stimulus): void;
+}
+
+export interface ReaderDef extends NodeDef {
+  hat: string;
+  startOnDeploy: boolean | string;
+}
+
+export interface Sampler {
+  start(): void;
+  stop(): void;
+  /** a message that is neither start/stop nor a stimulus; without it such messages are an error */
+  other?(msg: NodeMessageInFlow, send: Send): Promise<void>;
+}
+
+export interface ReaderContext {
+  hatNode: HatConfigNode;
+  /** marks a good reading: the status shows sampling (or stopped) again, or the no-contact warning */
+  show(state: 'ok' | 'no-contact'): void;
+  /** a failure outside an input handler: node.error(err, msg) and a red status, once per 10 s per message */
+  fail(err: unknown, msg: NodeMessage): void;
+  /** marks a message as made from simulated data */
+  stamp<M extends object>(msg: M, hat: GroveHat): M;
+}
+
+export function runReader(RED: NodeAPI, node: Node, def: ReaderDef, build: (ctx: ReaderContext) => Sampler): void {
+  let sampler: Sampler;
+  let running = false;
+  let shown = '';
+  const gate = new RepeatGate();
+  const show = (key: string, paint: () => void) => {
+    if (key !== shown) paint();
+    shown = key;
+  };
+  const showRunState = () => {
+    if (!running) show('stopped', () => status.idle(node, 'stopped'));
+    else if (ctx.hatNode.simulated) show('sampling', () => status.busy(node, 'sampling (simulated)'));
+    else show('sampling', () => status.ok(node, 'sampling'));
+  };
+  const ctx: ReaderContext = {
+    hatNode: RED.nodes.getNode(def.hat) as HatConfigNode,
+    show: (state) => (state === 'ok' ? showRunState() : show('no-contact', () => status.warn(node, 'no skin contact'))),
+    fail(e, msg) {
+      const err = toError(e);
+      show(`error:${err.message}`, () => status.error(node, err));
+      if (gate.allows(err.message)) node.error(err, msg);
+    },
+    stamp: (msg, hat) => (hat.simulated ? Object.assign(msg, { simulated: true }) : msg),
+  };
+
+  try {
+    if (!ctx.hatNode || typeof ctx.hatNode.hat !== 'function') {
+      throw new Error('no Grove Base Hat configured: pick one in the node settings');
+    }
+    sampler = build(ctx);
+  } catch (e) {
+    const err = toError(e);
+    status.error(node, err);
+    node.error(`${node.type}: ${err.message}`);
+    onInput(node, () => Promise.reject(err));
+    return;
+  }
+
+  const start = () => {
+    if (!running) sampler.start();
+    running = true;
+    showRunState();
+  };
+  const stop = () => {
+    if (running) sampler.stop();
+    running = false;
+    showRunState();
+  };
+
+  onInput(node, (msg, send) =>
+    handle(msg, send).catch((e: unknown) => {
+      shown = 'input-error'; // onInput painted the red status
+      throw e;
+    }),
+  );
+
+  async function handle(msg: NodeMessageInFlow, send: Send): Promise<void> {
+    const m = msg as NodeMessageInFlow & { stimulus?: unknown };
+    if (m.stimulus !== undefined) {
+      if (!isStimulus(m.stimulus)) throw new Error(`unknown msg.stimulus "${String(m.stimulus)}": use ${STIMULI.join(', ')}`);
+      ctx.hatNode.setStimulus(m.stimulus);
+    }
+    if (msg.payload === 'start') start();
+    else if (msg.payload === 'stop') stop();
+    else if (m.stimulus !== undefined) return;
+    else if (sampler.other) await sampler.other(msg, send);
+    else throw new Error(`${node.type} takes msg.payload "start" or "stop", or msg.stimulus`);
+  }
+
+  node.on('close', (_removed: boolean, done: () => void) => {
+    if (running) sampler.stop();
+    running = false;
+    status.clear(node);
+    done();
+  });
+
+  if (def.startOnDeploy === true || def.startOnDeploy === 'true' || def.startOnDeploy === undefined) start();
+  else showRunState();
+}

@@ -1,0 +1,72 @@
+// Shared by the grove-* node tests: a flow around one reader (hat config, catch and status nodes, a
+// collecting sink), and swapping the real i2c-bus module for the fake bus.
+import type { Node, NodeMessage } from 'node-red';
+import { helper } from '../support/node-red';
+import type { FakeI2cBus } from '../support/fake-i2c-bus';
+import hatNode = require('../../nodes/grove-base-hat/grove-base-hat');
+
+// Core nodes ship no type declarations: plain require.
+const catchNode: unknown = require('@node-red/nodes/core/common/25-catch');
+const RuntimeNode: { prototype: { status(s: Status): void } } = require('@node-red/runtime/lib/nodes/Node');
+
+// Every status a node shows, by node id, including those set in its constructor (a Status node in the
+// flow would miss those).
+const statusLog = new Map<string, Status[]>();
+const originalStatus = RuntimeNode.prototype.status;
+RuntimeNode.prototype.status = function (this: { id: string }, s: Status) {
+  if (!statusLog.has(this.id)) statusLog.set(this.id, []);
+  statusLog.get(this.id)!.push(s);
+  originalStatus.call(this, s);
+};
+
+export type Msg = NodeMessage & Record<string, unknown>;
+export type Status = { fill?: string; shape?: string; text?: string };
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Loads reader `r` (of the given type, with props) on a hat config `hat`; what it sends, its caught errors and its statuses are collected. */
+export async function loadReader(
+  readerModule: unknown,
+  type: string,
+  props: Record<string, unknown>,
+  hat: Record<string, unknown> = { mode: 'simulated', seed: '1', participant: 'Ana' },
+) {
+  const flow = [
+    { id: 'tab', type: 'tab' },
+    { id: 'hat', type: 'grove-base-hat', ...hat },
+    { id: 'r', type, z: 'tab', hat: 'hat', wires: [['out']], ...props },
+    { id: 'out', type: 'helper', z: 'tab' },
+    { id: 'catcher', type: 'catch', z: 'tab', scope: ['r'], wires: [['errors']] },
+    { id: 'errors', type: 'helper', z: 'tab' },
+  ];
+  const out: Msg[] = [];
+  const errors: Msg[] = [];
+  const statuses: Status[] = [];
+  statusLog.set('r', statuses);
+  await helper.load([hatNode, readerModule, catchNode] as never, flow);
+  helper.getNode('out').on('input', (m: Msg) => out.push(m));
+  helper.getNode('errors').on('input', (m: Msg) => errors.push(m));
+  const reader = helper.getNode('r') as Node;
+  const last = (): Status | undefined => statuses[statuses.length - 1];
+  return { reader, out, errors, statuses, last, hatNode: helper.getNode('hat') };
+}
+
+/** Resolves when pred holds, polling; rejects after ms. */
+export async function until(pred: () => boolean, ms = 2000, what = 'condition'): Promise<void> {
+  const end = Date.now() + ms;
+  while (!pred()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(5);
+  }
+}
+
+/** Makes `require('i2c-bus')` hand out the fake bus until the returned restore is called. */
+export function useFakeI2cBus(bus: FakeI2cBus): () => void {
+  const id = require.resolve('i2c-bus');
+  const saved = require.cache[id];
+  require.cache[id] = { id, filename: id, loaded: true, exports: { openPromisified: (n: number) => bus.open(n) } } as NodeJS.Module;
+  return () => {
+    if (saved) require.cache[id] = saved;
+    else delete require.cache[id];
+  };
+}
