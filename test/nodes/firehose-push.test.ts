@@ -73,7 +73,7 @@ describe('firehose-push node', () => {
   };
   const caught = () => {
     const errors: Array<NodeMessage & { error: { message: string } }> = [];
-    helper.getNode('caught').on('input', (msg: NodeMessage & { error: { message: string } }) => errors.push(msg));
+    helper.getNode('caught').on('input', (msg: NodeMessage) => errors.push(msg as (typeof errors)[number]));
     return errors;
   };
   const reports = () => received.map((m) => m.payload as { sent: number; retried: number; failed: number; spooled: number });
