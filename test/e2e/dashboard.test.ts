@@ -18,6 +18,14 @@ const root = join(__dirname, '..', '..');
 const artifacts = join(root, 'test-artifacts');
 const LABELS = /^(angry|happy|sad|uncertain)$/;
 
+/** Waits until the "Recorded per mood" table shows `count` records for happy. */
+function happyCountShows(page: Page, count: number) {
+  return page.waitForFunction((n) => {
+    const row = [...document.querySelectorAll('tr')].find((tr) => tr.querySelector('td')?.textContent?.trim() === 'happy');
+    return row?.querySelector('td[data-column-key="records"]')?.textContent?.trim() === String(n);
+  }, count);
+}
+
 describe('dashboard in a real Node-RED and headless Chromium', function () {
   this.timeout(120_000);
   let userDir: string;
@@ -82,14 +90,14 @@ describe('dashboard in a real Node-RED and headless Chromium', function () {
 
     await page.goto(`${nr.url}/dashboard/training`);
     // The page starts on the seeded demo participant and "happy" (its defaults).
-    await page.getByRole('cell', { name: String(before), exact: true }).waitFor();
+    await happyCountShows(page, before);
     await page.getByRole('button', { name: 'Start' }).click();
     await page.getByText(/recording happy: [1-9]\d* records/).waitFor({ timeout: 10_000 });
     await page.getByRole('button', { name: 'Stop' }).click();
     await page.getByText(/stopped: \d+ records/).waitFor();
     const after = (await store.counts(DEMO_PARTICIPANT)).counts.happy;
     assert.ok(after > before, `happy records ${before} -> ${after}`);
-    await page.getByRole('cell', { name: String(after), exact: true }).waitFor();
+    await happyCountShows(page, after);
 
     await page.getByRole('button', { name: 'Train model' }).click();
     const accuracy = page.locator('.accuracy');
