@@ -101,7 +101,7 @@ export class RecordStore {
   }
 
   /** The participant's records in the order stored; damaged lines (a torn write) are skipped. */
-  read(participant: string): Promise<SensorRecord[]> {
+  async read(participant: string): Promise<SensorRecord[]> {
     const path = this.file(participant);
     return serialise(path, () => this.readFile(path));
   }
@@ -111,7 +111,7 @@ export class RecordStore {
   }
 
   /** Removes the participant's folder and everything in it; returns how many records it held. */
-  delete(participant: string): Promise<number> {
+  async delete(participant: string): Promise<number> {
     const path = this.file(participant);
     return serialise(path, async () => {
       const held = (await this.readFile(path)).length;

@@ -88,6 +88,11 @@ describe('record store', () => {
     assert.deepEqual(new Set(read.map((r) => r.bpm)).size, 20);
   });
 
+  it('rejects a participant name that could leave the data folder', async () => {
+    await assert.rejects(store.read('../../etc'), /invalid participant name/);
+    await assert.rejects(store.delete('..'), /invalid participant name/);
+  });
+
   it('lists no participants in an empty user directory and ignores empty folders', async () => {
     assert.deepEqual(await store.participants(), []);
     await mkdir(participantRecordsDir(dir, 'Ana'), { recursive: true });
