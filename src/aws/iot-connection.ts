@@ -5,9 +5,9 @@ import { once } from 'node:events';
 import type { mqtt5 as Mqtt5 } from 'aws-iot-device-sdk-v2';
 import { loadIotSdk, type IotSdk } from './iot-sdk';
 import { connectionError, iotError } from './iot-errors';
-import { buildClientConfig, type IotBrokerOptions } from './iot-options';
+import { buildMqttConfig, type IotBrokerOptions } from './iot-options';
 import { OfflineQueue, type Pending } from './iot-queue';
-import { topicMatches } from './iot-topic';
+import { coverSet, filterCovers, topicMatches } from './iot-topic';
 
 export type IotState =
   | { state: 'idle' | 'connecting' | 'connected' }
@@ -49,6 +49,8 @@ export class IotConnection {
   private readonly users = new Set<IotUser>();
   private readonly subs = new Map<IotUser, IotSubscription[]>();
   private readonly queue: OfflineQueue<Outgoing>;
+  /** Filters the broker holds for this client (as far as we know), with their QoS. */
+  private active = new Map<string, 0 | 1>();
   private closed = false;
 
   constructor(private readonly options: IotConnectionOptions) {
@@ -68,19 +70,15 @@ export class IotConnection {
 
   /** Forgets the user and its subscriptions; stops the client when nobody is left. */
   async deregister(user: IotUser): Promise<void> {
-    const gone = this.subs.get(user) ?? [];
     this.subs.delete(user);
     this.users.delete(user);
     if (this.users.size === 0) return this.stopClient(new Error('connection closed: no node uses it'));
-    const unused = [...new Set(gone.map((s) => s.filter))].filter((f) => !this.allSubs().some((s) => s.filter === f));
-    if (unused.length && this.client && this.current.state === 'connected') {
-      await this.client.unsubscribe({ topicFilters: unused }).catch(() => undefined);
-    }
+    if (this.current.state === 'connected') await this.syncSubscriptions(false);
   }
 
   subscribe(user: IotUser, sub: IotSubscription): void {
     this.subs.set(user, [...(this.subs.get(user) ?? []), sub]);
-    if (this.current.state === 'connected') void this.sendSubscriptions([sub]);
+    if (this.current.state === 'connected') void this.syncSubscriptions(false);
   }
 
   /** Resolves on PUBACK (QoS 1) or once written (QoS 0). QoS 1 waits in the offline queue while disconnected. */
@@ -118,7 +116,7 @@ export class IotConnection {
     }
     try {
       const sdk = (this.options.loadSdk ?? loadIotSdk)();
-      const client = new sdk.mqtt5.Mqtt5Client(buildClientConfig(sdk, this.options));
+      const client = new sdk.mqtt5.Mqtt5Client(buildMqttConfig(sdk, this.options));
       this.client = client;
       this.listen(client);
       this.setState({ state: 'connecting' });
@@ -140,7 +138,7 @@ export class IotConnection {
     client.on('connectionSuccess', () => {
       if (!mine()) return;
       this.setState({ state: 'connected' });
-      void this.sendSubscriptions(this.allSubs()).then(() => {
+      void this.syncSubscriptions(true).then(() => {
         if (mine() && this.current.state === 'connected') this.queue.drain((entry) => this.forward(client, entry));
       });
     });
@@ -174,31 +172,41 @@ export class IotConnection {
     this.send(client, entry.item, 1).then(entry.resolve, entry.reject);
   }
 
-  /** Subscribes each filter once (at the highest QoS asked for), in packets of at most 8. */
-  private async sendSubscriptions(subs: IotSubscription[]): Promise<void> {
+  /**
+   * Brings the broker's subscriptions in line with the in-nodes' filters: new ones first (in packets of
+   * at most 8), then unsubscribes what is no longer needed. `fresh`: a new connection, which holds none.
+   */
+  private async syncSubscriptions(fresh: boolean): Promise<void> {
     const client = this.client;
-    if (!client || subs.length === 0) return;
-    const qos = new Map<string, 0 | 1>();
-    for (const s of subs) qos.set(s.filter, Math.max(qos.get(s.filter) ?? 0, s.qos) as 0 | 1);
-    const filters = [...qos.keys()];
+    if (!client) return;
+    if (fresh) this.active = new Map();
+    const wanted = new Map<string, 0 | 1>();
+    for (const s of this.allSubs()) wanted.set(s.filter, Math.max(wanted.get(s.filter) ?? 0, s.qos) as 0 | 1);
+    const desired = coverSet(wanted);
+    const toSubscribe = [...desired].filter(([f, qos]) => this.active.get(f) !== qos);
+    const toDrop = [...this.active.keys()].filter((f) => !desired.has(f));
+    this.active = desired;
     const batches: Promise<void>[] = [];
-    for (let i = 0; i < filters.length; i += SUBSCRIPTIONS_PER_PACKET) {
-      const batch = filters.slice(i, i + SUBSCRIPTIONS_PER_PACKET);
-      batches.push(client.subscribe({ subscriptions: batch.map((topicFilter) => ({ topicFilter, qos: qos.get(topicFilter)! })) }).then(
+    for (let i = 0; i < toSubscribe.length; i += SUBSCRIPTIONS_PER_PACKET) {
+      const batch = toSubscribe.slice(i, i + SUBSCRIPTIONS_PER_PACKET);
+      const subscriptions = batch.map(([topicFilter, qos]) => ({ topicFilter, qos }));
+      batches.push(client.subscribe({ subscriptions }).then(
         (suback) => suback.reasonCodes.forEach((code, j) => {
-          if (code >= 128) this.failSubscription(batch[j], new Error(`subscription to ${batch[j]} refused by the broker, reason ${code}`));
+          if (code >= 128) this.failSubscription(batch[j][0], new Error(`subscription to ${batch[j][0]} refused by the broker, reason ${code}`));
         }),
         (e: unknown) => {
           // A subscribe cut short by a disconnect is sent again on the next connectionSuccess.
-          if (this.current.state === 'connected') for (const f of batch) this.failSubscription(f, iotError(e));
+          if (this.current.state === 'connected') for (const [f] of batch) this.failSubscription(f, iotError(e));
         },
       ));
     }
     await Promise.all(batches);
+    if (toDrop.length && this.client === client) await client.unsubscribe({ topicFilters: toDrop }).catch(() => undefined);
   }
 
   private failSubscription(filter: string, err: Error): void {
-    for (const s of this.allSubs()) if (s.filter === filter) s.onError(err);
+    this.active.delete(filter);
+    for (const s of this.allSubs()) if (filterCovers(filter, s.filter)) s.onError(err);
   }
 
   private stopClient(reason: Error): Promise<void> {

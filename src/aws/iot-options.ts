@@ -55,7 +55,7 @@ function material(src: PemSource | undefined, what: string, required: boolean): 
   return { path };
 }
 
-export function buildClientConfig(sdk: IotSdk, o: IotBrokerOptions) {
+export function buildMqttConfig(sdk: IotSdk, o: IotBrokerOptions) {
   if (!o.host?.trim()) throw new Error('endpoint host is not set');
   if (!o.clientId?.trim()) throw new Error('client id is not set');
   const cert = material(o.cert, 'device certificate', true)!;

@@ -46,6 +46,35 @@ export function topicMatches(filter: string, topic: string): boolean {
   return f.length === t.length;
 }
 
+/** True when every topic `inner` matches is also matched by `outer`. */
+export function filterCovers(outer: string, inner: string): boolean {
+  const o = outer.split('/');
+  const i = inner.split('/');
+  if (inner.startsWith('$') && (o[0] === '+' || o[0] === '#')) return false;
+  for (let k = 0; k < o.length; k++) {
+    if (o[k] === '#') return true;
+    if (k >= i.length || i[k] === '#') return false;
+    if (o[k] !== '+' && o[k] !== i[k]) return false;
+  }
+  return o.length === i.length;
+}
+
+/**
+ * The filters to send to the broker for the wanted ones: those covered by another are left out (the
+ * broker would deliver a message once per matching subscription, and AWS IoT Core has no subscription
+ * identifiers to tell the copies apart); a covering filter takes the highest QoS of those it covers.
+ */
+export function coverSet(wanted: Map<string, 0 | 1>): Map<string, 0 | 1> {
+  const filters = [...wanted.keys()];
+  const redundant = (f: string) => filters.some((g) => g !== f && filterCovers(g, f) && (!filterCovers(f, g) || g < f));
+  const result = new Map<string, 0 | 1>();
+  for (const f of filters) if (!redundant(f)) result.set(f, wanted.get(f)!);
+  for (const [f, qos] of wanted) {
+    for (const g of result.keys()) if (filterCovers(g, f) && qos > result.get(g)!) result.set(g, qos);
+  }
+  return result;
+}
+
 /**
  * Puts a node's topic under the broker's prefix ("train" -> "iotsensors/train"). A topic that already
  * starts with the prefix, and reserved `$aws/...` topics, are used as they are.

@@ -4,11 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   validateTopicName, validateTopicFilter, topicMatches, withPrefix, encodePayload, decodePayload, MAX_PAYLOAD_BYTES,
+  filterCovers, coverSet,
 } from '../../src/aws/iot-topic';
 import { iotError, connectionError } from '../../src/aws/iot-errors';
 import { loadIotSdk } from '../../src/aws/iot-sdk';
 import { OfflineQueue } from '../../src/aws/iot-queue';
-import { buildClientConfig, type IotBrokerOptions } from '../../src/aws/iot-options';
+import { buildMqttConfig, type IotBrokerOptions } from '../../src/aws/iot-options';
 import { IotConnection, type IotState } from '../../src/aws/iot-connection';
 
 describe('aws-iot topics and payloads', () => {
@@ -38,6 +39,23 @@ describe('aws-iot topics and payloads', () => {
     assert.ok(!topicMatches('iotsensors/infer', 'iotsensors/infer/result'));
     assert.ok(!topicMatches('iotsensors/infer/result', 'iotsensors/infer'));
     assert.ok(!topicMatches('#', '$aws/things/pi/shadow'));
+  });
+
+  it('knows when one filter covers another', () => {
+    assert.ok(filterCovers('iotsensors/#', 'iotsensors/+/result'));
+    assert.ok(filterCovers('iotsensors/#', 'iotsensors'));
+    assert.ok(filterCovers('iotsensors/+', 'iotsensors/train'));
+    assert.ok(filterCovers('iotsensors/+/result', 'iotsensors/infer/result'));
+    assert.ok(!filterCovers('iotsensors/train', 'iotsensors/+'));
+    assert.ok(!filterCovers('iotsensors/+', 'iotsensors/#'));
+    assert.ok(!filterCovers('iotsensors/+', 'iotsensors/infer/result'));
+    assert.ok(!filterCovers('#', '$aws/things/pi'));
+  });
+
+  it('subscribes only the filters no other covers, at the highest QoS asked for', () => {
+    const wanted = new Map<string, 0 | 1>([['iotsensors/train', 1], ['iotsensors/+', 0], ['other/x', 0], ['other/x/#', 0]]);
+    assert.deepEqual([...coverSet(wanted)], [['iotsensors/+', 1], ['other/x/#', 0]]);
+    assert.deepEqual([...coverSet(new Map<string, 0 | 1>([['a', 0]]))], [['a', 0]]);
   });
 
   it('puts relative topics under the prefix, once', () => {
@@ -162,13 +180,13 @@ describe('aws-iot client options', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('names a missing key file', () => {
-    assert.throws(() => buildClientConfig(loadIotSdk(), opts), new RegExp(`private key file not found: ${join(dir, 'missing.key')}`));
+    assert.throws(() => buildMqttConfig(loadIotSdk(), opts), new RegExp(`private key file not found: ${join(dir, 'missing.key')}`));
   });
 
   it('asks for the certificate and endpoint when they are not set', () => {
-    assert.throws(() => buildClientConfig(loadIotSdk(), { ...opts, cert: {} }), /device certificate is not set/);
-    assert.throws(() => buildClientConfig(loadIotSdk(), { ...opts, host: ' ' }), /endpoint host is not set/);
-    assert.throws(() => buildClientConfig(loadIotSdk(), { ...opts, key: { pem: 'oops' } }), /private key is not PEM/);
+    assert.throws(() => buildMqttConfig(loadIotSdk(), { ...opts, cert: {} }), /device certificate is not set/);
+    assert.throws(() => buildMqttConfig(loadIotSdk(), { ...opts, host: ' ' }), /endpoint host is not set/);
+    assert.throws(() => buildMqttConfig(loadIotSdk(), { ...opts, key: { pem: 'oops' } }), /private key is not PEM/);
   });
 
   it('reports a failed start to every user, and rejects publishes with the same reason', async () => {

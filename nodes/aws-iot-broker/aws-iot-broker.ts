@@ -1,0 +1,71 @@
+// aws-iot-broker: the AWS IoT Core endpoint and device certificate. Owns one MQTT5 client shared by
+// every aws-iot-in / aws-iot-out node that names it; the client starts when the first of them
+// registers and stops when the flow is redeployed or stopped.
+import type { NodeAPI, NodeDef } from 'node-red';
+import { IotConnection } from '../../src/aws/iot-connection';
+import { BROKER_DEFAULTS } from '../../src/aws/iot-options';
+import { withPrefix } from '../../src/aws/iot-topic';
+import { configNumber, toError } from '../lib/node-kit';
+import type { IotBrokerCredentials, IotBrokerNode } from './broker-user';
+
+interface IotBrokerDef extends NodeDef {
+  host: string;
+  port: string;
+  clientId: string;
+  certPath: string;
+  keyPath: string;
+  caPath: string;
+  topicPrefix: string;
+  keepAlive: string;
+  cleanSession: boolean;
+  minReconnectDelay: string;
+  maxReconnectDelay: string;
+  queueLimit: string;
+}
+
+const DEFAULT_QUEUE_LIMIT = 1000;
+
+export = function (RED: NodeAPI) {
+  function AwsIotBroker(this: IotBrokerNode, def: IotBrokerDef) {
+    RED.nodes.createNode(this, def);
+    const creds = this.credentials ?? {};
+    const prefix = def.topicPrefix ?? 'iotsensors';
+    this.topic = (topic) => withPrefix(prefix, topic);
+    try {
+      const minReconnectDelayMs = configNumber(def.minReconnectDelay, 'min reconnect delay', { min: 10, fallback: BROKER_DEFAULTS.minReconnectDelayMs });
+      this.connection = new IotConnection({
+        host: def.host,
+        port: configNumber(def.port, 'port', { min: 1, max: 65535, fallback: BROKER_DEFAULTS.port }),
+        clientId: def.clientId || `emotion-iot-${Math.random().toString(16).slice(2, 10)}`,
+        cert: { path: def.certPath, pem: creds.certPem },
+        key: { path: def.keyPath, pem: creds.keyPem },
+        ca: { path: def.caPath, pem: creds.caPem },
+        keepAliveSeconds: configNumber(def.keepAlive, 'keep-alive', { min: 30, max: 1200, fallback: BROKER_DEFAULTS.keepAliveSeconds }),
+        cleanSession: def.cleanSession !== false,
+        minReconnectDelayMs,
+        maxReconnectDelayMs: configNumber(def.maxReconnectDelay, 'max reconnect delay', { min: minReconnectDelayMs, fallback: Math.max(minReconnectDelayMs, BROKER_DEFAULTS.maxReconnectDelayMs) }),
+        offlineQueueLimit: configNumber(def.queueLimit, 'offline queue limit', { min: 0, fallback: DEFAULT_QUEUE_LIMIT }),
+        onWarning: (message) => this.warn(message),
+      });
+    } catch (e) {
+      this.problem = toError(e);
+      this.error(`aws-iot-broker: ${this.problem.message}`);
+    }
+
+    this.on('close', (_removed: boolean, done: () => void) => {
+      const closing = this.connection?.close() ?? Promise.resolve();
+      closing.then(done, (e: unknown) => {
+        this.warn(`aws-iot-broker: ${toError(e).message}`);
+        done();
+      });
+    });
+  }
+
+  RED.nodes.registerType<IotBrokerNode, IotBrokerDef, unknown, IotBrokerCredentials>('aws-iot-broker', AwsIotBroker, {
+    credentials: {
+      certPem: { type: 'text' },
+      keyPem: { type: 'password' },
+      caPem: { type: 'text' },
+    },
+  });
+};
