@@ -60,7 +60,10 @@ export = function (RED: NodeAPI) {
       return () => {
         if (!aws) throw new Error('no aws-config selected: pick one in the node, or use the local backend');
         const client = aws.client(`sagemaker-runtime:${s.timeoutMs}`, (config) => createSageMakerClient(config, s.timeoutMs));
-        return createSageMakerBackend(client, { ...s.sagemaker, numClasses: labels.length, timeoutMs: s.timeoutMs, featureNames: SAGEMAKER_FEATURES });
+        const backend = createSageMakerBackend(client, { ...s.sagemaker, numClasses: labels.length, timeoutMs: s.timeoutMs, featureNames: SAGEMAKER_FEATURES });
+        // AWS error texts can quote the access key id (signature errors): keep it out of msgs and status.
+        const redacted = (e: unknown) => Promise.reject(Object.assign(toError(e), { message: aws.redact(toError(e).message) }));
+        return { ...backend, predict: (features) => backend.predict(features).catch(redacted) };
       };
     }
 

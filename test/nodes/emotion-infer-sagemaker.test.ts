@@ -110,6 +110,21 @@ describe('emotion-infer node with the SageMaker backend', () => {
     assert.ok((msg.emotion.latencyMs as number) >= 290, 'latency includes the wait for the endpoint');
   });
 
+  it('keeps the access key id out of error messages', async () => {
+    await load();
+    sm.peer.inject({
+      kind: 'status',
+      status: 403,
+      headers: { 'x-amzn-errortype': 'InvalidSignatureException' },
+      body: JSON.stringify({ message: 'Signature expired for Credential=AKIDTEST/20261125/eu-west-1/sagemaker/aws4_request' }),
+    });
+    const caught = next('caught');
+    start();
+    const text = (await caught).error!.message;
+    assert.match(text, /rejected the request \(HTTP 403 InvalidSignatureException\): Signature expired for Credential=\*\*\*\//);
+    assert.ok(!text.includes('AKIDTEST'));
+  });
+
   it('without an aws-config the error says what to pick', async () => {
     await load({ aws: '' });
     const caught = next('caught');
