@@ -3,6 +3,7 @@
 // and the rate each list implies per fixed window gives a BPM error.
 
 export interface MatchScore {
+  /** reference beats with a detected partner */
   matched: number;
   missed: number;
   extra: number;
@@ -12,15 +13,27 @@ export interface MatchScore {
   precision: number;
 }
 
-/** Greedy in-order matching; both lists must be sorted ascending (ms). */
-export function matchBeats(detectedMs: readonly number[], referenceMs: readonly number[], toleranceMs: number): MatchScore {
+/**
+ * Greedy in-order matching over the whole lists (both sorted ascending, ms); the score counts only beats
+ * inside [fromMs, toMs), so a beat just outside the range can still be the partner of one inside.
+ */
+export function matchBeats(
+  detectedMs: readonly number[],
+  referenceMs: readonly number[],
+  toleranceMs: number,
+  fromMs = -Infinity,
+  toMs = Infinity,
+): MatchScore {
+  const inside = (t: number) => t >= fromMs && t < toMs;
   let i = 0;
   let j = 0;
-  let matched = 0;
+  let matchedDetected = 0;
+  let matchedReference = 0;
   while (i < detectedMs.length && j < referenceMs.length) {
     const d = detectedMs[i] - referenceMs[j];
     if (Math.abs(d) <= toleranceMs) {
-      matched++;
+      if (inside(detectedMs[i])) matchedDetected++;
+      if (inside(referenceMs[j])) matchedReference++;
       i++;
       j++;
     } else if (d < 0) {
@@ -29,12 +42,14 @@ export function matchBeats(detectedMs: readonly number[], referenceMs: readonly 
       j++;
     }
   }
+  const detected = detectedMs.filter(inside).length;
+  const reference = referenceMs.filter(inside).length;
   return {
-    matched,
-    missed: referenceMs.length - matched,
-    extra: detectedMs.length - matched,
-    sensitivity: referenceMs.length ? matched / referenceMs.length : 1,
-    precision: detectedMs.length ? matched / detectedMs.length : 1,
+    matched: matchedReference,
+    missed: reference - matchedReference,
+    extra: detected - matchedDetected,
+    sensitivity: reference ? matchedReference / reference : 1,
+    precision: detected ? matchedDetected / detected : 1,
   };
 }
 

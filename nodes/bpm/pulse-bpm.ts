@@ -1,0 +1,79 @@
+// pulse-bpm: turns grove-ear-hr sample batches (or single timestamped samples) into beats per minute,
+// inter-beat intervals and a signal quality, with the detector in src/signal; this file only wires it in.
+import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from 'node-red';
+import { BeatDetector, type HeartState } from '../../src/signal/beat-detector';
+import { BpmReporter, type EmitMode, type Report } from '../../src/signal/bpm-reporter';
+import { parsePulseMessage } from '../../src/signal/pulse-input';
+import { round3 } from '../../src/record/record';
+import { configNumber, onInput, status, toError, type Send } from '../lib/node-kit';
+
+interface PulseBpmDef extends NodeDef {
+  emit: string;
+  interval: string;
+  minAmplitude: string;
+  saturation: string;
+  invert: boolean;
+}
+
+export = function (RED: NodeAPI) {
+  function PulseBpm(this: Node, def: PulseBpmDef) {
+    RED.nodes.createNode(this, def);
+    const node = this as Node;
+    let reporter: BpmReporter | null = null;
+    let shown = '';
+    try {
+      reporter = makeReporter(def);
+      status.idle(node, 'waiting for pulse');
+    } catch (e) {
+      const err = toError(e);
+      status.error(node, err);
+      node.error(`pulse-bpm not configured: ${err.message}`);
+    }
+
+    onInput(node, (msg, send) => {
+      if (!reporter) throw new Error('pulse-bpm is not configured (see its settings)');
+      const input = parsePulseMessage(msg as NodeMessageInFlow & { timestamp?: unknown; reset?: unknown });
+      if (input.reset) reporter.reset();
+      const reports = input.batch ? reporter.feedBatch(input.batch) : input.sample ? reporter.feedSample(input.sample.tMs, input.sample.value) : [];
+      // a bare reset answers with the cleared state, so downstream sees the BPM go null
+      if (input.reset && !input.batch && !input.sample) reports.push({ tMs: Date.now(), state: reporter.state() });
+      emit(msg, reports, send);
+      showState(reports.length ? reports[reports.length - 1].state : null, reporter);
+    });
+
+    /** The last report travels on the incoming msg (so msg.simulated and the rest pass through); earlier ones on copies. */
+    function emit(msg: NodeMessageInFlow, reports: Report[], send: Send): void {
+      reports.forEach((report, i) => {
+        const out = (i === reports.length - 1 ? msg : RED.util.cloneMessage(msg)) as NodeMessage & Record<string, unknown>;
+        const { bpm, ibiMs, quality, beats } = report.state;
+        out.topic = 'bpm';
+        out.payload = bpm === null ? null : round3(bpm);
+        out.hr = { bpm: out.payload, ibiMs: ibiMs.map(round3), quality, beats };
+        out.timestamp = report.tMs;
+        delete out.reset;
+        send(out);
+      });
+    }
+
+    function showState(state: HeartState | null, r: BpmReporter): void {
+      const s = state ?? r.state();
+      const text = s.quality === 'no-contact' ? 'no contact' : `${s.bpm === null ? '--' : Math.round(s.bpm)} bpm ${s.quality}`;
+      if (text === shown) return;
+      shown = text;
+      if (s.quality === 'good') status.ok(node, text);
+      else if (s.quality === 'noisy') status.warn(node, text);
+      else status.idle(node, text);
+    }
+  }
+
+  function makeReporter(def: PulseBpmDef): BpmReporter {
+    const mode: EmitMode = def.emit === 'beat' ? 'beat' : 'interval';
+    const intervalS = configNumber(def.interval, 'emit interval (s)', { min: 0.1, max: 3600, fallback: 1 });
+    const minAmplitude = configNumber(def.minAmplitude, 'minimum amplitude', { min: 0, fallback: 20 });
+    const saturationLevel = def.saturation === '' || def.saturation === undefined ? null : configNumber(def.saturation, 'saturation level');
+    const detector = new BeatDetector({ minAmplitude, saturationLevel, invert: Boolean(def.invert) });
+    return new BpmReporter(detector, mode, intervalS * 1000);
+  }
+
+  RED.nodes.registerType('pulse-bpm', PulseBpm);
+};

@@ -1,0 +1,72 @@
+// When pulse-bpm speaks: on every beat, or every N seconds of signal time (so a downstream join always has
+// a fresh BPM), and in both modes once when contact is lost, so a consumer sees the BPM turn null.
+import type { BeatDetector, HeartState, SampleBatch } from './beat-detector';
+
+export type EmitMode = 'beat' | 'interval';
+
+export interface Report {
+  /** Signal time of the report (ms, the input's time base). */
+  tMs: number;
+  state: HeartState;
+}
+
+export class BpmReporter {
+  private nextDue = NaN;
+  private hadContact = false;
+
+  constructor(
+    private readonly detector: BeatDetector,
+    private readonly mode: EmitMode,
+    private readonly intervalMs: number,
+  ) {
+    if (mode === 'interval' && !(intervalMs > 0)) throw new RangeError('interval must be positive');
+  }
+
+  feedBatch(batch: SampleBatch): Report[] {
+    const reports: Report[] = [];
+    const step = 1000 / batch.rateHz;
+    const { samples } = batch;
+    for (let i = 0; i < samples.length; i++) this.step(batch.t0 + i * step, samples[i], reports);
+    if (samples.length) this.checkContact(batch.t0 + (samples.length - 1) * step, reports);
+    return reports;
+  }
+
+  feedSample(tMs: number, value: number): Report[] {
+    const reports: Report[] = [];
+    this.step(tMs, value, reports);
+    this.checkContact(tMs, reports);
+    return reports;
+  }
+
+  state(): HeartState {
+    return this.detector.current();
+  }
+
+  reset(): void {
+    this.detector.reset();
+    this.nextDue = NaN;
+    this.hadContact = false;
+  }
+
+  private step(tMs: number, value: number, reports: Report[]): void {
+    const beat = this.detector.processSample(tMs, value);
+    if (this.mode === 'beat') {
+      if (beat) reports.push({ tMs: beat.tMs, state: this.detector.current() });
+      return;
+    }
+    if (Number.isNaN(this.nextDue) || tMs < this.nextDue - this.intervalMs) this.nextDue = tMs + this.intervalMs;
+    if (tMs >= this.nextDue) {
+      reports.push({ tMs, state: this.detector.current() });
+      // after a gap, one report and back on the grid; never a burst of stale ones
+      this.nextDue += this.intervalMs * Math.max(1, Math.ceil((tMs - this.nextDue) / this.intervalMs));
+    }
+  }
+
+  /** Contact lost since the last report: say so once (interval mode says it on its next tick anyway). */
+  private checkContact(tMs: number, reports: Report[]): void {
+    const state = this.detector.current();
+    const contact = state.quality !== 'no-contact';
+    if (this.mode === 'beat' && this.hadContact && !contact) reports.push({ tMs, state });
+    this.hadContact = contact;
+  }
+}

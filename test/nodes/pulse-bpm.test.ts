@@ -1,0 +1,137 @@
+import assert from 'node:assert/strict';
+import type { Node, NodeMessage } from 'node-red';
+import { helper } from '../support/node-red';
+import { syntheticPulse } from '../../src/signal/synthetic-pulse';
+import pulseBpmNode = require('../../nodes/bpm/pulse-bpm');
+
+// Core nodes ship no type declarations: plain require.
+const catchNode: unknown = require('@node-red/nodes/core/common/25-catch');
+
+type Msg = NodeMessage & Record<string, unknown> & { hr: { bpm: number | null; ibiMs: number[]; quality: string; beats: number } };
+type Status = { fill?: string; shape?: string; text?: string };
+
+const T0 = 1_700_000_000_000;
+
+async function load(props: Record<string, unknown> = {}) {
+  const flow = [
+    { id: 'tab', type: 'tab' },
+    { id: 'b', type: 'pulse-bpm', z: 'tab', wires: [['out']], ...props },
+    { id: 'out', type: 'helper', z: 'tab' },
+    { id: 'catcher', type: 'catch', z: 'tab', scope: ['b'], wires: [['errors']] },
+    { id: 'errors', type: 'helper', z: 'tab' },
+  ];
+  await helper.load([pulseBpmNode, catchNode] as never, flow);
+  const out: Msg[] = [];
+  const errors: Msg[] = [];
+  const statuses: Status[] = [];
+  const node = helper.getNode('b') as Node;
+  helper.getNode('out').on('input', (m: Msg) => out.push(m));
+  helper.getNode('errors').on('input', (m: Msg) => errors.push(m));
+  node.on('call:status', (call: { args: [Status] }) => statuses.push(call.args[0]));
+  return { node, out, errors, statuses };
+}
+
+/** Sends the signal as one-second batches, as grove-ear-hr does, and waits until each is handled. */
+async function sendBatches(node: Node, samples: number[], rateHz = 100, t0 = T0, extra: Record<string, unknown> = {}) {
+  for (let i = 0; i < samples.length; i += rateHz) {
+    await receive(node, { topic: 'pulse', payload: { t0: t0 + (i * 1000) / rateHz, rateHz, samples: samples.slice(i, i + rateHz) }, ...extra });
+  }
+}
+
+function receive(node: Node, msg: Record<string, unknown>): Promise<void> {
+  return new Promise((resolve) => {
+    node.receive(msg as NodeMessage);
+    setImmediate(resolve);
+  });
+}
+
+describe('pulse-bpm node', function () {
+  afterEach(() => helper.unload());
+
+  it('turns one-second ear-clip batches into a BPM every second of signal, keeping msg properties', async function () {
+    const { node, out, errors } = await load();
+    const { samples } = syntheticPulse({ bpm: 72, durationS: 12 });
+    await sendBatches(node, samples, 100, T0, { simulated: true });
+    assert.equal(errors.length, 0);
+    assert.ok(out.length >= 10 && out.length <= 12, `one report per second, got ${out.length}`);
+    const last = out[out.length - 1];
+    assert.equal(last.topic, 'bpm');
+    assert.equal(last.simulated, true);
+    assert.ok(Math.abs((last.payload as number) - 72) < 0.5, `bpm ${last.payload}`);
+    assert.deepEqual(Object.keys(last.hr).sort(), ['beats', 'bpm', 'ibiMs', 'quality']);
+    assert.equal(last.hr.bpm, last.payload);
+    assert.equal(last.hr.quality, 'good');
+    assert.ok(last.hr.ibiMs.every((ibi) => Math.abs(ibi - 833.3) < 15));
+    assert.ok(Math.abs((last.timestamp as number) - (T0 + 12000)) <= 1000, 'timestamp is signal time');
+    // the first second has no rhythm yet: null, not a guess
+    assert.equal(out[0].payload, null);
+  });
+
+  it('emits once per beat in beat mode', async function () {
+    const { node, out } = await load({ emit: 'beat' });
+    const { samples, beatsMs } = syntheticPulse({ bpm: 60, durationS: 10 });
+    await sendBatches(node, samples);
+    const expected = beatsMs.filter((t) => t > 1000 && t < 9700).length;
+    assert.ok(Math.abs(out.length - expected) <= 1, `${out.length} messages for ${expected} beats`);
+    assert.ok(out.slice(-3).every((m) => Math.abs((m.payload as number) - 60) < 0.5));
+    const beats = out.map((m) => m.hr.beats);
+    assert.deepEqual(beats, [...beats].sort((a, b) => a - b), 'beat count only grows');
+  });
+
+  it('accepts single samples stamped with msg.timestamp', async function () {
+    const { node, out, errors } = await load({ interval: '2' });
+    const { samples } = syntheticPulse({ bpm: 90, durationS: 8, rateHz: 50 });
+    for (let i = 0; i < samples.length; i++) node.receive({ payload: samples[i], timestamp: T0 + i * 20 } as NodeMessage);
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(errors.length, 0);
+    assert.equal(out.length, 3, 'every 2 s of signal over 8 s');
+    assert.ok(Math.abs((out[2].payload as number) - 90) < 1, `bpm ${out[2].payload}`);
+  });
+
+  it('says null / no-contact once the pulse stops, and again when reset', async function () {
+    const { node, out, statuses } = await load({ emit: 'beat' });
+    const { samples } = syntheticPulse({ bpm: 75, durationS: 8 });
+    await sendBatches(node, [...samples, ...new Array(500).fill(3)]);
+    const last = out[out.length - 1];
+    assert.equal(last.payload, null);
+    assert.equal(last.hr.quality, 'no-contact');
+    assert.equal(statuses[statuses.length - 1].text, 'no contact');
+    assert.ok(statuses.some((s) => s.fill === 'green' && s.text === '75 bpm good'), JSON.stringify(statuses));
+    await receive(node, { payload: 'reset' });
+    assert.equal(out[out.length - 1].hr.beats, 0);
+  });
+
+  it('reports each bad input to Catch with a clear reason, goes red, and keeps working', async function () {
+    const { node, out, errors, statuses } = await load();
+    const bad: Array<[unknown, RegExp, Record<string, unknown>?]> = [
+      ['hello', /pulse batch/],
+      [[1, 2, 3], /pulse batch/],
+      [{ t0: T0, rateHz: 1000, samples: [1] }, /rateHz must be 25-500/],
+      [{ t0: T0, rateHz: 10, samples: [1] }, /rateHz must be 25-500/],
+      [{ t0: T0, rateHz: 100, samples: [1, 'x', 3] }, /samples\[1\] is not a number/],
+      [{ t0: T0, rateHz: 100, samples: [1, null] }, /samples\[1\] is not a number/],
+      [{ t0: 'now', rateHz: 100, samples: [1] }, /t0/],
+      [{ t0: T0, rateHz: 100 }, /samples must be an array/],
+      [512, /msg.timestamp/],
+    ];
+    for (const [payload, reason] of bad) {
+      await receive(node, { payload });
+      const err = errors[errors.length - 1];
+      assert.ok(err, `no error for ${JSON.stringify(payload)}`);
+      assert.match((err.error as { message: string }).message, reason);
+      assert.equal(statuses[statuses.length - 1].fill, 'red');
+    }
+    assert.equal(errors.length, bad.length, 'each error reported once');
+    assert.equal(out.length, 0);
+    await sendBatches(node, syntheticPulse({ bpm: 66, durationS: 6 }).samples);
+    assert.ok(Math.abs((out[out.length - 1].payload as number) - 66) < 0.5);
+    assert.equal(statuses[statuses.length - 1].fill, 'green');
+  });
+
+  it('refuses a bad configuration with a red status and an error on input', async function () {
+    const { node, errors, statuses } = await load({ interval: 'soon' });
+    await receive(node, { payload: { t0: T0, rateHz: 100, samples: [0] } });
+    assert.match((errors[0].error as { message: string }).message, /not configured/);
+    assert.equal(statuses[statuses.length - 1].fill, 'red');
+  });
+});
