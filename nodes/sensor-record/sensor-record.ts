@@ -2,7 +2,7 @@
 // participant, mood and session, rounded to 3 decimals. Output 1: records; output 2: recording state.
 import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from 'node-red';
 import { parseLabels } from '../../src/model/label-map';
-import { Recorder, type RecorderState } from '../../src/record/recorder';
+import { Recorder, type RecorderState, type StartOptions } from '../../src/record/recorder';
 import { configNumber, onInput, status, toError } from '../lib/node-kit';
 
 interface SensorRecordDef extends NodeDef {
@@ -116,8 +116,8 @@ function setup(node: Node, def: SensorRecordDef): void {
     }
   }
 
-  function start(now: number, opts: Parameters<Recorder['start']>[1]): void {
-    recorder.start(now, { durationMs: defaultDurationMs, ...opts });
+  function start(now: number, opts: StartOptions): void {
+    recorder.start(now, opts);
     lastSkip = undefined;
     node.send([null, stateMsg(recorder.state, now)]);
     showStatus();
