@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import type { EventEmitter } from 'node:events';
 import type { Node, NodeMessage } from 'node-red';
 import { helper } from '../support/node-red';
 import { syntheticPulse } from '../../src/signal/synthetic-pulse';
@@ -25,9 +26,10 @@ async function load(props: Record<string, unknown> = {}) {
   const errors: Msg[] = [];
   const statuses: Status[] = [];
   const node = helper.getNode('b') as Node;
-  helper.getNode('out').on('input', (m: Msg) => out.push(m));
-  helper.getNode('errors').on('input', (m: Msg) => errors.push(m));
-  node.on('call:status', (call: { args: [Status] }) => statuses.push(call.args[0]));
+  helper.getNode('out').on('input', (m: NodeMessage) => out.push(m as Msg));
+  helper.getNode('errors').on('input', (m: NodeMessage) => errors.push(m as Msg));
+  // the test helper spies on Node methods and announces each call as a 'call:<method>' event
+  (node as unknown as EventEmitter).on('call:status', (call: { args: [Status] }) => statuses.push(call.args[0]));
   return { node, out, errors, statuses };
 }
 
