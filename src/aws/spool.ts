@@ -142,6 +142,7 @@ export class Spool {
   async read(maxRecords: number, maxBytes: number): Promise<SpoolEntry[]> {
     const out: SpoolEntry[] = [];
     let bytes = 0;
+    let grow = false;
     while (out.length < maxRecords && bytes < maxBytes && this.unread > 0 && this.reader) {
       const reader = this.reader;
       const available = reader.segment.bytes - reader.offset;
@@ -153,8 +154,12 @@ export class Spool {
         continue;
       }
       reader.fh ??= await open(reader.segment.path, 'r');
-      // The first record may be longer than maxBytes: read enough to hold one whole record.
-      const chunk = Buffer.allocUnsafe(Math.min(available, out.length === 0 ? Math.max(maxBytes, MAX_LINE) : maxBytes - bytes));
+      // Read about what the records asked for need (from the segment's mean record size), not maxBytes:
+      // a batch of small records is far below it. The first record may be longer than maxBytes.
+      const meanRecord = reader.segment.bytes / Math.max(1, reader.segment.count);
+      const wanted = Math.max(MIN_CHUNK, Math.ceil((maxRecords - out.length) * meanRecord * 1.25));
+      const limit = out.length === 0 ? Math.max(maxBytes, MAX_LINE) : maxBytes - bytes;
+      const chunk = Buffer.allocUnsafe(Math.min(available, limit, grow ? MAX_LINE : wanted));
       await reader.fh.read(chunk, 0, chunk.length, reader.offset);
       let pos = 0;
       while (out.length < maxRecords) {
@@ -169,8 +174,13 @@ export class Spool {
       }
       reader.offset += pos;
       if (pos === 0) {
-        if (out.length === 0) throw new Error(`spool segment ${reader.segment.path} holds a record longer than ${MAX_LINE} bytes`);
-        break;
+        if (out.length > 0) break;
+        if (grow || chunk.length === available) {
+          throw new Error(`spool segment ${reader.segment.path} holds a record longer than ${MAX_LINE} bytes`);
+        }
+        grow = true; // the first record is longer than the estimate
+      } else {
+        grow = false;
       }
     }
     return out;
@@ -293,6 +303,7 @@ export class Spool {
 
 /** Longest record a segment can hold: Firehose's 1,000 KiB plus a newline. */
 const MAX_LINE = 1_024_001;
+const MIN_CHUNK = 16 * 1024;
 
 async function recover(dir: string): Promise<{ segments: Segment[]; ackedSeq: number; nextSeq: number }> {
   const names = (await readdir(dir)).filter((n) => SEGMENT.test(n)).sort();

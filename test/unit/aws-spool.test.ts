@@ -49,6 +49,12 @@ describe('aws spool', () => {
     await spool.append([big, rec(1)]);
     const [entry] = await spool.read(10, 100);
     assert.deepEqual(entry.data, big);
+    // A large record behind many small ones (the read size is estimated from the mean record).
+    const huge = Buffer.from(`${JSON.stringify({ blob: 'y'.repeat(200_000) })}\n`);
+    await spool.append([...range(2, 1000).map(rec), huge, rec(1000)]);
+    assert.deepEqual(ids(await spool.read(999, 4 * 1024 * 1024)), range(1, 1000));
+    assert.deepEqual((await spool.read(1, 10)).map((e) => e.data), [huge]);
+    assert.deepEqual(ids(await spool.read(10, 1e6)), [1000]);
   });
 
   it('resumes after a restart at the first unacknowledged record, and deletes delivered segments', async () => {
