@@ -63,13 +63,13 @@ async function replay(): Promise<void> {
   helper.settings({ userDir: dir });
   const peer = await FirehosePeer.start();
   await peer.peer.stop();
-  let push = await load(peer);
+  const push = await load(peer);
   for (let i = 0; i < N; i += 100) push.receive({ payload: Array.from({ length: 100 }, (_, k) => rec(i + k)) });
   await until(() => Number(/(\d+) spooled/.exec(lastStatus)?.[1] ?? 0) >= N);
   await helper.unload();
   await peer.peer.restart();
   const start = process.hrtime.bigint();
-  push = await load(peer);
+  await load(peer); // replays the spool on start
   await until(() => peer.accepted.length >= N);
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   console.log(`replay after restart: ${N} spooled records in ${seconds.toFixed(2)} s = ${Math.round(N / seconds)} records/s`);
