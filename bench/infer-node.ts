@@ -85,7 +85,7 @@ async function each(name: string, runs: number): Promise<void> {
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-infer-'));
-  helper.settings({ userDir: dir, logging: { console: { level: 'off' } } });
+  helper.settings({ userDir: dir, logging: { console: { level: 'off', metrics: false, audit: false } } });
   writeTestModel(dir, testModel('alice'));
   const sm = await startSageMakerPeer();
   await helper.startServer();

@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { NodeMessage } from 'node-red';
+import type { NodeMessage, NodeInitializer } from 'node-red';
 import { helper } from '../support/node-red';
 import { testModel, writeTestModel } from '../support/infer-model';
 import { predictions, sageMakerFaults, startSageMakerPeer, type SageMakerPeer } from '../support/sagemaker-peer';
 import inferNode = require('../../nodes/emotion-infer/emotion-infer');
 import awsConfigNode = require('../../nodes/aws-config/aws-config');
-import catchNode = require('@node-red/nodes/core/common/25-catch');
+const catchNode = require('@node-red/nodes/core/common/25-catch') as NodeInitializer;
 
 type Msg = NodeMessage & { emotion: Record<string, unknown> & { scores: Record<string, number> }; error?: { message: string } };
 
@@ -44,10 +44,8 @@ describe('emotion-infer node with the SageMaker backend', () => {
   });
   afterEach(() => helper.unload());
 
-  const load = (cfg: Record<string, unknown> = {}) =>
-    helper.load(
-      [inferNode, awsConfigNode, catchNode],
-      [
+  const load = (cfg: Record<string, unknown> = {}) => {
+    const flow = [
         { id: 'tab', type: 'tab' },
         { id: 'awsconf', type: 'aws-config', region: 'eu-west-1', endpoint: sm.peer.endpoint, maxAttempts: '1' },
         {
@@ -57,9 +55,9 @@ describe('emotion-infer node with the SageMaker backend', () => {
         { id: 'out', z: 'tab', type: 'helper' },
         { id: 'catcher', z: 'tab', type: 'catch', scope: null, uncaught: false, wires: [['caught']] },
         { id: 'caught', z: 'tab', type: 'helper' },
-      ],
-      { awsconf: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' } },
-    );
+    ];
+    return helper.load([inferNode, awsConfigNode, catchNode], flow, { awsconf: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' } });
+  };
   const start = () => {
     const infer = helper.getNode('infer');
     infer.receive({ payload: 'start' } as NodeMessage);

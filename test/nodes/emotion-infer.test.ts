@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Node, NodeMessage } from 'node-red';
+import type { Node, NodeMessage, NodeInitializer } from 'node-red';
 import { helper } from '../support/node-red';
 import { testModel, writeTestModel } from '../support/infer-model';
 import inferNode = require('../../nodes/emotion-infer/emotion-infer');
-import catchNode = require('@node-red/nodes/core/common/25-catch');
+const catchNode = require('@node-red/nodes/core/common/25-catch') as NodeInitializer;
 
 type Msg = NodeMessage & { emotion?: Record<string, unknown> & { scores: Record<string, number>; features: Record<string, number> } };
 type Status = { fill?: string; text?: string };
@@ -46,7 +46,6 @@ function noMsg(id: string, ms: number): Promise<void> {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
 
 describe('emotion-infer node', () => {
   let dir: string;
@@ -199,7 +198,7 @@ describe('emotion-infer node', () => {
   it('rejects bad messages with a clear error', async () => {
     await load({ mode: 'each' });
     const errors: string[] = [];
-    helper.getNode('caught').on('input', (m: Msg & { error: { message: string } }) => errors.push(m.error.message));
+    helper.getNode('caught').on('input', (m: NodeMessage) => errors.push((m as Msg & { error: { message: string } }).error.message));
     send({ payload: { gsr: 3 } });
     send({ payload: 'start' });
     send({ payload: { gsr: 3, bpm: 70 }, participant: '../etc' });
@@ -224,10 +223,26 @@ describe('emotion-infer node', () => {
 
   it('closing the node clears the window timers', async () => {
     await load({ windowSeconds: '5' });
-    const before = timers();
-    send({ payload: 'start' });
-    assert.ok(timers() >= before + 2, 'the window and its countdown are running');
+    // Track the timers the node starts for the window (Node's Timeout marks itself _destroyed when cleared).
+    const started: NodeJS.Timeout[] = [];
+    const [realTimeout, realInterval] = [global.setTimeout, global.setInterval];
+    const track = <F extends (...a: never[]) => NodeJS.Timeout>(real: F) =>
+      ((...a: Parameters<F>) => {
+        const t = real(...a);
+        started.push(t);
+        return t;
+      }) as unknown as F;
+    global.setTimeout = track(realTimeout) as typeof setTimeout;
+    global.setInterval = track(realInterval) as typeof setInterval;
+    try {
+      send({ payload: 'start' });
+    } finally {
+      global.setTimeout = realTimeout;
+      global.setInterval = realInterval;
+    }
+    const live = () => started.filter((t) => !(t as unknown as { _destroyed: boolean })._destroyed).length;
+    assert.ok(live() >= 2, 'the window and its countdown are running');
     await helper.unload();
-    assert.equal(timers(), before);
+    assert.equal(live(), 0);
   });
 });

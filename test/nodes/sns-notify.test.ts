@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import type { NodeMessage } from 'node-red';
+import type { NodeMessage, NodeInitializer } from 'node-red';
 import { helper } from '../support/node-red';
 import { snsFault, startSnsPeer, type SnsPeer } from '../support/sns-peer';
 import snsNode = require('../../nodes/sns-notify/sns-notify');
 import awsConfigNode = require('../../nodes/aws-config/aws-config');
-import catchNode = require('@node-red/nodes/core/common/25-catch');
+const catchNode = require('@node-red/nodes/core/common/25-catch') as NodeInitializer;
 
 type Msg = NodeMessage & { sns?: { messageId?: string; suppressed?: boolean; retryInMs?: number }; error?: { message: string } };
 type Status = { fill?: string; text?: string };
@@ -39,10 +39,8 @@ describe('sns-notify node', () => {
   beforeEach(() => (sns.peer.requests.length = 0));
   afterEach(() => helper.unload());
 
-  const load = (cfg: Record<string, unknown> = {}) =>
-    helper.load(
-      [snsNode, awsConfigNode, catchNode],
-      [
+  const load = (cfg: Record<string, unknown> = {}) => {
+    const flow = [
         { id: 'tab', type: 'tab' },
         { id: 'awsconf', type: 'aws-config', region: 'eu-west-1', endpoint: sns.peer.endpoint, maxAttempts: '1' },
         {
@@ -54,9 +52,9 @@ describe('sns-notify node', () => {
         { id: 'suppressed', z: 'tab', type: 'helper' },
         { id: 'catcher', z: 'tab', type: 'catch', scope: null, uncaught: false, wires: [['caught']] },
         { id: 'caught', z: 'tab', type: 'helper' },
-      ],
-      { awsconf: { accessKeyId: 'AKIDTEST', secretAccessKey: SECRET } },
-    );
+    ];
+    return helper.load([snsNode, awsConfigNode, catchNode], flow, { awsconf: { accessKeyId: 'AKIDTEST', secretAccessKey: SECRET } });
+  };
   const send = (msg: Record<string, unknown>) => helper.getNode('notify').receive(msg as NodeMessage);
 
   it('publishes the templated message with subject and SMS attributes, and outputs the MessageId', async () => {
