@@ -53,9 +53,15 @@ interface Profile {
   key: number;
 }
 
+/** A stimulus change, with the state it starts from, so any instant is one segment away (O(log n)). */
 interface Change {
   at: number;
   stimulus: Stimulus;
+  /** conductance (× baseline − 1) and heart rate (bpm − baseline) deviations at `at` */
+  gsrDev: number;
+  hrDev: number;
+  /** the heart-rate deviation integrated from -infinity to `at`, in beats */
+  beats: number;
 }
 
 export interface SimulatedHatOptions {
@@ -92,7 +98,13 @@ export class SimulatedHat implements GroveHat {
   setStimulus(s: Stimulus, at: number = this.now()): void {
     if (!isStimulus(s)) throw new Error(`unknown stimulus "${String(s)}": use ${STIMULI.join(', ')}`);
     const last = this.changes[this.changes.length - 1];
-    this.changes.push({ at: last ? Math.max(at, last.at) : at, stimulus: s });
+    if (!last) {
+      this.changes.push({ at, stimulus: s, gsrDev: 0, hrDev: 0, beats: 0 });
+      return;
+    }
+    const when = Math.max(at, last.at);
+    const { gsrDev, hrDev, beats } = this.stateAt(last, when);
+    this.changes.push({ at: when, stimulus: s, gsrDev, hrDev, beats });
   }
 
   async readRaw(channel: number): Promise<number> {
@@ -122,14 +134,16 @@ export class SimulatedHat implements GroveHat {
   /** The true skin conductance (µS) at tMs, before sensor noise. */
   conductanceAt(tMs: number): number {
     const p = this.profile;
-    const level = this.approach(tMs, TAU_GSR_MS, (s) => p.gsrGain[s] - 1, 1);
-    return p.g0 * level * (1 + drift(p.gsrDrift, tMs));
+    const change = this.changeAt(tMs);
+    const dev = change ? this.stateAt(change, tMs).gsrDev : 0;
+    return p.g0 * (1 + dev) * (1 + drift(p.gsrDrift, tMs));
   }
 
   /** The true mean heart rate (bpm) at tMs, without the breathing modulation. */
   heartRateAt(tMs: number): number {
     const p = this.profile;
-    return this.approach(tMs, TAU_HR_MS, (s) => p.hrShift[s], p.hr0) + drift(p.hrDrift, tMs);
+    const change = this.changeAt(tMs);
+    return p.hr0 + (change ? this.stateAt(change, tMs).hrDev : 0) + drift(p.hrDrift, tMs);
   }
 
   /**
@@ -138,17 +152,8 @@ export class SimulatedHat implements GroveHat {
    */
   private beatPhase(tMs: number): number {
     const p = this.profile;
-    let beats = (p.hr0 * tMs) / 60_000;
-    // The stimulus deviation from baseline, integrated segment by segment.
-    let dev = 0;
-    for (let i = 0; i < this.changes.length && this.changes[i].at <= tMs; i++) {
-      const from = this.changes[i].at;
-      const to = Math.min(tMs, this.changes[i + 1]?.at ?? Infinity);
-      const target = p.hrShift[this.changes[i].stimulus];
-      const decay = Math.exp(-(to - from) / TAU_HR_MS);
-      beats += (target * (to - from) + (dev - target) * TAU_HR_MS * (1 - decay)) / 60_000;
-      dev = target + (dev - target) * decay;
-    }
+    const change = this.changeAt(tMs);
+    let beats = (p.hr0 * tMs) / 60_000 + (change ? this.stateAt(change, tMs).beats : 0);
     for (const [amp, period, phase] of p.hrDrift) {
       beats -= (amp * period * Math.cos((TWO_PI * tMs) / period + phase)) / (TWO_PI * 60_000);
     }
@@ -157,15 +162,30 @@ export class SimulatedHat implements GroveHat {
     return beats;
   }
 
-  /** base + the stimulus deviation at tMs, each change approached exponentially with time constant tau. */
-  private approach(tMs: number, tau: number, deviation: (s: Stimulus) => number, base: number): number {
-    let dev = 0;
-    for (let i = 0; i < this.changes.length && this.changes[i].at <= tMs; i++) {
-      const to = Math.min(tMs, this.changes[i + 1]?.at ?? Infinity);
-      const target = deviation(this.changes[i].stimulus);
-      dev = target + (dev - target) * Math.exp(-(to - this.changes[i].at) / tau);
+  /** The last change at or before tMs (binary search: a long demo collects many). */
+  private changeAt(tMs: number): Change | undefined {
+    let lo = 0;
+    let hi = this.changes.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.changes[mid].at <= tMs) lo = mid + 1;
+      else hi = mid;
     }
-    return base + dev;
+    return lo ? this.changes[lo - 1] : undefined;
+  }
+
+  /** The deviations at tMs ≥ change.at, approaching the change's targets exponentially. */
+  private stateAt(change: Change, tMs: number): Omit<Change, 'at' | 'stimulus'> {
+    const p = this.profile;
+    const dt = tMs - change.at;
+    const gsrTarget = p.gsrGain[change.stimulus] - 1;
+    const hrTarget = p.hrShift[change.stimulus];
+    const hrDecay = Math.exp(-dt / TAU_HR_MS);
+    return {
+      gsrDev: gsrTarget + (change.gsrDev - gsrTarget) * Math.exp(-dt / TAU_GSR_MS),
+      hrDev: hrTarget + (change.hrDev - hrTarget) * hrDecay,
+      beats: change.beats + (hrTarget * dt + (change.hrDev - hrTarget) * TAU_HR_MS * (1 - hrDecay)) / 60_000,
+    };
   }
 }
 

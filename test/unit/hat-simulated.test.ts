@@ -42,6 +42,11 @@ describe('hat: simulated Grove Base Hat', () => {
     const a = make();
     const b = make();
     for (const ch of [0, 4]) assert.deepEqual(series(a, ch, T0, 20_000, 37), series(b, ch, T0, 20_000, 37));
+    // Later changes do not rewrite the past.
+    const later = make();
+    for (let k = 1; k <= 50; k++) later.setStimulus(STIMULI[k % 4], T0 + 20_000 + k * 1000);
+    for (const ch of [0, 4]) assert.deepEqual(series(later, ch, T0, 20_000, 37), series(a, ch, T0, 20_000, 37));
+    assert.notDeepEqual(series(later, 0, T0 + 20_000, 50_000, 500), series(a, 0, T0 + 20_000, 50_000, 500));
     // Pure in t: reading backwards gives the same values as reading forwards.
     const fwd = series(a, 4, T0, 3000, 10);
     const back: number[] = [];
