@@ -51,7 +51,8 @@ export = function (RED: NodeAPI) {
       return;
     }
     const { mode, windowMs, labels, threshold } = settings;
-    const primary = settings.backend === 'sagemaker' ? sagemakerBackend(settings) : (p: string) => models.backend(p);
+    const local = (p: string) => checkLabels(models.backend(p));
+    const primary = settings.backend === 'sagemaker' ? sagemakerBackend(settings) : local;
     const fallback = settings.backend === 'sagemaker' && def.fallback;
     const win = new CollectionWindow(windowMs, (left) => status.busy(node, `collecting ${left} s`));
 
@@ -70,7 +71,7 @@ export = function (RED: NodeAPI) {
     async function answer(msg: NodeMessageInFlow, send: Send, features: Features, participant: string, backend: OrderedBackend, startedAt: number) {
       const emotion = await answerEmotion({
         backend,
-        fallback: fallback ? () => models.backend(participant) : undefined,
+        fallback: fallback ? () => local(participant) : undefined,
         features,
         participant,
         labels,
@@ -79,6 +80,16 @@ export = function (RED: NodeAPI) {
       });
       showAnswer(emotion);
       send(Object.assign(msg, { payload: emotion.label, emotion }));
+    }
+
+    // Renaming labels (another language) is fine; a different order would silently swap answers.
+    const warned = new WeakSet<OrderedBackend>();
+    function checkLabels(backend: OrderedBackend): OrderedBackend {
+      if (backend.labels && !warned.has(backend) && backend.labels.join() !== labels.join()) {
+        warned.add(backend);
+        node.warn(`the model was trained with labels ${backend.labels.join(', ')} (index 0 first); this node answers ${labels.join(', ')}: check the order matches`);
+      }
+      return backend;
     }
 
     function showAnswer(e: EmotionAnswer) {

@@ -6,6 +6,8 @@ import type { Features } from './window-average';
 /** A backend that also says which features it wants, in which order. */
 export interface OrderedBackend extends InferenceBackend {
   readonly featureNames: readonly string[];
+  /** the label per class index the model was trained with, when it says */
+  readonly labels?: readonly string[];
 }
 
 /** The feature vector in the order a model or endpoint expects, by name. */
@@ -24,6 +26,7 @@ export function createLocalBackend(model: ModelFile): OrderedBackend {
   return {
     source: 'local',
     featureNames: model.features,
+    labels: model.labels,
     async predict(features: readonly number[]): Promise<Prediction> {
       const scores = predictProbabilities(model, features);
       let index = 0;

@@ -113,14 +113,22 @@ describe('emotion-infer node', () => {
     assert.equal(msg.emotion!.participant, 'bob');
   });
 
-  it('maps indices to an edited label list', async () => {
+  it('maps indices to an edited label list, warning once that the model says otherwise', async () => {
     await load({ labels: 'furious, cheerful, gloomy' });
+    const warnings: string[] = [];
+    const spied = helper.getNode('infer') as unknown as { on(event: 'call:warn', fn: (call: { args: unknown[] }) => void): void };
+    spied.on('call:warn', (call) => warnings.push(String(call.args[0])));
     const answer = nextMsg('out');
     send({ payload: 'start' });
     send({ payload: { gsr: 2, bpm: 60 } });
     const msg = await answer;
     assert.equal(msg.payload, 'gloomy');
     assert.deepEqual(Object.keys(msg.emotion!.scores), ['furious', 'cheerful', 'gloomy']);
+    const again = nextMsg('out');
+    send({ payload: 'start' });
+    send({ payload: { gsr: 8, bpm: 100 } });
+    assert.equal((await again).payload, 'furious');
+    assert.deepEqual(warnings, ['the model was trained with labels angry, happy, sad (index 0 first); this node answers furious, cheerful, gloomy: check the order matches']);
   });
 
   it('answers "uncertain" below the confidence threshold', async () => {
