@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import { IbiHistory } from '../../src/signal/ibi-history';
+
+const history = () => new IbiHistory({ minIbiMs: 60000 / 220, maxIbiMs: 2000, historySize: 10, tolerance: 0.3 });
+const feed = (h: IbiHistory, intervals: number[]) => intervals.map((i) => h.add(i));
+
+describe('IbiHistory', function () {
+  it('gives the mean rate of the counted intervals, and nothing before two', function () {
+    const h = history();
+    feed(h, [1000]);
+    assert.equal(h.bpm(), null);
+    feed(h, [1000, 500 + 500]);
+    assert.equal(h.bpm(), 60);
+    assert.deepEqual(h.intervals(), [1000, 1000, 1000]);
+  });
+
+  it('averages only the last ten intervals', function () {
+    const h = history();
+    feed(h, [...new Array(10).fill(1000), ...new Array(10).fill(800)]);
+    assert.equal(h.bpm(), 75);
+  });
+
+  it('drops an interval outside 30-220 BPM or far from the usual one (a missed beat)', function () {
+    const h = history();
+    feed(h, [800, 800, 800, 800]);
+    assert.deepEqual(h.add(1600), []);
+    assert.deepEqual(h.add(2400), []);
+    assert.deepEqual(h.add(200), []);
+    assert.equal(h.bpm(), 75);
+  });
+
+  it('merges two short intervals that make one usual interval (a false beat between them)', function () {
+    const h = history();
+    feed(h, [800, 800, 800]);
+    assert.deepEqual(h.add(350), []);
+    assert.deepEqual(h.add(450), [800]);
+    assert.equal(h.bpm(), 75);
+  });
+
+  it('counts a premature beat and its compensatory pause, both real', function () {
+    const h = history();
+    feed(h, [720, 720, 720, 720]);
+    assert.deepEqual(h.add(480), []);
+    assert.deepEqual(h.add(900), [480, 900]);
+  });
+
+  it('starts afresh when three rejected intervals agree (the rhythm changed)', function () {
+    const h = history();
+    feed(h, [1000, 1000, 1000, 1000]);
+    assert.deepEqual(feed(h, [680, 690]), [[], []]);
+    assert.deepEqual(h.add(670), [680, 690, 670]);
+    assert.equal(h.bpm(), 88.23529411764706);
+  });
+
+  it('lets a warm-up interval that disagrees with the next ones go', function () {
+    const h = history();
+    feed(h, [415, 706, 700, 710]);
+    assert.deepEqual(h.intervals(), [706, 700, 710]);
+  });
+
+  it('calls the rhythm disagreeing after two rejections or a wide scatter, and agreeing otherwise', function () {
+    const steady = history();
+    feed(steady, [800, 820, 790, 810, 800]);
+    assert.equal(steady.disagrees(), false);
+    feed(steady, [1700, 1700]);
+    assert.equal(steady.disagrees(), true);
+    const scattered = history();
+    feed(scattered, [800, 900, 700, 880, 720, 900, 700]);
+    assert.equal(scattered.disagrees(), true);
+  });
+
+  it('forgets everything on clear', function () {
+    const h = history();
+    feed(h, [800, 800, 800]);
+    h.clear();
+    assert.equal(h.bpm(), null);
+    assert.deepEqual(h.intervals(), []);
+  });
+});

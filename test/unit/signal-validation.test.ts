@@ -1,0 +1,127 @@
+// The beat detector on real recordings (../shared/data/heart, from the HeartPy repository, MIT; the
+// recordings are PhysioNet's: MIT-BIH Noise Stress Test and European ST-T databases, ODC-By).
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { BeatDetector, type Beat, type BeatDetectorOptions, type HeartState } from '../../src/signal/beat-detector';
+import { matchBeats, meanAbsoluteError, windowErrors } from '../../src/signal/beat-scoring';
+
+const DATA = path.join(__dirname, '../../../shared/data/heart');
+const column = (file: string) => fs.readFileSync(path.join(DATA, file), 'utf8').trim().split('\n').map(Number);
+// ECG in millivolts-like units: beats are ~1 unit tall, so the flat-signal floor scales down with it
+const ECG: Partial<BeatDetectorOptions> = { minAmplitude: 0.1, saturationLevel: null };
+
+interface Run {
+  beats: Beat[];
+  /** the detector's state once per second of signal: [t ms, state] */
+  states: Array<[number, HeartState]>;
+}
+
+function replay(times: readonly number[], values: readonly number[], options: Partial<BeatDetectorOptions> = {}): Run {
+  const detector = new BeatDetector(options);
+  const beats: Beat[] = [];
+  const states: Array<[number, HeartState]> = [];
+  let nextState = 1000;
+  for (let i = 0; i < values.length; i++) {
+    const beat = detector.processSample(times[i], values[i]);
+    if (beat) beats.push(beat);
+    if (times[i] >= nextState) {
+      states.push([times[i], detector.current()]);
+      nextState += 1000;
+    }
+  }
+  return { beats, states };
+}
+
+const evenTimes = (n: number, rateHz: number) => Array.from({ length: n }, (_, i) => (i * 1000) / rateHz);
+const meanBpm = (intervals: number[]) => (60000 * intervals.length) / intervals.reduce((s, x) => s + x, 0);
+const countedBetween = (beats: Beat[], from: number, to: number) => beats.filter((b) => b.tMs >= from && b.tMs < to).flatMap((b) => b.counted);
+const stateAt = (run: Run, tMs: number) => [...run.states].reverse().find(([t]) => t <= tMs)?.[1] ?? null;
+
+describe('beat detection on real recordings', function () {
+  describe('MIT-BIH 118, 24 dB noise stress test, 360 Hz ECG, 167 annotated beats', function () {
+    const values = column('ecg-118e24-360hz.csv');
+    const reference = column('ecg-118e24-360hz.rpeaks.csv').map((i) => (i * 1000) / 360);
+    const run = replay(evenTimes(values.length, 360), values, ECG);
+    const detected = run.beats.map((b) => b.tMs);
+
+    it('finds ≥ 98 % of the annotated beats with ≥ 98 % precision (150 ms tolerance, after the 1 s warm-up)', function () {
+      // the last 300 ms are left out too: a beat is final only after its refractory period
+      const score = matchBeats(detected, reference, 150, 1000, 120_000 - 300);
+      assert.ok(score.sensitivity >= 0.98, `sensitivity ${score.sensitivity}`);
+      assert.ok(score.precision >= 0.98, `precision ${score.precision}`);
+      assert.ok(score.missed + score.extra <= 2, JSON.stringify(score)); // regression bound: 0 missed, 1 extra
+    });
+
+    it('has a BPM error ≤ 1 per 10 s window, from its beats and from its own reading', function () {
+      const fromBeats = meanAbsoluteError(windowErrors(reference, detected, 0, 120_000, 10_000));
+      assert.ok(fromBeats <= 1, `MAE ${fromBeats} BPM (beats in each window)`);
+      const reading = (end: number) => stateAt(run, end)?.bpm ?? null;
+      const fromReading = meanAbsoluteError(windowErrors(reference, reading, 0, 120_000, 10_000));
+      assert.ok(fromReading <= 1, `MAE ${fromReading} BPM (reading at the end of each window)`);
+    });
+
+    it('counts the premature beats (intervals < 70 % of the usual one) instead of discarding them', function () {
+      const intervals = reference.slice(1).map((t, i) => t - reference[i]);
+      const usual = [...intervals].sort((x, y) => x - y)[intervals.length >> 1];
+      const premature = intervals.filter((ibi) => ibi < 0.7 * usual);
+      assert.ok(premature.length >= 2);
+      const counted = countedBetween(run.beats, 0, 120_000);
+      for (const ibi of premature) assert.ok(counted.some((c) => Math.abs(c - ibi) < 20), `${ibi} ms not counted`);
+      const truth = (60000 * (reference.length - 1)) / (reference[reference.length - 1] - reference[0]);
+      assert.ok(Math.abs(meanBpm(counted) - truth) < 0.5);
+    });
+  });
+
+  describe('European ST-T e0103, 250 Hz ECG (no annotation; HeartPy reports 59.70 BPM)', function () {
+    const values = column('ecg-e0103-250hz.csv');
+    const run = replay(evenTimes(values.length, 250), values, ECG);
+
+    it('agrees with HeartPy on the rate and sees a steady rhythm (regression bounds)', function () {
+      assert.ok(Math.abs(meanBpm(countedBetween(run.beats, 0, 120_000)) - 59.7) < 0.5);
+      assert.ok(run.beats.length >= 117 && run.beats.length <= 120, `${run.beats.length} beats`); // now 118
+      const after = run.states.filter(([t]) => t > 10_000).map(([, s]) => s.quality);
+      assert.ok(after.filter((q) => q === 'good').length >= 0.9 * after.length);
+    });
+  });
+
+  describe('clean fingertip PPG, 100 Hz', function () {
+    const values = column('ppg-clean-100hz.csv');
+    // scipy.signal.find_peaks(prominence=50) on the file; the first five are HeartPy's doctest peaks
+    const peaks = [63, 165, 264, 360, 460, 565, 674, 773, 863, 953, 1048, 1156, 1272, 1385, 1487, 1592, 1698, 1803, 1897, 1994, 2097, 2206, 2308, 2406];
+    const run = replay(evenTimes(values.length, 100), values);
+
+    it('finds every systolic peak within 30 ms', function () {
+      const score = matchBeats(run.beats.map((b) => b.tMs), peaks.map((i) => i * 10), 30, 1000, 24_500);
+      assert.equal(score.sensitivity, 1);
+      assert.equal(score.precision, 1);
+    });
+
+    it('gives the rate of the reference peaks within 0.5 BPM', function () {
+      const truth = meanBpm(peaks.slice(2).map((p, i) => (p - peaks[i + 1]) * 10));
+      assert.ok(Math.abs(meanBpm(countedBetween(run.beats, 0, 25_000)) - truth) < 0.5);
+    });
+  });
+
+  describe('PPG with a ms timer (~117 Hz): off the finger, then handled roughly, then a pulse', function () {
+    const rows = fs.readFileSync(path.join(DATA, 'ppg-timer.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',').map(Number));
+    const run = replay(rows.map((r) => r[0]), rows.map((r) => r[1]));
+
+    it('reports no contact while the sensor reads flat (0-4 s, 8-14 s) or zero (18.5-25 s; flat is judged over 1-2 s)', function () {
+      for (const t of [2000, 3000, 9000, 11_000, 13_000, 20_500, 22_000, 24_500]) {
+        assert.equal(stateAt(run, t)?.quality, 'no-contact', `at ${t} ms`);
+        assert.equal(stateAt(run, t)?.bpm, null);
+      }
+    });
+
+    it('reads the pulse from 45 s on: HeartPy\'s 62.4 BPM, mostly good quality (regression bounds)', function () {
+      const bpm = meanBpm(countedBetween(run.beats, 45_000, 129_000));
+      assert.ok(Math.abs(bpm - 62.376) < 0.5, `${bpm}`);
+      const beats = run.beats.filter((b) => b.tMs >= 45_000).length;
+      assert.ok(beats >= 84 && beats <= 88, `${beats} beats`); // now 86
+      const after = run.states.filter(([t]) => t > 45_000).map(([, s]) => s);
+      assert.ok(after.filter((s) => s.quality === 'good').length >= 0.8 * after.length);
+      assert.ok(after.every((s) => s.bpm === null || (s.bpm > 55 && s.bpm < 75)));
+    });
+  });
+});
