@@ -65,7 +65,7 @@ export = function (RED: NodeAPI) {
         messageId = await publish(client, input);
       } catch (e) {
         slot.release(); // a failed publish must not silence the next answer
-        throw new Error(aws.redact(toError(e).message), { cause: e });
+        throw Object.assign(toError(e), { message: aws.redact(toError(e).message) });
       }
       status.ok(node, `sent ${emotion.label}${participant ? ` (${participant})` : ''}`);
       const out = Object.assign(msg, { sns: { messageId } });

@@ -48,7 +48,7 @@ export function createSageMakerBackend(client: SageMakerRuntimeClient, opts: Sag
   };
 }
 
-/** Turns SDK failures into one sentence a user can act on, keeping the SDK error as `cause`. */
+/** Turns SDK failures into one sentence a user can act on. */
 export function describeSageMakerError(e: unknown, opts: Pick<SageMakerBackendOptions, 'endpointName' | 'timeoutMs'>): Error {
   const err = e as SdkErrorLike & { OriginalStatusCode?: number };
   const where = `SageMaker endpoint "${opts.endpointName}"`;

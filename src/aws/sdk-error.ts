@@ -18,7 +18,13 @@ export function isTimeout(e: SdkErrorLike): boolean {
   return e.name === 'TimeoutError' || e.code === 'ETIMEDOUT';
 }
 
-/** A new Error with the user-facing text, keeping the SDK's name and the original as `cause`. */
-export function restate(e: unknown, text: string): Error {
-  return Object.assign(new Error(text), { name: (e as SdkErrorLike)?.name ?? 'Error', cause: e });
+/**
+ * A new Error with the user-facing text. It keeps the SDK's name, and `code` (the network code or the
+ * SDK's error name), which Node-RED copies into a Catch node's msg.error.code; the SDK error itself is
+ * not attached, since its raw text can quote the access key id.
+ */
+export function restate(e: unknown, text: string): Error & { code: string; statusCode?: number } {
+  const err = (e ?? {}) as SdkErrorLike;
+  const name = err.name ?? 'Error';
+  return Object.assign(new Error(text), { name, code: networkCode(err) ?? name, statusCode: err.$metadata?.httpStatusCode });
 }

@@ -83,7 +83,9 @@ describe('emotion-infer node with the SageMaker backend', () => {
     sm.peer.inject(sageMakerFaults.modelError());
     const caught = next('caught');
     start();
-    assert.match((await caught).error!.message, /SageMaker endpoint "emotion-ep": the model failed \(ModelError/);
+    const { error } = (await caught) as Msg & { error: { message: string; code?: string } };
+    assert.match(error.message, /SageMaker endpoint "emotion-ep": the model failed \(ModelError/);
+    assert.equal(error.code, 'ModelError', 'a Catch flow can switch on msg.error.code');
   });
 
   it('falls back to the local model on 5xx, marked in source', async () => {

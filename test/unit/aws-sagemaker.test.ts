@@ -104,6 +104,10 @@ describe('aws sagemaker: real client against the loopback peer', () => {
   });
   it('a connection reset is reported as unreachable', async () => {
     sm.peer.inject({ kind: 'reset' });
-    await assert.rejects(backend().predict([1, 60]), /SageMaker endpoint "emotion-ep" unreachable \(ECONNRESET\)/);
+    await assert.rejects(backend().predict([1, 60]), (e: Error & { code?: string }) => {
+      assert.match(e.message, /SageMaker endpoint "emotion-ep" unreachable \(ECONNRESET\)/);
+      assert.equal(e.code, 'ECONNRESET');
+      return true;
+    });
   });
 });
