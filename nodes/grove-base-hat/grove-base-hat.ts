@@ -54,7 +54,12 @@ export = function (RED: NodeAPI) {
       const hat = opening;
       opening = undefined;
       if (!hat) return done();
-      hat.then((h) => h.close()).catch((e: unknown) => node.warn(`closing the I2C bus: ${toError(e).message}`)).finally(done);
+      hat
+        .then(
+          (h) => h.close().catch((e: unknown) => node.warn(`closing the I2C bus: ${toError(e).message}`)),
+          () => undefined, // never opened: nothing to close, and the failure was reported already
+        )
+        .finally(done);
     });
   }
 
