@@ -101,7 +101,11 @@ export = function (RED: NodeAPI) {
     function participantOf(msg: NodeMessageInFlow): string {
       const fromRecord = (msg.payload as { participant?: unknown } | null)?.participant;
       const name = [(msg as { participant?: unknown }).participant, fromRecord, def.participant].find((p) => typeof p === 'string' && p.trim() !== '');
-      if (name === undefined) throw new Error('no participant: set one in the node or send msg.participant');
+      if (name === undefined) {
+        // only a model file is per participant; an endpoint answers for everyone
+        if (settings.backend === 'sagemaker' && !fallback) return '';
+        throw new Error('no participant: set one in the node or send msg.participant');
+      }
       participantKey(name as string);
       return (name as string).trim();
     }

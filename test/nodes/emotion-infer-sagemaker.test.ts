@@ -78,6 +78,20 @@ describe('emotion-infer node with the SageMaker backend', () => {
     assert.deepEqual(inv, { endpoint: 'emotion-ep', contentType: 'text/csv', accept: 'application/json', body: '4.162,72.75' });
   });
 
+  it('needs no participant unless the local fallback is on', async () => {
+    await load({ participant: '', mode: 'each' });
+    const out = next('out');
+    helper.getNode('infer').receive({ payload: { gsr: 4, bpm: 70 } } as NodeMessage);
+    const msg = await out;
+    assert.equal(msg.payload, 'happy');
+    assert.equal(msg.emotion.participant, '');
+    await helper.unload();
+    await load({ participant: '', mode: 'each', fallback: true });
+    const caught = next('caught');
+    helper.getNode('infer').receive({ payload: { gsr: 4, bpm: 70 } } as NodeMessage);
+    assert.match((await caught).error!.message, /no participant/);
+  });
+
   it('a ModelError ends the message with a clear error when fallback is off', async () => {
     await load();
     sm.peer.inject(sageMakerFaults.modelError());
