@@ -1,4 +1,4 @@
-// Shared by the grove-* node tests: a flow around one reader (hat config, catch and status nodes, a
+// Shared by the grove-* node tests: a flow around one reader (hat config, a catch node, a
 // collecting sink), and swapping the real i2c-bus module for the fake bus.
 import type { Node, NodeMessage } from 'node-red';
 import { helper } from '../support/node-red';
@@ -9,13 +9,12 @@ import hatNode = require('../../nodes/grove-base-hat/grove-base-hat');
 const catchNode: unknown = require('@node-red/nodes/core/common/25-catch');
 const RuntimeNode: { prototype: { status(s: Status): void } } = require('@node-red/runtime/lib/nodes/Node');
 
-// Every status a node shows, by node id, including those set in its constructor (a Status node in the
+// Every status the watched nodes show, including those set in their constructors (a Status node in the
 // flow would miss those).
 const statusLog = new Map<string, Status[]>();
 const originalStatus = RuntimeNode.prototype.status;
 RuntimeNode.prototype.status = function (this: { id: string }, s: Status) {
-  if (!statusLog.has(this.id)) statusLog.set(this.id, []);
-  statusLog.get(this.id)!.push(s);
+  statusLog.get(this.id)?.push(s);
   originalStatus.call(this, s);
 };
 
