@@ -1,12 +1,13 @@
 // Streaming beat detector for the ear-clip pulse (a clean pulse per beat) and for an analog pulse wave
 // (PPG, and sharp ECG R waves), driven only by sample timestamps so it runs the same live and offline.
 //
-// Per sample, O(1): a ~10 Hz low-pass against noise; a slow baseline (HeartPy's rolling-mean idea) taken
-// off so wander does not move the threshold; a peak envelope that jumps to each peak and decays, with the
-// threshold at half of it (PulseSensor's 50 %-of-amplitude rule, decaying so a weaker pulse is found again).
-// A run above threshold is one candidate beat, timed at its (interpolated) maximum. A refractory period
-// bounds the rate to maxBpm; inside the first 60 % of the usual interval only a peak as tall as a normal
-// beat counts (a T wave or dicrotic notch is smaller, a real rate rise is not). Intervals go to IbiHistory.
+// Per sample, O(1): a light low-pass against ADC noise; a fast baseline (a 0.8 Hz high-pass, in the spirit
+// of HeartPy's rolling mean) taken off so wander and electrode-motion steps do not move the threshold; a peak
+// envelope that jumps to each peak and decays, with the threshold at 40 % of it (PulseSensor's fraction-of-
+// amplitude rule, decaying so a weaker pulse is found again). A run above threshold is one candidate beat,
+// timed at its (interpolated) maximum; within the refractory period (60000 / maxBpm ms) the tallest candidate
+// wins, so a P wave crossing first cannot hide its R wave. A small peak in the first 70 % of the usual
+// interval is a T wave or dicrotic wave, not a beat (a real rate rise is not small). Intervals go to IbiHistory.
 import { ContactMonitor } from './contact-monitor';
 import { IbiHistory, median } from './ibi-history';
 
@@ -72,6 +73,7 @@ const WARMUP_MS = 1000; // after a start the envelope learns the beat height bef
 const BASELINE_MS = 200; // ~0.8 Hz high-pass: follows wander and electrode-motion steps, keeps a 30 BPM pulse
 const ENVELOPE_MS = 2000; // how fast the threshold forgets a tall peak
 const THRESHOLD = 0.4; // fraction of the envelope
+const FLOOR = 0.5; // the threshold never drops below this fraction of minAmplitude: noise is not a pulse
 const RELEASE = 0.6; // a run ends below this fraction of the threshold it started on (hysteresis)
 const GUARD = 0.7; // fraction of the usual interval in which only full-size peaks count
 const GUARD_HEIGHT = 0.7; // "full-size": relative to the running beat height
@@ -137,13 +139,12 @@ export class BeatDetector {
   /** Runs one sample; returns the beat it completes, if any. Non-finite values are skipped. */
   processSample(tMs: number, value: number): Beat | null {
     if (!Number.isFinite(value) || !Number.isFinite(tMs)) return null;
+    const dt = tMs - this.lastT;
+    if (dt === 0) return null; // a repeated timestamp carries no new time
+    if (dt < 0) this.rewind(tMs);
     this.contact.add(tMs, value);
     const x = this.opts.invert ? -value : value;
-    const dt = tMs - this.lastT;
-    if (!(dt > 0 && dt <= this.opts.gapMs)) {
-      this.restart(tMs, x);
-      return null;
-    }
+    if (!(dt > 0 && dt <= this.opts.gapMs)) return this.restart(tMs, x);
     if (dt !== this.dt) this.setSpacing(dt);
     this.lastT = tMs;
 
@@ -152,13 +153,13 @@ export class BeatDetector {
     const y = this.low - this.base;
     // an artefact far taller than the beats may lift the envelope only to twice their height, so it
     // cannot blind the detector for seconds (a real amplitude rise still passes: beatHeight follows it)
-    const ceiling = y < this.ceiling ? y : this.ceiling;
-    this.env = ceiling > this.env * this.decay ? ceiling : this.env * this.decay;
+    const capped = y < this.ceiling ? y : this.ceiling;
+    this.env = capped > this.env * this.decay ? capped : this.env * this.decay;
 
     let beat: Beat | null = null;
     if (!this.inRun) {
       if (!Number.isNaN(this.pendingT) && tMs - this.pendingT >= this.minIbiMs) beat = this.commit();
-      const threshold = Math.max(THRESHOLD * this.env, this.opts.minAmplitude * 0.5);
+      const threshold = Math.max(THRESHOLD * this.env, FLOOR * this.opts.minAmplitude);
       if (y > threshold && tMs >= this.armedT) this.startRun(tMs, y, threshold);
     } else {
       if (y > this.peak) {
@@ -268,8 +269,12 @@ export class BeatDetector {
     this.peakRight = NaN;
   }
 
-  /** First sample, or the first after a gap: seed the filters at this level so there is no step to detect. */
-  private restart(tMs: number, x: number): void {
+  /**
+   * First sample, or the first after a gap: seed the filters at this level so there is no step to detect,
+   * and measure no interval across the gap. A beat still pending before the gap is final.
+   */
+  private restart(tMs: number, x: number): Beat | null {
+    const beat = Number.isNaN(this.pendingT) ? null : this.commit();
     this.low = this.base = x;
     this.prevY = 0;
     this.inRun = false;
@@ -278,6 +283,14 @@ export class BeatDetector {
     this.lastT = tMs;
     this.armedT = tMs + (Number.isNaN(this.beatHeight) ? WARMUP_MS : BASELINE_MS);
     if (Number.isNaN(this.sinceT)) this.sinceT = tMs;
+    return beat;
+  }
+
+  /** Time went backwards (a new recording, a reset clock): timings from the old time base mean nothing. */
+  private rewind(tMs: number): void {
+    this.contact.reset();
+    this.pendingT = NaN;
+    this.sinceT = tMs;
   }
 
   /** Contact lost: the old rhythm says nothing about the next one. */

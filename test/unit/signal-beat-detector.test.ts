@@ -139,6 +139,16 @@ describe('BeatDetector on synthetic pulses', function () {
     assertRate(det.current(), 75, 0.5);
   });
 
+  it('starts timing afresh when the clock goes backwards (a replay from t = 0)', function () {
+    const det = new BeatDetector();
+    det.processBatch({ t0: 100_000, rateHz: 100, samples: syntheticPulse({ bpm: 70, durationS: 10 }).samples });
+    assert.equal(det.current().quality, 'good');
+    det.processBatch({ t0: 0, rateHz: 100, samples: new Array(400).fill(0) });
+    assert.equal(det.current().quality, 'no-contact');
+    det.processBatch({ t0: 4000, rateHz: 100, samples: syntheticPulse({ bpm: 95, durationS: 15 }).samples });
+    assertRate(det.current(), 95, 0.5);
+  });
+
   it('gives the same beats sample by sample as in batches', function () {
     const { samples } = syntheticPulse({ ...PPG, bpm: 77, noise: 20 });
     const batch = new BeatDetector().processBatch({ t0: 5000, rateHz: 100, samples });
