@@ -2,7 +2,7 @@
 // once (product id checked, reads serialised), or the simulated hat with its stimulus.
 import type { Node, NodeAPI, NodeDef } from 'node-red';
 import type { GroveHat } from '../../src/hat/hat';
-import { DEFAULT_ADDRESS, openI2cHat } from '../../src/hat/i2c-hat';
+import { DEFAULT_ADDRESS, findI2cHat, openI2cHat } from '../../src/hat/i2c-hat';
 import { SimulatedHat, type Stimulus } from '../../src/hat/simulated-hat';
 import { configNumber, toError } from '../lib/node-kit';
 import type { HatConfigNode } from './reader';
@@ -71,6 +71,7 @@ export = function (RED: NodeAPI) {
   async function openFromConfig(def: HatDef): Promise<GroveHat> {
     if (def.mode !== 'i2c') throw new Error(`unknown hat mode "${def.mode}": use i2c or simulated`);
     const bus = configNumber(def.bus, 'I2C bus', { min: 0, max: 255, fallback: 1 });
+    if (def.address === 'auto') return findI2cHat({ bus });
     const address = configNumber(def.address, 'I2C address', { min: 0x03, max: 0x77, fallback: DEFAULT_ADDRESS });
     return openI2cHat({ bus, address });
   }

@@ -53,6 +53,23 @@ export async function openI2cHat(opts: I2cHatOptions): Promise<I2cHat> {
   return hat;
 }
 
+/**
+ * Tries the addresses in turn (the STM32 hat's 0x04, then the MM32 hat's 0x08) and returns the first hat that
+ * answers with a Grove product id. Any failure other than "nothing answers" ends the search.
+ */
+export async function findI2cHat(opts: Omit<I2cHatOptions, 'address'> & { addresses?: number[] }): Promise<I2cHat> {
+  const addresses = opts.addresses ?? [DEFAULT_ADDRESS, MM32_ADDRESS];
+  for (const address of addresses) {
+    try {
+      return await openI2cHat({ ...opts, address });
+    } catch (e) {
+      if (!isAbsent(e)) throw e;
+    }
+  }
+  const list = addresses.map((a) => `0x${hex(a)}`).join(' or ');
+  throw new Error(`no Grove Base Hat answers at ${list} on /dev/i2c-${opts.bus}: check it is seated and I2C is enabled`);
+}
+
 export class I2cHat implements GroveHat {
   readonly simulated = false;
   productId = 0;
@@ -129,6 +146,10 @@ export function openRealBus(busNumber: number, load: (id: string) => unknown = r
 
 const ABSENT = new Set(['ENXIO', 'EREMOTEIO', 'ENODEV']);
 
+function isAbsent(e: unknown): boolean {
+  return (e as Error & { absent?: boolean }).absent === true;
+}
+
 /** Turns an errno from the bus into a message that says what to do. */
 export function describeI2cError(e: unknown, busNumber: number, address: number, opening: boolean): Error {
   const err = e instanceof Error ? (e as NodeJS.ErrnoException) : new Error(String(e));
@@ -140,7 +161,8 @@ export function describeI2cError(e: unknown, busNumber: number, address: number,
   } else if (code === 'EACCES' || code === 'EPERM') {
     message = `no permission for /dev/i2c-${busNumber}: add the Node-RED user to the i2c group`;
   } else if (ABSENT.has(code) || (opening && code === 'EIO')) {
-    message = `no Grove Base Hat answers at ${where} (${code}): check it is seated; the MM32 hat uses address 0x08`;
+    const out = new Error(`no Grove Base Hat answers at ${where} (${code}): check it is seated; the MM32 hat uses address 0x08`);
+    return Object.assign(out, { code, absent: true });
   } else if (code) {
     message = `I2C ${code} from ${where}`;
   } else {

@@ -47,6 +47,12 @@ describe('grove-base-hat config node', () => {
       assert.equal(bus.closed, true);
     });
 
+    it('address "auto" finds the hat at 0x08 when nothing answers at 0x04', async () => {
+      const node = await loadHat({ mode: 'i2c', bus: '1', address: 'auto' });
+      await node.hat();
+      assert.deepEqual(bus.transfers.map((t) => t.address), [0x04, 0x08]);
+    });
+
     it('refuses msg.stimulus and an unknown mode with clear errors', async () => {
       const node = await loadHat({ mode: 'i2c', bus: '1', address: '0x08' });
       assert.throws(() => node.setStimulus('angry'), /only works with a simulated hat/);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { openI2cHat, openRealBus, describeI2cError } from '../../src/hat/i2c-hat';
+import { describeI2cError, findI2cHat, openI2cHat, openRealBus } from '../../src/hat/i2c-hat';
 import { FakeI2cBus } from '../support/fake-i2c-bus';
 
 describe('hat: Grove Base Hat ADC over I2C', () => {
@@ -142,5 +142,29 @@ describe('hat: Grove Base Hat ADC over I2C', () => {
     assert.match(describeI2cError(e, 1, 4, false).message, /add the Node-RED user to the i2c group/);
     const plain = new Error('something else');
     assert.equal(describeI2cError(plain, 1, 4, false), plain);
+  });
+});
+
+describe('hat: finding the hat at 0x04 or 0x08', () => {
+  it('finds the MM32 hat at 0x08 after nothing answers at 0x04', async () => {
+    const bus = new FakeI2cBus({ address: 0x08 });
+    const hat = await findI2cHat({ bus: 1, openBus: bus.opener() });
+    assert.equal(hat.address, 0x08);
+    assert.deepEqual(bus.transfers.map((t) => t.address), [0x04, 0x08]);
+    assert.equal(bus.closed, false, 'the handle of the found hat stays open');
+  });
+
+  it('takes the STM32 hat at 0x04 without probing further', async () => {
+    const bus = new FakeI2cBus({ address: 0x04 });
+    const hat = await findI2cHat({ bus: 1, openBus: bus.opener() });
+    assert.equal(hat.address, 0x04);
+    assert.deepEqual(bus.opened, [1]);
+  });
+
+  it('names both addresses when neither answers, and stops at once on a missing bus', async () => {
+    await assert.rejects(findI2cHat({ bus: 1, openBus: new FakeI2cBus({ absent: true }).opener() }), /no Grove Base Hat answers at 0x04 or 0x08 on \/dev\/i2c-1/);
+    const missing = new FakeI2cBus({ missingBus: true });
+    await assert.rejects(findI2cHat({ bus: 1, openBus: missing.opener() }), /enable I2C/);
+    assert.equal(missing.opened.length, 1);
   });
 });
