@@ -1,0 +1,120 @@
+// The shipped AWS example flow (flows/aws.json) in the Node-RED runtime, its AWS nodes enabled and its
+// aws-config pointed at one loopback peer that speaks Firehose, SageMaker runtime and SNS: training records
+// reach Firehose, and a detection reaches SNS, with nothing sent to AWS.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { NodeInitializer, NodeMessage } from 'node-red';
+import { helper } from '../support/node-red';
+import { LoopbackPeer } from '../support/loopback-peer';
+import { FirehosePeer } from '../support/firehose-peer';
+import { startSageMakerPeer, type SageMakerPeer } from '../support/sagemaker-peer';
+import { startSnsPeer, type SnsPeer } from '../support/sns-peer';
+import awsConfigNode = require('../../nodes/aws-config/aws-config');
+import firehosePushNode = require('../../nodes/firehose-push/firehose-push');
+import hatNode = require('../../nodes/grove-base-hat/grove-base-hat');
+import gsrNode = require('../../nodes/grove-gsr/grove-gsr');
+import earNode = require('../../nodes/grove-ear-hr/grove-ear-hr');
+import bpmNode = require('../../nodes/bpm/pulse-bpm');
+import recordNode = require('../../nodes/sensor-record/sensor-record');
+import inferNode = require('../../nodes/emotion-infer/emotion-infer');
+import snsNode = require('../../nodes/sns-notify/sns-notify');
+
+const injectNode = require('@node-red/nodes/core/common/20-inject') as NodeInitializer;
+const changeNode = require('@node-red/nodes/core/function/15-change') as NodeInitializer;
+const commentNode = require('@node-red/nodes/core/common/90-comment') as NodeInitializer;
+
+type FlowNode = { id: string; type: string; d?: boolean; [key: string]: unknown };
+
+const until = async (cond: () => boolean, ms = 15000) => {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+};
+
+describe('AWS example flow (flows/aws.json)', function () {
+  this.timeout(30000);
+  let dir: string;
+  let router: LoopbackPeer;
+  let firehose: FirehosePeer;
+  let sagemaker: SageMakerPeer;
+  let sns: SnsPeer;
+
+  before(() => helper.startServer());
+  after(() => helper.stopServer());
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'aws-flow-'));
+    helper.settings({ userDir: dir });
+    [firehose, sagemaker, sns] = await Promise.all([FirehosePeer.start(), startSageMakerPeer(), startSnsPeer()]);
+    // One endpoint for the config node: route each request to the peer of its service.
+    router = await LoopbackPeer.start((req) => {
+      if (req.headers['x-amz-target']) return firehose.peer.handler(req);
+      if (req.url.startsWith('/endpoints/')) return sagemaker.peer.handler(req);
+      return sns.peer.handler(req);
+    });
+  });
+  afterEach(async () => {
+    await helper.unload();
+    await Promise.all([router.stop(), firehose.peer.stop(), sagemaker.stop(), sns.stop()]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const load = async () => {
+    const flow = (JSON.parse(readFileSync(join(__dirname, '..', '..', 'flows', 'aws.json'), 'utf8')) as FlowNode[]).map((n) => {
+      const node: FlowNode = { ...n };
+      delete node.d; // the AWS nodes ship disabled
+      if (node.type === 'aws-config') node.endpoint = router.endpoint;
+      if (node.type === 'debug') node.type = 'helper';
+      if (node.type === 'emotion-infer') node.windowSeconds = '1';
+      if (node.type === 'firehose-push') node.maxDelay = '50';
+      if (node.type === 'sensor-record') node.tick = '0.2';
+      return node;
+    });
+    assert.ok(flow.some((n) => n.type === 'aws-config' && !('credentials' in n)), 'the example holds no credentials');
+    const nodes = [injectNode, changeNode, commentNode, awsConfigNode, firehosePushNode, hatNode, gsrNode, earNode];
+    await helper.load([...nodes, bpmNode, recordNode, inferNode, snsNode], flow, {
+      'emotion-iot-aws-config': { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'example-secret' },
+    });
+  };
+  const collect = (id: string) => {
+    const msgs: NodeMessage[] = [];
+    helper.getNode(id).on('input', (msg: NodeMessage) => msgs.push(msg));
+    return msgs;
+  };
+  const press = (id: string) => (helper.getNode(id) as unknown as { receive(msg: NodeMessage): void }).receive({});
+
+  it('sends training records to Firehose, and on "detect now" asks SageMaker and publishes to SNS', async () => {
+    await load();
+    const reports = collect('aws-report');
+    const answers = collect('aws-answer');
+    const published = collect('aws-published');
+    const toInfer = collect('aws-infer');
+    press('aws-start-happy');
+    // Beat detection needs a few seconds of pulse before records carry a BPM.
+    await until(() => toInfer.some((m) => typeof (m.payload as { bpm?: unknown }).bpm === 'number'));
+    press('aws-detect');
+    await until(() => published.length === 1 && firehose.accepted.length >= 2 && reports.length >= 1);
+
+    const records = firehose.acceptedObjects<{ participant: string; mood: string; gsr: number }>();
+    for (const r of records) {
+      assert.equal(r.participant, 'demo');
+      assert.equal(r.mood, 'happy');
+      assert.equal(typeof r.gsr, 'number');
+    }
+    assert.equal(firehose.calls[0].stream, 'emotion-iot-records');
+    assert.deepEqual(Object.keys(reports[0].payload as object), ['sent', 'retried', 'failed', 'spooled']);
+
+    const invocation = router.requests.find((r) => r.url.startsWith('/endpoints/'))!;
+    assert.equal(invocation.url, '/endpoints/emotion-linear-learner/invocations');
+    assert.equal(invocation.headers['content-type'], 'text/csv');
+    assert.match(invocation.body.toString(), /^-?\d+(\.\d+)?,-?\d+(\.\d+)?$/, 'one CSV row: gsr,bpm');
+    assert.equal(answers[0].payload, 'happy');
+    const form = new URLSearchParams(router.requests.find((r) => r.body.includes('Action=Publish'))!.body.toString());
+    assert.equal(form.get('TopicArn'), 'arn:aws:sns:us-east-1:123456789012:emotion-alerts');
+    assert.match(form.get('Message') ?? '', /^demo seems happy \(\d+% sure\) at /);
+    assert.ok((published[0].sns as { messageId?: string }).messageId);
+  });
+});
