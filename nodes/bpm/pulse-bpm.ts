@@ -70,7 +70,8 @@ export = function (RED: NodeAPI) {
     const mode: EmitMode = def.emit === 'beat' ? 'beat' : 'interval';
     const intervalS = configNumber(def.interval, 'emit interval (s)', { min: 0.1, max: 3600, fallback: 1 });
     const minAmplitude = configNumber(def.minAmplitude, 'minimum amplitude', { min: 0, fallback: 20 });
-    const saturationLevel = def.saturation === '' || def.saturation === undefined ? null : configNumber(def.saturation, 'saturation level');
+    // blank in the editor: never saturated; absent (a flow written by hand): the hat's 12-bit top
+    const saturationLevel = def.saturation === '' ? null : configNumber(def.saturation, 'saturation level', { fallback: 4095 });
     const detector = new BeatDetector({ minAmplitude, saturationLevel, invert: Boolean(def.invert) });
     return new BpmReporter(detector, mode, intervalS * 1000);
   }
