@@ -32,14 +32,24 @@ export = function (RED: NodeAPI) {
 
     onInput(node, (msg, send) => {
       if (!reporter) throw new Error('pulse-bpm is not configured (see its settings)');
-      const input = parsePulseMessage(msg as NodeMessageInFlow & { timestamp?: unknown; reset?: unknown });
-      if (input.reset) reporter.reset();
-      const reports = input.batch ? reporter.feedBatch(input.batch) : input.sample ? reporter.feedSample(input.sample.tMs, input.sample.value) : [];
-      // a bare reset answers with the cleared state, so downstream sees the BPM go null
-      if (input.reset && !input.batch && !input.sample) reports.push({ tMs: Date.now(), state: reporter.state() });
-      emit(msg, reports, send);
-      showState(reports.length ? reports[reports.length - 1].state : null, reporter);
+      try {
+        const reports = read(reporter, msg);
+        emit(msg, reports, send);
+        show(reports.at(-1)?.state ?? reporter.state());
+      } catch (e) {
+        shown = ''; // the status turns red: the next good reading must repaint it
+        throw e;
+      }
     });
+
+    function read(r: BpmReporter, msg: NodeMessageInFlow): Report[] {
+      const input = parsePulseMessage(msg as NodeMessageInFlow & { timestamp?: unknown; reset?: unknown });
+      if (input.reset) r.reset();
+      if (input.batch) return r.feedBatch(input.batch);
+      if (input.sample) return r.feedSample(input.sample.tMs, input.sample.value);
+      // a bare reset answers with the cleared state, so downstream sees the BPM go null
+      return input.reset ? [{ tMs: Date.now(), state: r.state() }] : [];
+    }
 
     /** The last report travels on the incoming msg (so msg.simulated and the rest pass through); earlier ones on copies. */
     function emit(msg: NodeMessageInFlow, reports: Report[], send: Send): void {
@@ -55,8 +65,7 @@ export = function (RED: NodeAPI) {
       });
     }
 
-    function showState(state: HeartState | null, r: BpmReporter): void {
-      const s = state ?? r.state();
+    function show(s: HeartState): void {
       const text = s.quality === 'no-contact' ? 'no contact' : `${s.bpm === null ? '--' : Math.round(s.bpm)} bpm ${s.quality}`;
       if (text === shown) return;
       shown = text;

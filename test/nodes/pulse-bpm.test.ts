@@ -125,8 +125,14 @@ describe('pulse-bpm node', function () {
     }
     assert.equal(errors.length, bad.length, 'each error reported once');
     assert.equal(out.length, 0);
-    await sendBatches(node, syntheticPulse({ bpm: 66, durationS: 6 }).samples);
+    const { samples } = syntheticPulse({ bpm: 66, durationS: 6 });
+    await sendBatches(node, samples);
     assert.ok(Math.abs((out[out.length - 1].payload as number) - 66) < 0.5);
+    assert.equal(statuses[statuses.length - 1].fill, 'green');
+    // a bad message between good ones: red, then green again with the same reading
+    await receive(node, { payload: 'oops' });
+    assert.equal(statuses[statuses.length - 1].fill, 'red');
+    await sendBatches(node, samples.slice(0, 100), 100, T0 + 6000);
     assert.equal(statuses[statuses.length - 1].fill, 'green');
   });
 
