@@ -13,10 +13,8 @@ export const DEFAULT_ADDRESS = 0x04;
 export const MM32_ADDRESS = 0x08;
 export const REG_PRODUCT_ID = 0x00;
 export const REG_RAW_BASE = 0x10;
-export const PRODUCT_IDS: Readonly<Record<number, string>> = {
-  0x0004: 'Grove Base Hat for Raspberry Pi',
-  0x0005: 'Grove Base Hat for Raspberry Pi Zero',
-};
+/** 0x0004 = Grove Base Hat for Raspberry Pi, 0x0005 = Grove Base Hat for Raspberry Pi Zero */
+export const PRODUCT_IDS: ReadonlySet<number> = new Set([0x0004, 0x0005]);
 
 /** The part of an i2c-bus PromisifiedBus the hat uses, so tests can put a fake bus behind it. */
 export interface HatBus {
@@ -84,7 +82,7 @@ export class I2cHat implements GroveHat {
 
   async checkProductId(): Promise<void> {
     const pid = await this.readRegister(REG_PRODUCT_ID, true);
-    if (!(pid in PRODUCT_IDS)) {
+    if (!PRODUCT_IDS.has(pid)) {
       throw new Error(
         `device at 0x${hex(this.address)} on bus ${this.busNumber} is not a Grove Base Hat ` +
           `(product id 0x${hex(pid, 4)}, expected 0x0004 or 0x0005)`,
