@@ -11,11 +11,15 @@ export interface PutOutcome {
 
 export type PutBatch = (records: Buffer[], signal: AbortSignal) => Promise<PutOutcome>;
 
-export function firehosePut(client: Pick<FirehoseClient, 'send'>, deliveryStreamName: string): PutBatch {
+/**
+ * The SDK's Node handler has no request timeout by default, so a silent network would stall the sender
+ * forever: each call is aborted after timeoutMs (and counts as a failure that is retried).
+ */
+export function firehosePut(client: Pick<FirehoseClient, 'send'>, deliveryStreamName: string, timeoutMs = 30_000): PutBatch {
   return async (records, signal) => {
     const out = await client.send(
       new PutRecordBatchCommand({ DeliveryStreamName: deliveryStreamName, Records: records.map((Data) => ({ Data })) }),
-      { abortSignal: signal },
+      { abortSignal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) },
     );
     if (!out.FailedPutCount) return { failed: [] };
     const responses = out.RequestResponses ?? [];

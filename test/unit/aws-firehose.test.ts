@@ -54,13 +54,13 @@ describe('aws firehose sender against the loopback peer', () => {
   let reports: DeliveryReport[];
   let failures: Error[];
 
-  const start = async (options: Partial<SenderOptions> = {}) => {
+  const start = async (options: Partial<SenderOptions> = {}, timeoutMs?: number) => {
     spool = await Spool.open(join(dir, 'spool'), { budgetBytes: 8 * 1024 * 1024 });
     reports = [];
     failures = [];
     sender = new FirehoseSender(
       spool,
-      firehosePut(client, 'emotion-stream'),
+      firehosePut(client, 'emotion-stream', timeoutMs),
       { maxDelayMs: 20, backoffBaseMs: 5, backoffMaxMs: 40, ...options },
       { report: (r) => reports.push(r), failure: (e) => failures.push(e) },
     );
@@ -132,7 +132,7 @@ describe('aws firehose sender against the loopback peer', () => {
     peer.failRecord = (data, _i, call) => call === 0 && [1, 3].includes(JSON.parse(String(data)).i);
     await start();
     await push(range(5).map(rec));
-    await until(() => peer.accepted.length === 5);
+    await until(() => peer.accepted.length === 5 && reports.length > 0);
     assert.deepEqual(peer.calls.map((c) => c.records.map((r) => JSON.parse(String(r)).i)), [[0, 1, 2, 3, 4], [1, 3]]);
     assert.deepEqual(acceptedIds(), [0, 2, 4, 1, 3]);
     assert.deepEqual(reports, [{ sent: 5, retried: 2, failed: 0, spooled: 0 }]);
@@ -142,7 +142,7 @@ describe('aws firehose sender against the loopback peer', () => {
     peer.peer.inject(THROTTLED, { kind: 'status', status: 500, body: '{"__type":"InternalFailure"}' }, { kind: 'reset' });
     await start();
     await push(range(3).map(rec));
-    await until(() => peer.accepted.length === 3);
+    await until(() => peer.accepted.length === 3 && reports.length > 0);
     assert.deepEqual(acceptedIds(), [0, 1, 2]);
     assert.deepEqual(peer.peer.requests.map((r) => r.fault), ['status', 'status', 'reset', undefined]);
     assert.deepEqual(reports, [{ sent: 3, retried: 9, failed: 0, spooled: 0 }]);
@@ -177,9 +177,20 @@ describe('aws firehose sender against the loopback peer', () => {
     assert.deepEqual(acceptedIds(), range(400));
   });
 
+  it('gives up on a call that hangs and sends the records again', async () => {
+    peer.peer.inject({ kind: 'delay', ms: 5000 });
+    await start({}, 150);
+    await push(range(3).map(rec));
+    await until(() => peer.accepted.length === 3 && reports.length > 0);
+    assert.deepEqual(acceptedIds(), [0, 1, 2]);
+    assert.deepEqual(peer.peer.requests.map((r) => r.fault), ['delay', undefined]);
+    assert.equal(peer.calls.length, 1, 'the hung call never reached the handler');
+    assert.deepEqual(reports, [{ sent: 3, retried: 3, failed: 0, spooled: 0 }]);
+  });
+
   it('does not retry a permanent error within a flush, and keeps the records', async () => {
     peer.peer.inject({ kind: 'status', status: 400, body: '{"__type":"ResourceNotFoundException","message":"no stream"}' });
-    await start({ backoffBaseMs: 30 });
+    await start({ backoffBaseMs: 200 });
     await push([rec(0)]);
     await until(() => failures.length === 1);
     assert.match(failures[0].message, /no stream/);
