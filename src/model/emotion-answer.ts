@@ -48,10 +48,14 @@ export async function answerEmotion(req: AnswerRequest): Promise<EmotionAnswer> 
     prediction = await req.backend.predict(orderFeatures(req.backend.featureNames, req.features));
   } catch (e) {
     if (!req.fallback) throw e;
-    const fallback = req.fallback();
     fallbackReason = (e as Error).message;
-    source = `${fallback.source}-fallback`;
-    prediction = await fallback.predict(orderFeatures(fallback.featureNames, req.features));
+    try {
+      const fallback = req.fallback();
+      source = `${fallback.source}-fallback`;
+      prediction = await fallback.predict(orderFeatures(fallback.featureNames, req.features));
+    } catch (f) {
+      throw new Error(`${fallbackReason}; the local fallback failed too: ${(f as Error).message}`, { cause: f });
+    }
   }
   const scores = scoresByLabel(req.labels, prediction.scores);
   const guess = req.labels[prediction.index];

@@ -113,6 +113,14 @@ describe('emotion-infer node with the SageMaker backend', () => {
     assert.match(String(msg.emotion.model), /alice/);
   });
 
+  it('when the local fallback has no model either, the error names both', async () => {
+    await load({ fallback: true, participant: 'nobody' });
+    sm.peer.inject(sageMakerFaults.unavailable());
+    const caught = next('caught');
+    start();
+    assert.match((await caught).error!.message, /HTTP 503 .*; the local fallback failed too: no model for participant "nobody" yet/);
+  });
+
   it('falls back when the endpoint is too slow', async () => {
     await load({ fallback: true });
     sm.peer.inject({ kind: 'delay', ms: 1500 });

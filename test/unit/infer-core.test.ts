@@ -122,6 +122,13 @@ describe('infer core: local backend and answers', () => {
     assert.equal(a.label, 'angry');
     await assert.rejects(ask(failing), /endpoint down/);
   });
+  it('when the fallback fails too, the error names both failures', async () => {
+    const failing: OrderedBackend = { source: 'sagemaker', featureNames: ['gsr', 'bpm'], predict: () => Promise.reject(new Error('endpoint down')) };
+    const noModel = () => {
+      throw new Error('no model for participant "alice" yet');
+    };
+    await assert.rejects(ask(failing, { fallback: noModel }), /^Error: endpoint down; the local fallback failed too: no model for participant "alice" yet$/);
+  });
 });
 
 describe('infer core: model cache', () => {
