@@ -3,7 +3,10 @@ import type { EventEmitter } from 'node:events';
 import type { Node, NodeMessage } from 'node-red';
 import { helper } from '../support/node-red';
 import { syntheticPulse } from '../../src/signal/synthetic-pulse';
+import type { SimulatedHat } from '../../src/hat/simulated-hat';
 import pulseBpmNode = require('../../nodes/bpm/pulse-bpm');
+import hatNode = require('../../nodes/grove-base-hat/grove-base-hat');
+import earHrNode = require('../../nodes/grove-ear-hr/grove-ear-hr');
 
 // Core nodes ship no type declarations: plain require.
 const catchNode: unknown = require('@node-red/nodes/core/common/25-catch');
@@ -141,5 +144,25 @@ describe('pulse-bpm node', function () {
     await receive(node, { payload: { t0: T0, rateHz: 100, samples: [0] } });
     assert.match((errors[0].error as { message: string }).message, /not configured/);
     assert.equal(statuses[statuses.length - 1].fill, 'red');
+  });
+
+  it('reads the simulated hat through grove-ear-hr, as the demo flows do (real time, ~5 s)', async function () {
+    const flow = [
+      { id: 'tab', type: 'tab' },
+      { id: 'hat', type: 'grove-base-hat', mode: 'simulated', seed: '1', participant: 'Ana' },
+      { id: 'ear', type: 'grove-ear-hr', z: 'tab', hat: 'hat', channel: '4', rateHz: '100', batchMs: '250', startOnDeploy: true, wires: [['b']] },
+      { id: 'b', type: 'pulse-bpm', z: 'tab', wires: [['out']] },
+      { id: 'out', type: 'helper', z: 'tab' },
+    ];
+    await helper.load([hatNode, earHrNode, pulseBpmNode] as never, flow);
+    const hat = (await (helper.getNode('hat') as unknown as { hat(): Promise<SimulatedHat> }).hat()) as SimulatedHat;
+    const reading = await new Promise<Msg>((resolve) => {
+      helper.getNode('out').on('input', (m: NodeMessage) => {
+        if ((m as Msg).hr.quality === 'good') resolve(m as Msg);
+      });
+    });
+    assert.equal(reading.simulated, true);
+    const truth = hat.heartRateAt(Date.now());
+    assert.ok(Math.abs((reading.payload as number) - truth) < 5, `${reading.payload} vs ${truth}`);
   });
 });
