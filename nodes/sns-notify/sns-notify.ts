@@ -1,10 +1,9 @@
 // sns-notify: publishes an emotion answer as SMS / e-mail through an SNS topic or to a phone number,
 // at most once per interval per participant.
-import { SNSClient } from '@aws-sdk/client-sns';
 import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from 'node-red';
 import type { AwsClientSource } from '../../src/aws/client-config';
 import { compileTemplate, parseTarget, publishInput, smsAttributes, type EmotionLike } from '../../src/aws/sns-message';
-import { publish } from '../../src/aws/sns-publish';
+import { createSnsClient, publish } from '../../src/aws/sns-publish';
 import { MinInterval } from '../../src/aws/sns-rate-limit';
 import { configNumber, onInput, status, toError } from '../lib/node-kit';
 
@@ -20,9 +19,6 @@ interface SnsNotifyDef extends NodeDef {
   intervalSeconds: string;
   suppressedOutput: boolean;
 }
-
-/** SNS normally answers in well under a second; past this the publish is reported as failed. */
-const PUBLISH_TIMEOUT_MS = 10000;
 
 export = function (RED: NodeAPI) {
   function SnsNotify(this: Node, def: SnsNotifyDef) {
@@ -52,17 +48,16 @@ export = function (RED: NodeAPI) {
       if (!aws) throw new Error('no aws-config selected: pick one in the node');
       const input = publishInput(parseTarget(targetOf(msg) ?? def.target), message(emotion), subject(emotion), sms);
       const participant = String(emotion.participant ?? (msg as { participant?: unknown }).participant ?? '');
-      const slot = limit.take(participant);
+      const slot = limit.take(participant.trim().toLowerCase());
       if (!slot.ok) {
-        status.warn(node, `suppressed ${participant}: next in ${Math.ceil(slot.retryInMs / 1000)} s`);
+        status.warn(node, `suppressed${participant ? ` ${participant}` : ''}: next in ${Math.ceil(slot.retryInMs / 1000)} s`);
         if (def.suppressedOutput) send([null, Object.assign(msg, { sns: { suppressed: true, retryInMs: slot.retryInMs } })]);
         return;
       }
       status.busy(node, 'publishing');
       let messageId: string;
       try {
-        const client = aws.client('sns-notify', (config) => new SNSClient({ ...config, requestHandler: { requestTimeout: PUBLISH_TIMEOUT_MS, throwOnRequestTimeout: true } }));
-        messageId = await publish(client, input);
+        messageId = await publish(aws.client('sns-notify', createSnsClient), input);
       } catch (e) {
         slot.release(); // a failed publish must not silence the next answer
         throw Object.assign(toError(e), { message: aws.redact(toError(e).message) });

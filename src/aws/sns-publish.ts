@@ -1,5 +1,13 @@
-import { PublishCommand, type PublishCommandInput, type SNSClient } from '@aws-sdk/client-sns';
+import { PublishCommand, SNSClient, type PublishCommandInput } from '@aws-sdk/client-sns';
+import type { AwsClientConfig } from './client-config';
 import { isTimeout, networkCode, restate, type SdkErrorLike } from './sdk-error';
+
+/** SNS normally answers in well under a second; without a timeout a stalled request would hang the msg forever. */
+const PUBLISH_TIMEOUT_MS = 10000;
+
+export function createSnsClient(config: AwsClientConfig): SNSClient {
+  return new SNSClient({ ...config, requestHandler: { requestTimeout: PUBLISH_TIMEOUT_MS, throwOnRequestTimeout: true } });
+}
 
 /** Publishes and returns the MessageId, or throws one sentence a user can act on. */
 export async function publish(client: SNSClient, input: PublishCommandInput): Promise<string> {

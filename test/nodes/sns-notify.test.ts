@@ -97,7 +97,7 @@ describe('sns-notify node', () => {
     assert.equal(form.get('MessageAttributes.entry.2.Name'), null);
   });
 
-  it('suppresses a second answer for the same participant within the interval, not others', async () => {
+  it('suppresses a second answer for the same participant (any case) within the interval, not others', async () => {
     await load();
     const { statuses } = watchStatus();
     const sent: Msg[] = [];
@@ -106,7 +106,7 @@ describe('sns-notify node', () => {
     helper.getNode('suppressed').on('input', (m: Msg) => suppressed.push(m));
     send({ payload: 'sad', emotion: emotion('alice', 'sad') });
     await sleep(150);
-    send({ payload: 'angry', emotion: emotion('alice', 'angry') });
+    send({ payload: 'angry', emotion: emotion('Alice', 'angry') });
     send({ payload: 'happy', emotion: emotion('bob', 'happy') });
     await sleep(150);
     assert.deepEqual(sent.map((m) => m.payload), ['sad', 'happy']);
@@ -115,7 +115,7 @@ describe('sns-notify node', () => {
     assert.equal(suppressed[0].sns?.suppressed, true);
     assert.ok(suppressed[0].sns!.retryInMs! > 59000 && suppressed[0].sns!.retryInMs! <= 60000);
     assert.equal(sns.publishes().length, 2);
-    assert.ok(statuses.some((s) => s.fill === 'yellow' && /^suppressed alice: next in 60 s$/.test(String(s.text))));
+    assert.ok(statuses.some((s) => s.fill === 'yellow' && /^suppressed Alice: next in 60 s$/.test(String(s.text))));
   });
 
   it('an SNS ErrorResponse is a clear error, does not count against the interval, and hides the secret', async () => {
