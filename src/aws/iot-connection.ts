@@ -51,6 +51,8 @@ export class IotConnection {
   private readonly queue: OfflineQueue<Outgoing>;
   /** Filters the broker holds for this client (as far as we know), with their QoS. */
   private active = new Map<string, 0 | 1>();
+  /** Set from a connect until the offline queue has been handed to the client. */
+  private flushing?: Promise<void>;
   private closed = false;
 
   constructor(private readonly options: IotConnectionOptions) {
@@ -86,7 +88,12 @@ export class IotConnection {
     const s = this.current;
     if (this.closed) return Promise.reject(new Error('connection closed'));
     if (s.state === 'failed') return Promise.reject(s.reason);
-    if (s.state === 'connected' && this.client) return this.send(this.client, { topic, payload }, qos);
+    if (s.state === 'connected' && this.client) {
+      const client = this.client;
+      // Right after a connect, wait for the queue to go out first, so messages keep their order.
+      if (this.flushing) return this.flushing.then(() => this.send(client, { topic, payload }, qos));
+      return this.send(client, { topic, payload }, qos);
+    }
     if (qos === 0) return Promise.reject(new Error(`not connected: QoS 0 message for ${topic} not sent`));
     return this.queue.push({ topic, payload });
   }
@@ -138,9 +145,11 @@ export class IotConnection {
     client.on('connectionSuccess', () => {
       if (!mine()) return;
       this.setState({ state: 'connected' });
-      void this.syncSubscriptions(true).then(() => {
+      const flushing = this.syncSubscriptions(true).then(() => {
         if (mine() && this.current.state === 'connected') this.queue.drain((entry) => this.forward(client, entry));
+        if (this.flushing === flushing) this.flushing = undefined;
       });
+      this.flushing = flushing;
     });
     client.on('connectionFailure', (e) => {
       if (mine()) this.setState({ state: 'disconnected', reason: connectionError(e.error, e.connack) });
