@@ -105,26 +105,40 @@ export class FirehoseSender {
     while (!this.stopped) {
       await this.waitForWork();
       if (this.stopped) break;
-      const fresh = await this.spool.read(
-        this.o.maxRecords - this.head.length,
-        this.o.maxBytes - this.head.reduce((sum, e) => sum + e.data.length, 0),
-      );
-      this.head.push(...fresh);
-      if (fresh.length > 0) this.readUpTo = fresh[fresh.length - 1].seq + 1;
-      if (this.spool.unread === 0) this.pendingSince = undefined;
-      if (this.head.length === 0) continue;
-      const { report, cause } = await this.flush();
-      this.spool.ack(this.head.length > 0 ? this.head[0].seq : this.readUpTo);
-      if (this.stopped) break;
-      if (cause) {
-        this.outage += 1;
-        this.retryAt = Date.now() + this.backoff(this.outage);
-        this.events.failure(cause, report);
-      } else {
-        this.outage = 0;
+      try {
+        await this.drainOnce();
+      } catch (e) {
+        // Disk trouble reading the spool must not end the loop (nor reject unhandled): back off, try again.
+        this.failed(e instanceof Error ? e : new Error(String(e)), this.report(0, 0));
       }
-      this.events.report(report);
     }
+  }
+
+  private async drainOnce(): Promise<void> {
+    const fresh = await this.spool.read(
+      this.o.maxRecords - this.head.length,
+      this.o.maxBytes - this.head.reduce((sum, e) => sum + e.data.length, 0),
+    );
+    this.head.push(...fresh);
+    if (fresh.length > 0) this.readUpTo = fresh[fresh.length - 1].seq + 1;
+    if (this.spool.unread === 0) this.pendingSince = undefined;
+    if (this.head.length === 0) return;
+    const { report, cause } = await this.flush();
+    this.spool.ack(this.head.length > 0 ? this.head[0].seq : this.readUpTo);
+    if (this.stopped) return;
+    if (cause) this.failed(cause, report);
+    else this.outage = 0;
+    this.events.report(report);
+  }
+
+  private failed(cause: Error, report: DeliveryReport): void {
+    this.outage += 1;
+    this.retryAt = Date.now() + this.backoff(this.outage);
+    this.events.failure(cause, report);
+  }
+
+  private report(sent: number, retried: number): DeliveryReport {
+    return { sent, retried, failed: this.head.length, spooled: this.backlog };
   }
 
   /** One flush: send the head, then resend only what failed, a few times with back-off. */
@@ -153,8 +167,7 @@ export class FirehoseSender {
         if (this.stopped || !this.o.isRetryable(e)) break;
       }
     }
-    const report = { sent, retried, failed: this.head.length, spooled: this.backlog };
-    return { report, cause: this.head.length > 0 ? cause : undefined };
+    return { report: this.report(sent, retried), cause: this.head.length > 0 ? cause : undefined };
   }
 
   private backoff(n: number): number {

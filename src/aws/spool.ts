@@ -229,8 +229,11 @@ export class Spool {
         batch.forEach((p) => p.resolve());
       } catch (e) {
         this.queuedBytes -= batch.reduce((sum, p) => sum + p.bytes, 0);
-        // The segment may now hold a torn write: start a new one, recovery truncates the tail.
-        await this.active?.fh.close().catch(() => undefined);
+        // A partial write must not become records: cut the segment back to its durable end, start a new one.
+        if (this.active) {
+          await this.active.fh.truncate(this.active.segment.bytes).catch(() => undefined);
+          await this.active.fh.close().catch(() => undefined);
+        }
         this.active = undefined;
         const err = e instanceof Error ? e : new Error(String(e));
         batch.forEach((p) => p.reject(err));

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FirehoseClient } from '@aws-sdk/client-firehose';
@@ -197,6 +197,21 @@ describe('aws firehose sender against the loopback peer', () => {
     assert.equal(peer.peer.requests.length, 1);
     assert.deepEqual(reports[0], { sent: 0, retried: 0, failed: 1, spooled: 1 });
     await until(() => peer.accepted.length === 1);
+  });
+
+  it('keeps running and reports it when the spool cannot be read', async () => {
+    spool = await Spool.open(join(dir, 'spool'), { budgetBytes: 1024 * 1024 });
+    await spool.append(encodePayload([rec(0)]));
+    for (const name of readdirSync(join(dir, 'spool'))) if (name.endsWith('.seg')) unlinkSync(join(dir, 'spool', name));
+    failures = [];
+    sender = new FirehoseSender(spool, firehosePut(client, 's'), { maxDelayMs: 0, backoffBaseMs: 5, backoffMaxMs: 20 }, {
+      report: () => undefined,
+      failure: (e) => failures.push(e),
+    });
+    sender.start();
+    await until(() => failures.length >= 2);
+    assert.match(failures[0].message, /ENOENT/);
+    await sender.stop();
   });
 
   it('replays the backlog in order after a restart, at-least-once', async () => {
