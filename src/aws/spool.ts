@@ -9,7 +9,7 @@ import { join } from 'node:path';
 export interface SpoolOptions {
   /** Disk the segments may use; appends beyond it fail with SpoolFullError. */
   budgetBytes: number;
-  /** A segment is closed and a new one started once it holds this much (default min(4 MiB, budget / 8)). */
+  /** A segment is closed and a new one started once it holds this much (default budget / 8, within 64 KiB..4 MiB). */
   segmentBytes?: number;
 }
 
@@ -48,7 +48,7 @@ const NEWLINE = 0x0a;
 const openDirs = new Set<string>();
 
 export class Spool {
-  private readonly segments: Segment[] = [];
+  private readonly segments: Segment[];
   private active: { segment: Segment; fh: FileHandle } | undefined;
   private reader: { segment: Segment; offset: number; fh?: FileHandle } | undefined;
   private readSeq: number;

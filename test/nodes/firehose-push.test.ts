@@ -141,6 +141,21 @@ describe('firehose-push node', () => {
     assert.deepEqual(fresh.acceptedObjects<{ i: number }>().map((r) => r.i), range(10));
   });
 
+  it('loses nothing and sends nothing twice when the peer is killed mid-stream', async () => {
+    const push = await load({ batchSize: '50' });
+    peer.peer.inject({ kind: 'delay', ms: 300 });
+    for (const i of range(300)) push.receive({ payload: rec(i) });
+    await until(() => peer.peer.requests.length > 0);
+    await peer.peer.stop(); // the first call is in flight
+    assert.equal(peer.accepted.length, 0);
+    await new Promise((r) => setTimeout(r, 100));
+    await peer.peer.restart();
+    await until(() => peer.accepted.length >= 300);
+    await new Promise((r) => setTimeout(r, 80));
+    assert.deepEqual(acceptedIds(), range(300));
+    assert.ok(peer.calls.every((c) => c.records.length <= 50));
+  });
+
   it('keeps the backlog across a Node-RED restart and delivers every record once, in order', async () => {
     let push = await load();
     for (const i of range(10)) push.receive({ payload: rec(i) });
