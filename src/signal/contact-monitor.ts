@@ -1,16 +1,16 @@
 // Tells a live sensor from a dead one without looking for beats: a flat signal (ear clip off, wire loose)
 // or one pinned at the ADC's top rail (input saturated) means no contact, whatever the detector thinks.
-// Min/max over two consecutive one-second blocks gives a 1-2 s peak-to-peak window in O(1) per sample.
+// The ear clip idles between its short pulses, so "flat" must span more than the longest interval (2 s
+// at 30 BPM): min/max over the current one-second block and the two before it, a 2-3 s window, O(1).
 
 const BLOCK_MS = 1000;
+const BLOCKS = 3;
 const SATURATED_MS = 1000;
 
 export class ContactMonitor {
   private blockStart = NaN;
-  private curMin = Infinity;
-  private curMax = -Infinity;
-  private prevMin = Infinity;
-  private prevMax = -Infinity;
+  private readonly mins: number[] = [];
+  private readonly maxs: number[] = [];
   private seenMs = 0;
   private railSince = NaN;
   private lastT = NaN;
@@ -27,14 +27,17 @@ export class ContactMonitor {
   add(tMs: number, value: number): void {
     if (!(tMs - this.blockStart < BLOCK_MS)) {
       if (!Number.isNaN(this.blockStart)) this.seenMs += tMs - this.blockStart;
-      this.prevMin = this.curMin;
-      this.prevMax = this.curMax;
-      this.curMin = Infinity;
-      this.curMax = -Infinity;
+      this.mins.push(Infinity);
+      this.maxs.push(-Infinity);
+      if (this.mins.length > BLOCKS) {
+        this.mins.shift();
+        this.maxs.shift();
+      }
       this.blockStart = tMs;
     }
-    if (value < this.curMin) this.curMin = value;
-    if (value > this.curMax) this.curMax = value;
+    const last = this.mins.length - 1;
+    if (value < this.mins[last]) this.mins[last] = value;
+    if (value > this.maxs[last]) this.maxs[last] = value;
     if (this.saturationLevel !== null && value >= this.saturationLevel) {
       if (Number.isNaN(this.railSince)) this.railSince = tMs;
     } else {
@@ -44,9 +47,8 @@ export class ContactMonitor {
   }
 
   flat(): boolean {
-    if (this.seenMs < BLOCK_MS) return false; // not enough signal yet to judge
-    const range = Math.max(this.curMax, this.prevMax) - Math.min(this.curMin, this.prevMin);
-    return range < this.minAmplitude;
+    if (this.seenMs < (BLOCKS - 1) * BLOCK_MS) return false; // not enough signal yet to judge
+    return Math.max(...this.maxs) - Math.min(...this.mins) < this.minAmplitude;
   }
 
   saturated(): boolean {
@@ -55,8 +57,8 @@ export class ContactMonitor {
 
   reset(): void {
     this.blockStart = NaN;
-    this.curMin = this.prevMin = Infinity;
-    this.curMax = this.prevMax = -Infinity;
+    this.mins.length = 0;
+    this.maxs.length = 0;
     this.seenMs = 0;
     this.railSince = NaN;
     this.lastT = NaN;
