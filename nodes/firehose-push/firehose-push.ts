@@ -54,7 +54,7 @@ export = function (RED: NodeAPI) {
       if (!aws) throw new Error('no aws-config selected');
       const stream = String(def.stream ?? '').trim();
       if (!STREAM.test(stream)) throw new Error('delivery stream name: 1-64 letters, digits, _ . -');
-      const maxRecords = configNumber(def.batchSize, 'batch size', { min: 1, max: MAX_BATCH_RECORDS, fallback: MAX_BATCH_RECORDS });
+      const maxRecords = Math.floor(configNumber(def.batchSize, 'batch size', { min: 1, max: MAX_BATCH_RECORDS, fallback: MAX_BATCH_RECORDS }));
       const maxDelayMs = configNumber(def.maxDelay, 'max delay', { min: 0, max: 900_000, fallback: 1000 });
       const budgetMb = configNumber(def.spoolMb, 'spool budget', { min: 1, max: 1_000_000, fallback: 100 });
       const backoffMaxMs = configNumber(def.retryMax, 'max retry interval', { min: 10, max: 3_600_000, fallback: 30_000 });
