@@ -71,6 +71,27 @@ describe('BeatDetector on synthetic pulses', function () {
     assertRate(state, 70, 1);
   });
 
+  it('rides out a module that now and then misses a pulse or adds a false one', function () {
+    const { samples, beatsMs } = syntheticPulse({ bpm: 75, durationS: 120 });
+    // every 17th pulse missing, and a false pulse 300-590 ms after every 13th
+    beatsMs.forEach((t, k) => {
+      const i = Math.round(t / 10);
+      if (k % 17 === 5) samples.fill(0, i, i + 8);
+      else if (k % 13 === 7) samples.fill(4000, i + 30 + (k % 30), i + 38 + (k % 30));
+    });
+    const det = new BeatDetector();
+    const errors: number[] = [];
+    for (let i = 0; i < samples.length; i++) {
+      det.processSample(i * 10, samples[i]);
+      if (i < 500 || i % 100) continue;
+      const { bpm, quality } = det.current();
+      assert.notEqual(quality, 'no-contact', `at ${i * 10} ms`);
+      if (bpm !== null) errors.push(Math.abs(bpm - 75));
+    }
+    const mae = errors.reduce((a, e) => a + e, 0) / errors.length;
+    assert.ok(mae < 1, `MAE ${mae} BPM`);
+  });
+
   it('follows a step in rate within a few beats, up and down', function () {
     for (const [from, to] of [[60, 100], [100, 60], [60, 120]]) {
       const det = new BeatDetector();
