@@ -40,7 +40,7 @@ export function showState(node: Node, s: IotState): void {
     case 'connecting': return status.warn(node, 'connecting');
     case 'connected': return status.ok(node, 'connected');
     case 'disconnected': return status.error(node, `disconnected: ${shortReason(s.reason, 40)}`);
-    case 'failed': return status.error(node, s.reason);
+    case 'failed': return status.error(node, shortReason(s.reason, 96)); // long enough to name the file
     default: return status.clear(node);
   }
 }

@@ -156,7 +156,7 @@ describe('aws-iot nodes on a mutual-TLS broker', function () {
     const out = helper.getNode('out') as TestNode;
     const errors = collect('hc') as ErrorMsg[];
     const s = await waitForStatus(out, (st) => st.fill === 'red', 'red');
-    assert.match(s.text ?? '', /^private key file not found/);
+    assert.equal(s.text, `private key file not found: ${missing}`);
     out.receive({ payload: record(0) });
     const err = await waitFor('an error for the msg', () => errors.find((e) => e.error.source.id === 'out' && e.payload !== undefined));
     assert.equal(err.error.message, `Error: private key file not found: ${missing}`);
@@ -168,6 +168,7 @@ describe('aws-iot nodes on a mutual-TLS broker', function () {
     await helper.load(nodes, flow({}, [
       { id: 'outMsg', type: 'aws-iot-out', z: 't1', broker: 'b1', topic: '', qos: '0' },
       { id: 'inBad', type: 'aws-iot-in', z: 't1', broker: 'b1', topic: 'infer/#/x', qos: '1', format: 'auto', wires: [[]] },
+      { id: 'inJson', type: 'aws-iot-in', z: 't1', broker: 'b1', topic: 'raw', qos: '1', format: 'json', wires: [['h']] },
     ]));
     const errors = collect('hc') as ErrorMsg[];
     const got = collect('h');
@@ -187,6 +188,11 @@ describe('aws-iot nodes on a mutual-TLS broker', function () {
     assert.match(messages[2], /8 slashes/, 'the prefix counts towards the 7-slash limit');
     assert.match(messages[3], /over the AWS IoT limit of 131072/);
     assert.deepEqual(got.map((m) => [m.topic, m.payload]), [['iotsensors/train', { ok: true }]]);
+    outMsg.receive({ topic: 'raw', payload: 'not json' });
+    const notJson = await waitFor('the not-JSON error', () => errors.find((e) => e.error.source.id === 'inJson'));
+    assert.match(notJson.error.message, /payload is not JSON/);
+    assert.deepEqual([notJson.topic, notJson.payload], ['iotsensors/raw', 'not json']);
+    assert.equal(got.length, 1, 'nothing is sent for a message that is not JSON');
   });
 
   it('keeps a narrower subscription working when the wider one that covered it goes away', async () => {
