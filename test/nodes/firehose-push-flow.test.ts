@@ -44,7 +44,10 @@ describe('AWS example flow (flows/aws.json)', function () {
   let sns: SnsPeer;
 
   before(() => helper.startServer());
-  after(() => helper.stopServer());
+  after(() => {
+    helper.settings({}); // do not leave this file's (deleted) user dir to the next test file
+    return helper.stopServer();
+  });
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'aws-flow-'));
     helper.settings({ userDir: dir });

@@ -33,7 +33,10 @@ describe('firehose-push node', () => {
   let received: NodeMessage[];
 
   before(() => helper.startServer());
-  after(() => helper.stopServer());
+  after(() => {
+    helper.settings({}); // do not leave this file's (deleted) user dir to the next test file
+    return helper.stopServer();
+  });
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'firehose-node-'));
     helper.settings({ userDir: dir });
