@@ -81,7 +81,7 @@ export class Spool {
     if (openDirs.has(dir)) throw new Error(`spool ${dir} is already in use`);
     openDirs.add(dir);
     try {
-      mkdirSync(dir, { recursive: true });
+      mkdirSync(dir, { recursive: true, mode: 0o700 }); // records are personal physiology
       const { segments, ackedSeq, nextSeq } = await recover(dir);
       const spool = new Spool(dir, options, segments, ackedSeq, nextSeq);
       await spool.seekReader();
@@ -246,7 +246,7 @@ export class Spool {
     if (this.active && this.active.segment.bytes < this.segmentBytes) return this.active.segment;
     await this.active?.fh.close();
     const segment: Segment = { firstSeq: this.nextSeq, count: 0, bytes: 0, path: join(this.dir, segmentName(this.nextSeq)) };
-    const fh = await open(segment.path, 'a');
+    const fh = await open(segment.path, 'a', 0o600);
     syncDir(this.dir);
     this.segments.push(segment);
     this.active = { segment, fh };
@@ -259,7 +259,7 @@ export class Spool {
         this.ackDirty = false;
         const next = this.ackedSeq;
         const tmp = join(this.dir, `${ACK_FILE}.tmp`);
-        const fh = await open(tmp, 'w');
+        const fh = await open(tmp, 'w', 0o600);
         try {
           await fh.writeFile(JSON.stringify({ next }));
           await fh.datasync();

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Spool, SpoolFullError } from '../../src/aws/spool';
@@ -38,7 +38,10 @@ describe('aws spool', () => {
     const second = await spool.read(100, size * 3 + 1);
     assert.deepEqual(ids(second), [10, 11, 12]);
     assert.deepEqual(ids(await spool.read(100, 1e6)), range(13, 30), 'reads across segment files');
-    assert.ok(readdirSync(dir).filter((n) => n.endsWith('.seg')).length > 1, 'small segments roll over');
+    const segments = readdirSync(dir).filter((n) => n.endsWith('.seg'));
+    assert.ok(segments.length > 1, 'small segments roll over');
+    assert.equal(statSync(join(dir, segments[0])).mode & 0o777, 0o600, 'records are personal: owner only');
+    assert.equal(statSync(dir).mode & 0o777, 0o700);
     assert.equal(spool.unread, 0);
     assert.equal(spool.backlog, 30);
   });
