@@ -49,7 +49,7 @@ export interface Beat {
    * implausible; after a short interval, either both (a real premature beat) or their sum (a false beat).
    */
   counted: number[];
-  /** The robust BPM after this beat (null until two intervals are accepted). */
+  /** The BPM after this beat (null until two intervals are counted). */
   bpm: number | null;
 }
 
@@ -136,7 +136,11 @@ export class BeatDetector {
     return found;
   }
 
-  /** Runs one sample; returns the beat it completes, if any. Non-finite values are skipped. */
+  /**
+   * Runs one sample; returns the beat it makes final, if any: a beat is final once its refractory period
+   * (60000 / maxBpm ms) has passed, so it comes ~0.3 s after its own time (Beat.tMs). Non-finite values
+   * and repeated timestamps are skipped.
+   */
   processSample(tMs: number, value: number): Beat | null {
     if (!Number.isFinite(value) || !Number.isFinite(tMs)) return null;
     const dt = tMs - this.lastT;
