@@ -38,9 +38,10 @@ export function explainLoadFailure(e: unknown, env: Pick<LoaderEnv, 'platform' |
   let message: string;
   if (code === 'MODULE_NOT_FOUND' && cause.message.includes(`'${SDK}'`)) {
     message = `${SDK} is not installed (an optional dependency): run npm install ${SDK} in the Node-RED user directory`;
-  } else if (env.arch === 'arm' || /binary not present|aws-crt-nodejs\.node/i.test(cause.message)) {
-    const bits = env.arch === 'arm' ? ' (32-bit)' : '';
-    message = `aws-crt has no binary for ${env.platform}-${env.arch}${bits}: use Raspberry Pi OS 64-bit`;
+  } else if (env.arch === 'arm') {
+    message = `aws-crt has no binary for ${env.platform}-${env.arch} (32-bit): use Raspberry Pi OS 64-bit`;
+  } else if (/binary not present|aws-crt-nodejs\.node/i.test(cause.message)) {
+    message = `aws-crt has no binary for ${env.platform}-${env.arch}: reinstall ${SDK} with npm install scripts enabled`;
   } else {
     message = `${SDK} failed to load: ${cause.message}`;
   }

@@ -125,6 +125,11 @@ describe('aws-iot SDK loader', () => {
     });
   });
 
+  it('on a 64-bit machine without the binary, asks for a reinstall instead', () => {
+    const env = { ...failing('AWS CRT binary not present in any of the following locations: …'), platform: 'linux', arch: 'x64' };
+    assert.throws(() => loadIotSdk(env), /^Error: aws-crt has no binary for linux-x64: reinstall aws-iot-device-sdk-v2/);
+  });
+
   it('explains a missing optional dependency', () => {
     const env = { ...failing("Cannot find module 'aws-iot-device-sdk-v2'", 'MODULE_NOT_FOUND'), platform: 'linux', arch: 'x64' };
     assert.throws(() => loadIotSdk(env), /not installed .*npm install aws-iot-device-sdk-v2/);
