@@ -116,7 +116,9 @@ export class IotConnection {
   }
 
   private ensureStarted(): void {
-    if (this.client || this.closed || this.users.size === 0) return;
+    // A failed start is not retried for each new node: the same config would fail the same way. Once every
+    // node has left (a redeploy), the next one tries again, in case the files were fixed meanwhile.
+    if (this.client || this.closed || this.users.size === 0 || this.current.state === 'failed') return;
     if (this.stopping) {
       void this.stopping.then(() => this.ensureStarted());
       return;
@@ -222,8 +224,8 @@ export class IotConnection {
     const client = this.client;
     this.client = undefined;
     this.queue.clear(reason);
-    if (!client) return this.stopping ?? Promise.resolve();
     this.current = { state: 'idle' };
+    if (!client) return this.stopping ?? Promise.resolve();
     let timer: NodeJS.Timeout | undefined;
     const stopped = once(client, 'stopped').catch(() => undefined);
     const timeout = new Promise<void>((resolve) => { timer = setTimeout(resolve, STOP_TIMEOUT_MS); });

@@ -183,6 +183,28 @@ describe('aws-iot shared connection', () => {
     await assert.rejects(conn.publish('iotsensors/train', Buffer.from('x'), 1), /connection closed/);
   });
 
+  it('tries a failed start again once every node has left, e.g. after the key file was copied in', async () => {
+    const keyPath = join(dir, 'late.key');
+    const late = new IotConnection({
+      host: 'h', port: 8883, clientId: 'c', cert: { path: join(dir, 'cert.pem') }, key: { path: keyPath },
+      keepAliveSeconds: 1200, cleanSession: true, minReconnectDelayMs: 100, maxReconnectDelayMs: 400,
+      offlineQueueLimit: 3, loadSdk: () => fakeSdk,
+    });
+    try {
+      const a = user();
+      late.register(a);
+      assert.equal(a.last().state, 'failed');
+      await late.deregister(a);
+      writeFileSync(keyPath, 'x');
+      const b = user();
+      late.register(b);
+      assert.equal(b.last().state, 'connecting');
+      assert.equal(FakeClient.all.length, 1);
+    } finally {
+      await late.close();
+    }
+  });
+
   it('rejects what waits in the queue when the flow stops', async () => {
     conn.register(user());
     const waiting = assert.rejects(conn.publish('iotsensors/train', Buffer.from('x'), 1), /connection closed/);

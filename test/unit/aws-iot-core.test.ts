@@ -205,6 +205,10 @@ describe('aws-iot client options', () => {
     assert.equal(last.state, 'failed');
     assert.match(last.state === 'failed' ? last.reason.message : '', /linux-arm \(32-bit\)/);
     await assert.rejects(conn.publish('iotsensors/train', Buffer.from('{}'), 1), /use Raspberry Pi OS 64-bit/);
+    const second = { onState: (st: IotState) => seen.push(st) };
+    conn.register(second);
+    assert.equal(seen.length, 3, 'a second node is told the same failure, without another attempt');
+    assert.equal(seen[2], last);
     await conn.close();
   });
 });
