@@ -102,6 +102,21 @@ describe('aws sagemaker: real client against the loopback peer', () => {
     await assert.rejects(backend().predict([1, 60]), /did not answer within 300 ms/);
     assert.ok(Date.now() - t0 < 1200, 'gave up before the slow answer came');
   });
+  it('a ValidationError (400, e.g. an unknown endpoint) says the request was rejected', async () => {
+    sm.peer.inject({ kind: 'status', status: 400, headers: { 'x-amzn-errortype': 'ValidationError' }, body: '{"message":"Endpoint emotion-ep of account 123456789012 not found."}' });
+    await assert.rejects(backend().predict([1, 60]), /rejected the request \(HTTP 400 ValidationError\): Endpoint emotion-ep of account 123456789012 not found/);
+  });
+  it('a peer that is down is reported as unreachable', async () => {
+    const gone = await startSageMakerPeer();
+    await gone.stop();
+    const c = createSageMakerClient({ region: 'eu-west-1', credentials, endpoint: gone.peer.endpoint, maxAttempts: 1 }, 300);
+    try {
+      const b = createSageMakerBackend(c, { endpointName: 'emotion-ep', contentType: 'text/csv', featureNames: ['gsr', 'bpm'], numClasses: 3, timeoutMs: 300 });
+      await assert.rejects(b.predict([1, 60]), /SageMaker endpoint "emotion-ep" unreachable \(ECONNREFUSED\)/);
+    } finally {
+      c.destroy();
+    }
+  });
   it('a connection reset is reported as unreachable', async () => {
     sm.peer.inject({ kind: 'reset' });
     await assert.rejects(backend().predict([1, 60]), (e: Error & { code?: string }) => {

@@ -105,6 +105,10 @@ describe('aws sns: Publish with the real client against the loopback peer', () =
     await assert.rejects(publish(client, input), /topic arn:aws:sns:eu-west-1:123456789012:emotion-alerts does not exist \(check the ARN and the region\): Topic does not exist/);
     await assert.rejects(publish(client, input), /not allowed to publish .* sns:Publish/);
   });
+  it('throttling is reported as such', async () => {
+    sns.peer.inject(snsFault(400, 'Throttling', 'Rate exceeded'));
+    await assert.rejects(publish(client, publishInput({ TopicArn: TOPIC }, 'hi', '', {})), /SNS is throttling publishes to topic .*: Rate exceeded/);
+  });
   it('a reset connection is reported as unreachable', async () => {
     sns.peer.inject({ kind: 'reset' });
     await assert.rejects(publish(client, publishInput({ PhoneNumber: '+15555550100' }, 'hi', '', {})), /SNS unreachable \(ECONNRESET\)/);
