@@ -1,3 +1,5 @@
+import { round3 } from '../record/record';
+
 /** The features one inference uses: mean skin conductance (µS) and heart rate (BPM). */
 export interface Features {
   gsr: number;
@@ -43,7 +45,7 @@ export class WindowAverage {
     return true;
   }
 
-  /** The mean features; throws when no usable record arrived. */
+  /** The mean features, to 3 decimals; throws when no usable record arrived. */
   mean(windowMs: number): Features {
     if (this.count === 0) {
       const why = this.rejected > 0 ? ` (${this.rejected} unusable, last: ${this.lastRejection})` : '';
@@ -51,6 +53,7 @@ export class WindowAverage {
         `no valid records arrived in the ${windowMs / 1000} s window${why}: check the sensors are wired into emotion-infer and touching the skin`,
       );
     }
-    return { gsr: this.gsrSum / this.count, bpm: this.bpmSum / this.count };
+    // 3 decimals like the records themselves, so msg.emotion.features is exactly what either backend saw
+    return { gsr: round3(this.gsrSum / this.count), bpm: round3(this.bpmSum / this.count) };
   }
 }

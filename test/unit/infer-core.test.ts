@@ -47,6 +47,11 @@ describe('infer core: features and window average', () => {
     assert.deepEqual(w.mean(1000), { gsr: 3, bpm: 70 });
     assert.equal(w.rejected, 1);
   });
+  it('rounds the mean to 3 decimals, as records are', () => {
+    const w = new WindowAverage();
+    [1, 1, 2].forEach((gsr) => w.add({ gsr, bpm: 70 }));
+    assert.deepEqual(w.mean(1000), { gsr: 1.333, bpm: 70 });
+  });
   it('an empty window is a clear error', () => {
     const w = new WindowAverage();
     w.add({ gsr: 1, bpm: null });
