@@ -76,6 +76,11 @@ describe('infer core: collection window', () => {
     assert.equal(win.add({ gsr: 2, bpm: 70 }), false, 'records after the window are not collected');
     assert.deepEqual(ticks, [1]);
   });
+  it('counts the whole seconds left down for the status', async () => {
+    const ticks: number[] = [];
+    await new CollectionWindow(1300, (s) => ticks.push(s)).open();
+    assert.deepEqual(ticks, [2, 1]);
+  });
   it('cancel and restart resolve the earlier window with null', async () => {
     const win = new CollectionWindow(30, () => {});
     const first = win.open();
