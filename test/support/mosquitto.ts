@@ -116,6 +116,9 @@ export async function startBroker(clientNames: string[] = ['emotion-pi', 'side-s
     c.kill('SIGTERM');
     await once(c, 'exit');
   };
+  // A test run that ends without dispose() (a failed before hook, process.exit) must not leave a broker behind.
+  const killOnExit = () => child?.kill('SIGTERM');
+  process.once('exit', killOnExit);
   await start();
   return {
     port,
@@ -126,6 +129,7 @@ export async function startBroker(clientNames: string[] = ['emotion-pi', 'side-s
     stop,
     restart: start,
     dispose: async () => {
+      process.removeListener('exit', killOnExit);
       await stop();
       rmSync(dir, { recursive: true, force: true });
     },
