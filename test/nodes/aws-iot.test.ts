@@ -1,6 +1,7 @@
 // aws-iot-broker / aws-iot-in / aws-iot-out against a real Mosquitto with mutual TLS (client
 // certificates), standing in for AWS IoT Core: the same SDK client, the same TLS handshake.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Node, NodeMessage } from 'node-red';
 import type { SinonSpy } from 'sinon';
@@ -141,6 +142,15 @@ describe('aws-iot nodes on a mutual-TLS broker', function () {
     assert.deepEqual(got.map((m) => m.payload), [record(1), record(2)]);
     const warned = (helper.getNode('b1').warn as unknown as SinonSpy).getCalls().map((c) => String(c.args[0]));
     assert.ok(warned.some((w) => /offline queue full \(2\): dropped the oldest message for iotsensors\/train/.test(w)), warned.join('\n'));
+  });
+
+  it('connects with PEMs pasted into the credential store instead of file paths', async () => {
+    const me = broker.clients['emotion-pi'];
+    const pem = (path: string) => readFileSync(path, 'utf8');
+    await helper.load(nodes, flow({ certPath: '', keyPath: '', caPath: '' }), {
+      b1: { certPem: pem(me.cert), keyPem: pem(me.key), caPem: pem(broker.caPath) },
+    });
+    await waitForStatus(helper.getNode('out'), connected, 'connected');
   });
 
   it('shows a refused client certificate (signed by another CA) as a red disconnected status', async () => {
