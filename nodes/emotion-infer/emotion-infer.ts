@@ -3,6 +3,7 @@
 import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from 'node-red';
 import type { AwsClientSource } from '../../src/aws/client-config';
 import { checkEndpointName, createSageMakerBackend } from '../../src/aws/sagemaker-backend';
+import { redactError } from '../../src/aws/sdk-error';
 import { createSageMakerClient } from '../../src/aws/sagemaker-client';
 import { parseContentType } from '../../src/aws/sagemaker-format';
 import { CollectionWindow } from '../../src/model/collection-window';
@@ -63,7 +64,7 @@ export = function (RED: NodeAPI) {
         const client = aws.client(`sagemaker-runtime:${s.timeoutMs}`, (config) => createSageMakerClient(config, s.timeoutMs));
         const backend = createSageMakerBackend(client, { ...s.sagemaker, numClasses: labels.length, timeoutMs: s.timeoutMs, featureNames: SAGEMAKER_FEATURES });
         // AWS error texts can quote the access key id (signature errors): keep it out of msgs and status.
-        const redacted = (e: unknown) => Promise.reject(Object.assign(toError(e), { message: aws.redact(toError(e).message) }));
+        const redacted = (e: unknown) => Promise.reject(redactError(e, aws.redact));
         return { ...backend, predict: (features) => backend.predict(features).catch(redacted) };
       };
     }

@@ -5,6 +5,7 @@ import type { AwsClientSource } from '../../src/aws/client-config';
 import { compileTemplate, parseTarget, publishInput, smsAttributes, type EmotionLike } from '../../src/aws/sns-message';
 import { createSnsClient, publish } from '../../src/aws/sns-publish';
 import { MinInterval } from '../../src/aws/sns-rate-limit';
+import { redactError } from '../../src/aws/sdk-error';
 import { configNumber, onInput, status, toError } from '../lib/node-kit';
 
 interface SnsNotifyDef extends NodeDef {
@@ -60,7 +61,7 @@ export = function (RED: NodeAPI) {
         messageId = await publish(aws.client('sns-notify', createSnsClient), input);
       } catch (e) {
         slot.release(); // a failed publish must not silence the next answer
-        throw Object.assign(toError(e), { message: aws.redact(toError(e).message) });
+        throw redactError(e, aws.redact);
       }
       status.ok(node, `sent ${emotion.label}${participant ? ` (${participant})` : ''}`);
       const out = Object.assign(msg, { sns: { messageId } });

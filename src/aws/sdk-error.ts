@@ -28,3 +28,13 @@ export function restate(e: unknown, text: string): Error & { code: string; statu
   const name = err.name ?? 'Error';
   return Object.assign(new Error(text), { name, code: networkCode(err) ?? name, statusCode: err.$metadata?.httpStatusCode });
 }
+
+/**
+ * The error with `redact` applied to its text. A new Error, because the original's stack was captured
+ * with the unredacted text and a Catch node receives msg.error.stack too.
+ */
+export function redactError(e: unknown, redact: (text: string) => string): Error {
+  const err = (e ?? {}) as SdkErrorLike & { statusCode?: number };
+  const text = redact(e instanceof Error ? e.message : String(e));
+  return Object.assign(new Error(text), { name: err.name ?? 'Error', code: err.code, statusCode: err.statusCode });
+}

@@ -123,8 +123,9 @@ describe('sns-notify node', () => {
     sns.peer.inject(snsFault(400, 'InvalidParameter', `Invalid parameter: TopicArn (key ${SECRET})`));
     const caught = next('caught');
     send({ payload: 'sad', emotion: emotion() });
-    const { error } = (await caught) as Msg & { error: { message: string; code?: string } };
+    const { error } = (await caught) as Msg & { error: { message: string; code?: string; stack?: string } };
     const err = error.message;
+    assert.ok(!String(error.stack).includes(SECRET), 'the stack a Catch node receives is redacted too');
     assert.equal(error.code, 'InvalidParameterException');
     assert.match(err, /SNS publish to topic .*emotion-alerts failed \(InvalidParameter\): Invalid parameter: TopicArn/);
     assert.ok(!err.includes(SECRET), 'the secret key is redacted');
