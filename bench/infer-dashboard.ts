@@ -35,7 +35,7 @@ function summary(name: string, values: number[]): string {
 
 async function main() {
   const userDir = mkdtempSync(join(tmpdir(), 'emotion-bench-'));
-  const nr = await startNodeRed({ userDir: await prepared(userDir), env: { EMOTION_IOT_LOG_LEVEL: 'warn' } });
+  const nr = await startNodeRed({ userDir: await prepared(userDir) });
   const browser = await launchChromium();
   try {
     await new Promise((r) => setTimeout(r, 3000)); // let start-up garbage settle

@@ -67,6 +67,8 @@ describe('dashboard in a real Node-RED and headless Chromium', function () {
 
   it('answers "Detect your emotion" with a label, its confidence, a suggestion and a history row', async () => {
     await page.goto(`${nr.url}/dashboard/detect`);
+    // The beat detector needs a few beats after start-up before records carry a BPM.
+    await page.waitForFunction(() => Number(/Heart rate\s+40\s+160\s+(\d+)/.exec(document.body.innerText)?.[1]) >= 40, null, { timeout: 20_000 });
     await page.getByRole('button', { name: 'Detect your emotion' }).click();
     const label = page.locator('.emotion-label');
     await page.waitForFunction(
