@@ -21,7 +21,7 @@ const LABELS = /^(angry|happy|sad|uncertain)$/;
 /** Waits until the "Recorded per mood" table shows `count` records for happy. */
 function happyCountShows(page: Page, count: number) {
   return page.waitForFunction((n) => {
-    const row = [...document.querySelectorAll('tr')].find((tr) => tr.querySelector('td')?.textContent?.trim() === 'happy');
+    const row = Array.from(document.querySelectorAll('tr')).find((tr) => tr.querySelector('td')?.textContent?.trim() === 'happy');
     return row?.querySelector('td[data-column-key="records"]')?.textContent?.trim() === String(n);
   }, count);
 }
