@@ -22,7 +22,7 @@ export = function (RED: NodeAPI) {
 
   function pulseSampler(node: Node, def: EarHrDef, ctx: ReaderContext): Sampler {
     const channel = configNumber(def.channel, 'channel', { min: 0, max: 7, fallback: 4 });
-    const rateHz = configNumber(def.rateHz, 'sample rate (Hz)', { min: 1, max: 500, fallback: 100 });
+    const rateHz = configNumber(def.rateHz, 'sample rate (Hz)', { min: 25, max: 500, fallback: 100 });
     const batchMs = configNumber(def.batchMs, 'batch period (ms)', { min: 10, max: 60_000, fallback: 1000 });
     if (!Number.isInteger(channel)) throw new Error('channel must be a whole number 0..7');
     const perBatch = Math.max(1, Math.round((rateHz * batchMs) / 1000));

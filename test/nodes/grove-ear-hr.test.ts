@@ -71,11 +71,11 @@ describe('grove-ear-hr node', () => {
   });
 
   it('bad config gives a clear error and a red status', async () => {
-    const t = await load({ rateHz: '0' });
+    const t = await load({ rateHz: '20' });
     assert.equal(t.last()?.fill, 'red');
     t.reader.receive({ payload: 'start' });
     await until(() => t.errors.length === 1, 2000, 'caught error');
-    assert.match((t.errors[0].error as Error).message, /sample rate \(Hz\) must be at least 1/);
+    assert.match((t.errors[0].error as Error).message, /sample rate \(Hz\) must be at least 25/);
   });
 
   describe('on a (fake) I2C hat', () => {
