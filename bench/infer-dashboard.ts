@@ -61,6 +61,8 @@ async function main() {
     await page.goto(`${nr.url}/dashboard/detect`);
     const button = page.getByRole('button', { name: 'Detect your emotion' });
     await button.waitFor();
+    // The beat detector needs a few beats after start-up before records carry a BPM.
+    await page.waitForFunction(() => Number(/Heart rate\s+40\s+160\s+(\d+)/.exec(document.body.innerText)?.[1]) >= 40, null, { timeout: 20_000 });
     const arrivals = () => page.evaluate(() => (window as unknown as { arrivals: unknown[] }).arrivals.length);
     const started = Date.now();
     for (let i = 0; i < RUNS + 10; i++) {
