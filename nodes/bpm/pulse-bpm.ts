@@ -5,7 +5,7 @@ import { BeatDetector, type HeartState } from '../../src/signal/beat-detector';
 import { BpmReporter, type EmitMode, type Report } from '../../src/signal/bpm-reporter';
 import { parsePulseMessage } from '../../src/signal/pulse-input';
 import { round3 } from '../../src/record/record';
-import { configNumber, onInput, status, toError, type Send } from '../lib/node-kit';
+import { configNumber, onInput, status, type Send, readSettingsOrFail } from '../lib/node-kit';
 
 interface PulseBpmDef extends NodeDef {
   emit: string;
@@ -19,19 +19,12 @@ export = function (RED: NodeAPI) {
   function PulseBpm(this: Node, def: PulseBpmDef) {
     RED.nodes.createNode(this, def);
     const node = this as Node;
-    let reporter: BpmReporter | null = null;
+    const reporter = readSettingsOrFail(node, () => makeReporter(def));
+    if (!reporter) return;
     let shown = '';
-    try {
-      reporter = makeReporter(def);
-      status.idle(node, 'waiting for pulse');
-    } catch (e) {
-      const err = toError(e);
-      status.error(node, err);
-      node.error(`pulse-bpm not configured: ${err.message}`);
-    }
+    status.idle(node, 'waiting for pulse');
 
     onInput(node, (msg, send) => {
-      if (!reporter) throw new Error('pulse-bpm is not configured (see its settings)');
       try {
         const reports = read(reporter, msg);
         emit(msg, reports, send);

@@ -13,7 +13,7 @@ import { LocalModels, type OrderedBackend } from '../../src/model/local-backend'
 import { loadModel } from '../../src/model/model-store';
 import { readFeatures, type Features } from '../../src/model/window-average';
 import { modelPath, participantKey } from '../../src/record/paths';
-import { configNumber, onInput, status, toError, userDir, type Send } from '../lib/node-kit';
+import { configNumber, onInput, status, userDir, type Send, readSettingsOrFail } from '../lib/node-kit';
 
 interface InferDef extends NodeDef {
   mode: 'window' | 'each';
@@ -41,16 +41,9 @@ export = function (RED: NodeAPI) {
   function setup(node: Node, def: InferDef) {
     const dir = userDir(RED);
     const models = new LocalModels((p) => loadModel(dir, p), (p) => modelPath(dir, p));
-    let settings: ReturnType<typeof readSettings>;
-    try {
-      settings = readSettings(def);
-    } catch (e) {
-      const err = toError(e);
-      status.error(node, err);
-      node.error(`emotion-infer: ${err.message}`);
-      onInput(node, () => Promise.reject(err));
-      return;
-    }
+    const read = readSettingsOrFail(node, () => readSettings(def));
+    if (!read) return;
+    const settings = read; // a const the nested functions below can rely on
     const { mode, windowMs, labels, threshold } = settings;
     const local = (p: string) => checkLabels(models.backend(p));
     const primary = settings.backend === 'sagemaker' ? sagemakerBackend(settings) : local;

@@ -6,7 +6,7 @@ import { saveModel } from '../../src/model/model-store';
 import { trainModel, type TrainOptions } from '../../src/model/train';
 import { participantKey } from '../../src/record/paths';
 import { RecordStore } from '../../src/record/record-store';
-import { configNumber, onInput, status, toError, userDir } from '../lib/node-kit';
+import { configNumber, onInput, status, userDir, readSettingsOrFail } from '../lib/node-kit';
 
 interface EmotionTrainDef extends NodeDef {
   participant: string;
@@ -35,16 +35,8 @@ export = function (RED: NodeAPI) {
 };
 
 function setup(node: Node, def: EmotionTrainDef, dir: string): void {
-  let options: Hyperparameters;
-  try {
-    options = readOptions(def);
-  } catch (e) {
-    const err = toError(e);
-    status.error(node, err);
-    node.error(`emotion-train: ${err.message}`);
-    onInput(node, () => Promise.reject(err));
-    return;
-  }
+  const options = readSettingsOrFail(node, () => readOptions(def));
+  if (!options) return;
   const store = new RecordStore(dir);
   let training: string | undefined;
   let closed = false;

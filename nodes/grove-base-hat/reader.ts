@@ -4,7 +4,7 @@ import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from 'nod
 import type { GroveHat } from '../../src/hat/hat';
 import { isStimulus, STIMULI, type Stimulus } from '../../src/hat/simulated-hat';
 import { RepeatGate } from '../../src/hat/repeat-gate';
-import { onInput, status, toError, type Send } from '../lib/node-kit';
+import { onInput, status, toError, type Send, readSettingsOrFail } from '../lib/node-kit';
 
 /** The runtime face of a grove-base-hat config node. */
 export interface HatConfigNode extends Node {
@@ -38,7 +38,6 @@ export interface ReaderContext {
 }
 
 export function runReader(RED: NodeAPI, node: Node, def: ReaderDef, build: (ctx: ReaderContext) => Sampler): void {
-  let sampler: Sampler;
   let running = false;
   let shown = '';
   const gate = new RepeatGate();
@@ -62,18 +61,14 @@ export function runReader(RED: NodeAPI, node: Node, def: ReaderDef, build: (ctx:
     stamp: (msg, hat) => (hat.simulated ? Object.assign(msg, { simulated: true }) : msg),
   };
 
-  try {
+  const built = readSettingsOrFail(node, () => {
     if (!ctx.hatNode || typeof ctx.hatNode.hat !== 'function') {
       throw new Error('no Grove Base Hat configured: pick one in the node settings');
     }
-    sampler = build(ctx);
-  } catch (e) {
-    const err = toError(e);
-    status.error(node, err);
-    node.error(`${node.type}: ${err.message}`);
-    onInput(node, () => Promise.reject(err));
-    return;
-  }
+    return build(ctx);
+  });
+  if (!built) return;
+  const sampler = built; // a const the handlers below can rely on
 
   const start = () => {
     if (!running) sampler.start();

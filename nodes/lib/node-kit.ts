@@ -72,3 +72,21 @@ export function configNumber(value: unknown, name: string, opts: { min?: number;
 export function userDir(RED: { settings: { userDir?: string } }): string {
   return RED.settings.userDir || process.cwd();
 }
+
+/**
+ * Reads a node's settings. When they are invalid the node says why once (red status, the log) and
+ * answers every input with that error, so a Catch node sees it too; the caller then stops setting up.
+ */
+export function readSettingsOrFail<T>(node: Node, read: () => T): T | undefined {
+  try {
+    return read();
+  } catch (e) {
+    const err = toError(e);
+    status.error(node, err);
+    node.error(`${node.type}: ${err.message}`);
+    onInput(node, () => {
+      throw err;
+    });
+    return undefined;
+  }
+}

@@ -5,7 +5,7 @@ import { parseLabels } from '../../src/model/label-map';
 import { deleteModel } from '../../src/model/model-store';
 import { participantKey } from '../../src/record/paths';
 import { RecordStore } from '../../src/record/record-store';
-import { onInput, status, toError, userDir, type Send } from '../lib/node-kit';
+import { onInput, status, userDir, type Send, readSettingsOrFail } from '../lib/node-kit';
 
 interface RecordStoreDef extends NodeDef {
   labels: string;
@@ -32,16 +32,8 @@ export = function (RED: NodeAPI) {
 
 function setup(node: Node, def: RecordStoreDef, dir: string): void {
   const store = new RecordStore(dir);
-  let labels: string[];
-  try {
-    labels = parseLabels(def.labels);
-  } catch (e) {
-    const err = toError(e);
-    status.error(node, err);
-    node.error(`record-store: ${err.message}`);
-    onInput(node, () => Promise.reject(err));
-    return;
-  }
+  const labels = readSettingsOrFail(node, () => parseLabels(def.labels));
+  if (!labels) return;
   let storedSinceStart = 0;
   status.idle(node, '0 stored');
 

@@ -3,7 +3,7 @@
 import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from 'node-red';
 import { parseLabels } from '../../src/model/label-map';
 import { Recorder, type RecorderState, type StartOptions } from '../../src/record/recorder';
-import { configNumber, onInput, status, toError } from '../lib/node-kit';
+import { configNumber, onInput, status, readSettingsOrFail } from '../lib/node-kit';
 
 interface SensorRecordDef extends NodeDef {
   participant: string;
@@ -34,28 +34,22 @@ export = function (RED: NodeAPI) {
 };
 
 function setup(node: Node, def: SensorRecordDef): void {
-  let recorder: Recorder;
-  let tickMs: number;
-  let defaultDurationMs: number | undefined;
-  try {
-    tickMs = configNumber(def.tick, 'tick', { min: 0.01, max: 3600, fallback: 1 }) * 1000;
-    const maxAgeMs = configNumber(def.maxAge, 'max age', { min: 0.01, fallback: 3 }) * 1000;
+  const settings = readSettingsOrFail(node, () => {
     const duration = configNumber(def.duration, 'duration', { min: 0, fallback: 0 });
-    defaultDurationMs = duration > 0 ? duration * 1000 : undefined;
-    recorder = new Recorder({
-      labels: parseLabels(def.labels),
-      maxAgeMs,
-      participant: def.participant?.trim() || undefined,
-      mood: def.mood?.trim() || undefined,
-      session: def.session?.trim() || undefined,
-    });
-  } catch (e) {
-    const err = toError(e);
-    status.error(node, err);
-    node.error(`sensor-record: ${err.message}`);
-    onInput(node, () => Promise.reject(err));
-    return;
-  }
+    return {
+      tickMs: configNumber(def.tick, 'tick', { min: 0.01, max: 3600, fallback: 1 }) * 1000,
+      defaultDurationMs: duration > 0 ? duration * 1000 : undefined,
+      recorder: new Recorder({
+        labels: parseLabels(def.labels),
+        maxAgeMs: configNumber(def.maxAge, 'max age', { min: 0.01, fallback: 3 }) * 1000,
+        participant: def.participant?.trim() || undefined,
+        mood: def.mood?.trim() || undefined,
+        session: def.session?.trim() || undefined,
+      }),
+    };
+  });
+  if (!settings) return;
+  const { tickMs, defaultDurationMs, recorder } = settings;
   let lastSkip: string | undefined;
 
   // Nothing is sent while the flow is still starting: downstream nodes may not exist yet.

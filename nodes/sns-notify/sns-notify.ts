@@ -6,7 +6,7 @@ import { compileTemplate, parseTarget, publishInput, smsAttributes, type Emotion
 import { createSnsClient, publish } from '../../src/aws/sns-publish';
 import { MinInterval } from '../../src/aws/sns-rate-limit';
 import { redactError } from '../../src/aws/sdk-error';
-import { configNumber, onInput, status, toError } from '../lib/node-kit';
+import { configNumber, onInput, status, readSettingsOrFail } from '../lib/node-kit';
 
 interface SnsNotifyDef extends NodeDef {
   aws: string;
@@ -29,16 +29,8 @@ export = function (RED: NodeAPI) {
 
   function setup(node: Node, def: SnsNotifyDef) {
     const aws = RED.nodes.getNode(def.aws) as unknown as AwsClientSource | null;
-    let settings: ReturnType<typeof readSettings>;
-    try {
-      settings = readSettings(def);
-    } catch (e) {
-      const err = toError(e);
-      status.error(node, err);
-      node.error(`sns-notify: ${err.message}`);
-      onInput(node, () => Promise.reject(err));
-      return;
-    }
+    const settings = readSettingsOrFail(node, () => readSettings(def));
+    if (!settings) return;
     const { message, subject, sms, limit } = settings;
 
     onInput(node, async (msg, send) => {

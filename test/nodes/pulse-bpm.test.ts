@@ -142,7 +142,7 @@ describe('pulse-bpm node', function () {
   it('refuses a bad configuration with a red status and an error on input', async function () {
     const { node, errors, statuses } = await load({ interval: 'soon' });
     await receive(node, { payload: { t0: T0, rateHz: 100, samples: [0] } });
-    assert.match((errors[0].error as { message: string }).message, /not configured/);
+    assert.match((errors[0].error as { message: string }).message, /interval/);
     assert.equal(statuses[statuses.length - 1].fill, 'red');
   });
 
