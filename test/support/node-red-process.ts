@@ -10,6 +10,8 @@ import type { FlowNode } from '../../src/demo/combine-flows';
 const root = join(__dirname, '..', '..');
 const redJs = require.resolve('node-red/red.js');
 const settingsFile = join(root, 'demo', 'settings.js');
+/** the V8 flags `npm start` runs Node-RED with, so tests and benches measure the same runtime */
+const nodeFlags: string[] = JSON.parse(readFileSync(join(root, 'demo', 'node-flags.json'), 'utf8'));
 
 export interface NodeRedProcess {
   /** e.g. http://127.0.0.1:40123 (no trailing slash) */
@@ -30,7 +32,7 @@ export interface StartOptions {
 }
 
 export async function startNodeRed(opts: StartOptions): Promise<NodeRedProcess> {
-  const child = spawn(process.execPath, [redJs, '--settings', settingsFile, '--userDir', opts.userDir], {
+  const child = spawn(process.execPath, [...nodeFlags, redJs, '--settings', settingsFile, '--userDir', opts.userDir], {
     cwd: root,
     env: { ...process.env, ...opts.env, EMOTION_IOT_USER_DIR: opts.userDir, EMOTION_IOT_PORT: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
