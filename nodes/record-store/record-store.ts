@@ -35,10 +35,20 @@ function setup(node: Node, def: RecordStoreDef, dir: string): void {
   const labels = readSettingsOrFail(node, () => parseLabels(def.labels));
   if (!labels) return;
   let storedSinceStart = 0;
+  // Requests still writing or reading: close waits for them, so a stop or redeploy never drops a record
+  // that arrived before it (Node-RED exits once every node's close is done).
+  const inFlight = new Set<Promise<void>>();
   status.idle(node, '0 stored');
 
-  onInput(node, async (input, send) => {
-    const msg = input as StoreMsg;
+  onInput(node, (input, send) => {
+    const job = handle(input as StoreMsg, send);
+    const settled = job.catch(() => undefined); // the failure itself goes to done(err)
+    inFlight.add(settled);
+    void settled.then(() => inFlight.delete(settled));
+    return job;
+  });
+
+  async function handle(msg: StoreMsg, send: Send): Promise<void> {
     const action = actionOf(msg);
     if (action === 'append') await append(msg, send);
     else if (action === 'list') {
@@ -56,11 +66,13 @@ function setup(node: Node, def: RecordStoreDef, dir: string): void {
     } else {
       await remove(msg, send);
     }
-  });
+  }
 
   node.on('close', (_removed: boolean, done: () => void) => {
-    status.clear(node);
-    done();
+    void Promise.all(inFlight).then(() => {
+      status.clear(node);
+      done();
+    });
   });
 
   /** A record or an array of them: the valid ones are stored even when some are rejected. */

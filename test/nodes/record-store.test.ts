@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Node, NodeMessage } from 'node-red';
@@ -89,6 +89,17 @@ describe('record-store node', () => {
     const out = await ask({ action: 'export', participant: 'Ana Lopez' });
     assert.equal(out.filename, 'ana_lopez-records.csv');
     assert.equal(out.payload, 'participant,timestamp,time,gsr,bpm,mood,session,simulated\r\nAna Lopez,1764000000000,2025-11-24T16:00:00.000Z,2.5,70,happy,happy-1,false\r\n');
+  });
+
+  it('finishes writing every record it received before it closes (stop, redeploy)', async () => {
+    await helper.load(recordStoreNode, flow);
+    const store = helper.getNode('store');
+    for (let i = 0; i < 20; i++) store.receive({ payload: [rec('Ana', 'happy', 2 * i), rec('Bo', 'sad', 2 * i + 1)] } as NodeMessage);
+    await helper.unload(); // Node-RED exits once every close is done: what is not on disk by then is lost
+    // read the files directly: RecordStore.read would queue behind the appends and hide the loss
+    const lines = (p: string) => readFileSync(join(participantRecordsDir(dir, p), 'records.jsonl'), 'utf8').trim().split('\n').length;
+    assert.equal(lines('Ana'), 20);
+    assert.equal(lines('Bo'), 20);
   });
 
   it('deletes records and model only with msg.confirm === true', async () => {
