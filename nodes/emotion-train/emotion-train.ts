@@ -59,6 +59,10 @@ function setup(node: Node, def: EmotionTrainDef, dir: string): void {
         if (percent !== shown) status.busy(node, `training ${(shown = percent)}%`);
       });
       await yieldToEventLoop();
+      // A delete (record-store) that ran while this trained must not see the model come back afterwards.
+      if (!store.holds(participant)) {
+        throw new Error(`the records of "${participant}" were deleted while training: the model was not saved`);
+      }
       const path = saveModel(dir, model);
       if (closed) return;
       status.ok(node, `${participantKey(participant)}: ${(model.metrics.accuracy * 100).toFixed(1)}% accuracy`);

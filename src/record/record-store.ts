@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdir, open, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { recordsToCsv } from './csv';
@@ -104,6 +105,14 @@ export class RecordStore {
   async read(participant: string): Promise<SensorRecord[]> {
     const path = this.file(participant);
     return serialise(path, () => this.readFile(path));
+  }
+
+  /**
+   * Whether the participant has records on disk right now. Synchronous, so a caller that then writes
+   * synchronously (saveModel) cannot have a delete run in between.
+   */
+  holds(participant: string): boolean {
+    return existsSync(this.file(participant));
   }
 
   async exportCsv(participant: string): Promise<string> {

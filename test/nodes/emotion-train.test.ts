@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Node, NodeMessage } from 'node-red';
 import type { ModelMetrics } from '../../src/model/model-file';
 import { loadModel } from '../../src/model/model-store';
-import { modelPath } from '../../src/record/paths';
+import { modelPath, participantRecordsDir } from '../../src/record/paths';
 import type { SensorRecord } from '../../src/record/record';
 import { RecordStore } from '../../src/record/record-store';
 import { helper } from '../support/node-red';
@@ -108,6 +108,20 @@ describe('emotion-train node', () => {
     send({ participant: 'Ana' });
     assert.match(String(((await caught).error as { message: string }).message), /already training "Ana"/);
     assert.ok(((await out).payload as ModelMetrics).accuracy > 0.8);
+  });
+
+  it('does not save a model when the participant\'s records are deleted while it trains', async () => {
+    await new RecordStore(dir).append(synthetic('Cy'));
+    await helper.load(emotionTrainNode, flow());
+    const node = helper.getNode('train') as unknown as { status(s: { text?: string }): void };
+    const status = node.status.bind(node);
+    node.status = (s) => {
+      // record-store's delete, landing between the read and the save (the fit itself is synchronous)
+      if (/^training/.test(s.text ?? '')) rmSync(participantRecordsDir(dir, 'Cy'), { recursive: true, force: true });
+      status(s);
+    };
+    assert.match(await errorOf({ participant: 'Cy' }), /records of "Cy" were deleted while training: the model was not saved/);
+    assert.equal(existsSync(modelPath(dir, 'Cy')), false);
   });
 
   it('says clearly when a participant has no data, or too little of a mood', async () => {
