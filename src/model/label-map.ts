@@ -1,4 +1,5 @@
 import { DEFAULT_LABELS } from '../record/record';
+import { MAX_MOOD_LENGTH } from '../record/validate';
 
 /**
  * The label list maps class indices to names (index 0 -> first label). The editor stores it as a
@@ -9,6 +10,8 @@ export function parseLabels(value: unknown): string[] {
   const labels = items.map((l) => l.trim()).filter((l) => l !== '');
   if (labels.length === 0) return [...DEFAULT_LABELS];
   if (labels.length < 2) throw new Error('labels: give at least two, comma-separated (index 0 first)');
+  const long = labels.find((l) => l.length > MAX_MOOD_LENGTH);
+  if (long) throw new Error(`labels: "${long.slice(0, 40)}" is longer than ${MAX_MOOD_LENGTH} characters (a record's mood)`);
   if (new Set(labels).size !== labels.length) throw new Error(`labels must be unique: ${labels.join(', ')}`);
   if (labels.includes(UNCERTAIN)) throw new Error(`"${UNCERTAIN}" is reserved for answers below the confidence threshold`);
   return labels;

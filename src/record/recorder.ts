@@ -1,5 +1,6 @@
 import { participantKey } from './paths';
 import { round3, type SensorRecord } from './record';
+import { MAX_SESSION_LENGTH } from './validate';
 
 export interface RecorderOptions {
   /** the moods a record may carry */
@@ -58,7 +59,7 @@ export class Recorder {
   constructor(private readonly options: RecorderOptions) {
     if (options.participant) this.setParticipant(options.participant);
     this.setMood(options.mood);
-    this.fixedSession = options.session || undefined;
+    this.fixedSession = options.session ? checkSession(options.session) : undefined;
   }
 
   get state(): RecorderState {
@@ -94,10 +95,7 @@ export class Recorder {
   }
 
   setSession(session: string): void {
-    if (typeof session !== 'string' || session.trim() === '' || session.length > 128) {
-      throw new Error('session must be a non-empty string of at most 128 characters');
-    }
-    this.current.session = session.trim();
+    this.current.session = checkSession(session);
   }
 
   start(now: number, opts: StartOptions = {}): void {
@@ -107,6 +105,7 @@ export class Recorder {
     }
     if (opts.mood !== undefined) this.setMood(opts.mood, now);
     if (opts.durationMs !== undefined && !(opts.durationMs > 0)) throw new Error('duration must be a positive number of seconds');
+    const session = opts.session === undefined ? undefined : checkSession(opts.session);
     this.current = {
       ...this.current,
       recording: true,
@@ -114,7 +113,7 @@ export class Recorder {
       skipped: 0,
       startedAt: now,
       durationMs: opts.durationMs,
-      session: opts.session?.trim() || this.fixedSession || newSessionId(this.current.mood, now),
+      session: session ?? this.fixedSession ?? newSessionId(this.current.mood, now),
     };
   }
 
@@ -163,6 +162,14 @@ function checkReading(value: number | null, name: string): number | null {
     throw new Error(`${name} must be a non-negative number or null, got ${JSON.stringify(value)}`);
   }
   return value;
+}
+
+/** A session id the store accepts: a record it would reject is a record lost. */
+function checkSession(session: unknown): string {
+  if (typeof session !== 'string' || session.trim() === '' || session.trim().length > MAX_SESSION_LENGTH) {
+    throw new Error(`session must be a non-empty string of at most ${MAX_SESSION_LENGTH} characters`);
+  }
+  return session.trim();
 }
 
 /** Readable and sortable: the mood, then the start time, e.g. "happy-20261125T191500123Z". */

@@ -1,6 +1,10 @@
 import { participantKey } from './paths';
 import type { SensorRecord } from './record';
 
+/** The longest session id and mood a stored record may carry. */
+export const MAX_SESSION_LENGTH = 128;
+export const MAX_MOOD_LENGTH = 32;
+
 /**
  * Checks one record from the outside world (a msg, a line of the store) and returns a clean copy that
  * holds only the known fields, so nothing unexpected ends up in a participant's health data.
@@ -18,11 +22,11 @@ export function validateRecord(value: unknown, labels?: readonly string[]): Sens
     timestamp: finite(r.timestamp, 'timestamp'),
     gsr: finite(r.gsr, 'gsr'),
     bpm: finite(r.bpm, 'bpm'),
-    session: text(r.session, 'session', 128),
+    session: text(r.session, 'session', MAX_SESSION_LENGTH),
   };
   if (record.timestamp <= 0) throw new Error('record.timestamp must be ms since the epoch');
   if (r.mood !== undefined && r.mood !== null) {
-    record.mood = text(r.mood, 'mood', 32);
+    record.mood = text(r.mood, 'mood', MAX_MOOD_LENGTH);
     if (labels && !labels.includes(record.mood)) {
       throw new Error(`record.mood "${record.mood}" is not one of the labels: ${labels.join(', ')}`);
     }

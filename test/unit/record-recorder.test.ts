@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { Recorder } from '../../src/record/recorder';
 import { DEFAULT_LABELS } from '../../src/record/record';
+import { validateRecord } from '../../src/record/validate';
+import { parseLabels } from '../../src/model/label-map';
 
 const T0 = 1_764_000_000_000;
 const make = (extra = {}) => new Recorder({ labels: DEFAULT_LABELS, maxAgeMs: 3000, participant: 'Ana', ...extra });
@@ -69,6 +71,20 @@ describe('recorder (sensor-record core)', () => {
     assert.equal(r.tick(T0 + 3).kind, 'record');
     r.stop();
     assert.deepEqual(r.tick(T0 + 4), { kind: 'idle' });
+  });
+
+  it('refuses a session or label the record store would reject, instead of losing every record to it', () => {
+    const long = 's'.repeat(129);
+    assert.throws(() => make().start(T0, { session: long }), /session must be a non-empty string of at most 128 characters/);
+    assert.throws(() => make({ session: long }), /at most 128 characters/);
+    assert.throws(() => parseLabels(`happy,${'x'.repeat(33)}`), /longer than 32 characters/);
+    const r = make({ mood: 'happy' });
+    r.start(T0, { session: 'x'.repeat(128) });
+    r.gsr(2, T0);
+    r.bpm(70, T0);
+    const out = r.tick(T0 + 1000);
+    assert.ok(out.kind === 'record');
+    assert.doesNotThrow(() => validateRecord(out.record));
   });
 
   it('starts a new session for each start and each new mood, unless a session is given', () => {
