@@ -245,10 +245,17 @@ export class Spool {
   private async activeSegment(): Promise<Segment> {
     if (this.active && this.active.segment.bytes < this.segmentBytes) return this.active.segment;
     await this.active?.fh.close();
-    const segment: Segment = { firstSeq: this.nextSeq, count: 0, bytes: 0, path: join(this.dir, segmentName(this.nextSeq)) };
+    this.active = undefined;
+    // An empty newest segment (found after a crash, or cut back after a failed write) already has this
+    // name: reuse it. A second entry for the same file would let the empty one, once "delivered", unlink it.
+    const last = this.segments[this.segments.length - 1];
+    const reuse = last !== undefined && last.count === 0 && last.firstSeq === this.nextSeq;
+    const segment: Segment = reuse ? last : { firstSeq: this.nextSeq, count: 0, bytes: 0, path: join(this.dir, segmentName(this.nextSeq)) };
     const fh = await open(segment.path, 'a', 0o600);
-    syncDir(this.dir);
-    this.segments.push(segment);
+    if (!reuse) {
+      syncDir(this.dir);
+      this.segments.push(segment);
+    }
     this.active = { segment, fh };
     return segment;
   }

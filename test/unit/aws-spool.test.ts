@@ -92,6 +92,21 @@ describe('aws spool', () => {
     assert.deepEqual(ids(await spool.read(10, 1e6)), [0, 1, 3]);
   });
 
+  it('keeps new records when the newest segment was found empty after a crash (its first write never reached disk)', async () => {
+    let spool = await openSpool();
+    await spool.append(range(0, 3).map(rec));
+    await spool.close();
+    writeFileSync(join(dir, '0000000000000003.seg'), ''); // created by a rollover, then the power went
+    spool = await openSpool();
+    await spool.append([rec(3), rec(4)]);
+    assert.deepEqual(ids(await spool.read(100, 1e6)), range(0, 5));
+    spool.ack(3);
+    await spool.close(); // waits for the ack, which deletes the delivered segments
+    spool = await openSpool();
+    assert.equal(spool.backlog, 2);
+    assert.deepEqual(ids(await spool.read(100, 1e6)), [3, 4], 'the records after the ack are still on disk');
+  });
+
   it('starts from zero when the ack file is unreadable (at-least-once: nothing is skipped)', async () => {
     let spool = await openSpool();
     await spool.append([rec(0), rec(1)]);
