@@ -1,7 +1,8 @@
 // Drains the spool into PutRecordBatch calls: waits for a full batch or the max delay, sends, retries
 // only the records that failed (exponential back-off with jitter), and acknowledges the spool up to
-// the first record still owed. Records delivered behind a failed one are dropped from memory, so they
-// are never sent twice by one process; after a restart they may be (at-least-once).
+// the first record still owed. Records delivered behind a failed one are dropped from memory and told to
+// the spool, so they are never sent twice by one process, a redeploy included; after a restart they may
+// be (at-least-once).
 import { MAX_BATCH_BYTES, MAX_BATCH_RECORDS } from './firehose-records';
 import { isRetryable as defaultIsRetryable, type PutBatch } from './firehose-put';
 import type { Spool, SpoolEntry } from './spool';
@@ -40,8 +41,6 @@ export interface SenderEvents {
 export class FirehoseSender {
   /** Records read from the spool and not yet accepted, oldest first (at most one batch). */
   private head: SpoolEntry[] = [];
-  /** One past the newest record read from the spool. */
-  private readUpTo = 0;
   private pendingSince: number | undefined;
   private outage = 0;
   private retryAt = 0;
@@ -120,15 +119,27 @@ export class FirehoseSender {
       this.o.maxBytes - this.head.reduce((sum, e) => sum + e.data.length, 0),
     );
     this.head.push(...fresh);
-    if (fresh.length > 0) this.readUpTo = fresh[fresh.length - 1].seq + 1;
     if (this.spool.unread === 0) this.pendingSince = undefined;
-    if (this.head.length === 0) return;
+    if (this.head.length === 0) {
+      this.spool.ack(this.spool.readPosition); // all that was left had been delivered (before a redeploy)
+      return;
+    }
     const { report, cause } = await this.flush();
-    this.spool.ack(this.head.length > 0 ? this.head[0].seq : this.readUpTo);
+    this.acknowledge();
     if (this.stopped) return;
     if (cause) this.failed(cause, report);
     else this.outage = 0;
     this.events.report(report);
+  }
+
+  /** Acknowledges up to the oldest record still owed, and tells the spool which ones behind it were delivered. */
+  private acknowledge(): void {
+    const end = this.spool.readPosition;
+    if (this.head.length === 0) return this.spool.ack(end);
+    const owed = new Set(this.head.map((e) => e.seq));
+    const delivered: number[] = [];
+    for (let seq = this.head[0].seq + 1; seq < end; seq += 1) if (!owed.has(seq)) delivered.push(seq);
+    this.spool.ack(this.head[0].seq, delivered);
   }
 
   private failed(cause: Error, report: DeliveryReport): void {

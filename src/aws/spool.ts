@@ -46,6 +46,11 @@ const ACK_FILE = 'ack.json';
 const NEWLINE = 0x0a;
 /** Directories open in this process: two spools on one directory would corrupt each other. */
 const openDirs = new Set<string>();
+/**
+ * Per directory: records delivered ahead of the ack (behind one still owed). A spool reopened in this
+ * process (a redeploy) skips them, so they are not sent twice; after a restart they are (at-least-once).
+ */
+const deliveredAhead = new Map<string, Set<number>>();
 
 export class Spool {
   private readonly segments: Segment[];
@@ -61,6 +66,7 @@ export class Spool {
   private ackWriting: Promise<void> | undefined;
   private ackDirty = false;
   private closed = false;
+  private readonly ahead: Set<number>;
 
   private constructor(
     readonly dir: string,
@@ -73,6 +79,8 @@ export class Spool {
     this.ackedSeq = ackedSeq;
     this.readSeq = ackedSeq;
     this.nextSeq = nextSeq;
+    this.ahead = deliveredAhead.get(dir) ?? new Set();
+    deliveredAhead.set(dir, this.ahead);
     this.segmentBytes = options.segmentBytes ?? Math.max(64 * 1024, Math.min(4 * 1024 * 1024, options.budgetBytes / 8));
   }
 
@@ -96,6 +104,11 @@ export class Spool {
   /** Records appended and not yet acknowledged (on disk). */
   get backlog(): number {
     return this.nextSeq - this.ackedSeq;
+  }
+
+  /** One past the last record read() handed out or skipped. */
+  get readPosition(): number {
+    return this.readSeq;
   }
 
   /** Durable records not yet handed out by read(). */
@@ -138,7 +151,10 @@ export class Spool {
     });
   }
 
-  /** The next durable records after those already read, in order, within the limits (at least one record). */
+  /**
+   * The next durable records after those already read, in order, within the limits (at least one record,
+   * unless all that is left was delivered ahead of the ack: those are skipped).
+   */
   async read(maxRecords: number, maxBytes: number): Promise<SpoolEntry[]> {
     const out: SpoolEntry[] = [];
     let bytes = 0;
@@ -166,10 +182,13 @@ export class Spool {
         const end = chunk.indexOf(NEWLINE, pos);
         if (end < 0) break;
         const length = end + 1 - pos;
-        if (out.length > 0 && bytes + length > maxBytes) break;
-        out.push({ seq: this.readSeq, data: chunk.subarray(pos, end + 1) });
+        const skip = this.ahead.has(this.readSeq);
+        if (!skip && out.length > 0 && bytes + length > maxBytes) break;
+        if (!skip) {
+          out.push({ seq: this.readSeq, data: chunk.subarray(pos, end + 1) });
+          bytes += length;
+        }
         this.readSeq += 1;
-        bytes += length;
         pos = end + 1;
       }
       reader.offset += pos;
@@ -186,10 +205,17 @@ export class Spool {
     return out;
   }
 
-  /** Every record with a sequence number below nextSeq is delivered; the ack is persisted in the background. */
-  ack(nextSeq: number): void {
+  /**
+   * Every record with a sequence number below nextSeq is delivered, and so are those in `delivered` (read
+   * records above nextSeq, behind one still owed). The ack is persisted in the background.
+   */
+  ack(nextSeq: number, delivered: readonly number[] = []): void {
+    if (nextSeq > this.readSeq || delivered.some((seq) => seq >= this.readSeq)) {
+      throw new Error('cannot acknowledge records that were not read');
+    }
+    for (const seq of delivered) if (seq >= nextSeq) this.ahead.add(seq);
     if (nextSeq <= this.ackedSeq) return;
-    if (nextSeq > this.readSeq) throw new Error('cannot acknowledge records that were not read');
+    for (const seq of this.ahead) if (seq < nextSeq) this.ahead.delete(seq);
     this.ackedSeq = nextSeq;
     this.ackDirty = true;
     this.ackWriting ??= this.persistAcks();

@@ -214,6 +214,20 @@ describe('aws firehose sender against the loopback peer', () => {
     await sender.stop();
   });
 
+  it('does not resend, after a redeploy in the same process, records delivered behind one still owed', async () => {
+    peer.failRecord = (data) => JSON.parse(String(data)).i === 1; // record 1 is throttled until the redeploy
+    await start({ attempts: 2 });
+    await push(range(5).map(rec));
+    await until(() => failures.length >= 1);
+    await stop(); // a redeploy: the node closes, a new one opens the same spool
+    peer.failRecord = undefined;
+    await start();
+    await push([rec(5)]);
+    await until(() => peer.accepted.length >= 6 && spool.backlog === 0);
+    await new Promise((r) => setTimeout(r, 50));
+    assert.deepEqual(acceptedIds(), [0, 2, 3, 4, 1, 5]);
+  });
+
   it('replays the backlog in order after a restart, at-least-once', async () => {
     await peer.peer.stop();
     await start({ attempts: 1 });
