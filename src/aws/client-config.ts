@@ -85,14 +85,19 @@ function checkEndpoint(endpoint: string): string {
   return endpoint;
 }
 
-/** Replaces every credential value found in text with "***" (the access key id too: it names the account user). */
+/** Long-term (AKIA) and temporary (ASIA) access key ids: what AWS errors echo from the Authorization header. */
+const ACCESS_KEY_ID = /\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/g;
+
+/**
+ * Replaces every credential value found in text with "***" (the access key id too: it names the account
+ * user). Credentials from the default provider chain are not known here, so any access key id goes too.
+ */
 export function redactCredentials(text: string, credentials: AwsCredentials | undefined): string {
-  if (!credentials) return text;
   let out = text;
-  for (const secret of [credentials.secretAccessKey, credentials.sessionToken, credentials.accessKeyId]) {
+  for (const secret of [credentials?.secretAccessKey, credentials?.sessionToken, credentials?.accessKeyId]) {
     if (secret) out = out.split(secret).join('***');
   }
-  return out;
+  return out.replace(ACCESS_KEY_ID, '***');
 }
 
 /** One client per key, created on first use; destroyAll() releases their sockets. */

@@ -87,4 +87,30 @@ describe('aws-config node', () => {
       await peer.stop();
     }
   });
+
+  it('redacts an access key id from the default provider chain too', async () => {
+    const peer = await LoopbackPeer.start((req) => ({
+      status: 400,
+      body: JSON.stringify({ __type: 'InvalidArgumentException', message: `bad request ${req.headers.authorization}` }),
+    }));
+    const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
+    process.env.AWS_ACCESS_KEY_ID = 'ASIAIOSFODNN7EXAMPLE'; // a temporary key, as an instance role gives
+    process.env.AWS_SECRET_ACCESS_KEY = SECRET;
+    try {
+      await helper.load(awsConfigNode, flow({ endpoint: peer.endpoint, maxAttempts: '1' }));
+      const node = helper.getNode('aws') as unknown as ConfigNode;
+      const client = node.client('firehose', (c) => new FirehoseClient(c));
+      const err = await client
+        .send(new PutRecordBatchCommand({ DeliveryStreamName: 's', Records: [{ Data: Buffer.from('{}\n') }] }))
+        .then(() => assert.fail('the peer refused'), (e: Error) => e);
+      assert.ok(err.message.includes('ASIAIOSFODNN7EXAMPLE'), 'the raw SDK error names the key');
+      assert.match(node.redact(err.message), /^bad request AWS4-HMAC-SHA256 Credential=\*\*\*\//);
+    } finally {
+      for (const [name, value] of [['AWS_ACCESS_KEY_ID', saved.id], ['AWS_SECRET_ACCESS_KEY', saved.secret]] as const) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+      await peer.stop();
+    }
+  });
 });
