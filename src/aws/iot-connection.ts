@@ -226,15 +226,25 @@ export class IotConnection {
     this.queue.clear(reason);
     this.current = { state: 'idle' };
     if (!client) return this.stopping ?? Promise.resolve();
+    // The native calls can throw: a redeploy must still finish, and the next start must not inherit a rejection.
+    const warn = (e: unknown) => this.options.onWarning?.(`MQTT client did not close cleanly: ${iotError(e).message}`);
     let timer: NodeJS.Timeout | undefined;
-    const stopped = once(client, 'stopped').catch(() => undefined);
+    let stopped: Promise<unknown>;
+    try {
+      stopped = once(client, 'stopped').catch(() => undefined);
+      client.stop();
+    } catch (e) {
+      warn(e);
+      stopped = Promise.resolve();
+    }
     const timeout = new Promise<void>((resolve) => { timer = setTimeout(resolve, STOP_TIMEOUT_MS); });
-    client.stop();
-    const done = Promise.race([stopped, timeout]).then(() => {
-      clearTimeout(timer);
-      client.close();
-      if (this.stopping === done) this.stopping = undefined;
-    });
+    const done: Promise<void> = Promise.race([stopped, timeout])
+      .then(() => client.close())
+      .catch(warn)
+      .finally(() => {
+        clearTimeout(timer);
+        if (this.stopping === done) this.stopping = undefined;
+      });
     this.stopping = done;
     return done;
   }

@@ -183,6 +183,26 @@ describe('aws-iot shared connection', () => {
     await assert.rejects(conn.publish('iotsensors/train', Buffer.from('x'), 1), /connection closed/);
   });
 
+  it('survives a client whose native stop or close throws, and starts a new one for the next node', async () => {
+    const a = user();
+    conn.register(a);
+    const first = FakeClient.all[0];
+    first.close = () => {
+      throw new Error('native handle already released');
+    };
+    await conn.deregister(a); // resolves: a redeploy must not hang or reject on a broken client
+    assert.match(warnings.join('\n'), /did not close cleanly: native handle already released/);
+    const b = user();
+    conn.register(b);
+    await tick();
+    assert.equal(FakeClient.all.length, 2, 'the next node gets a new client');
+    FakeClient.all[1].stop = () => {
+      throw new Error('stop failed');
+    };
+    await conn.deregister(b);
+    assert.deepEqual(FakeClient.all[1].calls, ['start', 'close'], 'closed even though stop threw');
+  });
+
   it('tries a failed start again once every node has left, e.g. after the key file was copied in', async () => {
     const keyPath = join(dir, 'late.key');
     const late = new IotConnection({
