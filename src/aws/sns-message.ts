@@ -17,8 +17,8 @@ export interface EmotionLike {
 
 export type Template = (emotion: EmotionLike) => string;
 
-/** Compiles once at deploy, so a typo in a placeholder is a config error, not a broken SMS. */
-export function compileTemplate(text: string, allowPhysiology = false): Template {
+/** Compiles once at deploy, so a typo in a placeholder is a config error, not a broken SMS. `clean` is applied to each filled-in value. */
+export function compileTemplate(text: string, allowPhysiology = false, clean: (value: string) => string = (v) => v): Template {
   const allowed = new Set<string>([...PLACEHOLDERS, ...(allowPhysiology ? PHYSIOLOGY_PLACEHOLDERS : [])]);
   for (const [, name] of text.matchAll(/{{\s*([^}]*?)\s*}}/g)) {
     if (!allowed.has(name)) {
@@ -28,7 +28,15 @@ export function compileTemplate(text: string, allowPhysiology = false): Template
       throw new Error(`unknown placeholder {{${name}}}${hint}`);
     }
   }
-  return (emotion) => text.replace(/{{\s*([^}]*?)\s*}}/g, (_, name: string) => field(emotion, name));
+  return (emotion) => text.replace(/{{\s*([^}]*?)\s*}}/g, (_, name: string) => clean(field(emotion, name)));
+}
+
+/**
+ * A value as SNS accepts it in a Subject (printable ASCII): accents dropped ("Zoë" -> "Zoe"), anything
+ * else as "?", so a participant's name cannot make every notification to a topic fail.
+ */
+export function asciiSubjectValue(value: string): string {
+  return value.normalize('NFKD').replace(/\p{M}/gu, '').replace(/[^\x20-\x7e]/g, '?');
 }
 
 function field(e: EmotionLike, name: string): string {

@@ -84,6 +84,16 @@ describe('sns-notify node', () => {
     assert.ok(!form.get('Message')!.includes('4.2') && !form.get('Message')!.includes('70'), 'no raw physiology by default');
   });
 
+  it('publishes to a topic for a participant whose name is not ASCII (the subject drops accents, the message keeps them)', async () => {
+    await load({ subject: 'Emotion: {{label}} ({{participant}})' });
+    const sent = next('sent');
+    send({ payload: 'sad', emotion: emotion('Zoë') });
+    await sent;
+    const [form] = sns.publishes();
+    assert.equal(form.get('Subject'), 'Emotion: sad (Zoe)');
+    assert.match(form.get('Message')!, /^Zoë seems sad/);
+  });
+
   it('sends an SMS straight to msg.phoneNumber, without a subject', async () => {
     await load({ senderId: '', originationNumber: '' });
     const sent = next('sent');

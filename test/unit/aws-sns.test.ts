@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { compileTemplate, parseTarget, publishInput, smsAttributes } from '../../src/aws/sns-message';
+import { asciiSubjectValue, checkSubject, compileTemplate, parseTarget, publishInput, smsAttributes } from '../../src/aws/sns-message';
 import { publish } from '../../src/aws/sns-publish';
 import { MinInterval } from '../../src/aws/sns-rate-limit';
 import { snsFault, startSnsPeer, type SnsPeer } from '../support/sns-peer';
@@ -30,6 +30,8 @@ describe('aws sns: message', () => {
     assert.throws(() => publishInput({ TopicArn: TOPIC }, 'm', 'x'.repeat(100), {}), /100 characters: SNS needs fewer than 100/);
     assert.throws(() => publishInput({ TopicArn: TOPIC }, 'm', 'two\nlines', {}), /printable ASCII/);
     assert.throws(() => publishInput({ TopicArn: TOPIC }, '  ', '', {}), /message is empty/);
+    const subject = compileTemplate('Emotion: {{label}} ({{participant}})', false, asciiSubjectValue);
+    assert.equal(checkSubject(subject({ label: 'sad', participant: 'Zoë Łukasz 李\n' })), 'Emotion: sad (Zoe ?ukasz ??)');
   });
   it('builds the SMS attributes and validates them', () => {
     assert.deepEqual(smsAttributes({ smsType: 'Transactional', senderId: 'EmotionIoT', originationNumber: '+15555550199' }), {
