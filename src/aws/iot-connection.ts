@@ -232,7 +232,8 @@ export class IotConnection {
     let stopped: Promise<unknown>;
     try {
       stopped = once(client, 'stopped').catch(() => undefined);
-      client.stop();
+      // With a DISCONNECT (reason 0, normal): without one the broker sees the connection drop, as if lost.
+      client.stop({ reasonCode: 0 });
     } catch (e) {
       warn(e);
       stopped = Promise.resolve();

@@ -261,7 +261,20 @@ describe('aws-iot nodes on a mutual-TLS broker', function () {
     await helper.load(nodes, flow());
     await waitForStatus(helper.getNode('out'), connected, 'connected');
     const conn = (helper.getNode('b1') as unknown as IotBrokerNode).connection!;
+    const client = (conn as unknown as { client: Record<'stop' | 'close', (...args: unknown[]) => void> }).client;
+    const calls: string[] = [];
+    for (const name of ['stop', 'close'] as const) {
+      const real = client[name].bind(client);
+      client[name] = (...args) => {
+        calls.push(name);
+        real(...args);
+      };
+    }
+    const disconnects = () => broker.log().split('Client emotion-pi disconnected').length;
+    const before = disconnects();
     await helper.unload();
+    assert.deepEqual(calls, ['stop', 'close'], 'stopped, then its native resources released');
+    await waitFor('the broker to log a DISCONNECT (not a dropped connection)', () => (disconnects() === before + 1 ? true : undefined), 3000);
     assert.equal(conn.state.state, 'idle');
     await assert.rejects(conn.publish('iotsensors/train', Buffer.from('{}'), 1), /connection closed/);
   });

@@ -27,6 +27,8 @@ export interface Broker {
   restart(): Promise<void>;
   /** Stops the broker and deletes every file. */
   dispose(): Promise<void>;
+  /** What mosquitto has logged since it last started (connects, disconnects, refusals). */
+  log(): string;
 }
 
 const MOSQUITTO = ['/usr/sbin/mosquitto', '/usr/bin/mosquitto'].find((p) => existsSync(p)) ?? 'mosquitto';
@@ -128,6 +130,7 @@ export async function startBroker(clientNames: string[] = ['emotion-pi', 'side-s
     rogue,
     stop,
     restart: start,
+    log: () => output,
     dispose: async () => {
       process.removeListener('exit', killOnExit);
       await stop();
