@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NodeInitializer, NodeMessage } from 'node-red';
+import { SimulatedHat } from '../../src/hat/simulated-hat';
 import { helper } from '../support/node-red';
 import hatNode = require('../../nodes/grove-base-hat/grove-base-hat');
 import gsrNode = require('../../nodes/grove-gsr/grove-gsr');
@@ -16,7 +17,7 @@ const delayNode = require('@node-red/nodes/core/function/89-delay') as NodeIniti
 const commentNode = require('@node-red/nodes/core/common/90-comment') as NodeInitializer;
 
 type FlowNode = { id: string; type: string; [key: string]: unknown };
-type Msg = NodeMessage & { hr?: { bpm: number | null; quality: string }; gsr?: { conductanceUS: number }; simulated?: boolean };
+type Msg = NodeMessage & { timestamp?: number; hr?: { bpm: number | null; quality: string }; gsr?: { conductanceUS: number }; simulated?: boolean };
 
 const flow = (JSON.parse(readFileSync(join(__dirname, '..', '..', 'flows', 'sensors.json'), 'utf8')) as FlowNode[]).map(
   (n) => (n.type === 'debug' ? { id: n.id, type: 'helper', z: n.z } : n),
@@ -32,17 +33,27 @@ describe('sensors example flow (flows/sensors.json)', function () {
     const bpm: Msg[] = [];
     helper.getNode('sensors-gsr-debug').on('input', (m: Msg) => gsr.push(m));
     helper.getNode('sensors-bpm-debug').on('input', (m: Msg) => bpm.push(m));
-    const heartRate = () => bpm.map((m) => m.hr?.bpm).filter((b): b is number => typeof b === 'number');
-    await until(() => heartRate().length >= 2 && gsr.length >= 2);
+    const beats = () => bpm.filter((m) => typeof m.hr?.bpm === 'number');
+    await until(() => beats().length >= 2 && gsr.length >= 2);
     assert.ok(gsr.every((m) => m.topic === 'gsr' && m.simulated === true && typeof m.payload === 'number'));
-    assert.ok(heartRate().every((b) => b > 40 && b < 120), `plausible BPM: ${heartRate()}`);
-    const calm = { gsr: gsr.at(-1)!.payload as number, bpm: heartRate().at(-1)! };
+    assert.ok(beats().every((m) => m.hr!.bpm! > 40 && m.hr!.bpm! < 120), `plausible BPM: ${beats().map((m) => m.hr?.bpm)}`);
+    // The simulated heart rate also drifts slowly with the clock (up to ~10 BPM in 10 s): measure the rise
+    // against the same person left calm (the hat's twin), over the ~8 s the BPM average spans.
+    const hatDef = flow.find((n) => n.type === 'grove-base-hat')!;
+    const twin = new SimulatedHat({ seed: Number(hatDef.seed), participant: String(hatDef.participant) });
+    const aboveCalm = (m: Msg) => {
+      const t = m.timestamp as number;
+      const calmRate = Array.from({ length: 8 }, (_, i) => twin.heartRateAt(t - i * 1000)).reduce((a, b) => a + b) / 8;
+      return m.hr!.bpm! - calmRate;
+    };
+    const calm = { gsr: gsr.at(-1)!.payload as number, bpm: aboveCalm(beats().at(-1)!) };
 
     helper.getNode('sensors-stimulus-angry').receive({});
-    const seen = { gsr: gsr.length, bpm: heartRate().length };
-    await until(() => gsr.length >= seen.gsr + 8 && heartRate().length >= seen.bpm + 8, 20000);
+    const seen = { gsr: gsr.length, bpm: beats().length };
+    await until(() => gsr.length >= seen.gsr + 8 && beats().length >= seen.bpm + 10, 20000);
     assert.ok((gsr.at(-1)!.payload as number) > calm.gsr * 1.3, `conductance rose: ${calm.gsr} -> ${gsr.at(-1)!.payload}`);
-    assert.ok(heartRate().at(-1)! > calm.bpm + 5, `heart rate rose: ${calm.bpm} -> ${heartRate().at(-1)}`);
+    const angry = aboveCalm(beats().at(-1)!);
+    assert.ok(angry > calm.bpm + 5, `heart rate rose above the calm twin's: ${calm.bpm} -> ${angry}`);
   });
 });
 
