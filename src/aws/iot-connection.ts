@@ -123,15 +123,21 @@ export class IotConnection {
       void this.stopping.then(() => this.ensureStarted());
       return;
     }
+    let client: Mqtt5.Mqtt5Client | undefined;
     try {
       const sdk = (this.options.loadSdk ?? loadIotSdk)();
-      const client = new sdk.mqtt5.Mqtt5Client(buildMqttConfig(sdk, this.options));
+      client = new sdk.mqtt5.Mqtt5Client(buildMqttConfig(sdk, this.options));
       this.client = client;
       this.listen(client);
       this.setState({ state: 'connecting' });
       client.start();
     } catch (e) {
       this.client = undefined;
+      try {
+        client?.close(); // a client that was built but would not start still holds native resources
+      } catch {
+        // already reported below
+      }
       const reason = iotError(e);
       this.queue.clear(reason);
       this.setState({ state: 'failed', reason });

@@ -203,6 +203,22 @@ describe('aws-iot shared connection', () => {
     assert.deepEqual(FakeClient.all[1].calls, ['start', 'close'], 'closed even though stop threw');
   });
 
+  it('reports a client that will not start as failed, and releases it', () => {
+    const start = FakeClient.prototype.start;
+    FakeClient.prototype.start = function (this: FakeClient) {
+      throw new Error('libaws-c-io: AWS_IO_TLS_CTX_ERROR, bad key');
+    };
+    try {
+      const a = user();
+      conn.register(a);
+      const s = a.last();
+      assert.equal(s.state === 'failed' && s.reason.message, 'TLS handshake failed (certificate not accepted?) (AWS_IO_TLS_CTX_ERROR)');
+      assert.deepEqual(FakeClient.all[0].calls, ['close']);
+    } finally {
+      FakeClient.prototype.start = start;
+    }
+  });
+
   it('tries a failed start again once every node has left, e.g. after the key file was copied in', async () => {
     const keyPath = join(dir, 'late.key');
     const late = new IotConnection({
