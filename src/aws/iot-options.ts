@@ -18,7 +18,7 @@ export interface IotBrokerOptions {
   /** Omitted: the system trust store (which holds Amazon Root CA 1 on common systems). */
   ca?: PemSource;
   keepAliveSeconds: number;
-  /** false: rejoin the broker's session (kept for sessionExpirySeconds) after a reconnect. */
+  /** false: rejoin the broker's session (kept for sessionExpirySeconds) on every connect, the first included. */
   cleanSession: boolean;
   sessionExpirySeconds?: number;
   minReconnectDelayMs: number;
@@ -77,7 +77,9 @@ export function buildMqttConfig(sdk: IotSdk, o: IotBrokerOptions) {
       // The native layer rejects an explicit undefined here, so the key is left out for clean sessions.
       ...(rejoin ? { sessionExpiryIntervalSeconds: o.sessionExpirySeconds ?? BROKER_DEFAULTS.sessionExpirySeconds } : {}),
     })
-    .withSessionBehavior(rejoin ? mqtt5.ClientSessionBehavior.RejoinPostSuccess : mqtt5.ClientSessionBehavior.Clean)
+    // RejoinAlways, not RejoinPostSuccess: the latter starts each new client (every redeploy and restart)
+    // with a clean session, so what was published while Node-RED was down would be dropped.
+    .withSessionBehavior(rejoin ? mqtt5.ClientSessionBehavior.RejoinAlways : mqtt5.ClientSessionBehavior.Clean)
     .withMinReconnectDelayMs(o.minReconnectDelayMs)
     .withMaxReconnectDelayMs(o.maxReconnectDelayMs)
     .withAckTimeoutSeconds(o.ackTimeoutSeconds ?? BROKER_DEFAULTS.ackTimeoutSeconds)

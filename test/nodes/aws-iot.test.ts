@@ -1,6 +1,7 @@
 // aws-iot-broker / aws-iot-in / aws-iot-out against a real Mosquitto with mutual TLS (client
 // certificates), standing in for AWS IoT Core: the same SDK client, the same TLS handshake.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Node, NodeMessage } from 'node-red';
@@ -106,6 +107,21 @@ describe('aws-iot nodes on a mutual-TLS broker', function () {
     } finally {
       await side.stop();
     }
+  });
+
+  it('with Clean session off, gets the QoS 1 messages published while Node-RED was stopped', async () => {
+    await helper.load(nodes, flow({ cleanSession: false }));
+    let got = collect('h');
+    (helper.getNode('out') as TestNode).receive({ payload: record(0) });
+    await waitFor('the subscription to work', () => (got.length >= 1 ? got : undefined));
+    await helper.unload(); // Node-RED stops (or the Pi restarts); the broker keeps the session
+    const side = broker.clients['side-sub'];
+    execFileSync('mosquitto_pub', ['-h', 'localhost', '-p', String(broker.port), '--cafile', broker.caPath, '--cert', side.cert,
+      '--key', side.key, '-i', 'side-sub', '-q', '1', '-t', 'iotsensors/train', '-m', JSON.stringify(record(1))]);
+    await helper.load(nodes, flow({ cleanSession: false }));
+    got = collect('h');
+    await waitFor('the message sent while away', () => (got.length >= 1 ? got : undefined));
+    assert.deepEqual(got.map((m) => m.payload), [record(1)]);
   });
 
   it('delivers QoS 1 messages sent while the broker is down once it is back, in order', async () => {

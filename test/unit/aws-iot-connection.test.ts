@@ -48,7 +48,7 @@ class FakeClient extends EventEmitter {
 const chain: unknown = new Proxy({}, { get: (_t, prop) => (prop === 'build' ? () => ({}) : () => chain) });
 const fakeSdk = {
   iot: { AwsIotMqtt5ClientConfigBuilder: { newDirectMqttBuilderWithMtlsFromPath: () => chain, newDirectMqttBuilderWithMtlsFromMemory: () => chain } },
-  mqtt5: { Mqtt5Client: FakeClient, ClientSessionBehavior: { Clean: 1, RejoinPostSuccess: 2 } },
+  mqtt5: { Mqtt5Client: FakeClient, ClientSessionBehavior: { Clean: 1, RejoinAlways: 3 } },
 } as unknown as IotSdk;
 
 const crtError = (name: string) => Object.assign(new Error(`aws-c-x: ${name}, described.`), { error_name: name });
