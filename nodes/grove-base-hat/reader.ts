@@ -40,6 +40,7 @@ export interface ReaderContext {
 export function runReader(RED: NodeAPI, node: Node, def: ReaderDef, build: (ctx: ReaderContext) => Sampler): void {
   let running = false;
   let shown = '';
+  let toldNoStimulus = false;
   const gate = new RepeatGate();
   const show = (key: string, paint: () => void) => {
     if (key !== shown) paint();
@@ -92,7 +93,13 @@ export function runReader(RED: NodeAPI, node: Node, def: ReaderDef, build: (ctx:
     const m = msg as NodeMessageInFlow & { stimulus?: unknown };
     if (m.stimulus !== undefined) {
       if (!isStimulus(m.stimulus)) throw new Error(`unknown msg.stimulus "${String(m.stimulus)}": use ${STIMULI.join(', ')}`);
-      ctx.hatNode.setStimulus(m.stimulus);
+      // The shipped flows send the stimulus on every recording: on a real hat it means nothing, and an
+      // error there would greet each Start and Stop with a red notification. Said once in the log.
+      if (ctx.hatNode.simulated) ctx.hatNode.setStimulus(m.stimulus);
+      else if (!toldNoStimulus) {
+        toldNoStimulus = true;
+        node.warn(`msg.stimulus is ignored: only a simulated hat has one (this one is I2C)`);
+      }
     }
     if (msg.payload === 'start') start();
     else if (msg.payload === 'stop') stop();

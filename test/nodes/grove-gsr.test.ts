@@ -161,11 +161,18 @@ describe('grove-gsr node', () => {
       assert.deepEqual(t.last(), { fill: 'green', shape: 'dot', text: 'sampling' });
     });
 
-    it('msg.stimulus on an I2C hat is an error', async () => {
+    it('msg.stimulus on an I2C hat is ignored with one warning, not an error (the shipped flows send it)', async () => {
       const t = await load({ interval: '20', startOnDeploy: false }, { mode: 'i2c', bus: '1', address: '0x04' });
-      t.reader.receive({ stimulus: 'angry' } as never);
+      const warn = (t.reader as unknown as { warn: { args: unknown[][] } }).warn;
+      t.reader.receive({ stimulus: 'angry', payload: 'start' } as never);
+      t.reader.receive({ stimulus: 'calm' } as never);
+      await until(() => t.out.length >= 2, 2000, 'readings after the start that came with the stimulus');
+      assert.equal(t.errors.length, 0);
+      assert.deepEqual(warn.args.map((a) => String(a[0])), ['msg.stimulus is ignored: only a simulated hat has one (this one is I2C)']);
+      assert.deepEqual(t.last(), { fill: 'green', shape: 'dot', text: 'sampling' });
+      t.reader.receive({ stimulus: 'bored' } as never);
       await until(() => t.errors.length === 1, 2000, 'caught error');
-      assert.match((t.errors[0].error as Error).message, /only works with a simulated hat/);
+      assert.match((t.errors[0].error as Error).message, /unknown msg.stimulus "bored"/);
     });
   });
 });
