@@ -81,6 +81,8 @@ export class Spool {
     this.nextSeq = nextSeq;
     this.ahead = deliveredAhead.get(dir) ?? new Set();
     deliveredAhead.set(dir, this.ahead);
+    // Only records still on disk keep their numbers (a deleted folder starts again from 0).
+    for (const seq of this.ahead) if (seq < ackedSeq || seq >= nextSeq) this.ahead.delete(seq);
     this.segmentBytes = options.segmentBytes ?? Math.max(64 * 1024, Math.min(4 * 1024 * 1024, options.budgetBytes / 8));
   }
 

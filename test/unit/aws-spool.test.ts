@@ -133,6 +133,21 @@ describe('aws spool', () => {
     assert.deepEqual(ids(await spool.read(10, 1e6)), [8, 9, 10]);
   });
 
+  it('skips, when reopened in the same process, records delivered ahead of the ack, and only those', async () => {
+    let spool = await openSpool();
+    await spool.append(range(0, 5).map(rec));
+    await spool.read(5, 1e6);
+    spool.ack(1, [2, 4]); // 1 and 3 still owed
+    await spool.close();
+    spool = await openSpool();
+    assert.deepEqual(ids(await spool.read(10, 1e6)), [1, 3]);
+    await spool.close();
+    rmSync(dir, { recursive: true, force: true }); // someone deletes the folder: numbering starts again
+    spool = await openSpool();
+    await spool.append(range(10, 15).map(rec));
+    assert.deepEqual(ids(await spool.read(10, 1e6)), range(10, 15));
+  });
+
   it('lets only one spool use a directory at a time', async () => {
     await openSpool();
     await assert.rejects(Spool.open(dir, { budgetBytes: 1000 }), /already in use/);
