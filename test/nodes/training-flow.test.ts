@@ -38,7 +38,10 @@ describe('training example flow (flows/training.json)', function () {
     await helper.stopServer();
     rmSync(dir, { recursive: true, force: true });
   });
-  afterEach(() => helper.unload());
+  afterEach(async () => {
+    await helper.unload();
+    rmSync(join(dir, 'emotion-iot'), { recursive: true, force: true }); // each test starts with an empty store
+  });
 
   it('keeps the sensors (and the live charts) running when Stop ends a recording', async () => {
     await helper.load([hatNode, gsrNode, earNode, bpmNode, recordNode, storeNode, trainNode, ...coreNodes] as never, flow);
