@@ -81,14 +81,20 @@ export async function seedDemoParticipant(userDir: string, options: Partial<Seed
     startMs: Date.now() - DEFAULT_LABELS.length * 90_000,
     ...options,
   };
-  const hat = new SimulatedHat({ seed: o.hatSeed, participant: o.participant });
-  const detector = new BeatDetector();
-  const records = DEFAULT_LABELS.flatMap((mood, i) =>
-    simulateSession(hat, detector, mood as Stimulus, o.startMs + i * o.secondsPerMood * 1000, o.secondsPerMood, o.pulseRateHz),
-  );
   const store = new RecordStore(userDir);
-  await store.append(records);
+  let stored = await store.read(o.participant);
+  // Records already there (the model file was deleted, say) are trained on again, not seeded twice.
+  if (stored.length === 0) {
+    const hat = new SimulatedHat({ seed: o.hatSeed, participant: o.participant });
+    const detector = new BeatDetector();
+    await store.append(
+      DEFAULT_LABELS.flatMap((mood, i) =>
+        simulateSession(hat, detector, mood as Stimulus, o.startMs + i * o.secondsPerMood * 1000, o.secondsPerMood, o.pulseRateHz),
+      ),
+    );
+    stored = await store.read(o.participant);
+  }
   // Trained on everything stored for the participant, as emotion-train does.
-  const model = trainModel(await store.read(o.participant), { participant: o.participant });
-  return { participant: o.participant, records: records.length, accuracy: model.metrics.accuracy, modelPath: saveModel(userDir, model) };
+  const model = trainModel(stored, { participant: o.participant });
+  return { participant: o.participant, records: stored.length, accuracy: model.metrics.accuracy, modelPath: saveModel(userDir, model) };
 }

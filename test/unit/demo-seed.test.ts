@@ -35,6 +35,15 @@ describe('demo seeding', () => {
     for (const r of late) assert.ok(Math.abs(r.gsr / hat.conductanceAt(r.timestamp) - 1) < 0.05);
   });
 
+  it('trains again on the stored records when the model file is gone, without seeding them twice', async () => {
+    const first = await seedDemoParticipant(dir, { startMs: Date.UTC(2026, 0, 1), secondsPerMood: 60 });
+    rmSync(first.modelPath);
+    const second = await seedDemoParticipant(dir, { startMs: Date.UTC(2026, 0, 2), secondsPerMood: 60 });
+    assert.equal(second.records, first.records);
+    assert.equal((await new RecordStore(dir).counts(DEMO_PARTICIPANT)).total, first.records);
+    assert.equal(loadModel(dir, DEMO_PARTICIPANT).participant, DEMO_PARTICIPANT);
+  });
+
   it('stores the demo participant and saves a model that tells the moods of the same simulated hat apart', async () => {
     const start = Date.UTC(2026, 0, 1);
     const summary = await seedDemoParticipant(dir, { startMs: start, secondsPerMood: 60 });
