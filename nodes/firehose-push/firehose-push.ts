@@ -53,7 +53,8 @@ export = function (RED: NodeAPI) {
     async function start(): Promise<Pipeline> {
       if (!aws) throw new Error('no aws-config selected');
       const stream = String(def.stream ?? '').trim();
-      if (!STREAM.test(stream)) throw new Error('delivery stream name: 1-64 letters, digits, _ . -');
+      // the name is also the spool folder's: "." or ".." would put the spool outside spool/
+      if (!STREAM.test(stream) || /^\.+$/.test(stream)) throw new Error('delivery stream name: 1-64 letters, digits, _ . -');
       const maxRecords = Math.floor(configNumber(def.batchSize, 'batch size', { min: 1, max: MAX_BATCH_RECORDS, fallback: MAX_BATCH_RECORDS }));
       const maxDelayMs = configNumber(def.maxDelay, 'max delay', { min: 0, max: 900_000, fallback: 1000 });
       const budgetMb = configNumber(def.spoolMb, 'spool budget', { min: 1, max: 1_000_000, fallback: 100 });

@@ -167,7 +167,8 @@ export class Spool {
       if (available === 0) {
         const next = this.segments[this.segments.indexOf(reader.segment) + 1];
         if (!next) break;
-        void reader.fh?.close();
+        // a failed close of a read handle costs a descriptor; left unhandled it would end Node-RED
+        reader.fh?.close().catch(() => undefined);
         this.reader = { segment: next, offset: 0 };
         continue;
       }

@@ -205,6 +205,12 @@ describe('firehose-push node', () => {
     assert.match(errors[1].error.message, /delivery stream name/);
     assert.equal(push.status.args.at(-1)![0].fill, 'red');
     await helper.unload();
+    push = await load({ stream: '..' });
+    errors = caught();
+    push.receive({ payload: rec(0) });
+    await until(() => errors.length === 1);
+    assert.match(errors[0].error.message, /delivery stream name/);
+    await helper.unload();
     push = await load({ aws: '' });
     errors = caught();
     push.receive({ payload: rec(0) });
