@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import type { Node, NodeMessage } from 'node-red';
 import type { SinonSpy } from 'sinon';
 import { helper } from '../support/node-red';
@@ -120,8 +121,9 @@ describe('aws-iot nodes on a mutual-TLS broker', function () {
       '--key', side.key, '-i', 'side-sub', '-q', '1', '-t', 'iotsensors/train', '-m', JSON.stringify(record(1))]);
     await helper.load(nodes, flow({ cleanSession: false }));
     got = collect('h');
-    await waitFor('the message sent while away', () => (got.length >= 1 ? got : undefined));
-    assert.deepEqual(got.map((m) => m.payload), [record(1)]);
+    await waitFor('the message sent while away', () => (got.some((m) => isDeepStrictEqual(m.payload, record(1))) ? got : undefined));
+    // QoS 1 is at-least-once: record 0 may come again when Node-RED stopped before its PUBACK reached the broker
+    assert.deepEqual(got.map((m) => m.payload).filter((p) => !isDeepStrictEqual(p, record(0))), [record(1)]);
   });
 
   it('delivers QoS 1 messages sent while the broker is down once it is back, in order', async () => {
