@@ -1,9 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { NodeMessage, NodeInitializer } from 'node-red';
-import { helper } from '../support/node-red';
+import { helper, withTempUserDir } from '../support/node-red';
 import { testModel, writeTestModel } from '../support/infer-model';
 import { predictions, sageMakerFaults, startSageMakerPeer, type SageMakerPeer } from '../support/sagemaker-peer';
 import inferNode = require('../../nodes/emotion-infer/emotion-infer');
@@ -23,21 +20,13 @@ function next(id: string, ms = 3000): Promise<Msg> {
 }
 
 describe('emotion-infer node with the SageMaker backend', () => {
-  let dir: string;
+  const userDir = withTempUserDir('infer-sm-');
   let sm: SageMakerPeer;
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'infer-sm-'));
-    helper.settings({ userDir: dir });
-    writeTestModel(dir, testModel('alice'));
+    writeTestModel(userDir(), testModel('alice'));
     sm = await startSageMakerPeer();
-    await helper.startServer();
   });
-  after(async () => {
-    helper.settings({});
-    await helper.stopServer();
-    await sm.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => sm.stop());
   beforeEach(() => {
     sm.peer.requests.length = 0;
     sm.answer = () => predictions([0.05, 0.9, 0.05], 1);

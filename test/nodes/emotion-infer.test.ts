@@ -1,9 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Node, NodeMessage, NodeInitializer } from 'node-red';
-import { helper } from '../support/node-red';
+import { helper, withTempUserDir } from '../support/node-red';
 import { testModel, writeTestModel } from '../support/infer-model';
 import inferNode = require('../../nodes/emotion-infer/emotion-infer');
 const catchNode = require('@node-red/nodes/core/common/25-catch') as NodeInitializer;
@@ -48,18 +45,8 @@ function noMsg(id: string, ms: number): Promise<void> {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('emotion-infer node', () => {
-  let dir: string;
-  before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'infer-node-'));
-    helper.settings({ userDir: dir });
-    writeTestModel(dir, testModel('alice'));
-    await helper.startServer();
-  });
-  after(async () => {
-    helper.settings({});
-    await helper.stopServer();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const userDir = withTempUserDir('infer-node-');
+  before(() => writeTestModel(userDir(), testModel('alice')));
   afterEach(() => helper.unload());
 
   const flow = (cfg: Record<string, unknown> = {}) => [
@@ -103,7 +90,7 @@ describe('emotion-infer node', () => {
   });
 
   it('accepts start in msg.topic and the participant from msg.participant', async () => {
-    writeTestModel(dir, testModel('bob', { weights: [[-1, -3], [0, 0], [1, 3]] }));
+    writeTestModel(userDir(), testModel('bob', { weights: [[-1, -3], [0, 0], [1, 3]] }));
     await load({ participant: '' });
     const answer = nextMsg('out');
     send({ topic: 'start', payload: true, participant: 'bob' });

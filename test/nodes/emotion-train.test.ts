@@ -1,14 +1,12 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync, rmSync } from 'node:fs';
 import type { Node, NodeMessage } from 'node-red';
 import type { ModelMetrics } from '../../src/model/model-file';
 import { loadModel } from '../../src/model/model-store';
 import { modelPath, participantRecordsDir } from '../../src/record/paths';
 import type { SensorRecord } from '../../src/record/record';
 import { RecordStore } from '../../src/record/record-store';
-import { helper } from '../support/node-red';
+import { helper, withTempUserDir } from '../support/node-red';
 import emotionTrainNode = require('../../nodes/emotion-train/emotion-train');
 
 type Msg = NodeMessage & Record<string, unknown>;
@@ -36,18 +34,8 @@ function next(node: Node): Promise<Msg> {
 }
 
 describe('emotion-train node', () => {
-  let dir: string;
-  before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'emotion-train-'));
-    helper.settings({ userDir: dir });
-    await new RecordStore(dir).append([...synthetic('Ana'), ...synthetic('Bo', ['happy', 'sad'])]);
-    await helper.startServer();
-  });
-  after(async () => {
-    helper.settings({});
-    await helper.stopServer();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const userDir = withTempUserDir('emotion-train-');
+  before(() => new RecordStore(userDir()).append([...synthetic('Ana'), ...synthetic('Bo', ['happy', 'sad'])]));
   afterEach(() => helper.unload());
 
   const flow = (config: Record<string, unknown> = {}) => [
@@ -75,12 +63,12 @@ describe('emotion-train node', () => {
     assert.equal(metrics.confusion.flat().reduce((a, b) => a + b, 0), (msg.model as { rows: { test: number } }).rows.test);
     assert.equal(metrics.roc?.length, 3);
     const info = msg.model as { path: string; participant: string; trainedAt: string; simulated: boolean; rows: Record<string, number> };
-    assert.equal(info.path, modelPath(dir, 'Ana'));
+    assert.equal(info.path, modelPath(userDir(), 'Ana'));
     assert.equal(info.participant, 'Ana');
     assert.equal(info.simulated, true);
     assert.equal(info.rows.total, 240);
     assert.ok(info.rows.droppedWarmup >= 6 * 5 && info.rows.droppedWarmup <= 6 * 6, `dropped ${info.rows.droppedWarmup}`);
-    const saved = loadModel(dir, 'Ana');
+    const saved = loadModel(userDir(), 'Ana');
     assert.equal(saved.trainedAt, info.trainedAt);
     assert.equal(saved.hyperparameters.warmupSeconds, 5);
     assert.equal(saved.hyperparameters.testFraction, 0.25);
@@ -111,17 +99,17 @@ describe('emotion-train node', () => {
   });
 
   it('does not save a model when the participant\'s records are deleted while it trains', async () => {
-    await new RecordStore(dir).append(synthetic('Cy'));
+    await new RecordStore(userDir()).append(synthetic('Cy'));
     await helper.load(emotionTrainNode, flow());
     const node = helper.getNode('train') as unknown as { status(s: { text?: string }): void };
     const status = node.status.bind(node);
     node.status = (s) => {
       // record-store's delete, landing between the read and the save (the fit itself is synchronous)
-      if (/^training/.test(s.text ?? '')) rmSync(participantRecordsDir(dir, 'Cy'), { recursive: true, force: true });
+      if (/^training/.test(s.text ?? '')) rmSync(participantRecordsDir(userDir(), 'Cy'), { recursive: true, force: true });
       status(s);
     };
     assert.match(await errorOf({ participant: 'Cy' }), /records of "Cy" were deleted while training: the model was not saved/);
-    assert.equal(existsSync(modelPath(dir, 'Cy')), false);
+    assert.equal(existsSync(modelPath(userDir(), 'Cy')), false);
   });
 
   it('says clearly when a participant has no data, or too little of a mood', async () => {

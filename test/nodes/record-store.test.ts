@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Node, NodeMessage } from 'node-red';
 import type { ModelFile } from '../../src/model/model-file';
 import { saveModel } from '../../src/model/model-store';
 import { modelPath, participantRecordsDir } from '../../src/record/paths';
 import { RecordStore } from '../../src/record/record-store';
-import { helper } from '../support/node-red';
+import { helper, withTempUserDir } from '../support/node-red';
 import recordStoreNode = require('../../nodes/record-store/record-store');
 
 type Msg = NodeMessage & Record<string, unknown>;
@@ -21,20 +20,10 @@ function next(node: Node): Promise<Msg> {
 }
 
 describe('record-store node', () => {
-  let dir: string;
-  before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'emotion-record-store-'));
-    helper.settings({ userDir: dir });
-    await helper.startServer();
-  });
-  after(async () => {
-    helper.settings({});
-    await helper.stopServer();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const userDir = withTempUserDir('emotion-record-store-');
   afterEach(async () => {
     await helper.unload();
-    rmSync(join(dir, 'emotion-iot'), { recursive: true, force: true });
+    rmSync(join(userDir(), 'emotion-iot'), { recursive: true, force: true });
   });
 
   const flow = [
@@ -57,8 +46,8 @@ describe('record-store node', () => {
     assert.equal(one.stored, 1);
     assert.deepEqual(one.payload, rec('Ana', 'happy', 0));
     assert.equal((await ask({ payload: [rec('Ana', 'sad', 1), rec('Bo', 'angry', 0)] })).stored, 2);
-    assert.deepEqual((await new RecordStore(dir).read('Ana')).map((r) => r.mood), ['happy', 'sad']);
-    assert.equal(statSync(join(participantRecordsDir(dir, 'Bo'), 'records.jsonl')).mode & 0o777, 0o600);
+    assert.deepEqual((await new RecordStore(userDir()).read('Ana')).map((r) => r.mood), ['happy', 'sad']);
+    assert.equal(statSync(join(participantRecordsDir(userDir(), 'Bo'), 'records.jsonl')).mode & 0o777, 0o600);
     const status = (helper.getNode('store') as unknown as { status: { lastCall: { args: [{ text: string }] } } }).status;
     assert.equal(status.lastCall.args[0].text, '3 stored');
   });
@@ -68,7 +57,7 @@ describe('record-store node', () => {
     const message = await errorOf({ payload: [rec('Ana', 'happy', 0), { ...rec('Ana', 'happy', 1), bpm: 'fast' }] });
     assert.match(message, /1 of 2 records rejected \(first: \[1\]\): record\.bpm must be a finite number/);
     assert.match(await errorOf({ payload: 'hello' }), /a record must be an object/);
-    assert.equal((await new RecordStore(dir).read('Ana')).length, 1);
+    assert.equal((await new RecordStore(userDir()).read('Ana')).length, 1);
     assert.match(await errorOf({ action: 'shred' }), /unknown msg.action "shred"/);
   });
 
@@ -97,7 +86,7 @@ describe('record-store node', () => {
     for (let i = 0; i < 20; i++) store.receive({ payload: [rec('Ana', 'happy', 2 * i), rec('Bo', 'sad', 2 * i + 1)] } as NodeMessage);
     await helper.unload(); // Node-RED exits once every close is done: what is not on disk by then is lost
     // read the files directly: RecordStore.read would queue behind the appends and hide the loss
-    const lines = (p: string) => readFileSync(join(participantRecordsDir(dir, p), 'records.jsonl'), 'utf8').trim().split('\n').length;
+    const lines = (p: string) => readFileSync(join(participantRecordsDir(userDir(), p), 'records.jsonl'), 'utf8').trim().split('\n').length;
     assert.equal(lines('Ana'), 20);
     assert.equal(lines('Bo'), 20);
   });
@@ -105,15 +94,15 @@ describe('record-store node', () => {
   it('deletes records and model only with msg.confirm === true', async () => {
     await helper.load(recordStoreNode, flow);
     await ask({ payload: [rec('Ana', 'happy', 0), rec('Ana', 'sad', 1)] });
-    saveModel(dir, {
+    saveModel(userDir(), {
       format: 'emotion-iot-model', version: 1, participant: 'Ana', features: ['gsr'], labels: ['happy', 'sad'],
       standardisation: { mean: [0], std: [1] }, weights: [[1], [-1]], bias: [0, 0],
     } as unknown as ModelFile);
     assert.match(await errorOf({ action: 'delete', participant: 'Ana', confirm: 'yes' }), /msg.confirm = true/);
-    assert.equal((await new RecordStore(dir).read('Ana')).length, 2);
+    assert.equal((await new RecordStore(userDir()).read('Ana')).length, 2);
     const out = await ask({ action: 'delete', participant: 'Ana', confirm: true });
     assert.deepEqual(out.payload, { participant: 'Ana', deleted: { records: 2, model: true } });
-    assert.equal(existsSync(participantRecordsDir(dir, 'Ana')), false);
-    assert.equal(existsSync(modelPath(dir, 'Ana')), false);
+    assert.equal(existsSync(participantRecordsDir(userDir(), 'Ana')), false);
+    assert.equal(existsSync(modelPath(userDir(), 'Ana')), false);
   });
 });

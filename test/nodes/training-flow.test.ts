@@ -2,12 +2,11 @@
 // dashboard widgets and the (disabled) MQTT nodes swapped for helper nodes: the page's buttons are the
 // helper nodes standing in for them.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NodeInitializer, NodeMessage } from 'node-red';
 import { RecordStore } from '../../src/record/record-store';
-import { helper } from '../support/node-red';
+import { helper, withTempUserDir } from '../support/node-red';
 import hatNode = require('../../nodes/grove-base-hat/grove-base-hat');
 import gsrNode = require('../../nodes/grove-gsr/grove-gsr');
 import earNode = require('../../nodes/grove-ear-hr/grove-ear-hr');
@@ -27,20 +26,10 @@ const flow = (JSON.parse(readFileSync(join(__dirname, '..', '..', 'flows', 'trai
 
 describe('training example flow (flows/training.json)', function () {
   this.timeout(30000);
-  let dir: string;
-  before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'emotion-training-flow-'));
-    helper.settings({ userDir: dir });
-    await helper.startServer();
-  });
-  after(async () => {
-    helper.settings({});
-    await helper.stopServer();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const userDir = withTempUserDir('emotion-training-flow-');
   afterEach(async () => {
     await helper.unload();
-    rmSync(join(dir, 'emotion-iot'), { recursive: true, force: true }); // each test starts with an empty store
+    rmSync(join(userDir(), 'emotion-iot'), { recursive: true, force: true }); // each test starts with an empty store
   });
 
   it('keeps the sensors (and the live charts) running when Stop ends a recording', async () => {
@@ -77,7 +66,7 @@ describe('training example flow (flows/training.json)', function () {
     // one record per tick: the node's ticks are not aligned with the start, so 3 s make 3 or 4 records
     const sad = rows.find((r) => r.mood === 'sad')?.records ?? 0;
     assert.ok(sad >= 2 && sad <= 4, `sad records: ${JSON.stringify(rows)}`);
-    const stored = await new RecordStore(dir).read('demo');
+    const stored = await new RecordStore(userDir()).read('demo');
     assert.equal(stored.length, sad);
     assert.ok(stored.every((r) => r.mood === 'sad' && r.simulated === true && r.participant === 'demo'));
   });

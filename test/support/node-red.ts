@@ -1,7 +1,29 @@
 // One place that points node-red-node-test-helper at the real Node-RED runtime installed as a dev
 // dependency, so every node test runs against the same runtime.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import helper from 'node-red-node-test-helper';
 
 helper.init(require.resolve('node-red'));
 
 export { helper };
+
+/**
+ * Gives the enclosing describe block a fresh Node-RED user directory and the helper's server, and
+ * removes both after it. Returns a getter for the directory (it exists once the block's hooks ran).
+ */
+export function withTempUserDir(prefix: string): () => string {
+  let dir = '';
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), prefix));
+    helper.settings({ userDir: dir });
+    await helper.startServer();
+  });
+  after(async () => {
+    helper.settings({}); // do not leave this block's (deleted) user dir to the next test file
+    await helper.stopServer();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return () => dir;
+}
