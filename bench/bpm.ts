@@ -77,7 +77,7 @@ async function node(): Promise<void> {
 }
 
 function validation(): void {
-  const dir = path.join(__dirname, '../../shared/data/heart');
+  const dir = path.join(__dirname, '../test/data/heart');
   if (!fs.existsSync(dir)) return console.log(`(no recordings at ${dir}: validation figures skipped)`);
   const column = (f: string) => fs.readFileSync(path.join(dir, f), 'utf8').trim().split('\n').map(Number);
   const x = column('ecg-118e24-360hz.csv');

@@ -1,4 +1,4 @@
-// The beat detector on real recordings (../shared/data/heart, from the HeartPy repository, MIT; the
+// The beat detector on real recordings (test/data/heart, see its README: from the HeartPy repository, MIT; the
 // recordings are PhysioNet's: MIT-BIH Noise Stress Test and European ST-T databases, ODC-By).
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { BeatDetector, type Beat, type BeatDetectorOptions, type HeartState } from '../../src/signal/beat-detector';
 import { matchBeats, meanAbsoluteError, windowErrors } from '../../src/signal/beat-scoring';
 
-const DATA = path.join(__dirname, '../../../shared/data/heart');
+const DATA = path.join(__dirname, '../data/heart');
 const column = (file: string) => fs.readFileSync(path.join(DATA, file), 'utf8').trim().split('\n').map(Number);
 // ECG in millivolts-like units: beats are ~1 unit tall, so the flat-signal floor scales down with it
 const ECG: Partial<BeatDetectorOptions> = { minAmplitude: 0.1, saturationLevel: null };
