@@ -33,7 +33,7 @@ export = function (RED: NodeAPI) {
     Object.assign(node, {
       simulated: simulated !== undefined,
       hat(): Promise<GroveHat> {
-        if (closed) return Promise.reject(new Error('Grove Base Hat config node is closed'));
+        if (closed) return Promise.reject(new Error(RED._('grove-base-hat.error.closed')));
         if (simulated) return Promise.resolve(simulated);
         if (opening && failedAt && Date.now() - failedAt >= REOPEN_AFTER_MS) opening = undefined;
         if (!opening) {
@@ -44,7 +44,7 @@ export = function (RED: NodeAPI) {
         return opening;
       },
       setStimulus(s: Stimulus): void {
-        if (!simulated) throw new Error('msg.stimulus only works with a simulated hat (this one is I2C)');
+        if (!simulated) throw new Error(RED._('grove-base-hat.error.stimulusOnI2c'));
         simulated.setStimulus(s);
       },
     });
@@ -69,7 +69,7 @@ export = function (RED: NodeAPI) {
   }
 
   async function openFromConfig(def: HatDef): Promise<GroveHat> {
-    if (def.mode !== 'i2c') throw new Error(`unknown hat mode "${def.mode}": use i2c or simulated`);
+    if (def.mode !== 'i2c') throw new Error(RED._('grove-base-hat.error.unknownMode', { mode: String(def.mode) }));
     const bus = configNumber(def.bus, 'I2C bus', { min: 0, max: 255, fallback: 1 });
     if (def.address === 'auto') return findI2cHat({ bus });
     const address = configNumber(def.address, 'I2C address', { min: 0x03, max: 0x77, fallback: DEFAULT_ADDRESS });

@@ -38,6 +38,7 @@ export interface ReaderContext {
 }
 
 export function runReader(RED: NodeAPI, node: Node, def: ReaderDef, build: (ctx: ReaderContext) => Sampler): void {
+  const t = (key: string, subs?: Record<string, string>) => RED._(`reader.${key}`, subs);
   let running = false;
   let shown = '';
   let toldNoStimulus = false;
@@ -47,13 +48,13 @@ export function runReader(RED: NodeAPI, node: Node, def: ReaderDef, build: (ctx:
     shown = key;
   };
   const showRunState = () => {
-    if (!running) show('stopped', () => status.idle(node, 'stopped'));
-    else if (ctx.hatNode.simulated) show('sampling', () => status.busy(node, 'sampling (simulated)'));
-    else show('sampling', () => status.ok(node, 'sampling'));
+    if (!running) show('stopped', () => status.idle(node, t('status.stopped')));
+    else if (ctx.hatNode.simulated) show('sampling', () => status.busy(node, t('status.samplingSimulated')));
+    else show('sampling', () => status.ok(node, t('status.sampling')));
   };
   const ctx: ReaderContext = {
     hatNode: RED.nodes.getNode(def.hat) as HatConfigNode,
-    show: (state) => (state === 'ok' ? showRunState() : show('no-contact', () => status.warn(node, 'no skin contact'))),
+    show: (state) => (state === 'ok' ? showRunState() : show('no-contact', () => status.warn(node, t('status.noContact')))),
     fail(e, msg) {
       const err = toError(e);
       show(`error:${err.message}`, () => status.error(node, err));
@@ -64,7 +65,7 @@ export function runReader(RED: NodeAPI, node: Node, def: ReaderDef, build: (ctx:
 
   const built = readSettingsOrFail(node, () => {
     if (!ctx.hatNode || typeof ctx.hatNode.hat !== 'function') {
-      throw new Error('no Grove Base Hat configured: pick one in the node settings');
+      throw new Error(t('error.noHat'));
     }
     return build(ctx);
   });
@@ -92,20 +93,20 @@ export function runReader(RED: NodeAPI, node: Node, def: ReaderDef, build: (ctx:
   async function handle(msg: NodeMessageInFlow, send: Send): Promise<void> {
     const m = msg as NodeMessageInFlow & { stimulus?: unknown };
     if (m.stimulus !== undefined) {
-      if (!isStimulus(m.stimulus)) throw new Error(`unknown msg.stimulus "${String(m.stimulus)}": use ${STIMULI.join(', ')}`);
+      if (!isStimulus(m.stimulus)) throw new Error(t('error.unknownStimulus', { stimulus: String(m.stimulus), known: STIMULI.join(', ') }));
       // The shipped flows send the stimulus on every recording: on a real hat it means nothing, and an
       // error there would greet each Start and Stop with a red notification. Said once in the log.
       if (ctx.hatNode.simulated) ctx.hatNode.setStimulus(m.stimulus);
       else if (!toldNoStimulus) {
         toldNoStimulus = true;
-        node.warn(`msg.stimulus is ignored: only a simulated hat has one (this one is I2C)`);
+        node.warn(t('error.stimulusIgnored'));
       }
     }
     if (msg.payload === 'start') start();
     else if (msg.payload === 'stop') stop();
     else if (m.stimulus !== undefined) return;
     else if (sampler.other) await sampler.other(msg, send);
-    else throw new Error(`${node.type} takes msg.payload "start" or "stop", or msg.stimulus`);
+    else throw new Error(t('error.badInput', { type: node.type }));
   }
 
   node.on('close', (_removed: boolean, done: () => void) => {

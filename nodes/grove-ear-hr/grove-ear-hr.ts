@@ -24,7 +24,7 @@ export = function (RED: NodeAPI) {
     const channel = configNumber(def.channel, 'channel', { min: 0, max: 7, fallback: 4 });
     const rateHz = configNumber(def.rateHz, 'sample rate (Hz)', { min: 25, max: 500, fallback: 100 });
     const batchMs = configNumber(def.batchMs, 'batch period (ms)', { min: 10, max: 60_000, fallback: 1000 });
-    if (!Number.isInteger(channel)) throw new Error('channel must be a whole number 0..7');
+    if (!Number.isInteger(channel)) throw new Error(RED._('reader.error.channel'));
     const perBatch = Math.max(1, Math.round((rateHz * batchMs) / 1000));
     // Wake at the sample period (at most every 5 ms) and read every sample that has come due.
     const tickMs = Math.max(5, Math.min(50, 1000 / rateHz));

@@ -22,7 +22,7 @@ export = function (RED: NodeAPI) {
     const channel = configNumber(def.channel, 'channel', { min: 0, max: 7, fallback: 0 });
     const intervalMs = configNumber(def.interval, 'interval (ms)', { min: 10, max: 3_600_000, fallback: 200 });
     const referenceMv = configNumber(def.referenceMv, 'reference (mV)', { min: 1000, max: 5500, fallback: DEFAULT_REFERENCE_MV });
-    if (!Number.isInteger(channel)) throw new Error('channel must be a whole number 0..7');
+    if (!Number.isInteger(channel)) throw new Error(RED._('reader.error.channel'));
     let timer: NodeJS.Timeout | undefined;
     let busy = false;
     // Bumped on every stop, so a read still in flight when sampling stops is not sent.

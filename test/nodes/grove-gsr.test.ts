@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { helper } from '../support/node-red';
 import { FakeI2cBus } from '../support/fake-i2c-bus';
 import { loadReader, sleep, until, useFakeI2cBus } from './grove-support';
+import { useLanguage } from '../support/node-messages';
 import type { HatConfigNode } from '../../nodes/grove-base-hat/reader';
 import type { SimulatedHat } from '../../src/hat/simulated-hat';
 import gsrNode = require('../../nodes/grove-gsr/grove-gsr');
@@ -24,6 +25,20 @@ describe('grove-gsr node', () => {
     assert.ok(Math.abs((msg.timestamp as number) - Date.now()) < 2000);
     assert.equal(msg.simulated, true);
     assert.deepEqual(t.last(), { fill: 'blue', shape: 'dot', text: 'sampling (simulated)' });
+  });
+
+  it('speaks the runtime language: status and errors in German when Node-RED runs with lang "de"', async () => {
+    await useLanguage('de');
+    try {
+      const t = await load({ interval: '20' });
+      await until(() => t.out.length >= 1, 2000, 'a reading');
+      assert.deepEqual(t.last(), { fill: 'blue', shape: 'dot', text: 'misst (simuliert)' });
+      t.reader.receive({ stimulus: 'bored' } as never);
+      await until(() => t.errors.length === 1, 2000, 'caught error');
+      assert.match((t.errors[0].error as Error).message, /unbekannter msg.stimulus "bored": erlaubt sind calm, angry/);
+    } finally {
+      await useLanguage('en-US');
+    }
   });
 
   it('starts and stops on msg.payload, and shows stopped', async () => {

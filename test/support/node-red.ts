@@ -4,8 +4,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import helper from 'node-red-node-test-helper';
+import { messagesReady, withMessages } from './node-messages';
 
 helper.init(require.resolve('node-red'));
+
+// Every load gives our node modules their message catalogues, as an installed package has them.
+const load = helper.load.bind(helper);
+helper.load = (async (nodes: unknown, ...rest: unknown[]) => {
+  await messagesReady;
+  const modules = (Array.isArray(nodes) ? nodes : [nodes]).map(withMessages);
+  return (load as (...args: unknown[]) => Promise<void>)(modules, ...rest);
+}) as typeof helper.load;
 
 export { helper };
 
