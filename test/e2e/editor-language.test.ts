@@ -51,6 +51,7 @@ describe('the editor in German', function () {
     const page = await openEditor('de');
     assert.equal(await paletteLabel(page, 'grove-gsr'), 'Grove GSR');
     assert.equal(await paletteLabel(page, 'grove-ear-hr'), 'Grove Ohrclip');
+    assert.equal(await paletteLabel(page, 'aws-iot-in'), 'AWS IoT ein');
     const labels = (await dialogLabels(page, 'grove-gsr')).map((l) => l.trim());
     for (const label of ['Kanal', 'Alle', 'Referenz', 'Beim Deploy mit dem Messen beginnen']) {
       assert.ok(labels.includes(label), `"${label}" in ${JSON.stringify(labels)}`);
