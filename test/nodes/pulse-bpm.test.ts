@@ -128,14 +128,15 @@ describe('pulse-bpm node', function () {
     }
     assert.equal(errors.length, bad.length, 'each error reported once');
     assert.equal(out.length, 0);
-    const { samples } = syntheticPulse({ bpm: 66, durationS: 6 });
+    // good (green) once four intervals confirm the rhythm: 8 s at 66 BPM
+    const { samples } = syntheticPulse({ bpm: 66, durationS: 8 });
     await sendBatches(node, samples);
     assert.ok(Math.abs((out[out.length - 1].payload as number) - 66) < 0.5);
     assert.equal(statuses[statuses.length - 1].fill, 'green');
     // a bad message between good ones: red, then green again with the same reading
     await receive(node, { payload: 'oops' });
     assert.equal(statuses[statuses.length - 1].fill, 'red');
-    await sendBatches(node, samples.slice(0, 100), 100, T0 + 6000);
+    await sendBatches(node, samples.slice(0, 100), 100, T0 + 8000);
     assert.equal(statuses[statuses.length - 1].fill, 'green');
   });
 
