@@ -73,6 +73,13 @@ export class IbiHistory {
       }
     }
     if (Math.abs(ibiMs - usual) <= slack) return this.take([{ ms: ibiMs, usual: true }], 'usual');
+    const before = this.counted[this.counted.length - 1];
+    if (ibiMs > usual && this.verdicts.at(-1) === 'usual' && before.ms < usual && ibiMs <= 2 * usual - before.ms + slack) {
+      // the pause after a mildly premature beat (one short enough to be early, not enough to be held)
+      before.usual = false;
+      this.verdicts[this.verdicts.length - 1] = 'ectopic';
+      return this.take([{ ms: ibiMs, usual: false }], 'ectopic');
+    }
     if (ibiMs < usual) this.heldShort = ibiMs;
     this.verdict('rejected');
     return this.unsettle([]);

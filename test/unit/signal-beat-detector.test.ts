@@ -213,3 +213,42 @@ describe('BeatDetector on synthetic pulses', function () {
     assert.ok(mae < 2, `MAE ${mae.toFixed(2)} BPM against the simulator's true rate`);
   });
 });
+
+describe('BeatDetector with premature beats and compensatory pauses (synthetic PVC bigeminy and trigeminy)', function () {
+  /** Where `counted` sits in `truth` as consecutive intervals (each within 15 ms), searching from the end; -1 if nowhere. */
+  function locate(counted: number[], truth: number[]): number {
+    for (let s = truth.length - counted.length; s >= 0; s--) {
+      if (counted.every((c, j) => Math.abs(c - truth[s + j]) < 15)) return s;
+    }
+    return -1;
+  }
+
+  for (const [pattern, every] of [['bigeminy', 2], ['trigeminy', 3]] as const) {
+    for (const bpm of [60, 75, 90, 105, 120]) {
+      it(`reads ${pattern} at a sinus rate of ${bpm} BPM within 1 BPM of 60·(n−1)/span of its beats (ear clip and PPG)`, function () {
+        for (const shape of [{}, PPG]) {
+          const ectopic = { every, prematurity: 0.65, height: 1 };
+          const signal = syntheticPulse({ ...shape, bpm, durationS: 60, ectopic });
+          const truth = signal.beatsMs.slice(1).map((t, i) => t - signal.beatsMs[i]);
+          const { score } = run({ ...shape, bpm, durationS: 60, ectopic });
+          assert.equal(score.sensitivity, 1);
+          assert.equal(score.precision, 1);
+          const det = new BeatDetector();
+          for (let i = 0; i < signal.samples.length; i++) {
+            det.processSample(i * 10, signal.samples[i]);
+            if (i < 1500 || i % 50) continue;
+            const state = det.current();
+            assert.equal(state.quality, 'good', `at ${i * 10} ms`);
+            assert.ok(state.bpm !== null && state.ibiMs.length === 10);
+            // the reading covers the last 11 beats found: consecutive true beats, the latest at most 2 s old
+            const at = locate(state.ibiMs, truth);
+            assert.ok(at >= 0, `at ${i * 10} ms the counted intervals are not consecutive true ones`);
+            assert.ok(signal.beatsMs[at + 10] > i * 10 - 2000, `stale reading at ${i * 10} ms`);
+            const span = signal.beatsMs[at + 10] - signal.beatsMs[at];
+            assert.ok(Math.abs(state.bpm - (60000 * 10) / span) <= 1, `${state.bpm} BPM at ${i * 10} ms, beats say ${(60000 * 10) / span}`);
+          }
+        }
+      });
+    }
+  }
+});
