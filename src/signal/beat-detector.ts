@@ -96,9 +96,11 @@ export class BeatDetector {
   // the beat found but not yet final: a taller candidate within the hold period replaces it
   private pendingT = NaN;
   private pendingHeight = 0;
+  private finalAt = NaN; // when the pending beat's hold period is over
   // the strongest weak candidate since the last beat, for the search-back
   private weakT = NaN;
   private weakHeight = 0;
+  private searchAt = NaN; // 1.66 usual intervals after the last beat
 
   private lastT = NaN;
   private lastBeatT = NaN;
@@ -152,9 +154,10 @@ export class BeatDetector {
 
     let beat: Beat | null = null;
     const candidate = this.front.step(tMs, x, tMs >= this.armedT);
-    if (!this.front.busy() && !Number.isNaN(this.pendingT) && tMs - this.pendingT >= this.holdMs()) beat = this.commit();
+    // (comparisons with NaN are false: no pending beat, no search-back due)
+    if (tMs >= this.finalAt && !this.front.busy()) beat = this.commit();
     if (candidate) beat = this.consider(candidate) ?? beat;
-    else if (Number.isNaN(this.pendingT)) this.searchBack(tMs);
+    else if (tMs > this.searchAt && Number.isNaN(this.pendingT) && !Number.isNaN(this.weakT)) this.setPending(this.weakT, this.weakHeight);
 
     if (!this.lost && tMs - this.sinceT > this.opts.noContactMs) this.lose();
     return beat;
@@ -176,7 +179,7 @@ export class BeatDetector {
     this.contact.reset();
     this.front.reset();
     this.dt = NaN;
-    this.pendingT = this.weakT = NaN;
+    this.pendingT = this.weakT = this.finalAt = this.searchAt = NaN;
     this.lastT = this.lastBeatT = this.sinceT = this.beatHeight = NaN;
     this.beats = 0;
     this.lost = false;
@@ -194,9 +197,9 @@ export class BeatDetector {
     return 'good';
   }
 
-  /** The recent beats do not support a number: three of the last eight intervals doubtful. */
+  /** The recent beats do not support a number: fewer than four intervals, or three of the last eight doubtful. */
   private unsupported(): boolean {
-    return this.doubtful() >= VERDICTS_WITHHELD;
+    return this.ibis.intervals().length < CONFIRMED || this.doubtful() >= VERDICTS_WITHHELD;
   }
 
   private doubtful(): number {
@@ -226,7 +229,7 @@ export class BeatDetector {
     }
     let committed: Beat | null = null;
     if (!Number.isNaN(this.pendingT)) {
-      if (c.tMs - this.pendingT < this.holdMs()) {
+      if (c.tMs < this.finalAt) {
         if (c.height > this.pendingHeight) this.setPending(c.tMs, c.height);
         return null;
       }
@@ -239,22 +242,17 @@ export class BeatDetector {
     return committed;
   }
 
-  /** No beat for 1.66 usual intervals: the strongest weak candidate since the last beat was one. */
-  private searchBack(tMs: number): void {
-    if (Number.isNaN(this.weakT)) return;
-    const usual = this.ibis.usualMs();
-    if (tMs - this.lastBeatT > SEARCH_BACK * usual) this.setPending(this.weakT, this.weakHeight);
-  }
-
+  /** A pending beat; a weak one only when no beat came for 1.66 usual intervals (the search-back). */
   private setPending(t: number, height: number): void {
     this.pendingT = t;
     this.pendingHeight = height;
+    this.finalAt = t + this.holdMs();
   }
 
   /** The pending beat outlived its hold period: it is a beat. */
   private commit(): Beat {
     const t = this.pendingT;
-    this.pendingT = this.weakT = NaN;
+    this.pendingT = this.weakT = this.finalAt = NaN;
     this.weakHeight = 0;
     const ibiMs = Number.isNaN(this.lastBeatT) ? null : t - this.lastBeatT;
     const counted = ibiMs === null ? [] : this.ibis.add(ibiMs);
@@ -262,6 +260,7 @@ export class BeatDetector {
     this.beatHeight = Number.isNaN(this.beatHeight) ? h : this.beatHeight + 0.25 * (h - this.beatHeight);
     this.front.beat(this.beatHeight);
     this.lastBeatT = this.sinceT = t;
+    this.searchAt = t + SEARCH_BACK * this.ibis.usualMs();
     this.lost = false;
     this.beats++;
     return { tMs: t, ibiMs, counted, bpm: this.current().bpm };
@@ -274,8 +273,8 @@ export class BeatDetector {
   private restart(tMs: number, x: number): Beat | null {
     const beat = Number.isNaN(this.pendingT) ? null : this.commit();
     this.front.seed(x);
-    this.pendingT = this.weakT = NaN;
-    this.lastBeatT = NaN;
+    this.pendingT = this.weakT = this.finalAt = NaN;
+    this.lastBeatT = this.searchAt = NaN;
     this.lastT = tMs;
     this.armedT = tMs + (Number.isNaN(this.beatHeight) ? WARMUP_MS : SETTLE_MS);
     if (Number.isNaN(this.sinceT)) this.sinceT = tMs;
@@ -285,7 +284,7 @@ export class BeatDetector {
   /** Time went backwards (a new recording, a reset clock): timings from the old time base mean nothing. */
   private rewind(tMs: number): void {
     this.contact.reset();
-    this.pendingT = this.weakT = NaN;
+    this.pendingT = this.weakT = this.finalAt = NaN;
     this.sinceT = tMs;
   }
 
@@ -294,7 +293,7 @@ export class BeatDetector {
     this.lost = true;
     this.front.forget();
     this.ibis.clear();
-    this.lastBeatT = this.weakT = NaN;
+    this.lastBeatT = this.weakT = this.searchAt = NaN;
   }
 }
 

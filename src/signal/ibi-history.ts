@@ -39,6 +39,7 @@ export class IbiHistory {
   private readonly verdicts: Verdict[] = [];
   private heldShort = NaN; // the last interval, when it was too short: judged again with the next one
   private unsettled = 0; // raw intervals since the last one that fitted the rhythm
+  private usual = NaN; // usualMs(), cached: the detector asks for it on every sample while a beat is pending
 
   constructor(private readonly limits: IbiLimits) {}
 
@@ -108,6 +109,7 @@ export class IbiHistory {
       const items = explain(run, median(pairAverages(run)), LEARN_TOLERANCE, pairs);
       if (!items) continue;
       this.counted.length = 0;
+      this.usual = NaN;
       this.raw.length = this.unsettled = 0;
       this.heldShort = NaN;
       // a new rhythm keeps the doubtful verdicts that led to it: it must prove itself before it is good
@@ -131,6 +133,7 @@ export class IbiHistory {
   private push(c: Counted): void {
     this.counted.push(c);
     if (this.counted.length > this.limits.historySize) this.counted.shift();
+    this.usual = this.counted.length < 3 ? NaN : median(pairAverages(this.counted.map((x) => x.ms)));
   }
 
   private verdict(v: Verdict): void {
@@ -140,8 +143,7 @@ export class IbiHistory {
 
   /** The usual interval: the median of pair averages of the counted intervals (NaN before three). */
   usualMs(): number {
-    if (this.counted.length < 3) return NaN;
-    return median(pairAverages(this.counted.map((c) => c.ms)));
+    return this.usual;
   }
 
   /** Beats per minute from the counted intervals, 60·n / (their sum), or null before two. */
@@ -172,6 +174,7 @@ export class IbiHistory {
 
   clear(): void {
     this.counted.length = 0;
+    this.usual = NaN;
     this.raw.length = 0;
     this.verdicts.length = 0;
     this.heldShort = NaN;

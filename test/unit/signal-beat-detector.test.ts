@@ -92,6 +92,27 @@ describe('BeatDetector on synthetic pulses', function () {
     assert.ok(mae < 1, `MAE ${mae} BPM`);
   });
 
+  it('withholds the number (null, noisy) while false pulses come with every beat, and is good again after', function () {
+    const { samples, beatsMs } = syntheticPulse({ bpm: 75, durationS: 50 });
+    // 20-30 s: a false pulse 300 ms after every beat (a clip that slips; exactly halfway would be a doubled rate)
+    for (const t of beatsMs.filter((b) => b >= 20_000 && b < 30_000)) samples.fill(4000, t / 10 + 30, t / 10 + 38);
+    const det = new BeatDetector();
+    const states: Array<[number, HeartState]> = [];
+    for (let i = 0; i < samples.length; i++) {
+      det.processSample(i * 10, samples[i]);
+      if (i % 100 === 0) states.push([i * 10, det.current()]);
+    }
+    const at = (t: number) => states.find(([s]) => s === t)![1];
+    assert.equal(at(19_000).quality, 'good');
+    for (let t = 25_000; t < 31_000; t += 1000) {
+      assert.equal(at(t).quality, 'noisy', `at ${t} ms`);
+      assert.equal(at(t).bpm, null, `at ${t} ms`);
+    }
+    for (const [t, s] of states) if (s.quality === 'good') assert.ok(Math.abs(s.bpm! - 75) < 1, `good ${s.bpm} at ${t} ms`);
+    assertRate(at(40_000), 75, 0.5);
+    assert.equal(at(40_000).quality, 'good');
+  });
+
   it('follows a step in rate within a few beats, up and down', function () {
     for (const [from, to] of [[60, 100], [100, 60], [60, 120]]) {
       const det = new BeatDetector();
