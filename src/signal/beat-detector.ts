@@ -55,7 +55,7 @@ export interface Beat {
    * implausible; after a short interval, either both (a real premature beat) or their sum (a false beat).
    */
   counted: number[];
-  /** The BPM after this beat (null until two intervals are counted). */
+  /** The BPM after this beat (null while the beats do not support one: see BeatDetector.current()). */
   bpm: number | null;
 }
 
@@ -193,13 +193,13 @@ export class BeatDetector {
   private quality(): Quality {
     if (Number.isNaN(this.lastT) || this.contact.flat() || this.contact.saturated()) return 'no-contact';
     if (this.lastT - this.sinceT > this.opts.noContactMs) return 'no-contact';
-    if (this.ibis.intervals().length < CONFIRMED || this.doubtful() >= VERDICTS_NOISY || this.ibis.scattered()) return 'noisy';
+    if (this.ibis.size() < CONFIRMED || this.doubtful() >= VERDICTS_NOISY || this.ibis.scattered()) return 'noisy';
     return 'good';
   }
 
   /** The recent beats do not support a number: fewer than four intervals, or three of the last eight doubtful. */
   private unsupported(): boolean {
-    return this.ibis.intervals().length < CONFIRMED || this.doubtful() >= VERDICTS_WITHHELD;
+    return this.ibis.size() < CONFIRMED || this.doubtful() >= VERDICTS_WITHHELD;
   }
 
   private doubtful(): number {
@@ -263,7 +263,7 @@ export class BeatDetector {
     this.searchAt = t + SEARCH_BACK * this.ibis.usualMs();
     this.lost = false;
     this.beats++;
-    return { tMs: t, ibiMs, counted, bpm: this.current().bpm };
+    return { tMs: t, ibiMs, counted, bpm: this.unsupported() ? null : this.ibis.bpm() };
   }
 
   /**

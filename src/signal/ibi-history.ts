@@ -172,6 +172,11 @@ export class IbiHistory {
     return this.counted.map((c) => c.ms);
   }
 
+  /** How many intervals are counted. */
+  size(): number {
+    return this.counted.length;
+  }
+
   clear(): void {
     this.counted.length = 0;
     this.usual = NaN;
