@@ -39,7 +39,9 @@ export class IbiHistory {
   private readonly verdicts: Verdict[] = [];
   private heldShort = NaN; // the last interval, when it was too short: judged again with the next one
   private unsettled = 0; // raw intervals since the last one that fitted the rhythm
-  private usual = NaN; // usualMs(), cached: the detector asks for it on every sample while a beat is pending
+  // usualMs() and scattered(), cached: asked for on many samples and every report, they change only with a push
+  private usual = NaN;
+  private scatter = false;
 
   constructor(private readonly limits: IbiLimits) {}
 
@@ -110,6 +112,7 @@ export class IbiHistory {
       if (!items) continue;
       this.counted.length = 0;
       this.usual = NaN;
+      this.scatter = false;
       this.raw.length = this.unsettled = 0;
       this.heldShort = NaN;
       // a new rhythm keeps the doubtful verdicts that led to it: it must prove itself before it is good
@@ -134,6 +137,7 @@ export class IbiHistory {
     this.counted.push(c);
     if (this.counted.length > this.limits.historySize) this.counted.shift();
     this.usual = this.counted.length < 3 ? NaN : median(pairAverages(this.counted.map((x) => x.ms)));
+    this.scatter = scatters(this.counted);
   }
 
   private verdict(v: Verdict): void {
@@ -162,10 +166,7 @@ export class IbiHistory {
 
   /** True when the usual intervals scatter widely (MAD over 10 % of the median): no one rhythm. */
   scattered(): boolean {
-    const usual = this.counted.filter((c) => c.usual).map((c) => c.ms);
-    if (usual.length < 3) return false;
-    const med = median(usual);
-    return median(usual.map((x) => Math.abs(x - med))) > SCATTER * med;
+    return this.scatter;
   }
 
   intervals(): number[] {
@@ -180,10 +181,18 @@ export class IbiHistory {
   clear(): void {
     this.counted.length = 0;
     this.usual = NaN;
+    this.scatter = false;
     this.raw.length = 0;
     this.verdicts.length = 0;
     this.heldShort = NaN;
   }
+}
+
+function scatters(counted: readonly Counted[]): boolean {
+  const usual = counted.filter((c) => c.usual).map((c) => c.ms);
+  if (usual.length < 3) return false;
+  const med = median(usual);
+  return median(usual.map((x) => Math.abs(x - med))) > SCATTER * med;
 }
 
 /** Means of neighbouring intervals (one value when there is only one interval). */
