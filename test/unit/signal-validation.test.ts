@@ -14,6 +14,8 @@ const ECG: Partial<BeatDetectorOptions> = { minAmplitude: 0.1, saturationLevel: 
 
 interface Run {
   beats: Beat[];
+  /** how long after its own time each beat was final (ms) */
+  latencies: number[];
   /** the detector's state once per second of signal: [t ms, state] */
   states: Array<[number, HeartState]>;
 }
@@ -21,17 +23,21 @@ interface Run {
 function replay(times: readonly number[], values: readonly number[], options: Partial<BeatDetectorOptions> = {}): Run {
   const detector = new BeatDetector(options);
   const beats: Beat[] = [];
+  const latencies: number[] = [];
   const states: Array<[number, HeartState]> = [];
   let nextState = 1000;
   for (let i = 0; i < values.length; i++) {
     const beat = detector.processSample(times[i], values[i]);
-    if (beat) beats.push(beat);
+    if (beat) {
+      beats.push(beat);
+      latencies.push(times[i] - beat.tMs);
+    }
     if (times[i] >= nextState) {
       states.push([times[i], detector.current()]);
       nextState += 1000;
     }
   }
-  return { beats, states };
+  return { beats, latencies, states };
 }
 
 const evenTimes = (n: number, rateHz: number) => Array.from({ length: n }, (_, i) => (i * 1000) / rateHz);
@@ -99,6 +105,12 @@ describe('beat detection on real recordings', function () {
       assert.ok(score.sensitivity >= 0.95, `sensitivity ${score.sensitivity}`);
       assert.ok(score.precision >= 0.95, `precision ${score.precision}`);
       assert.ok(score.missed + score.extra <= 2, JSON.stringify(score)); // regression bound: 0 missed, 0 extra
+    });
+
+    it('streams: each beat is final about 0.4 s after it happened, never much more than 0.5 s', function () {
+      const sorted = [...run.latencies].sort((a, b) => a - b);
+      assert.ok(sorted[sorted.length >> 1] <= 400, `median ${sorted[sorted.length >> 1]} ms`);
+      assert.ok(sorted[sorted.length - 1] <= 550, `max ${sorted[sorted.length - 1]} ms`);
     });
 
     it('has a BPM error ≤ 3 per 10 s window on average from its own reading, and never a good one 10 BPM off', function () {
