@@ -272,4 +272,13 @@ describe('BeatDetector with premature beats and compensatory pauses (synthetic P
       });
     }
   }
+
+  it('withholds the number when a PPG\'s premature pulses are too weak to see (trigeminy, 60 % height)', function () {
+    const signal = syntheticPulse({ ...PPG, bpm: 90, durationS: 60, ectopic: { every: 3, prematurity: 0.65, height: 0.6 } });
+    const det = new BeatDetector();
+    for (let i = 0; i < signal.samples.length; i++) {
+      det.processSample(i * 10, signal.samples[i]);
+      if (i >= 1500 && i % 50 === 0) assert.deepEqual([det.current().bpm, det.current().quality], [null, 'noisy'], `at ${i * 10} ms`);
+    }
+  });
 });
