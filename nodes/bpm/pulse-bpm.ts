@@ -13,6 +13,7 @@ interface PulseBpmDef extends NodeDef {
   minAmplitude: string;
   saturation: string;
   invert: boolean;
+  waveform: string;
 }
 
 export = function (RED: NodeAPI) {
@@ -74,7 +75,8 @@ export = function (RED: NodeAPI) {
     const minAmplitude = configNumber(def.minAmplitude, 'minimum amplitude', { min: 0, fallback: 20 });
     // blank in the editor: never saturated; absent (a flow written by hand): the hat's 12-bit top
     const saturationLevel = def.saturation === '' ? null : configNumber(def.saturation, 'saturation level', { fallback: 4095 });
-    const detector = new BeatDetector({ minAmplitude, saturationLevel, invert: Boolean(def.invert) });
+    const waveform = def.waveform === 'ecg' ? 'ecg' : 'pulse'; // absent (an older flow): the ear clip's pulse
+    const detector = new BeatDetector({ minAmplitude, saturationLevel, invert: Boolean(def.invert), waveform });
     return new BpmReporter(detector, mode, intervalS * 1000);
   }
 

@@ -1,15 +1,18 @@
-// Streaming beat detector for the ear-clip pulse (a clean pulse per beat) and for an analog pulse wave
-// (PPG, and sharp ECG R waves), driven only by sample timestamps so it runs the same live and offline.
+// Streaming beat detector for the ear-clip pulse (a clean pulse per beat), an analog pulse wave (PPG) and an
+// ECG, driven only by sample timestamps so it runs the same live and offline. O(1) per sample.
 //
-// Per sample, O(1): a light low-pass against ADC noise; a fast baseline (a 0.8 Hz high-pass, in the spirit
-// of HeartPy's rolling mean) taken off so wander and electrode-motion steps do not move the threshold; a peak
-// envelope that jumps to each peak and decays, with the threshold at 40 % of it (PulseSensor's fraction-of-
-// amplitude rule, decaying so a weaker pulse is found again). A run above threshold is one candidate beat,
-// timed at its (interpolated) maximum; within the refractory period (60000 / maxBpm ms) the tallest candidate
-// wins, so a P wave crossing first cannot hide its R wave. A small peak in the first 70 % of the usual
-// interval is a T wave or dicrotic wave, not a beat (a real rate rise is not small). Intervals go to IbiHistory.
+// A front end turns samples into candidate beats: PulseFront (envelope threshold) for a pulse wave, QrsFront
+// (Pan-Tompkins slope energy against a noise-aware threshold) for an ECG. Here, within a hold period after a
+// candidate the tallest one wins (so a P wave crossing first cannot hide its R wave, nor a noise bump its
+// beat); the winner is final once the hold has passed. A small peak in the first 70 % of the usual interval
+// is a T wave or dicrotic wave, not a beat (a real rate rise is not small). When no beat came for 1.66 usual
+// intervals, the strongest weak candidate since the last beat is taken (Pan-Tompkins' search-back). Intervals
+// go to IbiHistory; the quality says whether the recent beats support its number (see quality()).
 import { ContactMonitor } from './contact-monitor';
-import { IbiHistory, median } from './ibi-history';
+import type { Candidate, FrontEnd } from './front-end';
+import { IbiHistory, type Verdict } from './ibi-history';
+import { PulseFront } from './pulse-front';
+import { QrsFront } from './qrs-front';
 
 export interface BeatDetectorOptions {
   minBpm: number;
@@ -26,6 +29,8 @@ export interface BeatDetectorOptions {
   historySize: number;
   /** A jump in sample time longer than this is a gap: no interval is measured across it. */
   gapMs: number;
+  /** `pulse`: the ear clip's pulse or a PPG (a peak per beat); `ecg`: an ECG (a steep QRS complex per beat). */
+  waveform: 'pulse' | 'ecg';
 }
 
 export const DEFAULT_BEAT_OPTIONS: Readonly<BeatDetectorOptions> = {
@@ -37,6 +42,7 @@ export const DEFAULT_BEAT_OPTIONS: Readonly<BeatDetectorOptions> = {
   invert: false,
   historySize: 10,
   gapMs: 250,
+  waveform: 'pulse',
 };
 
 export interface Beat {
@@ -49,7 +55,7 @@ export interface Beat {
    * implausible; after a short interval, either both (a real premature beat) or their sum (a false beat).
    */
   counted: number[];
-  /** The BPM after this beat (null until two intervals are counted). */
+  /** The BPM after this beat (null while the beats do not support one: see BeatDetector.current()). */
   bpm: number | null;
 }
 
@@ -68,59 +74,50 @@ export interface SampleBatch {
   samples: readonly number[];
 }
 
-const LOWPASS_MS = 6; // ~25 Hz corner: smooths ADC noise yet keeps a sharp R wave's height
-const WARMUP_MS = 1000; // after a start the envelope learns the beat height before the first detection
-const BASELINE_MS = 200; // ~0.8 Hz high-pass: follows wander and electrode-motion steps, keeps a 30 BPM pulse
-const ENVELOPE_MS = 2000; // how fast the threshold forgets a tall peak
-const THRESHOLD = 0.4; // fraction of the envelope
-const FLOOR = 0.5; // the threshold never drops below this fraction of minAmplitude: noise is not a pulse
-const RELEASE = 0.6; // a run ends below this fraction of the threshold it started on (hysteresis)
+const WARMUP_MS = 1000; // after a start the front end learns the beat height before the first detection
+const SETTLE_MS = 200; // after a gap, the filters settle before detection resumes
 const GUARD = 0.7; // fraction of the usual interval in which only full-size peaks count
 const GUARD_HEIGHT = 0.7; // "full-size": relative to the running beat height
+const ECG_HOLD = 0.5; // an ECG candidate is held for half the usual interval (at most HOLD_MAX_MS): a taller one wins
+const HOLD_MAX_MS = 360;
+const SEARCH_BACK = 1.66; // no beat for this many usual intervals: take the strongest weak candidate
+const CONFIRMED = 4; // counted intervals before a rhythm is good (three are enough to learn it)
+const VERDICTS_NOISY = 2; // this many doubtful intervals (rejected or merged) of the last eight: noisy
+const VERDICTS_WITHHELD = 3; // this many: the beats do not support a number at all
 
 export class BeatDetector {
   private readonly opts: BeatDetectorOptions;
   private readonly ibis: IbiHistory;
   private readonly contact: ContactMonitor;
+  private readonly front: FrontEnd;
   private readonly minIbiMs: number;
 
-  // filters, with coefficients cached for the last sample spacing
   private dt = NaN;
-  private aLow = 0;
-  private aBase = 0;
-  private decay = 0;
-  private low = 0;
-  private base = 0;
-  private env = 0;
-  private prevY = 0;
-
-  // the run above threshold being watched
-  private inRun = false;
-  private runThreshold = 0;
-  private peak = 0;
-  private peakT = 0;
-  private peakLeft = 0;
-  private peakRight = NaN;
-  // the beat found but not yet final: a taller peak within the refractory period replaces it
+  // the beat found but not yet final: a taller candidate within the hold period replaces it
   private pendingT = NaN;
   private pendingHeight = 0;
+  private finalAt = NaN; // when the pending beat's hold period is over
+  // the strongest weak candidate since the last beat, for the search-back
+  private weakT = NaN;
+  private weakHeight = 0;
+  private searchAt = NaN; // 1.66 usual intervals after the last beat
 
   private lastT = NaN;
   private lastBeatT = NaN;
   private sinceT = NaN; // last beat, or when watching started: the no-contact clock
   private beatHeight = NaN;
-  private ceiling = Infinity;
   private armedT = NaN; // no detection until the filters settle after a start or a gap
   private beats = 0;
   private lost = false;
 
   constructor(options: Partial<BeatDetectorOptions> = {}) {
     this.opts = { ...DEFAULT_BEAT_OPTIONS, ...options };
-    const { minBpm, maxBpm, historySize } = this.opts;
+    const { minBpm, maxBpm, historySize, minAmplitude, waveform } = this.opts;
     if (!(minBpm > 0 && maxBpm > minBpm)) throw new RangeError('need 0 < minBpm < maxBpm');
     this.minIbiMs = 60000 / maxBpm;
     this.ibis = new IbiHistory({ minIbiMs: this.minIbiMs, maxIbiMs: 60000 / minBpm, historySize, tolerance: 0.3 });
-    this.contact = new ContactMonitor(this.opts.minAmplitude, this.opts.saturationLevel);
+    this.contact = new ContactMonitor(minAmplitude, this.opts.saturationLevel);
+    this.front = waveform === 'ecg' ? new QrsFront(minAmplitude) : new PulseFront(minAmplitude);
   }
 
   /** Runs a batch of evenly spaced samples (sample i at t0 + i·1000/rateHz) and returns the beats in it. */
@@ -137,9 +134,9 @@ export class BeatDetector {
   }
 
   /**
-   * Runs one sample; returns the beat it makes final, if any: a beat is final once its refractory period
-   * (60000 / maxBpm ms) has passed, so it comes ~0.3 s after its own time (Beat.tMs). Non-finite values
-   * and repeated timestamps are skipped.
+   * Runs one sample; returns the beat it makes final, if any: a beat is final once its hold period has
+   * passed (60000 / maxBpm ms for a pulse, up to 360 ms for an ECG), so it comes 0.3-0.5 s after its own
+   * time (Beat.tMs). Non-finite values and repeated timestamps are skipped.
    */
   processSample(tMs: number, value: number): Beat | null {
     if (!Number.isFinite(value) || !Number.isFinite(tMs)) return null;
@@ -149,37 +146,18 @@ export class BeatDetector {
     this.contact.add(tMs, value);
     const x = this.opts.invert ? -value : value;
     if (!(dt > 0 && dt <= this.opts.gapMs)) return this.restart(tMs, x);
-    if (dt !== this.dt) this.setSpacing(dt);
+    if (dt !== this.dt) {
+      this.dt = dt;
+      this.front.setSpacing(dt);
+    }
     this.lastT = tMs;
 
-    this.low += this.aLow * (x - this.low);
-    this.base += this.aBase * (this.low - this.base);
-    const y = this.low - this.base;
-    // an artefact far taller than the beats may lift the envelope only to twice their height, so it
-    // cannot blind the detector for seconds (a real amplitude rise still passes: beatHeight follows it)
-    const capped = y < this.ceiling ? y : this.ceiling;
-    this.env = capped > this.env * this.decay ? capped : this.env * this.decay;
-
     let beat: Beat | null = null;
-    if (!this.inRun) {
-      if (!Number.isNaN(this.pendingT) && tMs - this.pendingT >= this.minIbiMs) beat = this.commit();
-      const threshold = Math.max(THRESHOLD * this.env, FLOOR * this.opts.minAmplitude);
-      if (y > threshold && tMs >= this.armedT) this.startRun(tMs, y, threshold);
-    } else {
-      if (y > this.peak) {
-        this.peak = y;
-        this.peakT = tMs;
-        this.peakLeft = this.prevY;
-        this.peakRight = NaN;
-      } else if (Number.isNaN(this.peakRight)) {
-        this.peakRight = y;
-      }
-      if (y < RELEASE * this.runThreshold) {
-        this.inRun = false;
-        beat = this.consider();
-      }
-    }
-    this.prevY = y;
+    const candidate = this.front.step(tMs, x, tMs >= this.armedT);
+    // (comparisons with NaN are false: no pending beat, no search-back due)
+    if (tMs >= this.finalAt && !this.front.busy()) beat = this.commit();
+    if (candidate) beat = this.consider(candidate) ?? beat;
+    else if (tMs > this.searchAt && Number.isNaN(this.pendingT) && !Number.isNaN(this.weakT)) this.setPending(this.weakT, this.weakHeight);
 
     if (!this.lost && tMs - this.sinceT > this.opts.noContactMs) this.lose();
     return beat;
@@ -187,8 +165,9 @@ export class BeatDetector {
 
   current(): HeartState {
     const quality = this.quality();
+    const withheld = quality !== 'good' && this.unsupported();
     return {
-      bpm: quality === 'no-contact' ? null : this.ibis.bpm(),
+      bpm: quality === 'no-contact' || withheld ? null : this.ibis.bpm(),
       ibiMs: quality === 'no-contact' ? [] : this.ibis.intervals(),
       quality,
       beats: this.beats,
@@ -198,79 +177,93 @@ export class BeatDetector {
   reset(): void {
     this.ibis.clear();
     this.contact.reset();
+    this.front.reset();
     this.dt = NaN;
-    this.inRun = false;
-    this.pendingT = NaN;
-    this.env = 0;
+    this.pendingT = this.weakT = this.finalAt = this.searchAt = NaN;
     this.lastT = this.lastBeatT = this.sinceT = this.beatHeight = NaN;
-    this.ceiling = Infinity;
     this.beats = 0;
     this.lost = false;
   }
 
+  /**
+   * `no-contact`: no samples, a flat or saturated signal, or no beat for noContactMs. `noisy`: fewer than four
+   * intervals counted, or two of the last eight intervals doubtful (rejected: a missed or false beat; merged:
+   * a false beat repaired), or the usual intervals scatter (MAD over 10 %). Otherwise `good`.
+   */
   private quality(): Quality {
     if (Number.isNaN(this.lastT) || this.contact.flat() || this.contact.saturated()) return 'no-contact';
     if (this.lastT - this.sinceT > this.opts.noContactMs) return 'no-contact';
-    return this.ibis.bpm() === null || this.ibis.disagrees() ? 'noisy' : 'good';
+    if (this.ibis.size() < CONFIRMED || this.doubtful() >= VERDICTS_NOISY || this.ibis.scattered()) return 'noisy';
+    return 'good';
+  }
+
+  /** The recent beats do not support a number: fewer than four intervals, or three of the last eight doubtful. */
+  private unsupported(): boolean {
+    return this.ibis.size() < CONFIRMED || this.doubtful() >= VERDICTS_WITHHELD;
+  }
+
+  private doubtful(): number {
+    let n = 0;
+    for (const v of this.ibis.recentVerdicts()) if (isDoubtful(v)) n++;
+    return n;
+  }
+
+  /** How long a candidate waits for a taller one: the refractory period, or for an ECG half a usual interval. */
+  private holdMs(): number {
+    if (this.opts.waveform !== 'ecg') return this.minIbiMs;
+    const usual = this.ibis.usualMs();
+    return Number.isNaN(usual) ? this.minIbiMs : Math.max(this.minIbiMs, Math.min(HOLD_MAX_MS, ECG_HOLD * usual));
   }
 
   /**
-   * A finished run becomes the pending beat unless it is a T wave / dicrotic notch. Within the refractory
-   * period of the pending beat the taller peak wins (a P wave crossing first must not hide its R wave).
+   * A candidate becomes the pending beat unless it is a T wave / dicrotic wave. Within the hold period of the
+   * pending beat the taller one wins (a P wave crossing first must not hide its R wave).
    */
-  private consider(): Beat | null {
-    const t = this.peakT + this.subSampleOffset();
+  private consider(c: Candidate): Beat | null {
+    if (c.weak) {
+      if (c.tMs - this.lastBeatT >= this.minIbiMs && c.height > this.weakHeight) {
+        this.weakT = c.tMs;
+        this.weakHeight = c.height;
+      }
+      return null;
+    }
     let committed: Beat | null = null;
     if (!Number.isNaN(this.pendingT)) {
-      if (t - this.pendingT < this.minIbiMs) {
-        if (this.peak > this.pendingHeight) this.setPending(t);
+      if (c.tMs < this.finalAt) {
+        if (c.height > this.pendingHeight) this.setPending(c.tMs, c.height);
         return null;
       }
-      committed = this.commit(); // at fast rates the next run ends before the refractory check ran
+      committed = this.commit(); // at fast rates the next candidate ends before the hold check ran
     }
-    const sinceLast = t - this.lastBeatT;
-    const usual = this.ibis.intervals();
-    const smallEarly = usual.length > 0 && sinceLast < GUARD * median(usual) && this.peak < GUARD_HEIGHT * this.beatHeight;
-    if (!(sinceLast < this.minIbiMs) && !smallEarly) this.setPending(t);
+    const sinceLast = c.tMs - this.lastBeatT;
+    const usual = this.ibis.usualMs();
+    const smallEarly = sinceLast < GUARD * usual && c.height < GUARD_HEIGHT * this.beatHeight;
+    if (!(sinceLast < this.minIbiMs) && !smallEarly) this.setPending(c.tMs, c.height);
     return committed;
   }
 
-  private setPending(t: number): void {
+  /** A pending beat; a weak one only when no beat came for 1.66 usual intervals (the search-back). */
+  private setPending(t: number, height: number): void {
     this.pendingT = t;
-    this.pendingHeight = this.peak;
+    this.pendingHeight = height;
+    this.finalAt = t + this.holdMs();
   }
 
-  /** The pending beat outlived its refractory period: it is a beat. */
+  /** The pending beat outlived its hold period: it is a beat. */
   private commit(): Beat {
     const t = this.pendingT;
-    this.pendingT = NaN;
+    this.pendingT = this.weakT = this.finalAt = NaN;
+    this.weakHeight = 0;
     const ibiMs = Number.isNaN(this.lastBeatT) ? null : t - this.lastBeatT;
     const counted = ibiMs === null ? [] : this.ibis.add(ibiMs);
     const h = this.pendingHeight;
     this.beatHeight = Number.isNaN(this.beatHeight) ? h : this.beatHeight + 0.25 * (h - this.beatHeight);
-    this.ceiling = 2 * this.beatHeight;
+    this.front.beat(this.beatHeight);
     this.lastBeatT = this.sinceT = t;
+    this.searchAt = t + SEARCH_BACK * this.ibis.usualMs();
     this.lost = false;
     this.beats++;
-    return { tMs: t, ibiMs, counted, bpm: this.ibis.bpm() };
-  }
-
-  /** Parabolic interpolation through the peak and its neighbours: sub-sample timing at low rates. */
-  private subSampleOffset(): number {
-    const l = this.peakLeft;
-    const r = this.peakRight;
-    const curve = l - 2 * this.peak + r;
-    if (!(curve < 0)) return 0;
-    return (0.5 * (l - r) / curve) * this.dt;
-  }
-
-  private startRun(tMs: number, y: number, threshold: number): void {
-    this.inRun = true;
-    this.runThreshold = threshold;
-    this.peak = y;
-    this.peakT = tMs;
-    this.peakLeft = this.prevY;
-    this.peakRight = NaN;
+    return { tMs: t, ibiMs, counted, bpm: this.unsupported() ? null : this.ibis.bpm() };
   }
 
   /**
@@ -279,13 +272,11 @@ export class BeatDetector {
    */
   private restart(tMs: number, x: number): Beat | null {
     const beat = Number.isNaN(this.pendingT) ? null : this.commit();
-    this.low = this.base = x;
-    this.prevY = 0;
-    this.inRun = false;
-    this.pendingT = NaN;
-    this.lastBeatT = NaN;
+    this.front.seed(x);
+    this.pendingT = this.weakT = this.finalAt = NaN;
+    this.lastBeatT = this.searchAt = NaN;
     this.lastT = tMs;
-    this.armedT = tMs + (Number.isNaN(this.beatHeight) ? WARMUP_MS : BASELINE_MS);
+    this.armedT = tMs + (Number.isNaN(this.beatHeight) ? WARMUP_MS : SETTLE_MS);
     if (Number.isNaN(this.sinceT)) this.sinceT = tMs;
     return beat;
   }
@@ -293,22 +284,17 @@ export class BeatDetector {
   /** Time went backwards (a new recording, a reset clock): timings from the old time base mean nothing. */
   private rewind(tMs: number): void {
     this.contact.reset();
-    this.pendingT = NaN;
+    this.pendingT = this.weakT = this.finalAt = NaN;
     this.sinceT = tMs;
   }
 
   /** Contact lost: the old rhythm says nothing about the next one. */
   private lose(): void {
     this.lost = true;
-    this.ceiling = Infinity;
+    this.front.forget();
     this.ibis.clear();
-    this.lastBeatT = NaN;
-  }
-
-  private setSpacing(dt: number): void {
-    this.dt = dt;
-    this.aLow = dt / (LOWPASS_MS + dt);
-    this.aBase = dt / (BASELINE_MS + dt);
-    this.decay = Math.exp(-dt / ENVELOPE_MS);
+    this.lastBeatT = this.weakT = this.searchAt = NaN;
   }
 }
+
+const isDoubtful = (v: Verdict) => v === 'rejected' || v === 'merged';

@@ -1,108 +1,227 @@
-// Inter-beat intervals: which ones to believe, and the robust rate they give.
+// Inter-beat intervals: which ones to believe, and the rate they give.
 // HeartPy keeps RR intervals within mean ± 30 % and averages what is left; PulseSensor and Seeed average the
-// last 10 / 20 intervals and restart after a > 2 s gap. This keeps the last N counted intervals and judges
-// each new one against their median. Beyond that it understands the three usual ways an interval goes wrong:
-// a short one followed by one that completes a usual interval (a false beat in between: merge the two), a
-// short one followed by a usual or compensatory one (a real premature beat: count both), and a run of
-// rejected intervals that agree with one another (the rhythm itself changed: start the history from them).
+// last 10 / 20 intervals and restart after a > 2 s gap. Dropping every unusual interval biases the rate when
+// beats come early: a premature beat's short interval and its compensatory pause belong together, and
+// averaging only the usual intervals reads a bigeminal rhythm far too fast. So the rate here is the mean of
+// the last N counted intervals, which is 60·(n−1)/(span of the n beats) whenever they are consecutive, and
+// the usual interval is the median of *pair* averages (a premature interval plus its pause average to the
+// usual one, so bigeminy and trigeminy leave it where the sinus rhythm is). Each new interval is judged
+// against it: a short one followed by one that completes a usual interval is a false beat (merged); a short
+// one followed by a usual or compensatory one is a real premature beat (both count); one far too long is a
+// missed beat (left out: the span across it is not a beat interval); a run of rejected intervals that
+// explain themselves means the rhythm itself changed (the history starts from them).
 
 export interface IbiLimits {
   minIbiMs: number;
   maxIbiMs: number;
   historySize: number;
-  /** Largest relative departure from the median of the history that still counts as the same rhythm. */
+  /** Largest relative departure from the usual interval that still counts as the same rhythm. */
   tolerance: number;
 }
 
+/** How an interval was taken: usual, part of a premature beat and its pause, a repair, or not at all. */
+export type Verdict = 'usual' | 'ectopic' | 'merged' | 'rejected';
+
+interface Counted {
+  ms: number;
+  usual: boolean;
+}
+
 const VERDICTS = 8; // how many recent verdicts the quality check looks at
-const RHYTHM_CHANGE = 3; // agreeing rejected intervals that mean the rhythm itself changed
+const RAW = 6; // recent raw intervals a new rhythm may be learned from
+const SCATTER = 0.1; // usual intervals scattering more than this (MAD / median) are not one rhythm
+const RHYTHM_CHANGE = 3; // intervals in a row that do not fit before a new rhythm may be learned from them
+const LEARN_TOLERANCE = 0.2; // a new rhythm's intervals agree this closely
 
 export class IbiHistory {
-  private readonly counted: number[] = [];
-  private readonly rejected: number[] = [];
-  private readonly verdicts: boolean[] = [];
+  private readonly counted: Counted[] = [];
+  private readonly raw: number[] = []; // recent in-range intervals, whatever their verdict
+  private readonly verdicts: Verdict[] = [];
   private heldShort = NaN; // the last interval, when it was too short: judged again with the next one
+  private unsettled = 0; // raw intervals since the last one that fitted the rhythm
+  // usualMs() and scattered(), cached: asked for on many samples and every report, they change only with a push
+  private usual = NaN;
+  private scatter = false;
 
   constructor(private readonly limits: IbiLimits) {}
 
-  /** Judges one interval; returns the intervals it adds to the rate (none, itself, or a repaired pair). */
+  /** Judges one interval; returns the intervals it adds to the rate (none, itself, a repaired pair, or a new rhythm). */
   add(ibiMs: number): number[] {
-    const counted = this.judge(ibiMs);
-    for (const c of counted) this.push(c);
-    this.verdicts.push(counted.length > 0);
-    if (this.verdicts.length > VERDICTS) this.verdicts.shift();
-    return counted;
+    const { minIbiMs, maxIbiMs } = this.limits;
+    if (ibiMs < minIbiMs || ibiMs > maxIbiMs) {
+      this.heldShort = NaN;
+      this.raw.length = this.unsettled = 0; // a break in the chain: no rhythm is learned across it
+      this.verdict('rejected');
+      return [];
+    }
+    this.raw.push(ibiMs);
+    if (this.raw.length > RAW) this.raw.shift();
+    const usual = this.usualMs();
+    if (!Number.isNaN(usual)) return this.judge(ibiMs, usual);
+    const learned = this.learn(this.raw.length, true);
+    if (learned.length === 0) this.verdict('rejected');
+    return learned;
   }
 
-  private judge(ibiMs: number): number[] {
-    const { minIbiMs, maxIbiMs, tolerance } = this.limits;
+  private judge(ibiMs: number, usual: number): number[] {
+    const slack = this.limits.tolerance * usual;
     const held = this.heldShort;
     this.heldShort = NaN;
-    const n = this.counted.length;
-    if (n < 3) {
-      if (ibiMs < minIbiMs || ibiMs > maxIbiMs) return [];
-      // while the history is short, an interval unlike the last one starts it afresh (a warm-up artefact)
-      if (n > 0 && Math.abs(ibiMs - this.counted[n - 1]) > tolerance * this.counted[n - 1]) this.counted.length = 0;
-      return [ibiMs];
-    }
-    const ref = median(this.counted);
-    const slack = tolerance * ref;
     if (!Number.isNaN(held)) {
-      if (Math.abs(held + ibiMs - ref) <= slack) return [held + ibiMs];
-      if (ibiMs >= ref - slack && ibiMs <= 2 * ref - held + slack) return [held, ibiMs];
+      if (Math.abs(held + ibiMs - usual) <= slack) return this.unsettle(this.take([{ ms: held + ibiMs, usual: true }], 'merged'));
+      if (ibiMs >= usual - slack && ibiMs <= 2 * usual - held + slack) {
+        // the premature beat's verdict, given when it was held, is corrected: it was a real beat
+        this.verdicts[this.verdicts.length - 1] = 'ectopic';
+        return this.take([{ ms: held, usual: false }, { ms: ibiMs, usual: false }], 'ectopic');
+      }
     }
-    if (Math.abs(ibiMs - ref) <= slack) {
-      this.rejected.length = 0;
-      return [ibiMs];
+    if (Math.abs(ibiMs - usual) <= slack) return this.take([{ ms: ibiMs, usual: true }], 'usual');
+    const before = this.counted[this.counted.length - 1];
+    if (ibiMs > usual && this.verdicts.at(-1) === 'usual' && before.ms < usual && ibiMs <= 2 * usual - before.ms + slack) {
+      // the pause after a mildly premature beat (one short enough to be early, not enough to be held)
+      before.usual = false;
+      this.verdicts[this.verdicts.length - 1] = 'ectopic';
+      return this.take([{ ms: ibiMs, usual: false }], 'ectopic');
     }
-    if (ibiMs < ref) this.heldShort = ibiMs;
-    if (ibiMs < minIbiMs || ibiMs > maxIbiMs) return [];
-    this.rejected.push(ibiMs);
-    if (this.rejected.length > RHYTHM_CHANGE) this.rejected.shift();
-    if (this.rejected.length === RHYTHM_CHANGE && Math.max(...this.rejected) <= (1 + tolerance) * Math.min(...this.rejected)) {
-      const run = [...this.rejected];
+    if (ibiMs < usual) this.heldShort = ibiMs;
+    this.verdict('rejected');
+    return this.unsettle([]);
+  }
+
+  /**
+   * One more interval that did not fit: once three in a row did not, and they agree with one another, the
+   * rhythm itself changed (a premature pattern fits the old usual interval, so only a steady run counts here:
+   * two false beats in a row must not pass for a new rhythm).
+   */
+  private unsettle(counted: number[]): number[] {
+    this.unsettled++;
+    if (this.unsettled < RHYTHM_CHANGE) return counted;
+    const learned = this.learn(Math.min(this.unsettled, this.raw.length), false);
+    return learned.length ? learned : counted;
+  }
+
+  /**
+   * No rhythm known (or it changed): start from the longest run among the last `upTo` raw intervals that is
+   * one rhythm: intervals within 20 % of their usual one and, with `pairs`, premature beats whose pause makes
+   * up at least half of the prematurity (so a warm-up artefact cannot pass for one).
+   */
+  private learn(upTo: number, pairs: boolean): number[] {
+    for (let k = upTo; k >= RHYTHM_CHANGE; k--) {
+      const run = this.raw.slice(-k);
+      const items = explain(run, median(pairAverages(run)), LEARN_TOLERANCE, pairs);
+      if (!items) continue;
       this.counted.length = 0;
-      this.rejected.length = 0;
+      this.usual = NaN;
+      this.scatter = false;
+      this.raw.length = this.unsettled = 0;
       this.heldShort = NaN;
+      // a new rhythm keeps the doubtful verdicts that led to it: it must prove itself before it is good
+      if (pairs) this.verdicts.length = 0;
+      for (const c of items) {
+        this.push(c);
+        this.verdict(c.usual ? 'usual' : 'ectopic');
+      }
       return run;
     }
     return [];
   }
 
-  private push(ibiMs: number): void {
-    this.counted.push(ibiMs);
-    if (this.counted.length > this.limits.historySize) this.counted.shift();
+  private take(items: Counted[], verdict: Verdict): number[] {
+    if (verdict !== 'merged') this.unsettled = 0;
+    for (const c of items) this.push(c);
+    this.verdict(verdict);
+    return items.map((c) => c.ms);
   }
 
-  /** Beats per minute from the mean of the counted intervals (outliers never got in), or null before two. */
+  private push(c: Counted): void {
+    this.counted.push(c);
+    if (this.counted.length > this.limits.historySize) this.counted.shift();
+    this.usual = this.counted.length < 3 ? NaN : median(pairAverages(this.counted.map((x) => x.ms)));
+    this.scatter = scatters(this.counted);
+  }
+
+  private verdict(v: Verdict): void {
+    this.verdicts.push(v);
+    if (this.verdicts.length > VERDICTS) this.verdicts.shift();
+  }
+
+  /** The usual interval: the median of pair averages of the counted intervals (NaN before three). */
+  usualMs(): number {
+    return this.usual;
+  }
+
+  /** Beats per minute from the counted intervals, 60·n / (their sum), or null before two. */
   bpm(): number | null {
     const n = this.counted.length;
     if (n < 2) return null;
     let sum = 0;
-    for (const c of this.counted) sum += c;
+    for (const c of this.counted) sum += c.ms;
     return (60000 * n) / sum;
   }
 
-  /** True when the recent intervals disagree: several were rejected, or the counted ones scatter widely. */
-  disagrees(): boolean {
-    let rejected = 0;
-    for (const v of this.verdicts) if (!v) rejected++;
-    if (rejected >= 2) return true;
-    if (this.counted.length < 3) return false;
-    const med = median(this.counted);
-    return median(this.counted.map((x) => Math.abs(x - med))) > 0.1 * med;
+  /** The last `VERDICTS` verdicts, oldest first. */
+  recentVerdicts(): readonly Verdict[] {
+    return this.verdicts;
+  }
+
+  /** True when the usual intervals scatter widely (MAD over 10 % of the median): no one rhythm. */
+  scattered(): boolean {
+    return this.scatter;
   }
 
   intervals(): number[] {
-    return [...this.counted];
+    return this.counted.map((c) => c.ms);
+  }
+
+  /** How many intervals are counted. */
+  size(): number {
+    return this.counted.length;
   }
 
   clear(): void {
     this.counted.length = 0;
-    this.rejected.length = 0;
+    this.usual = NaN;
+    this.scatter = false;
+    this.raw.length = 0;
     this.verdicts.length = 0;
     this.heldShort = NaN;
   }
+}
+
+function scatters(counted: readonly Counted[]): boolean {
+  const usual = counted.filter((c) => c.usual).map((c) => c.ms);
+  if (usual.length < 3) return false;
+  const med = median(usual);
+  return median(usual.map((x) => Math.abs(x - med))) > SCATTER * med;
+}
+
+/** Means of neighbouring intervals (one value when there is only one interval). */
+function pairAverages(intervals: readonly number[]): number[] {
+  if (intervals.length < 2) return [...intervals];
+  const out: number[] = [];
+  for (let i = 1; i < intervals.length; i++) out.push((intervals[i - 1] + intervals[i]) / 2);
+  return out;
+}
+
+/**
+ * The intervals as usual ones and (with `pairs`) premature beats whose pause makes up at least half of the
+ * prematurity, around `usual`; null if some do not fit.
+ */
+function explain(run: readonly number[], usual: number, tolerance: number, pairs: boolean): Counted[] | null {
+  const slack = tolerance * usual;
+  const out: Counted[] = [];
+  for (let i = 0; i < run.length; i++) {
+    const x = run[i];
+    if (Math.abs(x - usual) <= slack) {
+      out.push({ ms: x, usual: true });
+      continue;
+    }
+    const next = run[i + 1];
+    if (!(pairs && x < usual && next >= usual + 0.5 * (usual - x) && next <= 2 * usual - x + slack)) return null;
+    out.push({ ms: x, usual: false }, { ms: next, usual: false });
+    i++;
+  }
+  return out;
 }
 
 export function median(values: readonly number[]): number {

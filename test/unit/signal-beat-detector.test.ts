@@ -92,6 +92,27 @@ describe('BeatDetector on synthetic pulses', function () {
     assert.ok(mae < 1, `MAE ${mae} BPM`);
   });
 
+  it('withholds the number (null, noisy) while false pulses come with every beat, and is good again after', function () {
+    const { samples, beatsMs } = syntheticPulse({ bpm: 75, durationS: 50 });
+    // 20-30 s: a false pulse 300 ms after every beat (a clip that slips; exactly halfway would be a doubled rate)
+    for (const t of beatsMs.filter((b) => b >= 20_000 && b < 30_000)) samples.fill(4000, t / 10 + 30, t / 10 + 38);
+    const det = new BeatDetector();
+    const states: Array<[number, HeartState]> = [];
+    for (let i = 0; i < samples.length; i++) {
+      det.processSample(i * 10, samples[i]);
+      if (i % 100 === 0) states.push([i * 10, det.current()]);
+    }
+    const at = (t: number) => states.find(([s]) => s === t)![1];
+    assert.equal(at(19_000).quality, 'good');
+    for (let t = 25_000; t < 31_000; t += 1000) {
+      assert.equal(at(t).quality, 'noisy', `at ${t} ms`);
+      assert.equal(at(t).bpm, null, `at ${t} ms`);
+    }
+    for (const [t, s] of states) if (s.quality === 'good') assert.ok(Math.abs(s.bpm! - 75) < 1, `good ${s.bpm} at ${t} ms`);
+    assertRate(at(40_000), 75, 0.5);
+    assert.equal(at(40_000).quality, 'good');
+  });
+
   it('follows a step in rate within a few beats, up and down', function () {
     for (const [from, to] of [[60, 100], [100, 60], [60, 120]]) {
       const det = new BeatDetector();
@@ -211,5 +232,53 @@ describe('BeatDetector on synthetic pulses', function () {
     assert.ok(errors.length > 30);
     const mae = errors.reduce((s, e) => s + e, 0) / errors.length;
     assert.ok(mae < 2, `MAE ${mae.toFixed(2)} BPM against the simulator's true rate`);
+  });
+});
+
+describe('BeatDetector with premature beats and compensatory pauses (synthetic PVC bigeminy and trigeminy)', function () {
+  /** Where `counted` sits in `truth` as consecutive intervals (each within 15 ms), searching from the end; -1 if nowhere. */
+  function locate(counted: number[], truth: number[]): number {
+    for (let s = truth.length - counted.length; s >= 0; s--) {
+      if (counted.every((c, j) => Math.abs(c - truth[s + j]) < 15)) return s;
+    }
+    return -1;
+  }
+
+  for (const [pattern, every] of [['bigeminy', 2], ['trigeminy', 3]] as const) {
+    for (const bpm of [60, 75, 90, 105, 120]) {
+      it(`reads ${pattern} at a sinus rate of ${bpm} BPM within 1 BPM of 60·(n−1)/span of its beats (ear clip and PPG)`, function () {
+        for (const shape of [{}, PPG]) {
+          const ectopic = { every, prematurity: 0.65, height: 1 };
+          const signal = syntheticPulse({ ...shape, bpm, durationS: 60, ectopic });
+          const truth = signal.beatsMs.slice(1).map((t, i) => t - signal.beatsMs[i]);
+          const { score } = run({ ...shape, bpm, durationS: 60, ectopic });
+          assert.equal(score.sensitivity, 1);
+          assert.equal(score.precision, 1);
+          const det = new BeatDetector();
+          for (let i = 0; i < signal.samples.length; i++) {
+            det.processSample(i * 10, signal.samples[i]);
+            if (i < 1500 || i % 50) continue;
+            const state = det.current();
+            assert.equal(state.quality, 'good', `at ${i * 10} ms`);
+            assert.ok(state.bpm !== null && state.ibiMs.length === 10);
+            // the reading covers the last 11 beats found: consecutive true beats, the latest at most 2 s old
+            const at = locate(state.ibiMs, truth);
+            assert.ok(at >= 0, `at ${i * 10} ms the counted intervals are not consecutive true ones`);
+            assert.ok(signal.beatsMs[at + 10] > i * 10 - 2000, `stale reading at ${i * 10} ms`);
+            const span = signal.beatsMs[at + 10] - signal.beatsMs[at];
+            assert.ok(Math.abs(state.bpm - (60000 * 10) / span) <= 1, `${state.bpm} BPM at ${i * 10} ms, beats say ${(60000 * 10) / span}`);
+          }
+        }
+      });
+    }
+  }
+
+  it('withholds the number when a PPG\'s premature pulses are too weak to see (trigeminy, 60 % height)', function () {
+    const signal = syntheticPulse({ ...PPG, bpm: 90, durationS: 60, ectopic: { every: 3, prematurity: 0.65, height: 0.6 } });
+    const det = new BeatDetector();
+    for (let i = 0; i < signal.samples.length; i++) {
+      det.processSample(i * 10, signal.samples[i]);
+      if (i >= 1500 && i % 50 === 0) assert.deepEqual([det.current().bpm, det.current().quality], [null, 'noisy'], `at ${i * 10} ms`);
+    }
   });
 });

@@ -58,15 +58,46 @@ describe('IbiHistory', function () {
     assert.deepEqual(h.intervals(), [706, 700, 710]);
   });
 
-  it('calls the rhythm disagreeing after two rejections or a wide scatter, and agreeing otherwise', function () {
+  it('reads a bigeminal rhythm at 60·(n−1)/span: every premature beat and every pause counts', function () {
+    const h = history();
+    const pairs = feed(h, new Array(6).fill([650, 1350]).flat());
+    assert.equal(h.usualMs(), 1000);
+    assert.equal(h.bpm(), 60); // sinus at 60 BPM, half the beats premature: 60 beats a minute all the same
+    assert.deepEqual(h.intervals(), new Array(5).fill([650, 1350]).flat());
+    assert.deepEqual(pairs.slice(-2), [[], [650, 1350]]);
+    assert.ok(h.recentVerdicts().every((v) => v === 'ectopic'));
+  });
+
+  it('reads a trigeminal rhythm at 60·(n−1)/span, and learns it from the start', function () {
+    const h = history();
+    const intervals = new Array(4).fill([1000, 650, 1350]).flat();
+    feed(h, intervals);
+    assert.deepEqual(h.intervals(), intervals.slice(-10));
+    assert.equal(h.bpm(), (60000 * 10) / (1350 + 3 * 3000)); // the last 11 beats span 10,350 ms
+    assert.equal(h.scattered(), false);
+  });
+
+  it('does not take two false beats in a row for a new rhythm', function () {
+    const h = history();
+    feed(h, [800, 800, 800, 800, 800]);
+    assert.deepEqual(feed(h, [300, 500, 350, 450]), [[], [800], [], [800]]);
+    assert.equal(h.bpm(), 75);
+    assert.deepEqual(h.recentVerdicts().slice(-4), ['rejected', 'merged', 'rejected', 'merged']);
+  });
+
+  it('keeps the doubtful verdicts that led to a new rhythm, so it must prove itself', function () {
+    const h = history();
+    feed(h, [1000, 1000, 1000, 1000, 680, 690, 670]);
+    assert.deepEqual(h.recentVerdicts().slice(-6), ['rejected', 'rejected', 'rejected', 'usual', 'usual', 'usual']);
+  });
+
+  it('calls the usual intervals scattered when their MAD is over 10 % of the median', function () {
     const steady = history();
     feed(steady, [800, 820, 790, 810, 800]);
-    assert.equal(steady.disagrees(), false);
-    feed(steady, [1700, 1700]);
-    assert.equal(steady.disagrees(), true);
+    assert.equal(steady.scattered(), false);
     const scattered = history();
-    feed(scattered, [800, 900, 700, 880, 720, 900, 700]);
-    assert.equal(scattered.disagrees(), true);
+    feed(scattered, [800, 810, 790, 950, 650, 940, 660, 950, 650]);
+    assert.equal(scattered.scattered(), true);
   });
 
   it('forgets everything on clear', function () {
