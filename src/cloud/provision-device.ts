@@ -85,12 +85,15 @@ export async function provisionDevice(client: IoTClient, opts: ProvisionOptions)
   return { thingName, certificateArn: cert.certificateArn, endpoint: endpointAddress, ...paths };
 }
 
-/** An aws-iot-broker config node as Node-RED imports it (Menu > Import). */
+/**
+ * An aws-iot-broker config node as Node-RED imports it (Menu > Import). It has the id and name of the
+ * shipped flows' broker, so the import offers to replace that placeholder with this device's settings.
+ */
 export function brokerSetting(thingName: string, host: string, certPath: string, keyPath: string): Record<string, unknown> {
   return {
-    id: `aws-iot-broker-${thingName}`.replace(/[^a-zA-Z0-9-]/g, '-'),
+    id: 'awsiot-broker',
     type: 'aws-iot-broker',
-    name: `${thingName} on AWS IoT Core`,
+    name: 'AWS IoT Core',
     host,
     port: String(BROKER_DEFAULTS.port),
     // The device policy lets a certificate connect only with its thing's name as client id.
