@@ -2,7 +2,7 @@
 // certificate, writes the certificate and private key (mode 0600: AWS hands the key out only once),
 // attaches the stack's device policy and the thing, and writes an aws-iot-broker config node with
 // the account's ATS endpoint, ready for Import in Node-RED. No IAM access keys go to the Pi.
-import { constants, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
   AttachPolicyCommand,
@@ -64,7 +64,7 @@ export async function provisionDevice(client: IoTClient, opts: ProvisionOptions)
 
   // Written before anything else can fail: this is the only time AWS IoT issues the private key.
   mkdirSync(outDir, { recursive: true, mode: 0o700 });
-  const secret = { mode: 0o600, flag: constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY };
+  const secret = { mode: 0o600, flag: 'wx' }; // created here, never over an existing file
   writeFileSync(paths.certPath, cert.certificatePem, secret);
   writeFileSync(paths.keyPath, cert.keyPair.PrivateKey, secret);
 

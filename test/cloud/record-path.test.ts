@@ -14,11 +14,12 @@ import sensorRecordNode = require('../../nodes/sensor-record/sensor-record');
 
 /** One record, emitted by the real sensor-record node from a GSR and a BPM reading. */
 async function recordFromSensorRecord(): Promise<SensorRecord> {
-  await helper.load(sensorRecordNode, [
+  const flow = [
     { id: 'tab', type: 'tab' },
     { id: 'rec', type: 'sensor-record', z: 'tab', participant: 'Ana', mood: 'happy', labels: '', session: '', tick: '0.2', maxAge: '3', duration: '', autoStart: true, wires: [['out'], []] },
     { id: 'out', type: 'helper', z: 'tab' },
-  ]);
+  ];
+  await helper.load(sensorRecordNode, flow);
   const got = new Promise<SensorRecord>((resolve) => helper.getNode('out').once('input', (msg: NodeMessage) => resolve(msg.payload as SensorRecord)));
   const rec = helper.getNode('rec');
   rec.receive({ topic: 'gsr', payload: 2.0004567, simulated: true } as NodeMessage);
