@@ -9,6 +9,10 @@ import { createInferHandler, type InferDeps, type InferEvent } from '../../src/c
 import { iotFaults, REGION, startIotPeer, type IotPeer } from '../support/iot-peer';
 import { predictions, sageMakerFaults, startSageMakerPeer, type SageMakerPeer } from '../support/sagemaker-peer';
 import { snsFault, startSnsPeer, type SnsPeer } from '../support/sns-peer';
+import type { NodeMessage } from 'node-red';
+import { helper, withTempUserDir } from '../support/node-red';
+import inferNode = require('../../nodes/emotion-infer/emotion-infer');
+import awsConfigNode = require('../../nodes/aws-config/aws-config');
 
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' };
 const TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:emotion-emotion';
@@ -142,5 +146,50 @@ describe('inference Lambda handler (iotsensors/infer)', function () {
   it('refuses an event without a valid thing name: there is nowhere to answer', async () => {
     await assert.rejects(handler()({ ...request, thing: 'a/b' }), /not a thing name/);
     assert.equal(iot.publishes().length, 0);
+  });
+});
+
+describe('inference Lambda and the emotion-infer node: one answer', function () {
+  this.timeout(20000);
+  withTempUserDir('infer-lambda-node-');
+  let sm: SageMakerPeer;
+  let iot: IotPeer;
+  before(async () => {
+    [sm, iot] = await Promise.all([startSageMakerPeer(), startIotPeer()]);
+    sm.answer = () => predictions([0.15, 0.6, 0.25], 1);
+  });
+  after(async () => {
+    await helper.unload();
+    await Promise.all([sm.stop(), iot.stop()]);
+  });
+
+  it('publishes exactly the msg.emotion the node emits for the same endpoint and window means', async () => {
+    const endpoint = participantEndpointName('emotion', 'Ana');
+    const flow = [
+      { id: 'tab', type: 'tab' },
+      { id: 'awsconf', type: 'aws-config', region: REGION, endpoint: sm.peer.endpoint, maxAttempts: '1' },
+      {
+        id: 'infer', z: 'tab', type: 'emotion-infer', mode: 'each', windowSeconds: '10', participant: 'Ana', labels: 'angry,happy,sad', threshold: '0.5',
+        backend: 'sagemaker', aws: 'awsconf', endpoint, contentType: 'text/csv', timeoutMs: '2000', fallback: false, wires: [['out']],
+      },
+      { id: 'out', z: 'tab', type: 'helper' },
+    ];
+    await helper.load([inferNode, awsConfigNode], flow, { awsconf: credentials });
+    const fromNode = new Promise<Record<string, unknown>>((resolve) => helper.getNode('out').once('input', (m: NodeMessage & { emotion: Record<string, unknown> }) => resolve(m.emotion)));
+    helper.getNode('infer').receive({ payload: { gsr: 2.5, bpm: 72.3 } } as NodeMessage);
+    const nodeEmotion = await fromNode;
+
+    const sagemaker = createSageMakerClient({ endpoint: sm.peer.endpoint, region: REGION, credentials, maxAttempts: 1 }, 2000);
+    const iotData = new IoTDataPlaneClient({ endpoint: iot.peer.endpoint, region: REGION, credentials, maxAttempts: 1 });
+    try {
+      await createInferHandler({ sagemaker, iotData, endpointPrefix: 'emotion', labels: ['angry', 'happy', 'sad'], threshold: 0.5, timeoutMs: 2000, log: () => {} })(request);
+    } finally {
+      sagemaker.destroy();
+      iotData.destroy();
+    }
+    const lambdaEmotion = JSON.parse(iot.publishes()[0].payload) as Record<string, unknown>;
+    const comparable = ({ latencyMs: _l, timestamp: _t, requestId: _r, ...rest }: Record<string, unknown>) => rest;
+    assert.deepEqual(comparable(lambdaEmotion), comparable(nodeEmotion));
+    assert.deepEqual(Object.keys(lambdaEmotion).sort(), [...Object.keys(nodeEmotion), 'requestId'].sort());
   });
 });
