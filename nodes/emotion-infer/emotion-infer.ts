@@ -5,7 +5,7 @@ import type { AwsClientSource } from '../../src/aws/client-config';
 import { checkEndpointName, createSageMakerBackend } from '../../src/aws/sagemaker-backend';
 import { redactError } from '../../src/aws/sdk-error';
 import { createSageMakerClient } from '../../src/aws/sagemaker-client';
-import { parseContentType } from '../../src/aws/sagemaker-format';
+import { parseContentType, SAGEMAKER_FEATURES } from '../../src/aws/sagemaker-format';
 import { CollectionWindow } from '../../src/model/collection-window';
 import { answerEmotion, type EmotionAnswer } from '../../src/model/emotion-answer';
 import { parseLabels, UNCERTAIN } from '../../src/model/label-map';
@@ -28,9 +28,6 @@ interface InferDef extends NodeDef {
   timeoutMs: string;
   fallback: boolean;
 }
-
-/** The feature order the published endpoint was trained with (SageMaker CSV: label first, then these). */
-const SAGEMAKER_FEATURES = ['gsr', 'bpm'];
 
 export = function (RED: NodeAPI) {
   function EmotionInfer(this: Node, def: InferDef) {

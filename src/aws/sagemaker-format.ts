@@ -2,6 +2,9 @@
 // raw features in model order as CSV (no header) or JSON, and a JSON multiclass answer.
 import { round3 } from '../record/record';
 
+/** The feature order the published endpoint was trained with (SageMaker CSV: label first, then these). */
+export const SAGEMAKER_FEATURES: readonly string[] = ['gsr', 'bpm'];
+
 export type SageMakerContentType = 'text/csv' | 'application/json';
 
 export function parseContentType(value: unknown): SageMakerContentType {
