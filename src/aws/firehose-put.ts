@@ -1,6 +1,7 @@
 // One PutRecordBatch call through the real SDK client, reduced to what the sender needs: which
 // records failed. Also decides which errors are worth an immediate retry.
 import { PutRecordBatchCommand, type FirehoseClient } from '@aws-sdk/client-firehose';
+import { withDeadline } from './deadline';
 
 export interface PutOutcome {
   /** Indices (into the records sent) of the records Firehose did not take. */
@@ -13,14 +14,12 @@ export type PutBatch = (records: Buffer[], signal: AbortSignal) => Promise<PutOu
 
 /**
  * The SDK's Node handler has no request timeout by default, so a silent network would stall the sender
- * forever: each call is aborted after timeoutMs (and counts as a failure that is retried).
+ * forever: each call, its SDK retries included, is aborted after timeoutMs (a failure the sender retries).
  */
 export function firehosePut(client: Pick<FirehoseClient, 'send'>, deliveryStreamName: string, timeoutMs = 30_000): PutBatch {
   return async (records, signal) => {
-    const out = await client.send(
-      new PutRecordBatchCommand({ DeliveryStreamName: deliveryStreamName, Records: records.map((Data) => ({ Data })) }),
-      { abortSignal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) },
-    );
+    const command = new PutRecordBatchCommand({ DeliveryStreamName: deliveryStreamName, Records: records.map((Data) => ({ Data })) });
+    const out = await withDeadline(timeoutMs, (abortSignal) => client.send(command, { abortSignal }), signal);
     if (!out.FailedPutCount) return { failed: [] };
     const responses = out.RequestResponses ?? [];
     // A response that does not line up with the request cannot tell which records failed: resend all.
