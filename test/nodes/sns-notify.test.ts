@@ -39,10 +39,10 @@ describe('sns-notify node', () => {
   beforeEach(() => (sns.peer.requests.length = 0));
   afterEach(() => helper.unload());
 
-  const load = (cfg: Record<string, unknown> = {}) => {
+  const load = (cfg: Record<string, unknown> = {}, maxAttempts = '1') => {
     const flow = [
         { id: 'tab', type: 'tab' },
-        { id: 'awsconf', type: 'aws-config', region: 'eu-west-1', endpoint: sns.peer.endpoint, maxAttempts: '1' },
+        { id: 'awsconf', type: 'aws-config', region: 'eu-west-1', endpoint: sns.peer.endpoint, maxAttempts },
         {
           id: 'notify', z: 'tab', type: 'sns-notify', aws: 'awsconf', target: TOPIC, subject: 'Emotion: {{label}}', template: '{{participant}} seems {{label}} ({{confidence}}) at {{time}}',
           smsType: 'Transactional', senderId: 'EmotionIoT', originationNumber: '+15555550199', intervalSeconds: '60', suppressedOutput: true, outputs: 2,
@@ -142,6 +142,28 @@ describe('sns-notify node', () => {
     const sent = next('sent');
     send({ payload: 'sad', emotion: emotion() });
     assert.ok((await sent).sns?.messageId, 'the retry was not suppressed');
+  });
+
+  it('sends one SMS per answer with the SDK retrying (default attempts), even when the answer is lost', async () => {
+    await load({ target: '+15555550100' }, '');
+    sns.peer.inject({ kind: 'drop-answer' });
+    const caught = next('caught');
+    send({ payload: 'sad', emotion: emotion() });
+    assert.match((await caught).error!.message, /not sent again, SNS may have taken it/);
+    await sleep(300);
+    assert.equal(sns.publishes().length, 1, 'the parent got one SMS, not one per SDK attempt');
+  });
+
+  it('publishes to a FIFO topic with a message group per participant and a deduplication id', async () => {
+    await load({ target: `${TOPIC}.fifo` }, '');
+    sns.peer.inject({ kind: 'drop-answer' }); // on a FIFO topic a retry is safe: SNS drops the copy
+    const sent = next('sent');
+    send({ payload: 'sad', emotion: emotion('Zoë') });
+    assert.ok((await sent).sns?.messageId);
+    const [form] = sns.publishes();
+    assert.equal(sns.publishes().length, 1);
+    assert.match(String(form.get('MessageGroupId')), /^emotion-zoe-[0-9a-f]{8}$/);
+    assert.match(String(form.get('MessageDeduplicationId')), /^[0-9a-f-]{36}$/);
   });
 
   it('rejects bad messages and bad targets clearly', async () => {
