@@ -25,6 +25,14 @@ function next(id: string, ms = 3000): Promise<Msg> {
   });
 }
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Waits for a condition (a loaded machine can take far longer than usual for the first publish). */
+async function until(cond: () => boolean, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await sleep(10);
+  }
+}
 
 describe('sns-notify node', () => {
   let sns: SnsPeer;
@@ -115,10 +123,11 @@ describe('sns-notify node', () => {
     helper.getNode('sent').on('input', (m: Msg) => sent.push(m));
     helper.getNode('suppressed').on('input', (m: Msg) => suppressed.push(m));
     send({ payload: 'sad', emotion: emotion('alice', 'sad') });
-    await sleep(150);
+    await until(() => sent.length === 1);
     send({ payload: 'angry', emotion: emotion('Alice', 'angry') });
     send({ payload: 'happy', emotion: emotion('bob', 'happy') });
-    await sleep(150);
+    await until(() => sent.length === 2 && suppressed.length === 1);
+    await sleep(150); // nothing more comes
     assert.deepEqual(sent.map((m) => m.payload), ['sad', 'happy']);
     assert.equal(suppressed.length, 1);
     assert.equal(suppressed[0].payload, 'angry');
