@@ -57,3 +57,17 @@ export function isRetryable(err: unknown): boolean {
   if (status === undefined) return true; // no answer at all: the network
   return status >= 500 || status === 429;
 }
+
+/**
+ * The cause, in a few words for the status, of a failure that will not pass by itself (a wrong stream name,
+ * missing permissions, rejected credentials); undefined for a passing one (throttling, the network).
+ */
+export function permanentCause(err: unknown): string | undefined {
+  const name = (err as { name?: string } | undefined)?.name ?? '';
+  if (name === 'ResourceNotFoundException') return 'stream not found';
+  if (name === 'AccessDeniedException') return 'access denied';
+  if (/^(UnrecognizedClient|InvalidSignature|SignatureDoesNotMatch|ExpiredToken|InvalidClientTokenId)/.test(name)) return 'credentials rejected';
+  if (name === 'InvalidKMSResourceException') return 'KMS key unusable';
+  if (name === 'InvalidArgumentException') return 'request refused';
+  return undefined;
+}
