@@ -31,6 +31,8 @@ export interface StartOptions {
   timeoutMs?: number;
   /** a settings file other than demo/settings.js (which loads this package from the repository) */
   settingsFile?: string;
+  /** the log line that says the flows run, in the runtime's language (default English) */
+  startedLog?: RegExp;
 }
 
 export async function startNodeRed(opts: StartOptions): Promise<NodeRedProcess> {
@@ -50,9 +52,10 @@ export async function startNodeRed(opts: StartOptions): Promise<NodeRedProcess> 
     stop: () => stop(child),
   };
   try {
-    const port = await waitFor(child, () => /Server now running at http:\/\/127\.0\.0\.1:(\d+)\//.exec(output)?.[1], opts.timeoutMs);
+    // the only URL the runtime logs is its own, whatever the language of the line
+    const port = await waitFor(child, () => /http:\/\/127\.0\.0\.1:(\d+)\//.exec(output)?.[1], opts.timeoutMs);
     proc.url = `http://127.0.0.1:${port}`;
-    await waitFor(child, () => /Started flows/.test(output) || undefined, opts.timeoutMs);
+    await waitFor(child, () => (opts.startedLog ?? /Started flows/).test(output) || undefined, opts.timeoutMs);
   } catch (e) {
     await proc.stop();
     throw new Error(`${(e as Error).message}\n--- Node-RED output ---\n${output}`, { cause: e });
