@@ -5,7 +5,9 @@ import { BeatDetector, type HeartState } from '../../src/signal/beat-detector';
 import { BpmReporter, type EmitMode, type Report } from '../../src/signal/bpm-reporter';
 import { parsePulseMessage } from '../../src/signal/pulse-input';
 import { round3 } from '../../src/record/record';
+import { translateError, translator } from '../lib/i18n';
 import { configNumber, onInput, status, type Send, readSettingsOrFail } from '../lib/node-kit';
+import english = require('./locales/en-US/pulse-bpm.json');
 
 interface PulseBpmDef extends NodeDef {
   emit: string;
@@ -17,13 +19,15 @@ interface PulseBpmDef extends NodeDef {
 }
 
 export = function (RED: NodeAPI) {
+  const t = translator(RED, english);
+
   function PulseBpm(this: Node, def: PulseBpmDef) {
     RED.nodes.createNode(this, def);
     const node = this as Node;
     const reporter = readSettingsOrFail(node, () => makeReporter(def));
     if (!reporter) return;
     let shown = '';
-    status.idle(node, 'waiting for pulse');
+    status.idle(node, t('pulse-bpm.status.waiting'));
 
     onInput(node, (msg, send) => {
       try {
@@ -32,7 +36,7 @@ export = function (RED: NodeAPI) {
         show(reports.at(-1)?.state ?? reporter.state());
       } catch (e) {
         shown = ''; // the status turns red: the next good reading must repaint it
-        throw e;
+        throw translateError(t, 'pulse-bpm', e);
       }
     });
 
@@ -60,7 +64,10 @@ export = function (RED: NodeAPI) {
     }
 
     function show(s: HeartState): void {
-      const text = s.quality === 'no-contact' ? 'no contact' : `${s.bpm === null ? '--' : Math.round(s.bpm)} bpm ${s.quality}`;
+      const text =
+        s.quality === 'no-contact'
+          ? t('pulse-bpm.status.noContact')
+          : t('pulse-bpm.status.bpm', { bpm: s.bpm === null ? '--' : Math.round(s.bpm), quality: t(`pulse-bpm.status.${s.quality}`) });
       if (text === shown) return;
       shown = text;
       if (s.quality === 'good') status.ok(node, text);

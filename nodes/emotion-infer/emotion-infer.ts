@@ -1,10 +1,10 @@
 // emotion-infer: averages a collection window of records (or takes each record), predicts with the
 // participant's local model or a SageMaker endpoint, and emits the label with msg.emotion.
 import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from 'node-red';
+import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import type { AwsClientSource } from '../../src/aws/client-config';
 import { checkEndpointName, createSageMakerBackend } from '../../src/aws/sagemaker-backend';
 import { redactError } from '../../src/aws/sdk-error';
-import { createSageMakerClient } from '../../src/aws/sagemaker-client';
 import { parseContentType, SAGEMAKER_FEATURES } from '../../src/aws/sagemaker-format';
 import { CollectionWindow } from '../../src/model/collection-window';
 import { answerEmotion, type EmotionAnswer } from '../../src/model/emotion-answer';
@@ -51,7 +51,7 @@ export = function (RED: NodeAPI) {
       const aws = RED.nodes.getNode(def.aws) as unknown as AwsClientSource | null;
       return () => {
         if (!aws) throw new Error('no aws-config selected: pick one in the node, or use the local backend');
-        const client = aws.client(`sagemaker-runtime:${s.timeoutMs}`, (config) => createSageMakerClient(config, s.timeoutMs));
+        const client = aws.client('sagemaker-runtime', (config) => new SageMakerRuntimeClient(config));
         const backend = createSageMakerBackend(client, { ...s.sagemaker, numClasses: labels.length, timeoutMs: s.timeoutMs, featureNames: SAGEMAKER_FEATURES });
         // AWS error texts can quote the access key id (signature errors): keep it out of msgs and status.
         const redacted = (e: unknown) => Promise.reject(redactError(e, aws.redact));

@@ -5,7 +5,7 @@ import type { Node, NodeAPI, NodeDef } from 'node-red';
 import { FirehoseClient } from '@aws-sdk/client-firehose';
 import type { AwsClientSource } from '../../src/aws/client-config';
 import { encodePayload, MAX_BATCH_RECORDS } from '../../src/aws/firehose-records';
-import { firehosePut } from '../../src/aws/firehose-put';
+import { firehosePut, permanentCause } from '../../src/aws/firehose-put';
 import { FirehoseSender, type DeliveryReport } from '../../src/aws/firehose-sender';
 import { formatBytes, Spool } from '../../src/aws/spool';
 import { dataRoot } from '../../src/record/paths';
@@ -39,7 +39,8 @@ export = function (RED: NodeAPI) {
     const aws = RED.nodes.getNode(def.aws) as unknown as (Node & AwsClientSource) | null;
     const redact = (text: string) => (aws ? aws.redact(text) : text);
     let totalSent = 0;
-    let offline = false;
+    /** why delivery stopped ('offline' while it passes by itself), undefined while delivering */
+    let stalled: string | undefined;
     let warnedFull = false;
 
     const pipeline: Promise<Pipeline> = start().catch((e: unknown) => {
@@ -74,19 +75,23 @@ export = function (RED: NodeAPI) {
 
     function onReport(report: DeliveryReport): void {
       totalSent += report.sent;
-      if (offline && report.failed === 0) {
-        offline = false;
+      if (stalled && report.failed === 0) {
+        stalled = undefined;
         node.log(`firehose-push: delivering again, ${report.spooled} records spooled`);
       }
-      if (!offline) showBacklog(report.spooled);
+      if (!stalled) showBacklog(report.spooled);
       node.send({ topic: def.stream, payload: report });
     }
 
+    /** Shows why records wait (a permanent cause such as a wrong stream name, or just offline); logs each new cause once. */
     function onFailure(cause: Error, report: DeliveryReport): void {
-      const reason = redact(cause.message);
-      status.error(node, `offline: ${report.spooled} spooled`);
-      if (!offline) node.error(`firehose-push: ${reason}; ${report.spooled} records kept in the spool, retrying`);
-      offline = true;
+      const why = permanentCause(cause) ?? 'offline';
+      status.error(node, `${why}: ${report.spooled} spooled`);
+      if (why !== stalled) {
+        const fix = why === 'offline' ? '' : ' (fix it and they go out: nothing is lost)';
+        node.error(`firehose-push: ${redact(cause.message)}; ${report.spooled} records kept in the spool, retrying${fix}`);
+      }
+      stalled = why;
     }
 
     function showBacklog(backlog: number): void {

@@ -3,7 +3,7 @@
 import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from 'node-red';
 import type { AwsClientSource } from '../../src/aws/client-config';
 import { asciiSubjectValue, compileTemplate, DEFAULT_MESSAGE_TEMPLATE, parseTarget, publishInput, smsAttributes, type EmotionLike } from '../../src/aws/sns-message';
-import { createSnsClient, publish } from '../../src/aws/sns-publish';
+import { publish, snsClientFor } from '../../src/aws/sns-publish';
 import { MinInterval } from '../../src/aws/sns-rate-limit';
 import { redactError } from '../../src/aws/sdk-error';
 import { configNumber, onInput, status, readSettingsOrFail } from '../lib/node-kit';
@@ -39,8 +39,8 @@ export = function (RED: NodeAPI) {
         throw new Error('msg.emotion with a label is missing: wire sns-notify after emotion-infer');
       }
       if (!aws) throw new Error('no aws-config selected: pick one in the node');
-      const input = publishInput(parseTarget(targetOf(msg) ?? def.target), message(emotion), subject(emotion), sms);
       const participant = String(emotion.participant ?? (msg as { participant?: unknown }).participant ?? '');
+      const input = publishInput(parseTarget(targetOf(msg) ?? def.target), message(emotion), subject(emotion), sms, participant);
       const slot = limit.take(participant.trim().toLowerCase());
       if (!slot.ok) {
         status.warn(node, `suppressed${participant ? ` ${participant}` : ''}: next in ${Math.ceil(slot.retryInMs / 1000)} s`);
@@ -50,7 +50,7 @@ export = function (RED: NodeAPI) {
       status.busy(node, 'publishing');
       let messageId: string;
       try {
-        messageId = await publish(aws.client('sns-notify', createSnsClient), input);
+        messageId = await publish(aws.client(...snsClientFor(input)), input);
       } catch (e) {
         slot.release(); // a failed publish must not silence the next answer
         throw redactError(e, aws.redact);

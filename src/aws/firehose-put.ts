@@ -1,6 +1,7 @@
 // One PutRecordBatch call through the real SDK client, reduced to what the sender needs: which
 // records failed. Also decides which errors are worth an immediate retry.
 import { PutRecordBatchCommand, type FirehoseClient } from '@aws-sdk/client-firehose';
+import { withDeadline } from './deadline';
 
 export interface PutOutcome {
   /** Indices (into the records sent) of the records Firehose did not take. */
@@ -13,14 +14,12 @@ export type PutBatch = (records: Buffer[], signal: AbortSignal) => Promise<PutOu
 
 /**
  * The SDK's Node handler has no request timeout by default, so a silent network would stall the sender
- * forever: each call is aborted after timeoutMs (and counts as a failure that is retried).
+ * forever: each call, its SDK retries included, is aborted after timeoutMs (a failure the sender retries).
  */
 export function firehosePut(client: Pick<FirehoseClient, 'send'>, deliveryStreamName: string, timeoutMs = 30_000): PutBatch {
   return async (records, signal) => {
-    const out = await client.send(
-      new PutRecordBatchCommand({ DeliveryStreamName: deliveryStreamName, Records: records.map((Data) => ({ Data })) }),
-      { abortSignal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) },
-    );
+    const command = new PutRecordBatchCommand({ DeliveryStreamName: deliveryStreamName, Records: records.map((Data) => ({ Data })) });
+    const out = await withDeadline(timeoutMs, (abortSignal) => client.send(command, { abortSignal }), signal);
     if (!out.FailedPutCount) return { failed: [] };
     const responses = out.RequestResponses ?? [];
     // A response that does not line up with the request cannot tell which records failed: resend all.
@@ -57,4 +56,18 @@ export function isRetryable(err: unknown): boolean {
   const status = e?.$metadata?.httpStatusCode;
   if (status === undefined) return true; // no answer at all: the network
   return status >= 500 || status === 429;
+}
+
+/**
+ * The cause, in a few words for the status, of a failure that will not pass by itself (a wrong stream name,
+ * missing permissions, rejected credentials); undefined for a passing one (throttling, the network).
+ */
+export function permanentCause(err: unknown): string | undefined {
+  const name = (err as { name?: string } | undefined)?.name ?? '';
+  if (name === 'ResourceNotFoundException') return 'stream not found';
+  if (name === 'AccessDeniedException') return 'access denied';
+  if (/^(UnrecognizedClient|InvalidSignature|SignatureDoesNotMatch|ExpiredToken|InvalidClientTokenId)/.test(name)) return 'credentials rejected';
+  if (name === 'InvalidKMSResourceException') return 'KMS key unusable';
+  if (name === 'InvalidArgumentException') return 'request refused';
+  return undefined;
 }

@@ -3,8 +3,17 @@
 
 /** Records per PutRecordBatch call (a hard service limit). */
 export const MAX_BATCH_RECORDS = 500;
-/** Data per PutRecordBatch call, counted before base64 as the service does. */
-export const MAX_BATCH_BYTES = 4 * 1024 * 1024;
+/** A PutRecordBatch request as sent, at most: AWS counts the whole request, where Data is base64. */
+export const MAX_REQUEST_BYTES = 4 * 1024 * 1024;
+/** The JSON around the records: {"DeliveryStreamName":"<at most 64>","Records":[...]} */
+const REQUEST_OVERHEAD = 38 + 64;
+/** The JSON around one record, {"Data":"..."} and a comma (12), plus base64 padding (at most 2 bytes, 8/3 once expanded: 3). */
+const RECORD_OVERHEAD = 12 + 3;
+/**
+ * Raw data per call (what the spool counts, before base64) such that a full batch, base64-encoded in its
+ * request, stays within MAX_REQUEST_BYTES: (4 MiB - overheads) * 3/4, about 3 MiB.
+ */
+export const MAX_BATCH_BYTES = Math.floor(((MAX_REQUEST_BYTES - REQUEST_OVERHEAD - MAX_BATCH_RECORDS * RECORD_OVERHEAD) * 3) / 4);
 /** Data per record before base64 (1,000 KiB), newline included. */
 export const MAX_RECORD_BYTES = 1_024_000;
 

@@ -1,6 +1,7 @@
 import { InvokeEndpointCommand, type SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import type { Prediction } from '../model/backend';
 import type { OrderedBackend } from '../model/local-backend';
+import { withDeadline } from './deadline';
 import { isTimeout, networkCode, restate, type SdkErrorLike } from './sdk-error';
 import { encodeRequest, parseResponse, type SageMakerContentType } from './sagemaker-format';
 
@@ -10,7 +11,7 @@ export interface SageMakerBackendOptions {
   /** feature order the endpoint was trained with */
   featureNames: readonly string[];
   numClasses: number;
-  /** only for the error text; the client's requestHandler enforces it */
+  /** the whole call's deadline, the SDK's retries included: then the local fallback can answer */
   timeoutMs: number;
 }
 
@@ -29,14 +30,13 @@ export function createSageMakerBackend(client: SageMakerRuntimeClient, opts: Sag
     async predict(features: readonly number[]): Promise<Prediction> {
       let out;
       try {
-        out = await client.send(
-          new InvokeEndpointCommand({
-            EndpointName: opts.endpointName,
-            ContentType: opts.contentType,
-            Accept: 'application/json',
-            Body: encodeRequest(features, opts.contentType),
-          }),
-        );
+        const command = new InvokeEndpointCommand({
+          EndpointName: opts.endpointName,
+          ContentType: opts.contentType,
+          Accept: 'application/json',
+          Body: encodeRequest(features, opts.contentType),
+        });
+        out = await withDeadline(opts.timeoutMs, (abortSignal) => client.send(command, { abortSignal }));
       } catch (e) {
         throw describeSageMakerError(e, opts);
       }

@@ -1,6 +1,8 @@
 // What sns-notify publishes: the text from a {{placeholder}} template over msg.emotion, the target
 // (topic ARN or phone number) and the SMS attributes, checked before anything is sent.
+import { randomUUID } from 'node:crypto';
 import type { MessageAttributeValue, PublishCommandInput } from '@aws-sdk/client-sns';
+import { participantEndpointName } from './participant-endpoint';
 
 /** The fields a template may use. gsr and bpm are raw physiology: only when explicitly allowed. */
 export const PLACEHOLDERS = ['participant', 'label', 'confidence', 'time', 'source'] as const;
@@ -112,13 +114,33 @@ export function smsAttributes(opts: SmsOptions): Record<string, MessageAttribute
   return attrs;
 }
 
-/** The Publish request. The subject only goes with a topic (e-mail subscribers see it; SMS ignores it);
- * it is checked after its placeholders are filled. */
+/** A FIFO topic's name ends in ".fifo"; SNS refuses a Publish to it without a MessageGroupId. */
+export function isFifoTopic(target: Target | PublishCommandInput): boolean {
+  return 'TopicArn' in target && target.TopicArn?.endsWith('.fifo') === true;
+}
+
+/**
+ * What a FIFO topic needs with each message: a group (messages of one group are delivered in order; here
+ * one per participant) and a deduplication id. The id is new for each answer and the same for the SDK's
+ * retries of it, so SNS drops a second copy of one answer but never drops a later answer whose text
+ * happens to be the same (as content-based deduplication would); with content-based deduplication on,
+ * an explicit id takes precedence, so sending it always is right.
+ */
+function fifoFields(participant: string): Pick<PublishCommandInput, 'MessageGroupId' | 'MessageDeduplicationId'> {
+  return {
+    MessageGroupId: participant.trim() ? participantEndpointName('emotion', participant) : 'emotion-iot',
+    MessageDeduplicationId: randomUUID(),
+  };
+}
+
+/** The Publish request for one answer. The subject only goes with a topic (e-mail subscribers see it;
+ * SMS ignores it); it is checked after its placeholders are filled. */
 export function publishInput(
   target: Target,
   message: string,
   subject: string,
   sms: Record<string, MessageAttributeValue>,
+  participant = '',
 ): PublishCommandInput {
   if (message.trim() === '') throw new Error('the message is empty: check the template');
   return {
@@ -126,5 +148,6 @@ export function publishInput(
     Message: message,
     ...('TopicArn' in target && subject ? { Subject: checkSubject(subject) } : {}),
     ...(Object.keys(sms).length > 0 ? { MessageAttributes: sms } : {}),
+    ...(isFifoTopic(target) ? fifoFields(participant) : {}),
   };
 }

@@ -11,6 +11,14 @@ export interface PulseInput {
   sample: { tMs: number; value: number } | null;
 }
 
+/**
+ * An input error: the English message, and the key and values that name it in the node's message
+ * catalogue (nodes/bpm/locales/<lang>/pulse-bpm.json, "errors"), so the node can say it in the user's language.
+ */
+function inputError(key: string, message: string, vars?: Record<string, string | number>): Error {
+  return Object.assign(new Error(message), { key, vars });
+}
+
 /** Throws an Error whose message says what is wrong, in terms of the message the user sent. */
 export function parsePulseMessage(msg: { payload?: unknown; timestamp?: unknown; reset?: unknown }): PulseInput {
   const { payload } = msg;
@@ -19,26 +27,26 @@ export function parsePulseMessage(msg: { payload?: unknown; timestamp?: unknown;
   if (payload === 'reset' || (reset && (payload === undefined || payload === null || payload === ''))) return none;
   if (typeof payload === 'number') return { ...none, sample: parseSample(payload, msg.timestamp) };
   if (payload && typeof payload === 'object' && !Array.isArray(payload)) return { ...none, batch: parseBatch(payload) };
-  throw new Error('payload must be a pulse batch { t0, rateHz, samples } or a number with msg.timestamp');
+  throw inputError('payload', 'payload must be a pulse batch { t0, rateHz, samples } or a number with msg.timestamp');
 }
 
 function parseSample(value: number, timestamp: unknown): { tMs: number; value: number } {
-  if (!Number.isFinite(value)) throw new Error('payload must be a finite number');
+  if (!Number.isFinite(value)) throw inputError('finite', 'payload must be a finite number');
   const tMs = timestamp instanceof Date ? timestamp.getTime() : timestamp;
-  if (typeof tMs !== 'number' || !Number.isFinite(tMs)) throw new Error('a single sample needs msg.timestamp (ms)');
+  if (typeof tMs !== 'number' || !Number.isFinite(tMs)) throw inputError('timestamp', 'a single sample needs msg.timestamp (ms)');
   return { tMs, value };
 }
 
 function parseBatch(payload: object): SampleBatch {
   const { t0, rateHz, samples } = payload as Record<string, unknown>;
-  if (typeof t0 !== 'number' || !Number.isFinite(t0)) throw new Error('payload.t0 must be a time in ms');
+  if (typeof t0 !== 'number' || !Number.isFinite(t0)) throw inputError('t0', 'payload.t0 must be a time in ms');
   if (typeof rateHz !== 'number' || !(rateHz >= MIN_RATE_HZ && rateHz <= MAX_RATE_HZ)) {
-    throw new Error(`payload.rateHz must be ${MIN_RATE_HZ}-${MAX_RATE_HZ} Hz`);
+    throw inputError('rateHz', `payload.rateHz must be ${MIN_RATE_HZ}-${MAX_RATE_HZ} Hz`, { min: MIN_RATE_HZ, max: MAX_RATE_HZ });
   }
-  if (!Array.isArray(samples)) throw new Error('payload.samples must be an array of numbers');
+  if (!Array.isArray(samples)) throw inputError('samples', 'payload.samples must be an array of numbers');
   for (let i = 0; i < samples.length; i++) {
     const v: unknown = samples[i];
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`payload.samples[${i}] is not a number`);
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw inputError('sample', `payload.samples[${i}] is not a number`, { index: i });
   }
   return { t0, rateHz, samples: samples as number[] };
 }

@@ -33,13 +33,13 @@ describe('emotion-infer node with the SageMaker backend', () => {
   });
   afterEach(() => helper.unload());
 
-  const load = (cfg: Record<string, unknown> = {}) => {
+  const load = (cfg: Record<string, unknown> = {}, maxAttempts = '1') => {
     const flow = [
         { id: 'tab', type: 'tab' },
-        { id: 'awsconf', type: 'aws-config', region: 'eu-west-1', endpoint: sm.peer.endpoint, maxAttempts: '1' },
+        { id: 'awsconf', type: 'aws-config', region: 'eu-west-1', endpoint: sm.peer.endpoint, maxAttempts },
         {
           id: 'infer', z: 'tab', type: 'emotion-infer', mode: 'window', windowSeconds: '0.1', participant: 'alice', labels: '', threshold: '',
-          backend: 'sagemaker', aws: 'awsconf', endpoint: 'emotion-ep', contentType: 'text/csv', timeoutMs: '300', fallback: false, wires: [['out']], ...cfg,
+          backend: 'sagemaker', aws: 'awsconf', endpoint: 'emotion-ep', contentType: 'text/csv', timeoutMs: '1000', fallback: false, wires: [['out']], ...cfg,
         },
         { id: 'out', z: 'tab', type: 'helper' },
         { id: 'catcher', z: 'tab', type: 'catch', scope: null, uncaught: false, wires: [['caught']] },
@@ -110,15 +110,17 @@ describe('emotion-infer node with the SageMaker backend', () => {
     assert.match((await caught).error!.message, /HTTP 503 .*; the local fallback failed too: no model for participant "nobody" yet/);
   });
 
-  it('falls back when the endpoint is too slow', async () => {
-    await load({ fallback: true });
-    sm.peer.inject({ kind: 'delay', ms: 1500 });
+  it('falls back when the endpoint is too slow, after the timeout, not after one timeout per SDK attempt', async () => {
+    await load({ fallback: true }, ''); // the SDK's default 3 attempts
+    sm.peer.inject({ kind: 'delay', ms: 3000 });
     const out = next('out');
     start();
     const msg = await out;
     assert.equal(msg.emotion.source, 'local-fallback');
-    assert.match(String(msg.emotion.fallbackReason), /did not answer within 300 ms/);
-    assert.ok((msg.emotion.latencyMs as number) >= 290, 'latency includes the wait for the endpoint');
+    assert.match(String(msg.emotion.fallbackReason), /did not answer within 1000 ms/);
+    const latency = msg.emotion.latencyMs as number;
+    assert.ok(latency >= 990 && latency < 2000, `answered ${latency} ms after the window closed`);
+    assert.equal(sm.peer.requests.length, 1, 'no second attempt after the deadline');
   });
 
   it('keeps the access key id out of error messages', async () => {

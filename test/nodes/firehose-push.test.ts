@@ -135,13 +135,31 @@ describe('firehose-push node', () => {
     const shown = JSON.stringify([push.error.args, push.status.args]);
     assert.match(shown, /denied for AWS4-HMAC-SHA256 Credential=\*\*\*/);
     assert.ok(!shown.includes(KEY_ID) && !shown.includes(SECRET));
-    assert.match(push.status.args.at(-1)![0].text!, /^offline: 5 spooled$/);
+    assert.match(push.status.args.at(-1)![0].text!, /^access denied: 5 spooled$/, 'the real cause, not "offline"');
     const fresh = await FirehosePeer.start();
     peer.peer.handler = fresh.peer.handler; // the service comes back
     await fresh.peer.stop();
     push.receive({ payload: range(5, 5).map(rec) });
     await until(() => fresh.accepted.length === 10);
     assert.deepEqual(fresh.acceptedObjects<{ i: number }>().map((r) => r.i), range(10));
+  });
+
+  it('shows a wrong stream name or missing permissions as such while spooling, and delivers everything once fixed', async () => {
+    peer.streams.delete('emotion-records'); // not created yet, or a typo in the node
+    const push = await load();
+    push.receive({ payload: range(3).map(rec) });
+    await until(() => push.status.args.some(([s]) => s.text === 'stream not found: 3 spooled' && s.fill === 'red'));
+    assert.match(String(push.error.args[0][0]), /Firehose emotion-records under account 123456789012 not found\.; 3 records kept in the spool, retrying \(fix it/);
+    peer.streams.add('emotion-records');
+    peer.denyAccess = true; // the stream now exists, but the IAM policy lacks firehose:PutRecordBatch
+    push.receive({ payload: range(2, 3).map(rec) });
+    await until(() => push.status.args.some(([s]) => s.text === 'access denied: 5 spooled'));
+    assert.match(String(push.error.args.at(-1)![0]), /not authorized to perform: firehose:PutRecordBatch/);
+    assert.equal(peer.accepted.length, 0);
+    peer.denyAccess = false;
+    await until(() => peer.accepted.length === 5);
+    assert.deepEqual(acceptedIds(), range(5));
+    await until(() => /^sent 5$/.test(push.status.args.at(-1)?.[0].text ?? ''));
   });
 
   it('loses nothing and sends nothing twice when the peer is killed mid-stream', async () => {

@@ -25,6 +25,14 @@ function next(id: string, ms = 3000): Promise<Msg> {
   });
 }
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Waits for a condition (a loaded machine can take far longer than usual for the first publish). */
+async function until(cond: () => boolean, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await sleep(10);
+  }
+}
 
 describe('sns-notify node', () => {
   let sns: SnsPeer;
@@ -39,10 +47,10 @@ describe('sns-notify node', () => {
   beforeEach(() => (sns.peer.requests.length = 0));
   afterEach(() => helper.unload());
 
-  const load = (cfg: Record<string, unknown> = {}) => {
+  const load = (cfg: Record<string, unknown> = {}, maxAttempts = '1') => {
     const flow = [
         { id: 'tab', type: 'tab' },
-        { id: 'awsconf', type: 'aws-config', region: 'eu-west-1', endpoint: sns.peer.endpoint, maxAttempts: '1' },
+        { id: 'awsconf', type: 'aws-config', region: 'eu-west-1', endpoint: sns.peer.endpoint, maxAttempts },
         {
           id: 'notify', z: 'tab', type: 'sns-notify', aws: 'awsconf', target: TOPIC, subject: 'Emotion: {{label}}', template: '{{participant}} seems {{label}} ({{confidence}}) at {{time}}',
           smsType: 'Transactional', senderId: 'EmotionIoT', originationNumber: '+15555550199', intervalSeconds: '60', suppressedOutput: true, outputs: 2,
@@ -115,10 +123,11 @@ describe('sns-notify node', () => {
     helper.getNode('sent').on('input', (m: Msg) => sent.push(m));
     helper.getNode('suppressed').on('input', (m: Msg) => suppressed.push(m));
     send({ payload: 'sad', emotion: emotion('alice', 'sad') });
-    await sleep(150);
+    await until(() => sent.length === 1);
     send({ payload: 'angry', emotion: emotion('Alice', 'angry') });
     send({ payload: 'happy', emotion: emotion('bob', 'happy') });
-    await sleep(150);
+    await until(() => sent.length === 2 && suppressed.length === 1);
+    await sleep(150); // nothing more comes
     assert.deepEqual(sent.map((m) => m.payload), ['sad', 'happy']);
     assert.equal(suppressed.length, 1);
     assert.equal(suppressed[0].payload, 'angry');
@@ -142,6 +151,28 @@ describe('sns-notify node', () => {
     const sent = next('sent');
     send({ payload: 'sad', emotion: emotion() });
     assert.ok((await sent).sns?.messageId, 'the retry was not suppressed');
+  });
+
+  it('sends one SMS per answer with the SDK retrying (default attempts), even when the answer is lost', async () => {
+    await load({ target: '+15555550100' }, '');
+    sns.peer.inject({ kind: 'drop-answer' });
+    const caught = next('caught');
+    send({ payload: 'sad', emotion: emotion() });
+    assert.match((await caught).error!.message, /not sent again, SNS may have taken it/);
+    await sleep(300);
+    assert.equal(sns.publishes().length, 1, 'the parent got one SMS, not one per SDK attempt');
+  });
+
+  it('publishes to a FIFO topic with a message group per participant and a deduplication id', async () => {
+    await load({ target: `${TOPIC}.fifo` }, '');
+    sns.peer.inject({ kind: 'drop-answer' }); // on a FIFO topic a retry is safe: SNS drops the copy
+    const sent = next('sent');
+    send({ payload: 'sad', emotion: emotion('Zoë') });
+    assert.ok((await sent).sns?.messageId);
+    const [form] = sns.publishes();
+    assert.equal(sns.publishes().length, 1);
+    assert.match(String(form.get('MessageGroupId')), /^emotion-zoe-[0-9a-f]{8}$/);
+    assert.match(String(form.get('MessageDeduplicationId')), /^[0-9a-f-]{36}$/);
   });
 
   it('rejects bad messages and bad targets clearly', async () => {

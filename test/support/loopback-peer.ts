@@ -24,8 +24,13 @@ export type PeerHandler = (req: PeerRequest) => PeerResponse | Promise<PeerRespo
 export type Fault =
   /** Answer with this status and body instead of calling the handler. */
   | { kind: 'status'; status: number; body?: string; headers?: Record<string, string> }
-  /** Wait, then answer normally (a slow peer). */
+  /**
+   * Wait, then answer normally (a slow service). As at AWS, the request is carried out even when the
+   * client gave up waiting; only a peer killed meanwhile (stop()) forgets it.
+   */
   | { kind: 'delay'; ms: number }
+  /** Carry the request out, then drop the connection before the answer (the client cannot know it worked). */
+  | { kind: 'drop-answer' }
   /** Drop the connection without an answer (the SDK sees ECONNRESET / socket hang up). */
   | { kind: 'reset' };
 
@@ -36,6 +41,8 @@ export class LoopbackPeer {
   private readonly sockets = new Set<Socket>();
   private server: Server | undefined;
   private port = 0;
+  /** Counts stop()s, so a request that arrived before one is not carried out after it. */
+  private lives = 0;
 
   private constructor(public handler: PeerHandler) {}
 
@@ -69,6 +76,7 @@ export class LoopbackPeer {
     const server = this.server;
     if (!server) return;
     this.server = undefined;
+    this.lives += 1;
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     for (const socket of this.sockets) socket.destroy();
     this.sockets.clear();
@@ -128,14 +136,20 @@ export class LoopbackPeer {
     }
     if (fault?.kind === 'delay') {
       request.fault = 'delay';
+      const life = this.lives;
       await new Promise((resolve) => setTimeout(resolve, fault.ms));
-      if (res.destroyed) return;
+      if (life !== this.lives) return;
     }
     let response: PeerResponse;
     try {
       response = await this.handler(request);
     } catch (e) {
       response = { status: 500, body: JSON.stringify({ message: `peer handler failed: ${String(e)}` }) };
+    }
+    if (fault?.kind === 'drop-answer') {
+      request.fault = 'drop-answer';
+      res.socket?.destroy();
+      return;
     }
     send(res, response);
   }

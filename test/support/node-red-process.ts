@@ -1,5 +1,5 @@
-// Starts a real Node-RED (the installed runtime's red.js) as a child process with the demo settings
-// (demo/settings.js: this package from dist/ plus Dashboard 2.0) in a given user dir, on a random
+// Starts a real Node-RED (the installed runtime's red.js) as a child process, by default with the demo
+// settings (demo/settings.js: this package from dist/ plus Dashboard 2.0), in a given user dir, on a random
 // loopback port, and waits until its flows have started. The e2e tests and bench/infer-dashboard.ts use it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -9,7 +9,7 @@ import type { FlowNode } from '../../src/demo/combine-flows';
 
 const root = join(__dirname, '..', '..');
 const redJs = require.resolve('node-red/red.js');
-const settingsFile = join(root, 'demo', 'settings.js');
+const demoSettings = join(root, 'demo', 'settings.js');
 /** the V8 flags `npm start` runs Node-RED with, so tests and benches measure the same runtime */
 const nodeFlags: string[] = JSON.parse(readFileSync(join(root, 'demo', 'node-flags.json'), 'utf8'));
 
@@ -29,10 +29,14 @@ export interface StartOptions {
   /** extra environment for the runtime */
   env?: Record<string, string>;
   timeoutMs?: number;
+  /** a settings file other than demo/settings.js (which loads this package from the repository) */
+  settingsFile?: string;
+  /** the log line that says the flows run, in the runtime's language (default English) */
+  startedLog?: RegExp;
 }
 
 export async function startNodeRed(opts: StartOptions): Promise<NodeRedProcess> {
-  const child = spawn(process.execPath, [...nodeFlags, redJs, '--settings', settingsFile, '--userDir', opts.userDir], {
+  const child = spawn(process.execPath, [...nodeFlags, redJs, '--settings', opts.settingsFile ?? demoSettings, '--userDir', opts.userDir], {
     cwd: root,
     env: { ...process.env, ...opts.env, EMOTION_IOT_USER_DIR: opts.userDir, EMOTION_IOT_PORT: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -48,9 +52,10 @@ export async function startNodeRed(opts: StartOptions): Promise<NodeRedProcess> 
     stop: () => stop(child),
   };
   try {
-    const port = await waitFor(child, () => /Server now running at http:\/\/127\.0\.0\.1:(\d+)\//.exec(output)?.[1], opts.timeoutMs);
+    // the only URL the runtime logs is its own, whatever the language of the line
+    const port = await waitFor(child, () => /http:\/\/127\.0\.0\.1:(\d+)\//.exec(output)?.[1], opts.timeoutMs);
     proc.url = `http://127.0.0.1:${port}`;
-    await waitFor(child, () => /Started flows/.test(output) || undefined, opts.timeoutMs);
+    await waitFor(child, () => (opts.startedLog ?? /Started flows/).test(output) || undefined, opts.timeoutMs);
   } catch (e) {
     await proc.stop();
     throw new Error(`${(e as Error).message}\n--- Node-RED output ---\n${output}`, { cause: e });

@@ -3,11 +3,11 @@ import { mkdtempSync, readdirSync, rmSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FirehoseClient } from '@aws-sdk/client-firehose';
-import { encodePayload, encodeRecord, MAX_RECORD_BYTES } from '../../src/aws/firehose-records';
-import { firehosePut, isRetryable } from '../../src/aws/firehose-put';
+import { encodePayload, encodeRecord, MAX_BATCH_BYTES, MAX_BATCH_RECORDS, MAX_RECORD_BYTES } from '../../src/aws/firehose-records';
+import { firehosePut, isRetryable, permanentCause } from '../../src/aws/firehose-put';
 import { FirehoseSender, type DeliveryReport, type SenderOptions } from '../../src/aws/firehose-sender';
 import { Spool } from '../../src/aws/spool';
-import { FirehosePeer, THROTTLED } from '../support/firehose-peer';
+import { FirehosePeer, MAX_REQUEST_BYTES, THROTTLED } from '../support/firehose-peer';
 
 const rec = (i: number) => ({ participant: 'p1', timestamp: 1_700_000_000_000 + i, gsr: 1.234, bpm: 72.5, i });
 const range = (n: number, from = 0) => Array.from({ length: n }, (_, k) => from + k);
@@ -42,6 +42,14 @@ describe('aws firehose records', () => {
     assert.ok(isRetryable({ name: 'X', $metadata: { httpStatusCode: 500 } }));
     assert.ok(isRetryable(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })));
     assert.ok(!isRetryable({ name: 'ResourceNotFoundException', $metadata: { httpStatusCode: 400 } }));
+  });
+
+  it('names the causes that will not pass by themselves', () => {
+    assert.equal(permanentCause({ name: 'ResourceNotFoundException' }), 'stream not found');
+    assert.equal(permanentCause({ name: 'AccessDeniedException' }), 'access denied');
+    assert.equal(permanentCause({ name: 'UnrecognizedClientException' }), 'credentials rejected');
+    assert.equal(permanentCause({ name: 'ServiceUnavailableException' }), undefined);
+    assert.equal(permanentCause(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })), undefined);
   });
 });
 
@@ -116,6 +124,35 @@ describe('aws firehose sender against the loopback peer', () => {
     await until(() => peer.accepted.length === 10);
     assert.ok(peer.calls.length >= 3);
     for (const call of peer.calls) assert.ok(call.records.reduce((s, r) => s + r.length, 0) <= 4000);
+  });
+
+  it('keeps each request as sent, base64 included, within 4 MiB', async () => {
+    await start();
+    const big = (i: number) => ({ i, blob: 'x'.repeat(900_000) }); // 3.6 MB of data: 4.8 MB once base64-encoded
+    await push(range(4).map(big));
+    await until(() => peer.accepted.length === 4);
+    assert.deepEqual(failures, []);
+    assert.deepEqual(acceptedIds(), range(4));
+    assert.ok(peer.peer.requests.every((r) => r.body.length <= MAX_REQUEST_BYTES), 'no request over 4 MiB');
+  });
+
+  it('fills a full batch up to the byte budget in one request of at most 4 MiB, even with the longest stream name', async () => {
+    const longest = 'x'.repeat(64);
+    peer.streams.add(longest);
+    spool = await Spool.open(join(dir, 'spool'), { budgetBytes: 8 * 1024 * 1024 });
+    reports = [];
+    failures = [];
+    sender = new FirehoseSender(spool, firehosePut(client, longest), { maxDelayMs: 20 }, { report: (r) => reports.push(r), failure: (e) => failures.push(e) });
+    sender.start();
+    // 500 records whose lengths leave base64 the most padding (length = 1 mod 3), the budget used up
+    const size = Math.floor(MAX_BATCH_BYTES / MAX_BATCH_RECORDS);
+    assert.equal(size % 3, 1);
+    await push(range(MAX_BATCH_RECORDS).map((i) => ({ i, pad: 'x'.repeat(size - 1 - JSON.stringify({ i, pad: '' }).length) })));
+    await until(() => peer.accepted.length === MAX_BATCH_RECORDS);
+    assert.equal(peer.calls.length, 1, 'one full batch');
+    assert.ok(peer.calls[0].records.every((r) => r.length === size));
+    const sent = peer.peer.requests[0].body.length;
+    assert.ok(sent <= MAX_REQUEST_BYTES && sent > MAX_REQUEST_BYTES - 1024, `the request was ${sent} bytes`);
   });
 
   it('waits up to the max delay for a batch to fill', async () => {

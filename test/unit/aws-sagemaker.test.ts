@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
-import type { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
+import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { createSageMakerBackend, checkEndpointName } from '../../src/aws/sagemaker-backend';
-import { createSageMakerClient } from '../../src/aws/sagemaker-client';
 import { encodeRequest, parseContentType, parseResponse } from '../../src/aws/sagemaker-format';
 import { predictions, sageMakerFaults, startSageMakerPeer, type SageMakerPeer } from '../support/sagemaker-peer';
 
@@ -39,7 +38,7 @@ describe('aws sagemaker: real client against the loopback peer', () => {
   const credentials = { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' };
   before(async () => {
     sm = await startSageMakerPeer();
-    client = createSageMakerClient({ region: 'eu-west-1', credentials, endpoint: sm.peer.endpoint, maxAttempts: 1 }, 300);
+    client = new SageMakerRuntimeClient({ region: 'eu-west-1', credentials, endpoint: sm.peer.endpoint, maxAttempts: 1 });
   });
   after(async () => {
     client.destroy();
@@ -106,10 +105,28 @@ describe('aws sagemaker: real client against the loopback peer', () => {
     sm.peer.inject({ kind: 'status', status: 400, headers: { 'x-amzn-errortype': 'ValidationError' }, body: '{"message":"Endpoint emotion-ep of account 123456789012 not found."}' });
     await assert.rejects(backend().predict([1, 60]), /rejected the request \(HTTP 400 ValidationError\): Endpoint emotion-ep of account 123456789012 not found/);
   });
+  it('the timeout is one deadline for all the SDK attempts, not one per attempt', async () => {
+    const retrying = new SageMakerRuntimeClient({ region: 'eu-west-1', credentials, endpoint: sm.peer.endpoint }); // 3 attempts, as aws-config by default
+    const within = (timeoutMs: number) =>
+      createSageMakerBackend(retrying, { endpointName: 'emotion-ep', contentType: 'text/csv', featureNames: ['gsr', 'bpm'], numClasses: 3, timeoutMs });
+    try {
+      sm.peer.inject({ kind: 'delay', ms: 3000 }); // per attempt, a second attempt would be answered at once
+      const t0 = Date.now();
+      await assert.rejects(within(1000).predict([1, 60]), /did not answer within 1000 ms/);
+      assert.ok(Date.now() - t0 < 2000, `gave up after ${Date.now() - t0} ms`);
+      assert.equal(sm.peer.requests.length, 1, 'no attempt after the deadline');
+      sm.peer.requests.length = 0;
+      sm.peer.inject(sageMakerFaults.unavailable());
+      assert.equal((await within(10_000).predict([1, 60])).index, 1, 'a 503 is retried within the deadline');
+      assert.deepEqual(sm.peer.requests.map((r) => r.fault), ['status', undefined]);
+    } finally {
+      retrying.destroy();
+    }
+  });
   it('a peer that is down is reported as unreachable', async () => {
     const gone = await startSageMakerPeer();
     await gone.stop();
-    const c = createSageMakerClient({ region: 'eu-west-1', credentials, endpoint: gone.peer.endpoint, maxAttempts: 1 }, 300);
+    const c = new SageMakerRuntimeClient({ region: 'eu-west-1', credentials, endpoint: gone.peer.endpoint, maxAttempts: 1 });
     try {
       const b = createSageMakerBackend(c, { endpointName: 'emotion-ep', contentType: 'text/csv', featureNames: ['gsr', 'bpm'], numClasses: 3, timeoutMs: 300 });
       await assert.rejects(b.predict([1, 60]), /SageMaker endpoint "emotion-ep" unreachable \(ECONNREFUSED\)/);

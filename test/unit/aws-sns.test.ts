@@ -1,12 +1,15 @@
 import assert from 'node:assert/strict';
-import { SNSClient } from '@aws-sdk/client-sns';
+import type { SNSClient } from '@aws-sdk/client-sns';
 import { asciiSubjectValue, checkSubject, compileTemplate, parseTarget, publishInput, smsAttributes } from '../../src/aws/sns-message';
-import { publish } from '../../src/aws/sns-publish';
+import { createSnsClient, publish } from '../../src/aws/sns-publish';
 import { MinInterval } from '../../src/aws/sns-rate-limit';
 import { snsFault, startSnsPeer, type SnsPeer } from '../support/sns-peer';
 
 const emotion = { label: 'sad', confidence: 0.8349, participant: 'Alice', timestamp: Date.UTC(2026, 10, 25, 19, 30), source: 'local', features: { gsr: 4.25, bpm: 71.04 } };
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:emotion-alerts';
+const FIFO_TOPIC = 'arn:aws:sns:eu-west-1:123456789012:emotion-alerts.fifo';
+const credentials = { accessKeyId: 'AKIDTEST', secretAccessKey: 's' };
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('aws sns: message', () => {
   it('fills the placeholders from msg.emotion', () => {
@@ -72,7 +75,8 @@ describe('aws sns: Publish with the real client against the loopback peer', () =
   let client: SNSClient;
   before(async () => {
     sns = await startSnsPeer();
-    client = new SNSClient({ region: 'eu-west-1', endpoint: sns.peer.endpoint, credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 's' }, maxAttempts: 1 });
+    // as sns-notify makes it, with the SDK's default 3 attempts
+    client = createSnsClient({ region: 'eu-west-1', endpoint: sns.peer.endpoint, credentials });
   });
   after(async () => {
     client.destroy();
@@ -107,12 +111,83 @@ describe('aws sns: Publish with the real client against the loopback peer', () =
     await assert.rejects(publish(client, input), /topic arn:aws:sns:eu-west-1:123456789012:emotion-alerts does not exist \(check the ARN and the region\): Topic does not exist/);
     await assert.rejects(publish(client, input), /not allowed to publish .* sns:Publish/);
   });
-  it('throttling is reported as such', async () => {
-    sns.peer.inject(snsFault(400, 'Throttling', 'Rate exceeded'));
+  it('throttling is retried (SNS took nothing), and reported as such when it lasts', async () => {
+    const before = sns.publishes().length;
+    sns.peer.inject(snsFault(429, 'Throttled', 'Rate exceeded'));
+    await publish(client, publishInput({ TopicArn: TOPIC }, 'hi', '', {}));
+    assert.equal(sns.publishes().length, before + 1);
+    sns.peer.inject(...[1, 2, 3].map(() => snsFault(400, 'Throttling', 'Rate exceeded')));
     await assert.rejects(publish(client, publishInput({ TopicArn: TOPIC }, 'hi', '', {})), /SNS is throttling publishes to topic .*: Rate exceeded/);
+    assert.equal(sns.peer.pendingFaults, 0, 'three attempts');
   });
-  it('a reset connection is reported as unreachable', async () => {
-    sns.peer.inject({ kind: 'reset' });
-    await assert.rejects(publish(client, publishInput({ PhoneNumber: '+15555550100' }, 'hi', '', {})), /SNS unreachable \(ECONNRESET\)/);
+  it('a Publish whose answer is lost is not sent again: at most one message per answer', async () => {
+    const before = sns.publishes().length;
+    sns.peer.inject({ kind: 'drop-answer' });
+    await assert.rejects(
+      publish(client, publishInput({ PhoneNumber: '+15555550100' }, 'hi', '', {})),
+      /connection to SNS dropped \(ECONNRESET\) publishing to the phone number; not sent again, SNS may have taken it/,
+    );
+    assert.equal(sns.publishes().length, before + 1, 'the parent got one SMS');
+  });
+  it('the timeout is one deadline, and no second Publish follows a slow one', async () => {
+    const before = sns.publishes().length;
+    sns.peer.inject({ kind: 'delay', ms: 2000 });
+    const t0 = Date.now();
+    await assert.rejects(publish(client, publishInput({ TopicArn: TOPIC }, 'hi', '', {}), 700), /SNS did not answer within 700 ms .*; not sent again/);
+    assert.ok(Date.now() - t0 < 1400, `gave up after ${Date.now() - t0} ms`);
+    await sleep(2000);
+    assert.equal(sns.publishes().length, before + 1, 'SNS took the slow one, and only it');
+  });
+  it('a refused connection is retried (nothing reached SNS)', async () => {
+    const down = await startSnsPeer();
+    await down.stop();
+    const c = createSnsClient({ region: 'eu-west-1', endpoint: down.peer.endpoint, credentials, maxAttempts: 10 });
+    try {
+      const retrying = publish(c, publishInput({ TopicArn: TOPIC }, 'hi', '', {}), 5000);
+      await sleep(20);
+      await down.peer.restart();
+      assert.match(await retrying, /^00000000-/);
+      assert.equal(down.publishes().length, 1);
+    } finally {
+      c.destroy();
+      await down.stop();
+    }
+  });
+});
+
+describe('aws sns: FIFO topics', () => {
+  let sns: SnsPeer;
+  let client: SNSClient;
+  before(async () => {
+    sns = await startSnsPeer();
+    client = createSnsClient({ region: 'eu-west-1', endpoint: sns.peer.endpoint, credentials }, true);
+  });
+  after(async () => {
+    client.destroy();
+    await sns.stop();
+  });
+
+  it('sends a message group per participant and a deduplication id per answer', async () => {
+    const a = publishInput({ TopicArn: FIFO_TOPIC }, 'Zoë seems sad', '', {}, 'Zoë');
+    const b = publishInput({ TopicArn: FIFO_TOPIC }, 'Zoë seems sad', '', {}, 'Zoë');
+    assert.match(a.MessageGroupId!, /^emotion-zoe-[0-9a-f]{8}$/);
+    assert.equal(b.MessageGroupId, a.MessageGroupId);
+    assert.notEqual(b.MessageDeduplicationId, a.MessageDeduplicationId, 'the same text twice is two answers');
+    assert.equal(publishInput({ TopicArn: FIFO_TOPIC }, 'hi', '', {}).MessageGroupId, 'emotion-iot');
+    assert.equal(publishInput({ TopicArn: TOPIC }, 'hi', '', {}, 'Zoë').MessageGroupId, undefined, 'standard topics refuse it');
+    await publish(client, a);
+    await publish(client, b);
+    assert.deepEqual(sns.publishes().map((f) => f.get('MessageGroupId')), [a.MessageGroupId, a.MessageGroupId]);
+  });
+  it('SNS refuses a FIFO publish without a group, or without a deduplication id unless content-based', async () => {
+    await assert.rejects(publish(client, { TopicArn: FIFO_TOPIC, Message: 'hi' }), /MessageGroupId parameter is required for FIFO topics/);
+    await assert.rejects(publish(client, { TopicArn: FIFO_TOPIC, Message: 'hi', MessageGroupId: 'g' }), /ContentBasedDeduplication enabled or MessageDeduplicationId/);
+  });
+  it('retries a Publish whose answer was lost, and SNS delivers it once', async () => {
+    const before = sns.publishes().length;
+    sns.peer.inject({ kind: 'drop-answer' });
+    assert.match(await publish(client, publishInput({ TopicArn: FIFO_TOPIC }, 'hi', '', {}, 'Ada')), /^00000000-/);
+    assert.equal(sns.peer.pendingFaults, 0);
+    assert.equal(sns.publishes().length, before + 1);
   });
 });

@@ -1,0 +1,149 @@
+// Each shipped flow opened in the real Node-RED editor (headless Chromium) as Import does it: no node may
+// be invalid (the red triangle, and a deploy that asks for confirmation), no type unknown, and no two
+// node rectangles on a tab may overlap (the editor sizes each node to its label, so a long name running
+// over a neighbour counts). Positions and sizes are read from the editor's own model (RED.nodes) after
+// each tab has been drawn.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, startNodeRed, type NodeRedProcess } from '../support/node-red-process';
+
+const root = join(__dirname, '..', '..');
+const flowFiles = readdirSync(join(root, 'flows')).filter((f) => f.endsWith('.json')).sort();
+/**
+ * Flows whose layout is being redone on another branch (issue 13, part 6): their overlap check is pending
+ * until then. Delete an entry once its flow is laid out; the check must then pass.
+ */
+const LAYOUT_PENDING = new Set(['inference.json', 'training.json']);
+
+interface Box {
+  id: string;
+  label: string;
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+interface FlowEntry {
+  id: string;
+  type: string;
+  label?: string;
+}
+
+interface EditorView {
+  invalid: string[];
+  unknown: string[];
+  /** per tab label, the rectangles of its nodes */
+  tabs: Record<string, Box[]>;
+}
+
+/** Imports a flow into an emptied editor the way Menu > Import does, draws every tab, and reads what it shows. */
+function openInEditor(page: Page, flow: FlowEntry[]): Promise<EditorView> {
+  return page.evaluate(async (nodes) => {
+    // The editor's globals (no types for them here).
+    const RED = (window as unknown as { RED: any }).RED; // eslint-disable-line @typescript-eslint/no-explicit-any
+    // Empty the editor of the previous flow (its config nodes share ids with this one's) and show an empty
+    // tab, as in a fresh editor: nodes imported onto the active tab would be picked up for placing instead.
+    RED.nodes.clear();
+    RED.workspaces.add();
+    RED.view.importNodes(nodes, { generateIds: false, addFlow: false });
+    const ids = new Set(nodes.map((n) => n.id));
+    const describe = (n: { id: string; type: string; name?: string }) => `${n.type} ${n.name || n.id}`;
+    const invalid: string[] = [];
+    const unknown: string[] = [];
+    const check = (n: { id: string; type: string; valid?: boolean }) => {
+      if (!ids.has(n.id)) return;
+      if (n.valid === false) invalid.push(describe(n));
+      if (!RED.nodes.getType(n.type) && !['tab', 'group', 'junction', 'subflow'].includes(n.type)) unknown.push(describe(n));
+    };
+    RED.nodes.eachNode(check);
+    RED.nodes.eachConfig(check);
+    const tabs: Record<string, Box[]> = {};
+    for (const tab of nodes.filter((n) => n.type === 'tab')) {
+      RED.workspaces.show(tab.id);
+      RED.view.redraw(true);
+      await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 50)));
+      tabs[tab.label ?? tab.id] = RED.nodes
+        .filterNodes({ z: tab.id })
+        .filter((n: { type: string }) => n.type !== 'group')
+        .map((n: { id: string; type: string; name?: string; x: number; y: number; w: number; h: number }) => ({
+          id: n.id,
+          label: describe(n),
+          x: n.x,
+          y: n.y,
+          w: n.w,
+          h: n.h,
+        }));
+    }
+    return { invalid, unknown, tabs };
+  }, flow);
+}
+
+function overlaps(boxes: Box[]): string[] {
+  const found: string[] = [];
+  for (const [i, a] of boxes.entries()) {
+    for (const b of boxes.slice(i + 1)) {
+      const dx = Math.min(a.x + a.w / 2, b.x + b.w / 2) - Math.max(a.x - a.w / 2, b.x - b.w / 2);
+      const dy = Math.min(a.y + a.h / 2, b.y + b.h / 2) - Math.max(a.y - a.h / 2, b.y - b.h / 2);
+      if (dx > 0 && dy > 0) found.push(`${a.label} (${a.x},${a.y} ${a.w}x${a.h}) / ${b.label} (${b.x},${b.y} ${b.w}x${b.h})`);
+    }
+  }
+  return found;
+}
+
+describe('shipped flows in the real Node-RED editor', function () {
+  this.timeout(120_000);
+  let userDir: string;
+  let nr: NodeRedProcess;
+  let browser: Browser;
+  let page: Page;
+
+  before(async () => {
+    userDir = mkdtempSync(join(tmpdir(), 'emotion-editor-'));
+    nr = await startNodeRed({ userDir }); // the demo settings: this package from dist/ and Dashboard 2.0, no flows
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    // tsx compiles the functions given to page.evaluate with esbuild's keepNames, which calls __name
+    await page.addInitScript({ content: 'window.__name = (fn) => fn;' });
+    await page.goto(nr.url);
+    await page.waitForFunction(() => {
+      const RED = (window as unknown as { RED?: any }).RED; // eslint-disable-line @typescript-eslint/no-explicit-any
+      return RED?.nodes?.getType('pulse-bpm') && RED.nodes.getType('ui-button') && RED.workspaces.count() > 0;
+    });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await nr?.stop();
+    if (userDir) rmSync(userDir, { recursive: true, force: true });
+  });
+
+  const views = new Map<string, EditorView>();
+  /** Each flow is imported once, into an editor emptied of the previous one; both checks read that view. */
+  async function viewOf(file: string): Promise<EditorView> {
+    if (!views.has(file)) {
+      const flow = JSON.parse(readFileSync(join(root, 'flows', file), 'utf8')) as FlowEntry[];
+      views.set(file, await openInEditor(page, flow));
+    }
+    return views.get(file)!;
+  }
+
+  for (const file of flowFiles) {
+    it(`${file}: every node valid and of a known type`, async () => {
+      const view = await viewOf(file);
+      assert.deepEqual(view.unknown, [], 'node types the editor does not know');
+      assert.deepEqual(view.invalid, [], 'nodes the editor marks invalid (red triangle)');
+    });
+
+    it(`${file}: no two nodes overlap`, async function () {
+      if (LAYOUT_PENDING.has(file)) this.skip();
+      const tabs = Object.entries((await viewOf(file)).tabs);
+      assert.ok(tabs.length > 0 && tabs.every(([, boxes]) => boxes.length > 0 && boxes.every((b) => b.w > 0 && b.h > 0)), 'every tab drawn');
+      const overlapping = tabs.flatMap(([tab, boxes]) => overlaps(boxes).map((o) => `${tab}: ${o}`));
+      assert.deepEqual(overlapping, [], 'nodes that overlap');
+    });
+  }
+});

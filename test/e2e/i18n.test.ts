@@ -1,0 +1,78 @@
+// The translation plumbing, end to end, on pulse-bpm (the pattern for every node): a real Node-RED whose
+// runtime language is German (settings.lang) gives the node's status and errors from
+// locales/de/pulse-bpm.json, and the editor in a German browser shows the palette label and the dialog
+// labels from the same catalogue (data-i18n, this._()).
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, startNodeRed, type NodeRedProcess } from '../support/node-red-process';
+
+const root = join(__dirname, '..', '..');
+
+const flow = [
+  { id: 'tab', type: 'tab', label: 'i18n' },
+  { id: 'quiet', type: 'pulse-bpm', z: 'tab', name: '', emit: 'interval', interval: '1', minAmplitude: '20', saturation: '4095', invert: false, x: 200, y: 60, wires: [[]] },
+  { id: 'bad', type: 'inject', z: 'tab', name: '', props: [{ p: 'payload' }], payload: 'hello', payloadType: 'str', once: true, onceDelay: 0.1, repeat: '', x: 110, y: 140, wires: [['fed']] },
+  { id: 'fed', type: 'pulse-bpm', z: 'tab', name: '', emit: 'interval', interval: '1', minAmplitude: '20', saturation: '4095', invert: false, x: 320, y: 140, wires: [[]] },
+];
+
+describe('a second language: pulse-bpm in German', function () {
+  this.timeout(120_000);
+  let work: string;
+  let nr: NodeRedProcess;
+  let browser: Browser;
+  let page: Page;
+
+  before(async () => {
+    work = mkdtempSync(join(tmpdir(), 'emotion-i18n-'));
+    const userDir = join(work, 'userdir');
+    mkdirSync(userDir);
+    writeFileSync(join(userDir, 'flows.json'), JSON.stringify(flow));
+    const settings = {
+      uiPort: 0,
+      uiHost: '127.0.0.1',
+      flowFile: join(userDir, 'flows.json'),
+      nodesDir: [root], // this package from dist/
+      lang: 'de', // the runtime's language
+      telemetry: { enabled: false, updateNotification: false },
+      diagnostics: { enabled: false },
+      editorTheme: { tours: false, projects: { enabled: false } },
+    };
+    writeFileSync(join(work, 'settings.js'), `module.exports = ${JSON.stringify(settings)};\n`);
+    nr = await startNodeRed({ userDir, settingsFile: join(work, 'settings.js'), startedLog: /Flows sind gestartet/ });
+    browser = await launchChromium();
+    page = await browser.newPage({ locale: 'de-DE', viewport: { width: 1280, height: 800 } });
+    await page.goto(nr.url);
+    await page.waitForFunction(() => document.querySelectorAll('.red-ui-flow-node-status-label').length >= 2);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await nr?.stop();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  /** The status text the editor shows under a node (sent by the runtime, in the runtime's language). */
+  const statusOf = (id: string) => page.locator(`[id="${id}"] .red-ui-flow-node-status-label`).textContent();
+
+  it('shows status texts and input errors from the German catalogue', async () => {
+    await page.waitForFunction(() => document.querySelector('[id="fed"] .red-ui-flow-node-status-label')?.textContent?.startsWith('payload muss'));
+    assert.equal(await statusOf('quiet'), 'warte auf Puls');
+    assert.match(String(await statusOf('fed')), /^payload muss ein Puls-Block/);
+  });
+
+  it('shows the palette label, the node label and the dialog labels in German', async () => {
+    // the palette wraps a label word by word
+    const palette = await page.locator('[data-palette-type="pulse-bpm"] .red-ui-palette-label').textContent();
+    assert.equal(palette?.replace(/\s+/g, ' ').trim(), 'Puls → BPM');
+    assert.equal((await page.locator('[id="quiet"] .red-ui-flow-node-label').textContent())?.trim(), 'Puls → BPM');
+    await page.locator('[id="quiet"] .red-ui-flow-node').dblclick();
+    const emit = page.locator('label[for="node-input-emit"]');
+    await emit.waitFor();
+    assert.equal((await emit.textContent())?.trim(), 'Ausgabe');
+    assert.equal((await page.locator('#node-input-emit option[value="beat"]').textContent())?.trim(), 'bei jedem Schlag');
+    assert.equal((await page.locator('label[for="node-input-invert"][data-i18n]').textContent())?.trim(), 'Schläge sind Senken (Modul ruht hoch)');
+  });
+});
