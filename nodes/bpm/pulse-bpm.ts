@@ -7,7 +7,6 @@ import { parsePulseMessage } from '../../src/signal/pulse-input';
 import { round3 } from '../../src/record/record';
 import { translateError, translator } from '../lib/i18n';
 import { configNumber, onInput, status, type Send, readSettingsOrFail } from '../lib/node-kit';
-import english = require('./locales/en-US/pulse-bpm.json');
 
 interface PulseBpmDef extends NodeDef {
   emit: string;
@@ -19,7 +18,7 @@ interface PulseBpmDef extends NodeDef {
 }
 
 export = function (RED: NodeAPI) {
-  const t = translator(RED, english);
+  const t = translator(RED);
 
   function PulseBpm(this: Node, def: PulseBpmDef) {
     RED.nodes.createNode(this, def);

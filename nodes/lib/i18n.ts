@@ -1,19 +1,13 @@
 // Node texts from Node-RED's message catalogues (locales/<lang>/<node>.json beside the node's .js, namespace
-// "<module>/<node set>"), in the runtime's language (settings.lang, else LC_ALL / LANG). RED._ answers the
-// key itself when no catalogue has it (node-red-node-test-helper loads none): then the English catalogue
-// shipped beside the node answers, so a user never sees a bare key.
+// "<module>/<node set>"), in the runtime's language (settings.lang, else LC_ALL / LANG); a key missing in
+// that language falls back to en-US. Node tests get the same catalogues (test/support/node-messages.ts).
 import type { NodeAPI } from 'node-red';
 
 export type Vars = Record<string, string | number>;
 export type Translate = (key: string, vars?: Vars) => string;
 
-export function translator(RED: Pick<NodeAPI, '_'>, english: object): Translate {
-  return (key, vars) => {
-    const text = RED._(key, vars);
-    if (text !== key) return text;
-    const found = key.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], english);
-    return typeof found === 'string' ? found.replace(/__(\w+)__/g, (m, v: string) => String(vars?.[v] ?? m)) : key;
-  };
+export function translator(RED: Pick<NodeAPI, '_'>): Translate {
+  return (key, vars) => RED._(key, vars);
 }
 
 /** An error of the pure core that names its text for the catalogues: `<node>.errors.<key>`, filled with vars. */

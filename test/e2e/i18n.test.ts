@@ -16,6 +16,8 @@ const flow = [
   { id: 'quiet', type: 'pulse-bpm', z: 'tab', name: '', emit: 'interval', interval: '1', minAmplitude: '20', saturation: '4095', invert: false, x: 200, y: 60, wires: [[]] },
   { id: 'bad', type: 'inject', z: 'tab', name: '', props: [{ p: 'payload' }], payload: 'hello', payloadType: 'str', once: true, onceDelay: 0.1, repeat: '', x: 110, y: 140, wires: [['fed']] },
   { id: 'fed', type: 'pulse-bpm', z: 'tab', name: '', emit: 'interval', interval: '1', minAmplitude: '20', saturation: '4095', invert: false, x: 320, y: 140, wires: [[]] },
+  { id: 'hat', type: 'grove-base-hat', mode: 'simulated', seed: '1', participant: 'Ana' },
+  { id: 'gsr', type: 'grove-gsr', z: 'tab', name: '', hat: 'hat', channel: '0', interval: '200', referenceMv: '3300', startOnDeploy: true, x: 200, y: 220, wires: [[]] },
 ];
 
 describe('a second language: pulse-bpm in German', function () {
@@ -61,6 +63,7 @@ describe('a second language: pulse-bpm in German', function () {
     await page.waitForFunction(() => document.querySelector('[id="fed"] .red-ui-flow-node-status-label')?.textContent?.startsWith('payload muss'));
     assert.equal(await statusOf('quiet'), 'warte auf Puls');
     assert.match(String(await statusOf('fed')), /^payload muss ein Puls-Block/);
+    await page.waitForFunction(() => document.querySelector('[id="gsr"] .red-ui-flow-node-status-label')?.textContent === 'misst (simuliert)');
   });
 
   it('shows the palette label, the node label and the dialog labels in German', async () => {
@@ -74,5 +77,21 @@ describe('a second language: pulse-bpm in German', function () {
     assert.equal((await emit.textContent())?.trim(), 'Ausgabe');
     assert.equal((await page.locator('#node-input-emit option[value="beat"]').textContent())?.trim(), 'bei jedem Schlag');
     assert.equal((await page.locator('label[for="node-input-invert"][data-i18n]').textContent())?.trim(), 'Schläge sind Senken (Modul ruht hoch)');
+    await page.locator('#node-dialog-cancel').click();
+    await page.locator('#red-ui-editor-shade').waitFor({ state: 'hidden' });
+  });
+
+  it('shows the other translated nodes in German too: palette labels and a Grove dialog', async () => {
+    const palette = (type: string) =>
+      page.locator(`[data-palette-type="${type}"] .red-ui-palette-label`).textContent().then((t) => t?.replace(/\s+/g, ' ').trim());
+    assert.equal(await palette('grove-gsr'), 'Grove GSR');
+    assert.equal(await palette('grove-ear-hr'), 'Grove Ohrclip');
+    assert.equal(await palette('aws-iot-in'), 'AWS IoT ein');
+    await page.locator('[id="gsr"] .red-ui-flow-node').dblclick();
+    const channel = page.locator('label[for="node-input-channel"]');
+    await channel.waitFor();
+    assert.equal((await channel.textContent())?.trim(), 'Kanal');
+    assert.equal((await page.locator('label[for="node-input-referenceMv"]').textContent())?.trim(), 'Referenz');
+    assert.equal((await page.locator('label[for="node-input-startOnDeploy"][data-i18n]').textContent())?.trim(), 'Beim Deploy mit dem Messen beginnen');
   });
 });
