@@ -2,6 +2,12 @@
 // raw features in model order as CSV (no header) or JSON, and a JSON multiclass answer.
 import { round3 } from '../record/record';
 
+/**
+ * The feature order of a Linear Learner endpoint trained by this package (the published one too): the
+ * training CSV is `label,gsr,bpm` and a request is `gsr,bpm`.
+ */
+export const ENDPOINT_FEATURES: readonly string[] = Object.freeze(['gsr', 'bpm']);
+
 export type SageMakerContentType = 'text/csv' | 'application/json';
 
 export function parseContentType(value: unknown): SageMakerContentType {
