@@ -50,18 +50,15 @@ describe('same answer everywhere (local trainer, Linear Learner channels, partic
 
   it('emotion-infer answers the same msg.emotion from the participant\'s endpoint as from the local model', async () => {
     const infer = { type: 'emotion-infer', z: 'tab', mode: 'each', windowSeconds: '', labels: '', threshold: '', contentType: 'text/csv', timeoutMs: '2000', fallback: false };
-    await helper.load(
-      [inferNode, awsConfigNode],
-      [
+    const flow = [
         { id: 'tab', type: 'tab' },
         { id: 'awsconf', type: 'aws-config', region: 'eu-west-1', endpoint: sm.peer.endpoint, maxAttempts: '1' },
         { id: 'infer-local', ...infer, backend: 'local', wires: [['out-local']] },
         { id: 'infer-cloud', ...infer, backend: 'sagemaker', aws: 'awsconf', endpoint: '', endpointPrefix: '', wires: [['out-cloud']] },
         { id: 'out-local', z: 'tab', type: 'helper' },
         { id: 'out-cloud', z: 'tab', type: 'helper' },
-      ],
-      { awsconf: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' } },
-    );
+    ];
+    await helper.load([inferNode, awsConfigNode], flow, { awsconf: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' } });
     const windows = [
       { gsr: 9.512, bpm: 97.25 },
       { gsr: 6.3, bpm: 80.125 },
