@@ -8,6 +8,7 @@ import {
   type SFNClient,
 } from '@aws-sdk/client-sfn';
 import type { ModelMetrics } from '../model/model-file';
+import { parseEndpointPrefix } from './endpoint-prefix';
 import { isTimeout, networkCode, restate, type SdkErrorLike } from './sdk-error';
 import {
   metricsFromOutput,
@@ -130,7 +131,7 @@ export function describeFailure(execution: Pick<DescribeExecutionCommandOutput, 
   } else if (error === WORKFLOW_ERRORS.endpointFailed) text = `${who}: the endpoint failed to deploy: ${cause.slice(0, 200)}`;
   else if (/FailureReason/.test(execution.cause ?? '')) text = `${who}: the SageMaker training job failed: ${cause.slice(0, 300)}`;
   else text = `${who} failed (${error || execution.status}): ${cause.slice(0, 300)}`;
-  return Object.assign(new Error(text), { name: 'CloudTrainingError', code: error || String(execution.status) });
+  return Object.assign(new Error(text), { code: error || String(execution.status) });
 }
 
 /**
@@ -178,4 +179,36 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     };
     signal?.addEventListener('abort', stop, { once: true });
   });
+}
+
+/** emotion-train's cloud settings, as the editor stores them (strings). */
+export interface CloudTrainingDef {
+  backend?: string;
+  stateMachineArn?: string;
+  endpointPrefix?: string;
+  pollSeconds?: string;
+}
+
+export interface CloudTrainingSettings {
+  stateMachineArn: string;
+  endpointPrefix: string;
+  pollMs: number;
+}
+
+/** null for the local backend. */
+export function readCloudTrainingSettings(def: CloudTrainingDef): CloudTrainingSettings | null {
+  if (def.backend !== 'cloud') return null;
+  const stateMachineArn = String(def.stateMachineArn ?? '').trim();
+  if (!/^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]{1,80}$/.test(stateMachineArn)) {
+    throw new Error('training workflow: give the state machine ARN (the cloud stack output TrainingWorkflowArn)');
+  }
+  const poll = String(def.pollSeconds ?? '').trim() === '' ? 15 : Number(def.pollSeconds);
+  if (!(poll >= 0.1 && poll <= 300)) throw new Error('poll interval must be 0.1-300 s');
+  return { stateMachineArn, endpointPrefix: parseEndpointPrefix(def.endpointPrefix), pollMs: Math.round(poll * 1000) };
+}
+
+/** "45 s", "3 min 05 s": what a person reads on the status and the Training page. */
+export function formatElapsed(ms: number): string {
+  const seconds = Math.max(0, Math.round(ms / 1000));
+  return seconds < 60 ? `${seconds} s` : `${Math.floor(seconds / 60)} min ${String(seconds % 60).padStart(2, '0')} s`;
 }
