@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'demo/userdir/**', 'test-artifacts/**', 'examples/**', 'flows/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'demo/userdir/**', 'test-artifacts/**', 'examples/**', 'flows/**', 'cloud/cdk.out/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

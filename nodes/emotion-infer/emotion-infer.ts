@@ -7,7 +7,7 @@ import { participantEndpointName } from '../../src/aws/participant-endpoint';
 import { checkEndpointName, createSageMakerBackend } from '../../src/aws/sagemaker-backend';
 import { redactError } from '../../src/aws/sdk-error';
 import { createSageMakerClient } from '../../src/aws/sagemaker-client';
-import { ENDPOINT_FEATURES, parseContentType } from '../../src/aws/sagemaker-format';
+import { parseContentType, SAGEMAKER_FEATURES } from '../../src/aws/sagemaker-format';
 import { CollectionWindow } from '../../src/model/collection-window';
 import { answerEmotion, type EmotionAnswer } from '../../src/model/emotion-answer';
 import { parseLabels, UNCERTAIN } from '../../src/model/label-map';
@@ -62,7 +62,7 @@ export = function (RED: NodeAPI) {
           endpointName,
           numClasses: labels.length,
           timeoutMs: s.timeoutMs,
-          featureNames: ENDPOINT_FEATURES,
+          featureNames: SAGEMAKER_FEATURES,
         });
         // AWS error texts can quote the access key id (signature errors): keep it out of msgs and status.
         const redacted = (e: unknown) => Promise.reject(redactError(e, aws.redact));

@@ -2,7 +2,7 @@
 // at most once per interval per participant.
 import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from 'node-red';
 import type { AwsClientSource } from '../../src/aws/client-config';
-import { asciiSubjectValue, compileTemplate, parseTarget, publishInput, smsAttributes, type EmotionLike } from '../../src/aws/sns-message';
+import { asciiSubjectValue, compileTemplate, DEFAULT_MESSAGE_TEMPLATE, parseTarget, publishInput, smsAttributes, type EmotionLike } from '../../src/aws/sns-message';
 import { createSnsClient, publish } from '../../src/aws/sns-publish';
 import { MinInterval } from '../../src/aws/sns-rate-limit';
 import { redactError } from '../../src/aws/sdk-error';
@@ -77,11 +77,10 @@ function targetOf(msg: NodeMessageInFlow): unknown {
 function readSettings(def: SnsNotifyDef) {
   if (String(def.target ?? '').trim() !== '') parseTarget(def.target); // a typo shows at deploy, not at the first answer
   return {
-    message: compileTemplate(def.template || DEFAULT_TEMPLATE, def.allowPhysiology === true),
+    message: compileTemplate(def.template || DEFAULT_MESSAGE_TEMPLATE, def.allowPhysiology === true),
     subject: compileTemplate(def.subject ?? '', def.allowPhysiology === true, asciiSubjectValue),
     sms: smsAttributes({ smsType: def.smsType ?? 'Transactional', senderId: def.senderId?.trim(), originationNumber: def.originationNumber?.trim() }),
     limit: new MinInterval(configNumber(def.intervalSeconds, 'minimum interval', { min: 0, max: 86400, fallback: 300 }) * 1000),
   };
 }
 
-const DEFAULT_TEMPLATE = '{{participant}} seems {{label}} ({{confidence}} sure) at {{time}}.';

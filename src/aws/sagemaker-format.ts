@@ -3,10 +3,10 @@
 import { round3 } from '../record/record';
 
 /**
- * The feature order of a Linear Learner endpoint trained by this package (the published one too): the
- * training CSV is `label,gsr,bpm` and a request is `gsr,bpm`.
+ * The feature order the published endpoint was trained with, and every Linear Learner this package trains:
+ * the training CSV is `label,gsr,bpm` and a request is `gsr,bpm`.
  */
-export const ENDPOINT_FEATURES: readonly string[] = Object.freeze(['gsr', 'bpm']);
+export const SAGEMAKER_FEATURES: readonly string[] = ['gsr', 'bpm'];
 
 export type SageMakerContentType = 'text/csv' | 'application/json';
 

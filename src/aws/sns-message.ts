@@ -15,6 +15,9 @@ export interface EmotionLike {
   features?: { gsr?: unknown; bpm?: unknown };
 }
 
+/** What an answer says by SMS or e-mail unless the user writes their own template. */
+export const DEFAULT_MESSAGE_TEMPLATE = '{{participant}} seems {{label}} ({{confidence}} sure) at {{time}}.';
+
 export type Template = (emotion: EmotionLike) => string;
 
 /** Compiles once at deploy, so a typo in a placeholder is a config error, not a broken SMS. `clean` is applied to each filled-in value. */

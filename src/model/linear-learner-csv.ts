@@ -1,4 +1,4 @@
-import { ENDPOINT_FEATURES } from '../aws/sagemaker-format';
+import { SAGEMAKER_FEATURES } from '../aws/sagemaker-format';
 import type { SensorRecord } from '../record/record';
 import { shuffle } from './prng';
 import { prepareData, type TrainOptions } from './train';
@@ -40,7 +40,7 @@ export type ChannelOptions = Partial<Pick<TrainOptions, 'labels' | 'warmupSecond
 };
 
 export function linearLearnerChannels(records: readonly SensorRecord[], options: ChannelOptions): LinearLearnerChannels {
-  const data = prepareData(records, { ...options, features: [...ENDPOINT_FEATURES] });
+  const data = prepareData(records, { ...options, features: [...SAGEMAKER_FEATURES] });
   const { labels, features } = data.options;
   const perLabel = (y: number[]) => labels.map((_, k) => y.filter((c) => c === k).length);
   return {

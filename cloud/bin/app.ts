@@ -1,0 +1,13 @@
+// The CDK app: one EmotionCloud stack named after the prefix. `npm run cloud:synth` writes its
+// template to cloud/cdk.out/ with no account and no network.
+import { App } from 'aws-cdk-lib';
+import { EmotionCloudStack } from '../lib/emotion-stack';
+import { readSettings } from '../lib/settings';
+
+const app = new App();
+const settings = readSettings(app.node, process.env);
+new EmotionCloudStack(app, `${settings.prefix}-cloud`, {
+  ...settings,
+  description: 'node-red-contrib-emotion-iot: IoT rules, Firehose to Parquet, inference Lambda, SNS',
+});
+app.synth();

@@ -1,0 +1,123 @@
+// The inference Lambda behind the iotsensors/infer rule: the participant's SageMaker endpoint answers
+// the window means, and the answer (the same msg.emotion emotion-infer emits) goes back to the device
+// on iotsensors/infer/result/<thing>, and to the SNS topic when one is configured. Every failure a
+// user can act on becomes an error result on the same topic, never a silent drop.
+import { performance } from 'node:perf_hooks';
+import { PublishCommand as IotPublishCommand, type IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
+import type { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
+import type { SNSClient } from '@aws-sdk/client-sns';
+import { participantEndpointName } from '../aws/participant-endpoint';
+import { createSageMakerBackend } from '../aws/sagemaker-backend';
+import { SAGEMAKER_FEATURES } from '../aws/sagemaker-format';
+import { asciiSubjectValue, compileTemplate, DEFAULT_MESSAGE_TEMPLATE, publishInput } from '../aws/sns-message';
+import { publish as snsPublish } from '../aws/sns-publish';
+import { answerEmotion, type EmotionAnswer } from '../model/emotion-answer';
+import { readFeatures } from '../model/window-average';
+import { participantKey } from '../record/paths';
+import { resultTopic } from './iot-topics';
+
+/** What the rule's SQL hands the function: the device's payload fields plus its thing name. */
+export interface InferEvent {
+  participant?: unknown;
+  gsr?: unknown;
+  bpm?: unknown;
+  requestId?: unknown;
+  thing?: unknown;
+}
+
+/** Published instead of an answer when none could be made. */
+export interface InferError {
+  error: { message: string; code: string };
+  participant?: string;
+  requestId?: string;
+  timestamp: number;
+}
+
+export type InferResult = (EmotionAnswer & { requestId?: string }) | InferError;
+
+export interface InferDeps {
+  sagemaker: SageMakerRuntimeClient;
+  iotData: IoTDataPlaneClient;
+  /** set when answers also go out by SMS / e-mail */
+  sns?: { client: SNSClient; topicArn: string };
+  /** the stack's name prefix: endpoints are named participantEndpointName(prefix, participant) */
+  endpointPrefix: string;
+  labels: readonly string[];
+  threshold: number;
+  /** per SageMaker attempt; the client's requestHandler enforces it */
+  timeoutMs: number;
+  log: (line: string) => void;
+}
+
+const SUBJECT = compileTemplate('Emotion detector: {{label}}', false, asciiSubjectValue);
+const MESSAGE = compileTemplate(DEFAULT_MESSAGE_TEMPLATE);
+
+export function createInferHandler(deps: InferDeps): (event: InferEvent) => Promise<InferResult> {
+  return async (event) => {
+    const startedAt = performance.now();
+    // No valid thing name means nowhere to answer: the rule SQL always sets it, so this is a bug.
+    const topic = resultTopic(String(event?.thing ?? ''));
+    const requestId = typeof event.requestId === 'string' && event.requestId !== '' ? event.requestId.slice(0, 128) : undefined;
+    const participant = typeof event.participant === 'string' ? event.participant.trim() : undefined;
+    let result: InferResult;
+    try {
+      result = { ...(await answer(deps, event, startedAt)), ...(requestId ? { requestId } : {}) };
+    } catch (e) {
+      const err = e as Error & { code?: string };
+      result = {
+        error: { message: err.message, code: err.code ?? err.name ?? 'Error' },
+        ...(participant ? { participant } : {}),
+        ...(requestId ? { requestId } : {}),
+        timestamp: Date.now(),
+      };
+      deps.log(`no answer for ${topic}: ${err.message}`);
+    }
+    // A failed publish throws: Lambda retries the asynchronous invocation, and the rule's error action sees it.
+    await deps.iotData.send(new IotPublishCommand({ topic, qos: 1, payload: Buffer.from(JSON.stringify(result)) }));
+    if (deps.sns && !('error' in result)) await notify(deps, result);
+    return result;
+  };
+}
+
+async function answer(deps: InferDeps, event: InferEvent, startedAt: number): Promise<EmotionAnswer> {
+  if (typeof event.participant !== 'string') throw Object.assign(new Error('no participant in the request: send { participant, gsr, bpm }'), { code: 'BadRequest' });
+  const participant = event.participant.trim();
+  const features = (() => {
+    try {
+      participantKey(participant);
+      return readFeatures(event);
+    } catch (e) {
+      throw Object.assign(e as Error, { code: 'BadRequest' });
+    }
+  })();
+  const endpointName = participantEndpointName(deps.endpointPrefix, participant);
+  const backend = createSageMakerBackend(deps.sagemaker, {
+    endpointName,
+    contentType: 'text/csv',
+    featureNames: SAGEMAKER_FEATURES,
+    numClasses: deps.labels.length,
+    timeoutMs: deps.timeoutMs,
+  });
+  try {
+    return await answerEmotion({ backend, features, participant, labels: deps.labels, threshold: deps.threshold, startedAt });
+  } catch (e) {
+    const err = e as Error & { code?: string };
+    // InvokeEndpoint on a missing endpoint is a 400 ValidationError "Endpoint … not found".
+    if (err.name === 'ValidationError' && /not found|could not find/i.test(err.message)) {
+      throw Object.assign(new Error(`no model for participant "${participant}": endpoint ${endpointName} does not exist; train one in the cloud first`), {
+        code: 'NoEndpoint',
+      });
+    }
+    throw e;
+  }
+}
+
+/** SMS / e-mail is a courtesy: the device already has its answer, so a failure is logged, not retried. */
+async function notify(deps: InferDeps, emotion: EmotionAnswer): Promise<void> {
+  if (!deps.sns) return;
+  try {
+    await snsPublish(deps.sns.client, publishInput({ TopicArn: deps.sns.topicArn }, MESSAGE(emotion), SUBJECT(emotion), {}));
+  } catch (e) {
+    deps.log(`answer for ${emotion.participant} not sent by SNS: ${(e as Error).message}`);
+  }
+}

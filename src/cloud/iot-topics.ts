@@ -1,0 +1,31 @@
+// The MQTT topics and rule SQL of the published cloud path. One place, so the CDK rules, the device
+// policy, the inference Lambda and flows/aws-iot.json agree on every name.
+
+/** Records for training: each one lands in S3 as Parquet through Firehose. */
+export const TRAIN_TOPIC = 'iotsensors/train';
+/** Window means to classify: the inference Lambda answers each one. */
+export const INFER_TOPIC = 'iotsensors/infer';
+/** Answers go to one subtopic per device, so a policy can keep each Pi to its own answers. */
+export const RESULT_TOPIC_PREFIX = 'iotsensors/infer/result';
+
+export function resultTopic(thing: string): string {
+  if (!/^[a-zA-Z0-9:_-]{1,128}$/.test(thing)) throw new Error(`"${String(thing).slice(0, 40)}" is not a thing name (1-128 letters, digits, : _ -)`);
+  return `${RESULT_TOPIC_PREFIX}/${thing}`;
+}
+
+/** IoT SQL version with arithmetic and round() (2015-10-08 or later); the one AWS's examples use. */
+export const IOT_SQL_VERSION = '2016-03-23';
+
+/**
+ * The published `rounding_op` Lambda, as rule SQL: gsr and bpm to 3 decimals. round() gives an integer
+ * and Int / Int is integer division in IoT SQL, hence the decimal divisor 1000.0.
+ */
+export const TRAIN_RULE_SQL =
+  'SELECT participant, timestamp, round(gsr * 1000) / 1000.0 AS gsr, round(bpm * 1000) / 1000.0 AS bpm, ' +
+  `mood, session, simulated FROM '${TRAIN_TOPIC}'`;
+
+/**
+ * The client id is the thing name (the device policy only lets a Pi connect as its own thing), so it
+ * names the result topic; a `thing` in the payload cannot redirect an answer to another device.
+ */
+export const INFER_RULE_SQL = `SELECT participant, gsr, bpm, requestId, clientid() AS thing FROM '${INFER_TOPIC}'`;
