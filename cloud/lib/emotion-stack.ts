@@ -1,12 +1,14 @@
 // The whole cloud side of the published system in one stack, one construct per concern. Training
 // (issue: the SageMaker workflow) builds on `storage.bucket`, `storage.table` and `key`.
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Stack, Tags, type StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import { DevicePolicy } from './devices';
 import { Inference } from './inference';
 import { Ingest } from './ingest';
+import { DEFAULT_LABELS } from '../../src/record/record';
+import { acknowledge } from './nag';
 import { Notify } from './notify';
 import { RuleErrors } from './rule-errors';
 import { RecordsStorage } from './storage';
@@ -39,10 +41,19 @@ export class EmotionCloudStack extends Stack {
     this.prefix = checkPrefix(props.prefix);
     const emails = props.emails ?? [];
     const phones = props.phones ?? [];
+    // One tag on everything, so the bill and the console can show this deployment's resources alone.
+    Tags.of(this).add('emotion-iot', this.prefix);
 
     this.key = new kms.Key(this, 'Key', { enableKeyRotation: true, description: `${this.prefix}: emotion-iot records, answers and logs` });
-    // CloudWatch Logs encrypts the rule-error and Lambda log groups with it.
-    this.key.grantEncryptDecrypt(new iam.ServicePrincipal(`logs.${this.region}.amazonaws.com`));
+    // CloudWatch Logs encrypts this stack's log groups with it, and only log groups of this account and region.
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal(`logs.${this.region}.amazonaws.com`)],
+        actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+        resources: ['*'], // in a key policy, "*" is this key
+        conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': this.formatArn({ service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) } },
+      }),
+    );
 
     this.storage = new RecordsStorage(this, 'Storage', { prefix: this.prefix, key: this.key });
     const ruleErrors = new RuleErrors(this, 'RuleErrors', { key: this.key });
@@ -54,14 +65,17 @@ export class EmotionCloudStack extends Stack {
       ruleErrors,
       // With nobody subscribed there is no one to tell: skip the publish.
       topic: emails.length + phones.length > 0 ? this.notify.topic : undefined,
-      labels: props.labels ?? ['angry', 'happy', 'sad'],
+      labels: props.labels ?? DEFAULT_LABELS,
       threshold: props.threshold ?? 0,
     });
     this.devices = new DevicePolicy(this, 'Devices', { prefix: this.prefix });
+    // HIPAA's inline-policy rule wants customer-managed policies, for reuse across identities; each
+    // policy here belongs to exactly one service role and is deleted with it.
+    acknowledge(this, { 'HIPAA.Security-IAMNoInlinePolicy': 'each inline policy serves one service role and lives and dies with it' });
 
     new CfnOutput(this, 'DevicePolicyName', { value: this.devices.policyName, description: 'npm run cloud:device -- <name> attaches it' });
     new CfnOutput(this, 'RecordsBucket', { value: this.storage.bucket.bucketName });
-    new CfnOutput(this, 'DeliveryStream', { value: this.ingest.stream.deliveryStreamName, description: 'firehose-push: stream name' });
+    new CfnOutput(this, 'DeliveryStream', { value: this.ingest.streamName, description: 'firehose-push: stream name' });
     new CfnOutput(this, 'GlueTable', { value: `${this.storage.database.ref}.records` });
     new CfnOutput(this, 'AnswersTopic', { value: this.notify.topic.topicArn, description: 'sns-notify: topic ARN' });
   }

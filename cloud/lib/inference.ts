@@ -13,7 +13,7 @@ import { Construct } from 'constructs';
 import { join } from 'node:path';
 import { INFER_RULE_SQL, IOT_SQL_VERSION, RESULT_TOPIC_PREFIX } from '../../src/cloud/iot-topics';
 import type { RuleErrors } from './rule-errors';
-import { acknowledge } from './storage';
+import { acknowledge, acknowledgeWildcardResources } from './nag';
 
 export interface InferenceProps {
   prefix: string;
@@ -44,22 +44,13 @@ export class Inference extends Construct {
     // An own role instead of AWSLambdaBasicExecutionRole: write only its own log group.
     const role = new iam.Role(this, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     role.addToPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }));
-    role.addToPolicy(
-      new iam.PolicyStatement({
-        actions: ['sagemaker:InvokeEndpoint'],
-        // Only the participant endpoints this stack's training names (participantEndpointName).
-        resources: [stack.formatArn({ service: 'sagemaker', resource: 'endpoint', resourceName: `${props.prefix}-*` })],
-      }),
-    );
-    role.addToPolicy(
-      new iam.PolicyStatement({
-        actions: ['iot:Publish'],
-        resources: [stack.formatArn({ service: 'iot', resource: 'topic', resourceName: `${RESULT_TOPIC_PREFIX}/*` })],
-      }),
-    );
-    acknowledge(role, {
-      'AwsSolutions-IAM5': 'wildcards are the name patterns of the participant endpoints (one per participant, created after deploy) and of the per-device result topics',
-    });
+    // Only the participant endpoints this stack's training names (participantEndpointName), and
+    // only the per-device result topics.
+    const endpoints = stack.formatArn({ service: 'sagemaker', resource: 'endpoint', resourceName: `${props.prefix}-*` });
+    const results = stack.formatArn({ service: 'iot', resource: 'topic', resourceName: `${RESULT_TOPIC_PREFIX}/*` });
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['sagemaker:InvokeEndpoint'], resources: [endpoints] }));
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['iot:Publish'], resources: [results] }));
+    acknowledgeWildcardResources(role, 'participant endpoints are created after deploy, one per participant, and result topics one per device: both by name pattern', [endpoints, results]);
 
     this.function = new nodejs.NodejsFunction(this, 'Function', {
       entry: join(__dirname, '..', '..', 'src', 'cloud', 'infer-lambda.ts'),
@@ -81,7 +72,10 @@ export class Inference extends Construct {
       retryAttempts: 1,
       bundling: { minify: true, sourceMap: false, target: 'node22' },
     });
-    props.topic?.grantPublish(role);
+    // Decrypt: the environment is encrypted with the stack key. GenerateDataKey: what SNS needs from a
+    // publisher to an encrypted topic (grantPublish would give kms:GenerateDataKey*).
+    role.addToPolicy(new iam.PolicyStatement({ actions: props.topic ? ['kms:Decrypt', 'kms:GenerateDataKey'] : ['kms:Decrypt'], resources: [props.key.keyArn] }));
+    if (props.topic) role.addToPolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [props.topic.topicArn] }));
     acknowledge(this.function, {
       'AwsSolutions-L1': 'Node.js 22 is the runtime the package supports on the device side too; raise with the package',
       'HIPAA.Security-LambdaConcurrency': 'new accounts have 10 concurrent executions in all; reserving some can make the deploy fail',

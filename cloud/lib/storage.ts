@@ -1,11 +1,12 @@
 // Where records rest: the encrypted records bucket (with its access-log bucket) and the Glue table
 // whose schema is exactly the sensor-record record, partitioned by participant.
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { PARTITION_COLUMN, RECORD_COLUMNS, RECORDS_PREFIX } from '../../src/cloud/record-schema';
+import { acknowledge } from './nag';
 
 export interface RecordsStorageProps {
   prefix: string;
@@ -101,7 +102,3 @@ function glueName(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9_]/g, '_');
 }
 
-/** Acknowledges cdk-nag findings on one construct, each with its reason. */
-export function acknowledge(scope: Construct, reasons: Record<string, string>): void {
-  for (const [id, reason] of Object.entries(reasons)) Validations.of(scope).acknowledge({ id, reason });
-}

@@ -1,0 +1,78 @@
+// Synthesizes the cloud/ CDK app in a test, offline: the context of cloud/cdk.json, a temporary
+// outdir, cdk-nag's AwsSolutions and HIPAA Security packs as validation plugins. Synthesis bundles
+// the inference Lambda with the local esbuild (no Docker).
+import { App, Validations, type IPolicyValidationContext, type IPolicyValidationPlugin, type PolicyValidationPluginReport } from 'aws-cdk-lib';
+import { AwsSolutionsChecks, HIPAASecurityChecks } from 'cdk-nag';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EmotionCloudStack, type EmotionCloudProps } from '../../cloud/lib/emotion-stack';
+
+const CDK_JSON = join(__dirname, '..', '..', 'cloud', 'cdk.json');
+
+export interface PluginReport {
+  pluginName: string;
+  report: PolicyValidationPluginReport;
+}
+
+/** Keeps what a plugin reported: the report file leaves out plugins that found nothing. */
+class Recorded implements IPolicyValidationPlugin {
+  constructor(
+    private readonly inner: IPolicyValidationPlugin,
+    private readonly into: PluginReport[],
+  ) {}
+
+  get name(): string {
+    return this.inner.name;
+  }
+
+  validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
+    const report = this.inner.validate(context);
+    this.into.push({ pluginName: this.inner.name, report });
+    return report;
+  }
+}
+
+export interface Synthesized {
+  app: App;
+  stack: EmotionCloudStack;
+  outdir: string;
+  templatePath: string;
+  /** the template as CloudFormation receives it */
+  template: Record<string, unknown> & { Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }> };
+  /** the cdk-nag packs' reports */
+  reports: PluginReport[];
+  /** the error synth threw, when a plugin found a violation */
+  synthError?: Error;
+  cleanup(): void;
+}
+
+export function synthCloud(props: Partial<EmotionCloudProps> = {}, opts: { nag?: boolean; bundle?: boolean } = {}): Synthesized {
+  const context = { ...(JSON.parse(readFileSync(CDK_JSON, 'utf8')) as { context: Record<string, unknown> }).context };
+  if (opts.bundle === false) context['aws:cdk:bundling-stacks'] = [];
+  const outdir = mkdtempSync(join(tmpdir(), 'emotion-cdk-'));
+  const app = new App({ outdir, context });
+  const stack = new EmotionCloudStack(app, 'emotion-cloud', { prefix: 'emotion', ...props });
+  const reports: PluginReport[] = [];
+  if (opts.nag !== false) {
+    Validations.of(app).addPlugins(new Recorded(new AwsSolutionsChecks(app), reports), new Recorded(new HIPAASecurityChecks(app), reports));
+  }
+  let synthError: Error | undefined;
+  try {
+    app.synth();
+  } catch (e) {
+    synthError = e as Error;
+  }
+  const read = (file: string) => JSON.parse(readFileSync(join(outdir, file), 'utf8'));
+  const templatePath = join(outdir, 'emotion-cloud.template.json');
+  return {
+    app,
+    stack,
+    outdir,
+    templatePath,
+    template: read('emotion-cloud.template.json'),
+    reports,
+    synthError,
+    cleanup: () => rmSync(outdir, { recursive: true, force: true }),
+  };
+}
