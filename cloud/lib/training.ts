@@ -5,7 +5,7 @@
 //   Create endpoint config (serverless) -> Find endpoint -> Create or Update endpoint -> wait until
 //   InService -> Evaluate on validation rows (Lambda: per-class metrics like the local ones) -> Ready.
 // State names, input and output are the contract in src/aws/training-workflow.ts.
-import { ArnFormat, CfnMapping, Duration, RemovalPolicy, Size, Stack } from 'aws-cdk-lib';
+import { ArnFormat, CfnMapping, Duration, RemovalPolicy, Size, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -18,7 +18,7 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
 import { WORKFLOW_ERRORS, WORKFLOW_STATES as S } from '../../src/aws/training-workflow';
-import { LINEAR_LEARNER_REGISTRIES, LINEAR_LEARNER_REPOSITORY } from '../../src/cloud/linear-learner-image';
+import { LINEAR_LEARNER_REGISTRIES, LINEAR_LEARNER_REPOSITORY, linearLearnerImage } from '../../src/cloud/linear-learner-image';
 import { RECORDS_PREFIX } from '../../src/cloud/record-schema';
 import { acknowledge, acknowledgeWildcardResources } from './nag';
 
@@ -129,9 +129,10 @@ export class Training extends Construct {
     });
   }
 
-  /** The image of the stack's region from the table; an account-agnostic stack looks it up at deploy. */
+  /** The image of the stack's region from the table; a region-agnostic stack looks it up at deploy. */
   private regionImage(): string {
     const stack = Stack.of(this);
+    if (!Token.isUnresolved(stack.region)) return linearLearnerImage(stack.region);
     const mapping = new CfnMapping(this, 'LinearLearnerRegistry', {
       mapping: Object.fromEntries(Object.entries(LINEAR_LEARNER_REGISTRIES).map(([region, account]) => [region, { account }])),
       lazy: true,
