@@ -3,11 +3,13 @@
 // definition checked by an Amazon States Language validator, and IAM held to this stack's names.
 // cdk-nag and AWS's template validator run on the whole stack in stack.test.ts.
 import assert from 'node:assert/strict';
-import aslValidator from 'asl-validator';
 import { WORKFLOW_ERRORS, WORKFLOW_STATES as S } from '../../src/aws/training-workflow';
 import { LINEAR_LEARNER_HYPERPARAMETERS, SERVERLESS_CONFIG } from '../../cloud/lib/training';
 import { synthCloud, type Synthesized } from '../support/cloud-app';
 import { identityStatements, wildcardProblems, type Statement } from '../support/cloud-template';
+
+// asl-validator ships no types: the one call used here
+const aslValidator = require('asl-validator') as (definition: unknown) => { isValid: boolean; errorsText: (separator: string) => string };
 
 type State = Record<string, unknown> & { Type: string; Next?: string; Resource?: string; Parameters?: Record<string, unknown> };
 type Definition = { StartAt: string; States: Record<string, State> };
@@ -109,7 +111,7 @@ describe('cloud training workflow (CDK, synthesized offline)', function () {
     assert.equal(image(regional), '664544806723.dkr.ecr.eu-central-1.amazonaws.com/linear-learner:1');
     // an account- and region-agnostic template looks the registry up by region at deploy time
     assert.match(String(image(agnostic)), /Fn::FindInMap/);
-    const mapping = Object.values((agnostic.template as { Mappings: Record<string, Record<string, { account: string }>> }).Mappings)[0];
+    const mapping = Object.values((agnostic.template as unknown as { Mappings: Record<string, Record<string, { account: string }>> }).Mappings)[0];
     assert.equal(mapping['eu-central-1'].account, '664544806723');
     assert.equal(mapping['us-east-1'].account, '382416733822');
     const model = definitionOf(regional).States[S.model].Parameters as { PrimaryContainer: { Image: string; 'ModelDataUrl.$': string } };
@@ -136,11 +138,11 @@ describe('cloud training workflow (CDK, synthesized offline)', function () {
   });
 
   it('is a valid Amazon States Language definition, as a validator that fails a broken one says', () => {
-    const result = aslValidator(d as never);
+    const result = aslValidator(d);
     assert.equal(result.isValid, true, result.errorsText('\n'));
     const broken = JSON.parse(JSON.stringify(d)) as Definition;
     broken.States[S.model].Next = 'No such state';
-    assert.equal(aslValidator(broken as never).isValid, false);
+    assert.equal(aslValidator(broken).isValid, false);
   });
 
   it('lets the workflow act only on this stack\'s jobs, models, configs, endpoints, functions and SageMaker role', () => {
@@ -189,7 +191,7 @@ describe('cloud training workflow (CDK, synthesized offline)', function () {
   });
 
   it('puts the workflow\'s ARN in the stack outputs for emotion-train', () => {
-    const outputs = (agnostic.template as { Outputs: Record<string, { Value: unknown }> }).Outputs;
+    const outputs = (agnostic.template as unknown as { Outputs: Record<string, { Value: unknown }> }).Outputs;
     assert.match(text(outputs.TrainingWorkflowArn.Value), /TrainingWorkflow/);
   });
 });
