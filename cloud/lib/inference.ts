@@ -70,7 +70,9 @@ export class Inference extends Construct {
       },
       // An answer nobody waits for any more is useless: one retry, then the failure is in the log.
       retryAttempts: 1,
-      bundling: { minify: true, sourceMap: false, target: 'node22' },
+      // The SDK is bundled, not taken from the runtime: the request timeout (throwOnRequestTimeout) and the
+      // retries the tests check are those of the SDK version in package-lock.json.
+      bundling: { minify: true, sourceMap: false, target: 'node22', externalModules: [] },
     });
     // Decrypt: the environment is encrypted with the stack key. GenerateDataKey: what SNS needs from a
     // publisher to an encrypted topic (grantPublish would give kms:GenerateDataKey*).

@@ -22,7 +22,7 @@ describe('cloud stack (CDK, synthesized offline)', function () {
   let t: Template;
 
   before(() => {
-    synth = synthCloud({ emails: ['carer@example.com'], phones: ['+15555550100'], region: undefined });
+    synth = synthCloud({ emails: ['carer@example.com'], phones: ['+15555550100'] });
     t = Template.fromJSON(synth.template);
   });
   after(() => synth?.cleanup());

@@ -6,6 +6,15 @@ import { join } from 'node:path';
 import type { Node, NodeMessage } from 'node-red';
 import { helper } from '../support/node-red';
 import { startBroker, sideSubscribe, type Broker } from '../support/mosquitto';
+import { execFileSync } from 'node:child_process';
+import { IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
+import { participantEndpointName } from '../../src/aws/participant-endpoint';
+import { createSageMakerClient } from '../../src/aws/sagemaker-client';
+import { INFER_RULE_SQL } from '../../src/cloud/iot-topics';
+import { createInferHandler, type InferEvent } from '../../src/cloud/infer-handler';
+import { applyRule, parseRule } from '../support/iot-sql';
+import { LoopbackPeer } from '../support/loopback-peer';
+import { predictions, sageMakerFaults, startSageMakerPeer } from '../support/sagemaker-peer';
 import brokerNode = require('../../nodes/aws-iot-broker/aws-iot-broker');
 import inNode = require('../../nodes/aws-iot-in/aws-iot-in');
 import outNode = require('../../nodes/aws-iot-out/aws-iot-out');
@@ -13,7 +22,7 @@ import outNode = require('../../nodes/aws-iot-out/aws-iot-out');
 type FlowNode = { id: string; type: string; d?: boolean; [key: string]: unknown };
 const core = (file: string) => require(join(require.resolve('node-red/package.json'), '..', '..', '@node-red/nodes/core', file));
 const nodes = [brokerNode, inNode, outNode, core('common/20-inject.js'), core('common/60-link.js'), core('common/90-comment.js'),
-  core('common/21-debug.js'), core('function/15-change.js')];
+  core('common/21-debug.js'), core('function/15-change.js'), core('function/10-function.js')];
 
 function shipped(): FlowNode[] {
   return JSON.parse(readFileSync(join(__dirname, '..', '..', 'flows', 'aws-iot.json'), 'utf8'));
@@ -34,11 +43,11 @@ describe('flows/aws-iot.json', () => {
   it('ships the in/out nodes disabled and the broker with a placeholder endpoint', () => {
     const flow = shipped();
     const iot = flow.filter((n) => n.type === 'aws-iot-in' || n.type === 'aws-iot-out');
-    assert.equal(iot.length, 3);
+    assert.equal(iot.length, 5);
     assert.ok(iot.every((n) => n.d === true), 'every aws-iot in/out node is disabled');
     const cfg = flow.find((n) => n.type === 'aws-iot-broker')!;
     assert.match(String(cfg.host), /^x+-ats\.iot\./);
-    assert.deepEqual(iot.map((n) => n.topic).sort(), ['infer/result', 'infer/result', 'train']);
+    assert.deepEqual(iot.map((n) => n.topic).sort(), ['infer', 'infer/result', 'infer/result', 'infer/result/emotion-pi', 'train']);
     assert.equal(cfg.topicPrefix, 'iotsensors');
   });
 
@@ -73,6 +82,82 @@ describe('flows/aws-iot.json', () => {
       assert.deepEqual({ ...answer, timestamp: 0 }, { label: 'happy', index: 1, confidence: 0.91, participant: 'p1', timestamp: 0 });
     } finally {
       await side.stop();
+    }
+  });
+
+  it('takes the Detect round trip through the cloud: window means to iotsensors/infer, the Lambda\'s answer back as emotion-infer\'s msg', async function () {
+    this.timeout(30000);
+    const me = broker.clients['emotion-pi'];
+    const flow = shipped().map((n) => {
+      const copy = { ...n };
+      if (copy.type === 'aws-iot-in' || copy.type === 'aws-iot-out') delete copy.d;
+      if (copy.type === 'tab') copy.env = [{ name: 'DETECT_WINDOW_S', value: '0.4', type: 'num' }];
+      if (copy.type === 'aws-iot-broker') {
+        Object.assign(copy, { host: 'localhost', port: String(broker.port), certPath: me.cert, keyPath: me.key, caPath: broker.caPath,
+          minReconnectDelay: '100', maxReconnectDelay: '400' });
+      }
+      if (copy.id === 'awsiot-debug-answer' || copy.id === 'awsiot-debug-errors') Object.assign(copy, { type: 'helper' });
+      return copy;
+    });
+    // The cloud, played by the real handler: the IoT rule (its SQL, with the publisher's client id as
+    // thing), the SageMaker runtime peer, and a data-plane peer that publishes to the broker as IoT Core would.
+    const sm = await startSageMakerPeer();
+    sm.answer = () => predictions([0.1, 0.2, 0.7], 2);
+    const side = broker.clients['side-sub'];
+    const dataPlane = await LoopbackPeer.start((req) => {
+      const topic = decodeURIComponent(new URL(req.url, 'http://peer').pathname.slice('/topics/'.length));
+      execFileSync('mosquitto_pub', ['-h', 'localhost', '-p', String(broker.port), '--cafile', broker.caPath, '--cert', side.cert, '--key', side.key,
+        '-i', 'cloud-lambda', '-q', '1', '-t', topic, '-s'], { input: req.body });
+      return { status: 200, body: '{}' };
+    });
+    const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' };
+    const sagemaker = createSageMakerClient({ endpoint: sm.peer.endpoint, region: 'us-east-1', credentials, maxAttempts: 1 }, 2000);
+    const iotData = new IoTDataPlaneClient({ endpoint: dataPlane.endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
+    const lambda = createInferHandler({ sagemaker, iotData, endpointPrefix: 'emotion', labels: ['angry', 'happy', 'sad'], threshold: 0, timeoutMs: 2000, log: () => {} });
+    const rule = await sideSubscribe(broker, 'iotsensors/infer');
+    const inferRule = parseRule(INFER_RULE_SQL);
+    let handled = 0;
+    const invoke = async () => {
+      await rule.waitFor(handled + 1, 10000);
+      const line = rule.lines[handled++];
+      const payload = JSON.parse(line.slice('iotsensors/infer '.length));
+      await lambda(applyRule(inferRule, payload, { clientid: 'emotion-pi' }) as InferEvent);
+      return payload;
+    };
+    try {
+      await helper.load(nodes, flow);
+      const answers: NodeMessage[] = [];
+      const errors: NodeMessage[] = [];
+      helper.getNode('awsiot-debug-answer').on('input', (m: NodeMessage) => answers.push(m));
+      helper.getNode('awsiot-debug-errors').on('input', (m: NodeMessage) => errors.push(m));
+      const detect = helper.getNode('awsiot-detect-in') as Node & { receive(m: NodeMessage): void };
+      await new Promise((r) => setTimeout(r, 500)); // the broker connection and the result subscription
+      detect.receive({ payload: 'start', participant: 'Ana' } as NodeMessage);
+      detect.receive({ payload: { participant: 'Ana', gsr: 2.4, bpm: 70, session: 's' } } as NodeMessage);
+      detect.receive({ payload: { participant: 'Ana', gsr: 2.6, bpm: null, session: 's' } } as NodeMessage); // no contact: not counted
+      detect.receive({ payload: { participant: 'Ana', gsr: 2.8, bpm: 74.5, session: 's' } } as NodeMessage);
+      const sent = await invoke();
+      assert.deepEqual({ ...sent, requestId: typeof sent.requestId }, { participant: 'Ana', gsr: 2.6, bpm: 72.25, requestId: 'string' });
+      assert.equal(sm.invocations()[0].endpoint, participantEndpointName('emotion', 'Ana'));
+      for (let i = 0; i < 250 && answers.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      const answer = answers[0] as NodeMessage & { emotion: Record<string, unknown> };
+      assert.equal(answer?.payload, 'sad');
+      assert.equal(answer.topic, 'iotsensors/infer/result/emotion-pi');
+      assert.deepEqual({ label: answer.emotion.label, confidence: answer.emotion.confidence, features: answer.emotion.features, source: answer.emotion.source, requestId: answer.emotion.requestId },
+        { label: 'sad', confidence: 0.7, features: { gsr: 2.6, bpm: 72.25 }, source: 'sagemaker', requestId: sent.requestId });
+
+      sm.peer.inject(sageMakerFaults.noEndpoint(participantEndpointName('emotion', 'Bo')));
+      detect.receive({ payload: 'start', participant: 'Bo' } as NodeMessage);
+      detect.receive({ payload: { participant: 'Bo', gsr: 1.5, bpm: 65, session: 's' } } as NodeMessage);
+      await invoke();
+      for (let i = 0; i < 250 && errors.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      assert.match(String((errors[0] as NodeMessage & { error: { message: string } })?.error?.message), /^AWS: no model for participant "Bo"/);
+      assert.equal(answers.length, 1);
+    } finally {
+      await rule.stop();
+      sagemaker.destroy();
+      iotData.destroy();
+      await Promise.all([sm.stop(), dataPlane.stop()]);
     }
   });
 });

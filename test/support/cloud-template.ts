@@ -8,17 +8,22 @@ export function firehoseBufferingProblems(resources: Resources): string[] {
   const problems: string[] = [];
   for (const [id, r] of Object.entries(resources)) {
     if (r.Type !== 'AWS::KinesisFirehose::DeliveryStream') continue;
-    const dest = (r.Properties?.ExtendedS3DestinationConfiguration ?? {}) as Record<string, Record<string, unknown> | undefined>;
+    const dest = (r.Properties?.ExtendedS3DestinationConfiguration ?? {}) as {
+      DataFormatConversionConfiguration?: { Enabled?: boolean };
+      DynamicPartitioningConfiguration?: { Enabled?: boolean };
+      BufferingHints?: { SizeInMBs?: number; IntervalInSeconds?: number };
+      CompressionFormat?: string;
+    };
     const converts = dest.DataFormatConversionConfiguration?.Enabled === true;
     const partitions = dest.DynamicPartitioningConfiguration?.Enabled === true;
     if (!converts && !partitions) continue;
     // Firehose's own default when conversion is on is 128 MiB, which meets the minimum.
-    const size = (dest.BufferingHints?.SizeInMBs as number | undefined) ?? 128;
-    const interval = (dest.BufferingHints?.IntervalInSeconds as number | undefined) ?? 300;
+    const size = dest.BufferingHints?.SizeInMBs ?? 128;
+    const interval = dest.BufferingHints?.IntervalInSeconds ?? 300;
     if (size < 64) problems.push(`${id}: BufferingHints.SizeInMBs ${size} < 64, which format conversion and dynamic partitioning require`);
     if (partitions && interval < 60) problems.push(`${id}: BufferingHints.IntervalInSeconds ${interval} < 60, which dynamic partitioning requires`);
     if (converts && dest.CompressionFormat !== undefined && dest.CompressionFormat !== 'UNCOMPRESSED') {
-      problems.push(`${id}: CompressionFormat ${String(dest.CompressionFormat)}: format conversion needs UNCOMPRESSED`);
+      problems.push(`${id}: CompressionFormat ${dest.CompressionFormat}: format conversion needs UNCOMPRESSED`);
     }
   }
   return problems;

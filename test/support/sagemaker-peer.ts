@@ -62,5 +62,12 @@ export const sageMakerFaults = {
   }),
   throttling: (): Fault => ({ kind: 'status', status: 400, body: JSON.stringify({ __type: 'ThrottlingException', message: 'Rate exceeded' }) }),
   notReady: (): Fault => ({ kind: 'status', status: 429, headers: { 'x-amzn-errortype': 'ModelNotReadyException' }, body: '{"Message":"model not ready"}' }),
+  /** InvokeEndpoint on an endpoint that does not exist (never trained, or deleted). */
+  noEndpoint: (name: string): Fault => ({
+    kind: 'status',
+    status: 400,
+    headers: { 'x-amzn-errortype': 'ValidationError:http://internal.amazon.com/coral/com.amazon.coral.validate/' },
+    body: JSON.stringify({ message: `Endpoint ${name} of account 123456789012 not found.` }),
+  }),
   unavailable: (): Fault => ({ kind: 'status', status: 503, headers: { 'x-amzn-errortype': 'ServiceUnavailable' }, body: '{"Message":"service unavailable"}' }),
 };

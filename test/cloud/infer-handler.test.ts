@@ -1,0 +1,195 @@
+// The inference Lambda's handler with the real SageMaker runtime, IoT data-plane and SNS clients
+// against loopback peers: what the device receives on its result topic in every case.
+import assert from 'node:assert/strict';
+import { IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { participantEndpointName } from '../../src/aws/participant-endpoint';
+import { createSageMakerClient } from '../../src/aws/sagemaker-client';
+import { createInferHandler, type InferDeps, type InferEvent } from '../../src/cloud/infer-handler';
+import { iotFaults, REGION, startIotPeer, type IotPeer } from '../support/iot-peer';
+import { predictions, sageMakerFaults, startSageMakerPeer, type SageMakerPeer } from '../support/sagemaker-peer';
+import { snsFault, startSnsPeer, type SnsPeer } from '../support/sns-peer';
+import type { NodeMessage } from 'node-red';
+import { helper, withTempUserDir } from '../support/node-red';
+import inferNode = require('../../nodes/emotion-infer/emotion-infer');
+import awsConfigNode = require('../../nodes/aws-config/aws-config');
+
+const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' };
+const TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:emotion-emotion';
+const request: InferEvent = { participant: 'Ana', gsr: 2.5, bpm: 72.3, requestId: 'req-1', thing: 'pi-kitchen' };
+
+describe('inference Lambda handler (iotsensors/infer)', function () {
+  this.timeout(20000);
+  let sm: SageMakerPeer;
+  let iot: IotPeer;
+  let sns: SnsPeer;
+  let logs: string[];
+  let clients: { destroy(): void }[];
+
+  beforeEach(async () => {
+    [sm, iot, sns] = await Promise.all([startSageMakerPeer(), startIotPeer(), startSnsPeer()]);
+    logs = [];
+    clients = [];
+  });
+  afterEach(async () => {
+    for (const c of clients) c.destroy();
+    await Promise.all([sm.stop(), iot.stop(), sns.stop()]);
+  });
+
+  function handler(opts: { sagemakerAttempts?: number; notify?: boolean; threshold?: number } = {}) {
+    const sagemaker = createSageMakerClient({ endpoint: sm.peer.endpoint, region: REGION, credentials, maxAttempts: opts.sagemakerAttempts ?? 1 }, 2000);
+    const iotData = new IoTDataPlaneClient({ endpoint: iot.peer.endpoint, region: REGION, credentials, maxAttempts: 1 });
+    const snsClient = new SNSClient({ endpoint: sns.peer.endpoint, region: REGION, credentials, maxAttempts: 1 });
+    clients.push(sagemaker, iotData, snsClient);
+    const deps: InferDeps = {
+      sagemaker,
+      iotData,
+      sns: opts.notify === false ? undefined : { client: snsClient, topicArn: TOPIC_ARN },
+      endpointPrefix: 'emotion',
+      labels: ['angry', 'happy', 'sad'],
+      threshold: opts.threshold ?? 0,
+      timeoutMs: 2000,
+      log: (line) => logs.push(line),
+    };
+    return createInferHandler(deps);
+  }
+
+  function published() {
+    const all = iot.publishes();
+    assert.equal(all.length, 1, 'one answer per request');
+    return { ...all[0], body: JSON.parse(all[0].payload) as Record<string, unknown> };
+  }
+
+  it('asks the participant\'s endpoint and publishes msg.emotion to the device\'s own result topic, and to SNS', async () => {
+    sm.answer = () => predictions([0.1, 0.2, 0.7], 2.0);
+    await handler()(request);
+    assert.deepEqual(sm.invocations(), [{ endpoint: participantEndpointName('emotion', 'Ana'), contentType: 'text/csv', accept: 'application/json', body: '2.5,72.3' }]);
+    const { topic, qos, body } = published();
+    assert.equal(topic, 'iotsensors/infer/result/pi-kitchen');
+    assert.equal(qos, 1);
+    assert.deepEqual(Object.keys(body).sort(), ['confidence', 'features', 'guess', 'index', 'label', 'latencyMs', 'model', 'participant', 'requestId', 'scores', 'source', 'timestamp']);
+    assert.deepEqual(
+      { label: body.label, index: body.index, guess: body.guess, scores: body.scores, confidence: body.confidence, features: body.features, source: body.source, participant: body.participant, requestId: body.requestId },
+      { label: 'sad', index: 2, guess: 'sad', scores: { angry: 0.1, happy: 0.2, sad: 0.7 }, confidence: 0.7, features: { gsr: 2.5, bpm: 72.3 }, source: 'sagemaker', participant: 'Ana', requestId: 'req-1' },
+    );
+    assert.match(String(body.model), new RegExp(`^sagemaker:${participantEndpointName('emotion', 'Ana')}/AllTraffic$`));
+    assert.ok(typeof body.latencyMs === 'number' && body.latencyMs >= 0);
+    const [form] = sns.publishes();
+    assert.equal(form.get('TopicArn'), TOPIC_ARN);
+    assert.match(String(form.get('Message')), /^Ana seems sad \(70% sure\) at \d{4}-\d\d-\d\d \d\d:\d\d UTC\.$/);
+    assert.equal(form.get('Subject'), 'Emotion detector: sad');
+  });
+
+  it('answers "uncertain" below the confidence threshold, as emotion-infer does', async () => {
+    sm.answer = () => predictions([0.3, 0.4, 0.3], 1);
+    await handler({ threshold: 0.6, notify: false })(request);
+    const { body } = published();
+    assert.deepEqual([body.label, body.index, body.guess], ['uncertain', -1, 'happy']);
+  });
+
+  it('publishes a clear error result when the participant has no endpoint (never trained)', async () => {
+    const name = participantEndpointName('emotion', 'Zoe Smith');
+    sm.peer.inject(sageMakerFaults.noEndpoint(name));
+    await handler()({ ...request, participant: 'Zoe Smith' });
+    const { topic, body } = published();
+    assert.equal(topic, 'iotsensors/infer/result/pi-kitchen');
+    assert.deepEqual(body.error, { code: 'NoEndpoint', message: `no model for participant "Zoe Smith": endpoint ${name} does not exist; train one in the cloud first` });
+    assert.equal(body.participant, 'Zoe Smith');
+    assert.equal(body.requestId, 'req-1');
+    assert.equal(sns.publishes().length, 0, 'nobody is told about a non-answer');
+    assert.match(logs.join('\n'), /no answer for iotsensors\/infer\/result\/pi-kitchen: no model for participant/);
+  });
+
+  it('publishes the endpoint\'s failure (ModelError) as an error result', async () => {
+    sm.peer.inject(sageMakerFaults.modelError());
+    await handler()(request);
+    const { body } = published();
+    assert.equal((body.error as { code: string }).code, 'ModelError');
+    assert.match((body.error as { message: string }).message, /the model failed \(ModelError, original status 500\)/);
+  });
+
+  it('rides out one throttled call with the SDK\'s retry, and reports persistent throttling as an error result', async () => {
+    sm.peer.inject(sageMakerFaults.throttling());
+    await handler({ sagemakerAttempts: 3, notify: false })(request);
+    assert.equal(sm.invocations().length, 2);
+    assert.equal(published().body.label, 'happy');
+
+    iot.peer.requests.length = 0;
+    sm.peer.inject(sageMakerFaults.throttling(), sageMakerFaults.throttling());
+    await handler({ sagemakerAttempts: 2, notify: false })(request);
+    const { body } = published();
+    assert.equal((body.error as { code: string }).code, 'ThrottlingException');
+    assert.match((body.error as { message: string }).message, /is throttling or not ready/);
+  });
+
+  it('refuses a request without usable features before calling SageMaker', async () => {
+    await handler()({ ...request, bpm: null });
+    assert.deepEqual(published().body.error, { code: 'BadRequest', message: 'record has no BPM (is the ear clip on?)' });
+    iot.peer.requests.length = 0;
+    await handler()({ ...request, participant: '../etc' });
+    assert.equal((published().body.error as { code: string }).code, 'BadRequest');
+    assert.equal(sm.invocations().length, 0);
+  });
+
+  it('fails the invocation when the answer cannot be published, so Lambda retries it', async () => {
+    iot.peer.inject(iotFaults.throttled());
+    await assert.rejects(handler({ notify: false })(request), (e: Error) => e.name === 'ThrottlingException');
+  });
+
+  it('still answers the device when SNS refuses, and logs why', async () => {
+    sns.peer.inject(snsFault(403, 'AuthorizationError', 'not allowed'));
+    await handler()(request);
+    assert.equal(published().body.label, 'happy');
+    assert.match(logs.join('\n'), /answer for Ana not sent by SNS: not allowed to publish/);
+  });
+
+  it('refuses an event without a valid thing name: there is nowhere to answer', async () => {
+    await assert.rejects(handler()({ ...request, thing: 'a/b' }), /not a thing name/);
+    assert.equal(iot.publishes().length, 0);
+  });
+});
+
+describe('inference Lambda and the emotion-infer node: one answer', function () {
+  this.timeout(20000);
+  withTempUserDir('infer-lambda-node-');
+  let sm: SageMakerPeer;
+  let iot: IotPeer;
+  before(async () => {
+    [sm, iot] = await Promise.all([startSageMakerPeer(), startIotPeer()]);
+    sm.answer = () => predictions([0.15, 0.6, 0.25], 1);
+  });
+  after(async () => {
+    await helper.unload();
+    await Promise.all([sm.stop(), iot.stop()]);
+  });
+
+  it('publishes exactly the msg.emotion the node emits for the same endpoint and window means', async () => {
+    const endpoint = participantEndpointName('emotion', 'Ana');
+    const flow = [
+      { id: 'tab', type: 'tab' },
+      { id: 'awsconf', type: 'aws-config', region: REGION, endpoint: sm.peer.endpoint, maxAttempts: '1' },
+      {
+        id: 'infer', z: 'tab', type: 'emotion-infer', mode: 'each', windowSeconds: '10', participant: 'Ana', labels: 'angry,happy,sad', threshold: '0.5',
+        backend: 'sagemaker', aws: 'awsconf', endpoint, contentType: 'text/csv', timeoutMs: '2000', fallback: false, wires: [['out']],
+      },
+      { id: 'out', z: 'tab', type: 'helper' },
+    ];
+    await helper.load([inferNode, awsConfigNode], flow, { awsconf: credentials });
+    const fromNode = new Promise<Record<string, unknown>>((resolve) => helper.getNode('out').once('input', (m: NodeMessage & { emotion: Record<string, unknown> }) => resolve(m.emotion)));
+    helper.getNode('infer').receive({ payload: { gsr: 2.5, bpm: 72.3 } } as NodeMessage);
+    const nodeEmotion = await fromNode;
+
+    const sagemaker = createSageMakerClient({ endpoint: sm.peer.endpoint, region: REGION, credentials, maxAttempts: 1 }, 2000);
+    const iotData = new IoTDataPlaneClient({ endpoint: iot.peer.endpoint, region: REGION, credentials, maxAttempts: 1 });
+    try {
+      await createInferHandler({ sagemaker, iotData, endpointPrefix: 'emotion', labels: ['angry', 'happy', 'sad'], threshold: 0.5, timeoutMs: 2000, log: () => {} })(request);
+    } finally {
+      sagemaker.destroy();
+      iotData.destroy();
+    }
+    const lambdaEmotion = JSON.parse(iot.publishes()[0].payload) as Record<string, unknown>;
+    const comparable = ({ latencyMs: _l, timestamp: _t, requestId: _r, ...rest }: Record<string, unknown>) => rest;
+    assert.deepEqual(comparable(lambdaEmotion), comparable(nodeEmotion));
+    assert.deepEqual(Object.keys(lambdaEmotion).sort(), [...Object.keys(nodeEmotion), 'requestId'].sort());
+  });
+});

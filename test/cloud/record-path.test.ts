@@ -1,0 +1,101 @@
+// A real record from the sensor-record node, field by field through what the cloud does with it:
+// the iotsensors/train rule's SQL (with the small IoT SQL interpreter in test/support/iot-sql.ts:
+// IoT's documented Int/Decimal and round() rules, evaluated with JS doubles where AWS uses 34-digit
+// decimals, so ties at exactly .0005 may round differently there) and the Glue columns Firehose
+// converts it with. The SQL text and the columns are the ones the stack deploys.
+import assert from 'node:assert/strict';
+import type { NodeMessage } from 'node-red';
+import { INFER_RULE_SQL, TRAIN_RULE_SQL, TRAIN_TOPIC, INFER_TOPIC } from '../../src/cloud/iot-topics';
+import { PARTITION_COLUMN, RECORD_COLUMNS, RECORDS_PARTITION_PREFIX } from '../../src/cloud/record-schema';
+import { round3, type SensorRecord } from '../../src/record/record';
+import { helper } from '../support/node-red';
+import { applyRule, parseRule } from '../support/iot-sql';
+import sensorRecordNode = require('../../nodes/sensor-record/sensor-record');
+
+/** One record, emitted by the real sensor-record node from a GSR and a BPM reading. */
+async function recordFromSensorRecord(): Promise<SensorRecord> {
+  const flow = [
+    { id: 'tab', type: 'tab' },
+    { id: 'rec', type: 'sensor-record', z: 'tab', participant: 'Ana', mood: 'happy', labels: '', session: '', tick: '0.2', maxAge: '3', duration: '', autoStart: true, wires: [['out'], []] },
+    { id: 'out', type: 'helper', z: 'tab' },
+  ];
+  await helper.load(sensorRecordNode, flow);
+  const got = new Promise<SensorRecord>((resolve) => helper.getNode('out').once('input', (msg: NodeMessage) => resolve(msg.payload as SensorRecord)));
+  const rec = helper.getNode('rec');
+  rec.receive({ topic: 'gsr', payload: 2.0004567, simulated: true } as NodeMessage);
+  rec.receive({ topic: 'bpm', payload: 72.1234567, simulated: true } as NodeMessage);
+  return got;
+}
+
+/** The Glue type a JSON value of a record maps to under the OpenX JSON SerDe. */
+function glueTypeOf(value: unknown): string {
+  if (typeof value === 'string') return 'string';
+  if (typeof value === 'boolean') return 'boolean';
+  if (typeof value === 'number') return 'number';
+  return typeof value;
+}
+
+describe('a sensor-record record through the cloud path', () => {
+  let record: SensorRecord;
+  before(async () => {
+    record = await recordFromSensorRecord();
+    await helper.unload();
+  });
+
+  it('has exactly the fields the Glue table declares (data columns plus the participant partition)', () => {
+    assert.deepEqual(Object.keys(record).sort(), [...RECORD_COLUMNS.map((c) => c.name), PARTITION_COLUMN.name].sort());
+  });
+
+  it('has, field by field, values of the column types', () => {
+    for (const column of [...RECORD_COLUMNS, PARTITION_COLUMN]) {
+      const value = (record as unknown as Record<string, unknown>)[column.name];
+      const jsType = glueTypeOf(value);
+      if (column.type === 'bigint') assert.ok(Number.isSafeInteger(value), `${column.name}: a whole number of ms for bigint, got ${String(value)}`);
+      else if (column.type === 'double') assert.equal(jsType, 'number', column.name);
+      else assert.equal(jsType, column.type, column.name);
+    }
+    assert.ok(record.timestamp > Date.UTC(2020, 0, 1), 'ms since the epoch, not seconds');
+  });
+
+  it('comes out of the train rule unchanged, field by field, since sensor-record already rounds to 3 decimals', () => {
+    const rule = parseRule(TRAIN_RULE_SQL);
+    assert.equal(rule.topic, TRAIN_TOPIC);
+    const out = applyRule(rule, JSON.parse(JSON.stringify(record)), { clientid: 'pi-kitchen' });
+    for (const key of Object.keys(record) as (keyof SensorRecord)[]) assert.deepEqual(out[key], record[key], key);
+    assert.deepEqual(Object.keys(out).sort(), Object.keys(record).sort());
+    assert.equal(record.gsr, 2); // the node rounded 2.0004567
+    assert.equal(record.bpm, 72.123);
+  });
+
+  it('rounds gsr and bpm of any other publisher to 3 decimals, as the published rounding_op did', () => {
+    const out = applyRule(parseRule(TRAIN_RULE_SQL), { ...record, gsr: 3.14159265, bpm: 64.98765 }, { clientid: 'x' });
+    assert.equal(out.gsr, 3.142);
+    assert.equal(out.bpm, 64.988);
+    assert.equal(out.gsr, round3(3.14159265), 'the same 3 decimals as sensor-record\'s round3');
+  });
+
+  it('leaves a field out when a publisher leaves it out (no null bpm becomes 0)', () => {
+    const { bpm: _bpm, mood: _mood, ...rest } = record;
+    const out = applyRule(parseRule(TRAIN_RULE_SQL), rest, { clientid: 'x' });
+    assert.equal('bpm' in out, false);
+    assert.equal('mood' in out, false);
+    assert.equal(out.gsr, record.gsr);
+  });
+
+  it('keeps the participant for Firehose to partition on: records/participant=<name>/', () => {
+    const out = applyRule(parseRule(TRAIN_RULE_SQL), JSON.parse(JSON.stringify(record)), { clientid: 'x' });
+    assert.equal(RECORDS_PARTITION_PREFIX.replace('!{partitionKeyFromQuery:participant}', String(out.participant)), 'records/participant=Ana/');
+  });
+
+  it('hands the inference Lambda the window means with the device\'s client id as thing, not a payload field', () => {
+    const rule = parseRule(INFER_RULE_SQL);
+    assert.equal(rule.topic, INFER_TOPIC);
+    const out = applyRule(rule, { participant: 'Ana', gsr: record.gsr, bpm: record.bpm, requestId: 'r1', thing: 'someone-else' }, { clientid: 'pi-kitchen' });
+    assert.deepEqual(out, { participant: 'Ana', gsr: record.gsr, bpm: record.bpm, requestId: 'r1', thing: 'pi-kitchen' });
+  });
+
+  it('the interpreter follows IoT SQL: Int / Int is integer division, round() half away from zero', () => {
+    const rule = parseRule("SELECT a / 2 AS i, a / 2.0 AS d, round(b) AS r, round(c) AS n FROM 't'");
+    assert.deepEqual(applyRule(rule, { a: 7, b: 2.5, c: -1.5 }, { clientid: 'x' }), { i: 3, d: 3.5, r: 3, n: -2 });
+  });
+});
