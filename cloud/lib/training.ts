@@ -5,7 +5,7 @@
 //   Create endpoint config (serverless) -> Find endpoint -> Create or Update endpoint -> wait until
 //   InService -> Evaluate on validation rows (Lambda: per-class metrics like the local ones) -> Ready.
 // State names, input and output are the contract in src/aws/training-workflow.ts.
-import { ArnFormat, CfnMapping, Duration, RemovalPolicy, Size, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Size, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -18,7 +18,6 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
 import { WORKFLOW_ERRORS, WORKFLOW_STATES as S } from '../../src/aws/training-workflow';
-import { LINEAR_LEARNER_REGISTRIES, LINEAR_LEARNER_REPOSITORY, linearLearnerImage } from '../../src/cloud/linear-learner-image';
 import { RECORDS_PREFIX } from '../../src/cloud/record-schema';
 import { acknowledge, acknowledgeWildcardResources } from './nag';
 
@@ -26,7 +25,7 @@ export interface TrainingProps {
   prefix: string;
   key: kms.IKey;
   bucket: s3.IBucket;
-  /** overrides the region's Linear Learner image (src/cloud/linear-learner-image.ts) */
+  /** overrides the region's Linear Learner image (the table in src/cloud/linear-learner-image.ts) */
   trainingImage?: string;
 }
 
@@ -56,7 +55,6 @@ export class Training extends Construct {
   readonly evaluateFunction: nodejs.NodejsFunction;
   /** assumed by SageMaker for the training job and for serving the model */
   readonly sagemakerRole: iam.Role;
-  readonly trainingImage: string;
 
   constructor(scope: Construct, id: string, props: TrainingProps) {
     super(scope, id);
@@ -64,7 +62,6 @@ export class Training extends Construct {
     const { prefix, key, bucket } = props;
     const sagemakerArn = (resource: string) => stack.formatArn({ service: 'sagemaker', resource, resourceName: `${prefix}-*` });
     const trainingObjects = bucket.arnForObjects(`${TRAINING_PREFIX}*`);
-    this.trainingImage = props.trainingImage ?? this.regionImage();
 
     const kmsUse = new iam.PolicyStatement({ actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [key.keyArn] });
     const listTraining = new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn], conditions: { StringLike: { 's3:prefix': `${TRAINING_PREFIX}*` } } });
@@ -94,6 +91,8 @@ export class Training extends Construct {
       RECORDS_PREFIX,
       TRAINING_PREFIX,
       ENDPOINT_PREFIX: prefix,
+      // blank: the function picks its region's image from the table (no AWS account ids in the template)
+      ...(props.trainingImage ? { TRAINING_IMAGE: props.trainingImage } : {}),
     });
     const records = bucket.arnForObjects(`${RECORDS_PREFIX}*`);
     this.prepareFunction.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [records] }));
@@ -129,17 +128,6 @@ export class Training extends Construct {
     });
   }
 
-  /** The image of the stack's region from the table; a region-agnostic stack looks it up at deploy. */
-  private regionImage(): string {
-    const stack = Stack.of(this);
-    if (!Token.isUnresolved(stack.region)) return linearLearnerImage(stack.region);
-    const mapping = new CfnMapping(this, 'LinearLearnerRegistry', {
-      mapping: Object.fromEntries(Object.entries(LINEAR_LEARNER_REGISTRIES).map(([region, account]) => [region, { account }])),
-      lazy: true,
-    });
-    return `${mapping.findInMap(stack.region, 'account')}.dkr.ecr.${stack.region}.${stack.urlSuffix}/${LINEAR_LEARNER_REPOSITORY}`;
-  }
-
   private lambda(id: string, entry: string, key: kms.IKey, timeout: Duration, memorySize: number, environment: Record<string, string>): nodejs.NodejsFunction {
     const logGroup = new logs.LogGroup(this, `${id}Log`, { encryptionKey: key, retention: logs.RetentionDays.THREE_MONTHS, removalPolicy: RemovalPolicy.DESTROY });
     // An own role instead of AWSLambdaBasicExecutionRole: write only its own log group.
@@ -169,7 +157,10 @@ export class Training extends Construct {
   }
 
   private definition(key: kms.IKey): sfn.IChainable {
-    const image = tasks.DockerImage.fromRegistry(this.trainingImage);
+    // the region's Linear Learner image, as the Prepare step names it; the same image trains and serves
+    // (unlike S3Location's, DockerImage.fromJsonExpression writes its argument as it is: without stringAt
+    // the state would get the literal text "$.prepared.trainingImage" as the image)
+    const image = tasks.DockerImage.fromJsonExpression(sfn.JsonPath.stringAt('$.prepared.trainingImage'), false);
     const prepare = new tasks.LambdaInvoke(this, S.prepare, {
       lambdaFunction: this.prepareFunction,
       payload: sfn.TaskInput.fromObject({ input: sfn.JsonPath.objectAt('$'), executionName: sfn.JsonPath.stringAt('$$.Execution.Name') }),

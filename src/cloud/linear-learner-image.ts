@@ -1,9 +1,9 @@
 // The built-in Linear Learner container, per region: the same image trains and serves. AWS publishes
 // it from one ECR registry account per region (aws/sagemaker-python-sdk image_uri_config/linear-learner.json,
 // repository "linear-learner", tag 1). A region missing here, or a newer image, is set with the stack's
-// `linearLearnerImage` context instead.
+// `linearLearnerImage` context instead (the Prepare step's TRAINING_IMAGE).
 
-export const LINEAR_LEARNER_REGISTRIES: Readonly<Record<string, string>> = Object.freeze({
+const LINEAR_LEARNER_REGISTRIES: Readonly<Record<string, string>> = Object.freeze({
   'us-east-1': '382416733822',
   'us-east-2': '404615174143',
   'us-west-1': '632365934929',
@@ -27,7 +27,7 @@ export const LINEAR_LEARNER_REGISTRIES: Readonly<Record<string, string>> = Objec
   'af-south-1': '455444449433',
 });
 
-export const LINEAR_LEARNER_REPOSITORY = 'linear-learner:1';
+const LINEAR_LEARNER_REPOSITORY = 'linear-learner:1';
 
 /** The image URI for a known region, e.g. 664544806723.dkr.ecr.eu-central-1.amazonaws.com/linear-learner:1. */
 export function linearLearnerImage(region: string): string {

@@ -10,6 +10,8 @@ export interface PrepareDeps {
   recordsPrefix: string;
   trainingPrefix: string;
   endpointPrefix: string;
+  /** the Linear Learner image URI (linearLearnerImage(region) unless the stack gives one); may throw */
+  trainingImage: () => string;
   log: (line: string) => void;
 }
 
@@ -29,7 +31,7 @@ export function createPrepareHandler(deps: PrepareDeps): (event: PrepareEvent) =
         deps.log(`skipped s3://${deps.bucket}/${key}: not readable as Parquet (${(e as Error).message})`);
       }
     }
-    const { files, run } = prepareRun(records, event, { bucket: deps.bucket, trainingPrefix: deps.trainingPrefix, endpointPrefix: deps.endpointPrefix, unreadableFiles, recordsFrom: `s3://${deps.bucket}/${prefix}` });
+    const { files, run } = prepareRun(records, event, { bucket: deps.bucket, trainingPrefix: deps.trainingPrefix, endpointPrefix: deps.endpointPrefix, trainingImage: deps.trainingImage(), unreadableFiles, recordsFrom: `s3://${deps.bucket}/${prefix}` });
     for (const file of files) {
       await deps.s3.send(new PutObjectCommand({ Bucket: deps.bucket, Key: file.key, Body: file.body, ContentType: 'text/csv' }));
     }

@@ -23,6 +23,8 @@ export interface PreparedRun {
   trainingJobName: string;
   modelName: string;
   endpointConfigName: string;
+  /** the Linear Learner image to train and serve with */
+  trainingImage: string;
   trainS3Uri: string;
   validationS3Uri: string;
   validationKey: string;
@@ -77,11 +79,12 @@ export class TrainingDataError extends Error {
 export function prepareRun(
   records: readonly SensorRecord[],
   event: PrepareEvent,
-  where: { bucket: string; trainingPrefix: string; endpointPrefix: string; unreadableFiles: number; recordsFrom: string },
+  where: { bucket: string; trainingPrefix: string; endpointPrefix: string; trainingImage: string; unreadableFiles: number; recordsFrom: string },
 ): { files: { key: string; body: string }[]; run: PreparedRun } {
   const { participant, labels, warmupSeconds, testFraction, seed } = event.input;
   const options = { participant, labels, warmupSeconds, testFraction, seed };
-  resolveOptions(options); // a bad option is the caller's mistake, not missing data
+  const { labels: checked } = resolveOptions(options); // a bad option is the caller's mistake, not missing data
+  if (checked.length < 3) throw new Error(`Linear Learner's multiclass_classifier needs at least 3 labels, got ${checked.join(', ')}`);
   const endpointName = checkEndpointName(event.input, where.endpointPrefix);
   let channels;
   try {
@@ -104,6 +107,7 @@ export function prepareRun(
       participant,
       endpointName,
       ...names,
+      trainingImage: where.trainingImage,
       trainS3Uri: uri(`${base}train/`),
       validationS3Uri: uri(`${base}validation/`),
       validationKey,

@@ -8,6 +8,7 @@ import { parquetWriteBuffer } from 'hyparquet-writer';
 import { participantEndpointName } from '../../src/aws/participant-endpoint';
 import { WORKFLOW_ERRORS } from '../../src/aws/training-workflow';
 import { createEvaluateHandler } from '../../src/cloud/train-evaluate-handler';
+import { linearLearnerImage } from '../../src/cloud/linear-learner-image';
 import { createPrepareHandler } from '../../src/cloud/train-prepare-handler';
 import { linearLearnerChannels } from '../../src/model/linear-learner-csv';
 import type { SensorRecord } from '../../src/record/record';
@@ -64,7 +65,15 @@ describe('cloud training functions (real S3 / SageMaker runtime clients, loopbac
   });
 
   const run = (participant: string, extra: Record<string, unknown> = {}) =>
-    createPrepareHandler({ s3: s3Client, bucket: BUCKET, recordsPrefix: 'records/', trainingPrefix: 'training/', endpointPrefix: 'emotion', log: (l) => logs.push(l) })({
+    createPrepareHandler({
+      s3: s3Client,
+      bucket: BUCKET,
+      recordsPrefix: 'records/',
+      trainingPrefix: 'training/',
+      endpointPrefix: 'emotion',
+      trainingImage: () => linearLearnerImage('eu-central-1'),
+      log: (l) => logs.push(l),
+    })({
       input: { participant, endpointName: participantEndpointName('emotion', participant), labels: ['angry', 'happy', 'sad'], ...extra },
       executionName: `${participantEndpointName('emotion', participant)}-run1`,
     });
@@ -92,6 +101,7 @@ describe('cloud training functions (real S3 / SageMaker runtime clients, loopbac
     assert.equal(out.modelName, out.trainingJobName);
     assert.equal(out.numClasses, '3');
     assert.equal(out.featureDim, '2');
+    assert.equal(out.trainingImage, '664544806723.dkr.ecr.eu-central-1.amazonaws.com/linear-learner:1', "the region's image, from the table in code");
     assert.equal(out.trainS3Uri, `s3://${BUCKET}/training/${endpoint}/${out.trainingJobName}/train/`);
     const train = s3.text(BUCKET, `training/${endpoint}/${out.trainingJobName}/train/train.csv`)!;
     const validation = s3.text(BUCKET, out.validationKey)!;
@@ -127,6 +137,16 @@ describe('cloud training functions (real S3 / SageMaker runtime clients, loopbac
       assert.match(e.message, /set emotion-train's and emotion-infer's Prefix to "emotion"/);
       return true;
     });
+  });
+
+  it('knows the Linear Learner image of the regions in its table, and says how to give one for another', () => {
+    assert.equal(linearLearnerImage('us-east-1'), '382416733822.dkr.ecr.us-east-1.amazonaws.com/linear-learner:1');
+    assert.throws(() => linearLearnerImage('xx-mars-1'), /no Linear Learner image known for region "xx-mars-1": give one with -c linearLearnerImage=<uri>/);
+  });
+
+  it('refuses a label list Linear Learner cannot train (multiclass needs 3 or more)', async () => {
+    s3.put(BUCKET, 'records/participant=Ana/a', parquet(session('angry', 0, 0, 40)));
+    await assert.rejects(run('Ana', { labels: ['angry', 'happy'] }), /needs at least 3 labels, got angry, happy/);
   });
 
   it('evaluates the new endpoint on every validation row in batches, into a confusion matrix', async () => {

@@ -53,16 +53,16 @@ const text = (v: unknown) => JSON.stringify(v);
 describe('cloud training workflow (CDK, synthesized offline)', function () {
   this.timeout(120000);
   let agnostic: Synthesized;
-  let regional: Synthesized;
+  let own: Synthesized;
   let d: Definition;
   before(() => {
     agnostic = synthCloud({}, { nag: false, bundle: false });
-    regional = synthCloud({ env: { region: 'eu-central-1' } }, { nag: false, bundle: false });
+    own = synthCloud({ linearLearnerImage: '123.dkr.ecr.eu-central-1.amazonaws.com/linear-learner:2' }, { nag: false, bundle: false });
     d = definitionOf(agnostic);
   });
   after(() => {
     agnostic?.cleanup();
-    regional?.cleanup();
+    own?.cleanup();
   });
 
   it('prepares the channels, trains, creates the model and a config, then creates or updates the endpoint, waits, evaluates', () => {
@@ -106,23 +106,18 @@ describe('cloud training workflow (CDK, synthesized offline)', function () {
     assert.deepEqual(Object.keys(LINEAR_LEARNER_HYPERPARAMETERS).sort(), ['balance_multiclass_weights', 'epochs', 'feature_dim', 'normalize_data', 'predictor_type']);
   });
 
-  it('trains and serves the region\'s Linear Learner image, from the table in code or the one given', () => {
-    const image = (synth: Synthesized) => (definitionOf(synth).States[S.train].Parameters as { AlgorithmSpecification: { TrainingImage: unknown } }).AlgorithmSpecification.TrainingImage;
-    assert.equal(image(regional), '664544806723.dkr.ecr.eu-central-1.amazonaws.com/linear-learner:1');
-    // an account- and region-agnostic template looks the registry up by region at deploy time
-    assert.match(String(image(agnostic)), /Fn::FindInMap/);
-    const mapping = Object.values((agnostic.template as unknown as { Mappings: Record<string, Record<string, { account: string }>> }).Mappings)[0];
-    assert.equal(mapping['eu-central-1'].account, '664544806723');
-    assert.equal(mapping['us-east-1'].account, '382416733822');
-    const model = definitionOf(regional).States[S.model].Parameters as { PrimaryContainer: { Image: string; 'ModelDataUrl.$': string } };
-    assert.equal(model.PrimaryContainer.Image, '664544806723.dkr.ecr.eu-central-1.amazonaws.com/linear-learner:1', 'the same image serves');
+  it('trains and serves the image the Prepare step names (the region\'s, or the one the stack gives)', () => {
+    const train = d.States[S.train].Parameters as { AlgorithmSpecification: Record<string, unknown> };
+    assert.equal(train.AlgorithmSpecification['TrainingImage.$'], '$.prepared.trainingImage');
+    const model = d.States[S.model].Parameters as { PrimaryContainer: Record<string, unknown> };
+    assert.equal(model.PrimaryContainer['Image.$'], '$.prepared.trainingImage', 'the same image serves');
     assert.equal(model.PrimaryContainer['ModelDataUrl.$'], '$.training.modelArtifacts');
-    const own = synthCloud({ linearLearnerImage: '123.dkr.ecr.eu-central-1.amazonaws.com/linear-learner:2' }, { nag: false, bundle: false });
-    try {
-      assert.equal(image(own), '123.dkr.ecr.eu-central-1.amazonaws.com/linear-learner:2');
-    } finally {
-      own.cleanup();
-    }
+    const env = (synth: Synthesized) =>
+      (Object.entries(synth.template.Resources).find(([id, r]) => r.Type === 'AWS::Lambda::Function' && id.startsWith('TrainingPrepareFunction'))![1].Properties!.Environment as {
+        Variables: Record<string, unknown>;
+      }).Variables;
+    assert.equal(env(agnostic).TRAINING_IMAGE, undefined, 'by default the function takes its region\'s image from the table');
+    assert.equal(env(own).TRAINING_IMAGE, '123.dkr.ecr.eu-central-1.amazonaws.com/linear-learner:2');
   });
 
   it('serves from a serverless endpoint (no instance at rest) named for the participant by the stack', () => {
