@@ -70,6 +70,7 @@ export class Inference extends Construct {
       },
       // An answer nobody waits for any more is useless: one retry, then the failure is in the log.
       retryAttempts: 1,
+      maxEventAge: Duration.minutes(5),
       // The SDK is bundled, not taken from the runtime: the request timeout (throwOnRequestTimeout) and the
       // retries the tests check are those of the SDK version in package-lock.json.
       bundling: { minify: true, sourceMap: false, target: 'node22', externalModules: [] },

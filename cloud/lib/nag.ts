@@ -1,9 +1,15 @@
 // cdk-nag acknowledgements, always with their reason in code. A wildcard finding is named by the
 // ARN as cdk-nag prints it (tokens as <AWS::Region> etc.), so it is built from the same ARN here.
-import { Stack, Validations } from 'aws-cdk-lib';
+import { Stack, Validations, type App, type IPolicyValidationPlugin } from 'aws-cdk-lib';
+import { AwsSolutionsChecks, HIPAASecurityChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 // cdk-nag's own renderer, so the acknowledged id is exactly the one it reports.
 import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference';
+
+/** The rule packs every synth of the app runs (and fails on): AWS Solutions and HIPAA Security. */
+export function nagPacks(app: App): IPolicyValidationPlugin[] {
+  return [new AwsSolutionsChecks(app), new HIPAASecurityChecks(app)];
+}
 
 /** Acknowledges whole rules on one construct (and everything under it). */
 export function acknowledge(scope: IConstruct, reasons: Record<string, string>): void {

@@ -1,12 +1,12 @@
 // Synthesizes the cloud/ CDK app in a test, offline: the context of cloud/cdk.json, a temporary
-// outdir, cdk-nag's AwsSolutions and HIPAA Security packs as validation plugins. Synthesis bundles
+// outdir, the app's cdk-nag packs (AwsSolutions, HIPAA Security) as validation plugins. Synthesis bundles
 // the inference Lambda with the local esbuild (no Docker).
 import { App, Validations, type IPolicyValidationContext, type IPolicyValidationPlugin, type PolicyValidationPluginReport } from 'aws-cdk-lib';
-import { AwsSolutionsChecks, HIPAASecurityChecks } from 'cdk-nag';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EmotionCloudStack, type EmotionCloudProps } from '../../cloud/lib/emotion-stack';
+import { nagPacks } from '../../cloud/lib/nag';
 
 const CDK_JSON = join(__dirname, '..', '..', 'cloud', 'cdk.json');
 
@@ -55,7 +55,7 @@ export function synthCloud(props: Partial<EmotionCloudProps> = {}, opts: { nag?:
   const stack = new EmotionCloudStack(app, 'emotion-cloud', { prefix: 'emotion', ...props });
   const reports: PluginReport[] = [];
   if (opts.nag !== false) {
-    Validations.of(app).addPlugins(new Recorded(new AwsSolutionsChecks(app), reports), new Recorded(new HIPAASecurityChecks(app), reports));
+    Validations.of(app).addPlugins(...nagPacks(app).map((pack) => new Recorded(pack, reports)));
   }
   let synthError: Error | undefined;
   try {
