@@ -145,7 +145,8 @@ export class Training extends Construct {
       environmentEncryption: key,
       // the workflow retries nothing silently: a failure ends the execution with the function's error
       retryAttempts: 0,
-      bundling: { minify: true, sourceMap: false, target: 'node22' },
+      // the SDK is bundled (as the inference Lambda's): the clients the tests ran are the ones deployed
+      bundling: { minify: true, sourceMap: false, target: 'node22', externalModules: [] },
     });
     acknowledge(fn, {
       'AwsSolutions-L1': 'Node.js 22 is the runtime the package supports on the device side too; raise with the package',
