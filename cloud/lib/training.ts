@@ -281,14 +281,15 @@ export class Training extends Construct {
     const stack = Stack.of(this);
     const allow = (actions: string[], resources: string[], conditions?: Record<string, unknown>) =>
       role.addToPolicy(new iam.PolicyStatement({ actions, resources, conditions }));
-    allow(['sagemaker:CreateTrainingJob', 'sagemaker:DescribeTrainingJob', 'sagemaker:StopTrainingJob'], [sagemakerArn('training-job')]);
+    // ListTags: the SageMaker integrations read a resource's tags (the policies CDK's task constructs write)
+    allow(['sagemaker:CreateTrainingJob', 'sagemaker:DescribeTrainingJob', 'sagemaker:StopTrainingJob', 'sagemaker:ListTags'], [sagemakerArn('training-job')]);
     // how the .sync integration learns that a training job ended
     allow(['events:PutTargets', 'events:PutRule', 'events:DescribeRule'], [
       stack.formatArn({ service: 'events', resource: 'rule', resourceName: 'StepFunctionsGetEventsForSageMakerTrainingJobsRule' }),
     ]);
-    allow(['sagemaker:CreateModel'], [sagemakerArn('model')]);
-    allow(['sagemaker:CreateEndpointConfig'], [sagemakerArn('endpoint-config')]);
-    allow(['sagemaker:DescribeEndpoint'], [sagemakerArn('endpoint')]);
+    allow(['sagemaker:CreateModel', 'sagemaker:ListTags'], [sagemakerArn('model')]);
+    allow(['sagemaker:CreateEndpointConfig', 'sagemaker:ListTags'], [sagemakerArn('endpoint-config')]);
+    allow(['sagemaker:DescribeEndpoint', 'sagemaker:ListTags'], [sagemakerArn('endpoint')]);
     allow(['sagemaker:CreateEndpoint', 'sagemaker:UpdateEndpoint'], [sagemakerArn('endpoint'), sagemakerArn('endpoint-config')]);
     allow(['iam:PassRole'], [this.sagemakerRole.roleArn], { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } });
     allow(['lambda:InvokeFunction'], [this.prepareFunction.functionArn, this.evaluateFunction.functionArn]);
