@@ -12,6 +12,7 @@ import { acknowledge } from './nag';
 import { Notify } from './notify';
 import { RuleErrors } from './rule-errors';
 import { RecordsStorage } from './storage';
+import { Training } from './training';
 
 export interface EmotionCloudProps extends StackProps {
   /** starts every resource name, and the participant endpoint names (participantEndpointName) */
@@ -24,6 +25,8 @@ export interface EmotionCloudProps extends StackProps {
   labels?: readonly string[];
   /** answers below this confidence are "uncertain"; 0 turns it off */
   threshold?: number;
+  /** the Linear Learner image to train and serve with; default: the region's, from the table in src/cloud */
+  linearLearnerImage?: string;
 }
 
 export class EmotionCloudStack extends Stack {
@@ -34,6 +37,7 @@ export class EmotionCloudStack extends Stack {
   readonly notify: Notify;
   readonly inference: Inference;
   readonly devices: DevicePolicy;
+  readonly training: Training;
   readonly prefix: string;
 
   constructor(scope: Construct, id: string, props: EmotionCloudProps) {
@@ -69,6 +73,7 @@ export class EmotionCloudStack extends Stack {
       threshold: props.threshold ?? 0,
     });
     this.devices = new DevicePolicy(this, 'Devices', { prefix: this.prefix });
+    this.training = new Training(this, 'Training', { prefix: this.prefix, key: this.key, bucket: this.storage.bucket, trainingImage: props.linearLearnerImage });
     // HIPAA's inline-policy rule wants customer-managed policies, for reuse across identities; each
     // policy here belongs to exactly one service role and is deleted with it.
     acknowledge(this, { 'HIPAA.Security-IAMNoInlinePolicy': 'each inline policy serves one service role and lives and dies with it' });
@@ -77,6 +82,10 @@ export class EmotionCloudStack extends Stack {
     new CfnOutput(this, 'RecordsBucket', { value: this.storage.bucket.bucketName });
     new CfnOutput(this, 'DeliveryStream', { value: this.ingest.streamName, description: 'firehose-push: stream name' });
     new CfnOutput(this, 'GlueTable', { value: `${this.storage.database.ref}.records` });
+    new CfnOutput(this, 'TrainingWorkflowArn', {
+      value: this.training.stateMachine.stateMachineArn,
+      description: 'emotion-train (cloud backend): Workflow; or aws stepfunctions start-execution',
+    });
     new CfnOutput(this, 'AnswersTopic', { value: this.notify.topic.topicArn, description: 'sns-notify: topic ARN' });
   }
 }

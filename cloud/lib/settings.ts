@@ -24,6 +24,7 @@ export function readSettings(ctx: ContextReader, env: NodeJS.ProcessEnv): Emotio
     phones,
     labels: list('labels').length > 0 ? list('labels') : undefined,
     threshold,
+    ...(text('linearLearnerImage') ? { linearLearnerImage: text('linearLearnerImage') } : {}),
     env: region ? { region, account: env.CDK_DEFAULT_ACCOUNT } : undefined,
   };
 }

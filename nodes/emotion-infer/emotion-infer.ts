@@ -3,6 +3,8 @@
 import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from 'node-red';
 import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import type { AwsClientSource } from '../../src/aws/client-config';
+import { parseEndpointPrefix } from '../../src/aws/endpoint-prefix';
+import { participantEndpointName } from '../../src/aws/participant-endpoint';
 import { checkEndpointName, createSageMakerBackend } from '../../src/aws/sagemaker-backend';
 import { redactError } from '../../src/aws/sdk-error';
 import { parseContentType, SAGEMAKER_FEATURES } from '../../src/aws/sagemaker-format';
@@ -24,6 +26,7 @@ interface InferDef extends NodeDef {
   backend: 'local' | 'sagemaker';
   aws: string;
   endpoint: string;
+  endpointPrefix: string;
   contentType: string;
   timeoutMs: string;
   fallback: boolean;
@@ -49,10 +52,18 @@ export = function (RED: NodeAPI) {
 
     function sagemakerBackend(s: typeof settings): (participant: string) => OrderedBackend {
       const aws = RED.nodes.getNode(def.aws) as unknown as AwsClientSource | null;
-      return () => {
+      return (participant) => {
         if (!aws) throw new Error('no aws-config selected: pick one in the node, or use the local backend');
         const client = aws.client('sagemaker-runtime', (config) => new SageMakerRuntimeClient(config));
-        const backend = createSageMakerBackend(client, { ...s.sagemaker, numClasses: labels.length, timeoutMs: s.timeoutMs, featureNames: SAGEMAKER_FEATURES });
+        // a blank endpoint means the participant's own, as the cloud training workflow names it
+        const endpointName = s.sagemaker.endpointName || participantEndpointName(s.sagemaker.endpointPrefix, participant);
+        const backend = createSageMakerBackend(client, {
+          ...s.sagemaker,
+          endpointName,
+          numClasses: labels.length,
+          timeoutMs: s.timeoutMs,
+          featureNames: SAGEMAKER_FEATURES,
+        });
         // AWS error texts can quote the access key id (signature errors): keep it out of msgs and status.
         const redacted = (e: unknown) => Promise.reject(redactError(e, aws.redact));
         return { ...backend, predict: (features) => backend.predict(features).catch(redacted) };
@@ -93,8 +104,8 @@ export = function (RED: NodeAPI) {
       const fromRecord = (msg.payload as { participant?: unknown } | null)?.participant;
       const name = [(msg as { participant?: unknown }).participant, fromRecord, def.participant].find((p) => typeof p === 'string' && p.trim() !== '');
       if (name === undefined) {
-        // only a model file is per participant; an endpoint answers for everyone
-        if (settings.backend === 'sagemaker' && !fallback) return '';
+        // only a model file or a participant endpoint is per participant; a fixed endpoint answers for everyone
+        if (settings.backend === 'sagemaker' && !fallback && settings.sagemaker.endpointName) return '';
         throw new Error('no participant: set one in the node or send msg.participant');
       }
       participantKey(name as string);
@@ -154,8 +165,15 @@ function readSettings(def: InferDef) {
     backend,
     timeoutMs: configNumber(def.timeoutMs, 'timeout', { min: 100, max: 120000, fallback: 5000 }),
     sagemaker: {
-      endpointName: backend === 'sagemaker' ? checkEndpointName(String(def.endpoint ?? '').trim()) : '',
+      /** blank: each participant's endpoint (participantEndpointName) */
+      endpointName: fixedEndpoint(def),
+      endpointPrefix: parseEndpointPrefix(def.endpointPrefix),
       contentType: parseContentType(def.contentType),
     },
   };
+}
+
+function fixedEndpoint(def: InferDef): string {
+  const name = String(def.endpoint ?? '').trim();
+  return def.backend === 'sagemaker' && name ? checkEndpointName(name) : '';
 }

@@ -1,14 +1,27 @@
 // emotion-train: trains a participant's model from the local record store (clean, split, standardise,
-// SMOTE when imbalanced, softmax linear learner), saves it, and emits the test metrics.
+// SMOTE when imbalanced, softmax linear learner), saves it, and emits the test metrics. With the cloud
+// backend it starts the account's training workflow instead and emits the metrics that reports.
 import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from 'node-red';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import type { AwsClientSource } from '../../src/aws/client-config';
+import {
+  formatElapsed,
+  readCloudTrainingSettings,
+  runCloudTraining,
+  type CloudTrainingDef,
+  type CloudTrainingSettings,
+} from '../../src/aws/cloud-training';
+import { participantEndpointName } from '../../src/aws/participant-endpoint';
+import { redactError } from '../../src/aws/sdk-error';
 import { parseLabels } from '../../src/model/label-map';
 import { saveModel } from '../../src/model/model-store';
 import { trainModel, type TrainOptions } from '../../src/model/train';
 import { participantKey } from '../../src/record/paths';
 import { RecordStore } from '../../src/record/record-store';
-import { configNumber, onInput, status, userDir, readSettingsOrFail } from '../lib/node-kit';
+import { configNumber, onInput, status, userDir, readSettingsOrFail, type Send } from '../lib/node-kit';
 
-interface EmotionTrainDef extends NodeDef {
+interface EmotionTrainDef extends NodeDef, CloudTrainingDef {
+  aws: string;
   participant: string;
   labels: string;
   warmupSeconds: string;
@@ -29,18 +42,21 @@ type Hyperparameters = Omit<Partial<TrainOptions>, 'participant'>;
 export = function (RED: NodeAPI) {
   function EmotionTrain(this: Node, def: EmotionTrainDef) {
     RED.nodes.createNode(this, def);
-    setup(this, def, userDir(RED));
+    setup(this, def, userDir(RED), (id) => RED.nodes.getNode(id) as unknown as AwsClientSource | null);
   }
   RED.nodes.registerType('emotion-train', EmotionTrain);
 };
 
-function setup(node: Node, def: EmotionTrainDef, dir: string): void {
+function setup(node: Node, def: EmotionTrainDef, dir: string, awsNode: (id: string) => AwsClientSource | null): void {
   const options = readSettingsOrFail(node, () => readOptions(def));
   if (!options) return;
+  const cloud = readSettingsOrFail(node, () => readCloudTrainingSettings(def));
+  if (cloud === undefined) return;
+  const stopFollowing = new AbortController();
   const store = new RecordStore(dir);
   let training: string | undefined;
   let closed = false;
-  status.idle(node, 'ready');
+  status.idle(node, cloud ? 'ready (cloud)' : 'ready');
 
   onInput(node, async (input, send) => {
     const msg = input as TrainMsg;
@@ -50,6 +66,10 @@ function setup(node: Node, def: EmotionTrainDef, dir: string): void {
     }
     training = participant;
     try {
+      if (cloud) {
+        await trainInCloud({ node, aws: awsNode(def.aws), settings: cloud, options, participant, msg, send, signal: stopFollowing.signal });
+        return;
+      }
       status.busy(node, 'reading records');
       const records = await store.read(participant);
       await yieldToEventLoop(); // let the status and other flows through before the CPU-bound fit
@@ -76,9 +96,57 @@ function setup(node: Node, def: EmotionTrainDef, dir: string): void {
 
   node.on('close', (_removed: boolean, done: () => void) => {
     closed = true;
+    stopFollowing.abort(); // the workflow runs on in the account; only this node stops waiting for it
     status.clear(node);
     done();
   });
+}
+
+interface CloudRun {
+  node: Node;
+  aws: AwsClientSource | null;
+  settings: CloudTrainingSettings;
+  options: Hyperparameters;
+  participant: string;
+  msg: TrainMsg;
+  send: Send;
+  signal: AbortSignal;
+}
+
+/**
+ * The cloud backend: runs the account's training workflow for the participant (docs/cloud.md), shows its
+ * stage and elapsed time in the status and as progress msgs on output 2, and ends like a local training
+ * with the metrics on output 1; msg.model names the participant's endpoint instead of a model file.
+ */
+async function trainInCloud({ node, aws, settings, options, participant, msg, send, signal }: CloudRun): Promise<void> {
+  if (!aws) throw new Error('no aws-config selected: pick one in the node, or use the local backend');
+  const client = aws.client('sfn', (config) => new SFNClient(config));
+  const endpointName = participantEndpointName(settings.endpointPrefix, participant);
+  const { labels, warmupSeconds, testFraction, seed } = options;
+  let result;
+  try {
+    result = await runCloudTraining(
+      client,
+      { participant, endpointName, labels: labels!, warmupSeconds, testFraction, seed },
+      {
+        ...settings,
+        signal,
+        onProgress: (p) => {
+          status.busy(node, `${p.stage} ${formatElapsed(p.elapsedMs)}`);
+          const payload = { participant, stage: p.stage, state: p.state, elapsedMs: p.elapsedMs, elapsed: formatElapsed(p.elapsedMs), executionArn: p.executionArn };
+          send([null, { topic: 'progress', participant, payload }]);
+        },
+      },
+    );
+  } catch (e) {
+    if (signal.aborted) return; // the node closed: the workflow runs on, nobody is waiting for this msg
+    throw redactError(e, aws.redact); // AWS error texts can quote the access key id
+  }
+  status.ok(node, `${participantKey(participant)}: ${(result.metrics.accuracy * 100).toFixed(1)}% accuracy (cloud)`);
+  msg.payload = result.metrics;
+  const { endpointName: endpoint, trainingJobName, executionArn, rows, elapsedMs } = result;
+  msg.model = { backend: 'cloud', participant, endpointName: endpoint, trainingJobName, executionArn, trainedAt: new Date().toISOString(), rows, elapsedMs };
+  send([msg, null]);
 }
 
 /** Blank editor fields leave the trainer's defaults (see docs/training.md). */

@@ -2,6 +2,7 @@
 // and answers list / counts / export / delete requests, passing the msg on with the result.
 import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from 'node-red';
 import { parseLabels } from '../../src/model/label-map';
+import { linearLearnerChannels } from '../../src/model/linear-learner-csv';
 import { deleteModel } from '../../src/model/model-store';
 import { participantKey } from '../../src/record/paths';
 import { RecordStore } from '../../src/record/record-store';
@@ -15,6 +16,7 @@ interface StoreMsg extends NodeMessageInFlow {
   action?: unknown;
   participant?: unknown;
   confirm?: unknown;
+  format?: unknown;
   filename?: string;
   stored?: number;
 }
@@ -59,10 +61,7 @@ function setup(node: Node, def: RecordStoreDef, dir: string): void {
       msg.payload = await store.counts(participantOf(msg), labels);
       send(msg);
     } else if (action === 'export') {
-      const participant = participantOf(msg);
-      msg.payload = await store.exportCsv(participant);
-      msg.filename = `${participantKey(participant)}-records.csv`;
-      send(msg);
+      await exportRecords(msg, send);
     } else {
       await remove(msg, send);
     }
@@ -88,6 +87,31 @@ function setup(node: Node, def: RecordStoreDef, dir: string): void {
     }
     msg.stored = result.stored;
     send(msg);
+  }
+
+  /**
+   * CSV for a person (the default), or with msg.format "linear-learner" the SageMaker Linear Learner
+   * training and validation channels the cloud workflow writes, as two msgs (one file each).
+   */
+  async function exportRecords(msg: StoreMsg, send: Send): Promise<void> {
+    const participant = participantOf(msg);
+    const format = msg.format ?? 'csv';
+    if (format === 'csv') {
+      msg.payload = await store.exportCsv(participant);
+      msg.filename = `${participantKey(participant)}-records.csv`;
+      send(msg);
+      return;
+    }
+    if (format !== 'linear-learner') throw new Error(`unknown msg.format ${JSON.stringify(format)}: use "csv" or "linear-learner"`);
+    const channels = linearLearnerChannels(await store.read(participant), { participant, labels: labels! });
+    const file = (channel: 'train' | 'validation') => ({
+      ...msg,
+      payload: channels[channel],
+      filename: `${participantKey(participant)}-${channel}.csv`,
+      channel,
+      linearLearner: { labels: channels.labels, features: channels.features, rows: channels.rows },
+    });
+    send([[file('train'), file('validation')]]);
   }
 
   /** Health data: deleting a participant's records and model needs msg.confirm === true. */

@@ -2,7 +2,10 @@
 // raw features in model order as CSV (no header) or JSON, and a JSON multiclass answer.
 import { round3 } from '../record/record';
 
-/** The feature order the published endpoint was trained with (SageMaker CSV: label first, then these). */
+/**
+ * The feature order the published endpoint was trained with, and every Linear Learner this package trains:
+ * the training CSV is `label,gsr,bpm` and a request is `gsr,bpm`.
+ */
 export const SAGEMAKER_FEATURES: readonly string[] = ['gsr', 'bpm'];
 
 export type SageMakerContentType = 'text/csv' | 'application/json';
@@ -24,25 +27,32 @@ export function encodeRequest(features: readonly number[], contentType: SageMake
  * float (1.0); it must be an integer class index in range, and `score` one number per class.
  */
 export function parseResponse(body: string, numClasses: number): { scores: number[]; index: number } {
+  return parsePredictions(body, numClasses)[0];
+}
+
+/** Every prediction of an answer, one per CSV line sent (a batch), each checked as parseResponse does. */
+export function parsePredictions(body: string, numClasses: number): { scores: number[]; index: number }[] {
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);
   } catch {
     throw new Error(`endpoint answered something that is not JSON: ${body.slice(0, 60)}`);
   }
-  const first = (parsed as { predictions?: unknown[] })?.predictions?.[0] as
-    | { score?: unknown; predicted_label?: unknown }
-    | undefined;
-  if (!first || typeof first !== 'object') throw new Error('endpoint answer has no predictions[0]');
-  const { score, predicted_label: label } = first;
-  if (!Array.isArray(score) || !score.every((s) => typeof s === 'number' && Number.isFinite(s))) {
-    throw new Error('endpoint answer has no score array: is it a multiclass_classifier Linear Learner?');
+  const predictions = (parsed as { predictions?: unknown })?.predictions;
+  if (!Array.isArray(predictions) || predictions.length === 0 || !predictions[0] || typeof predictions[0] !== 'object') {
+    throw new Error('endpoint answer has no predictions[0]');
   }
-  if (score.length !== numClasses) {
-    throw new Error(`endpoint answered ${score.length} class scores, expected ${numClasses} (one per label)`);
-  }
-  if (typeof label !== 'number' || !Number.isInteger(label) || label < 0 || label >= numClasses) {
-    throw new Error(`endpoint predicted_label ${JSON.stringify(label)} is not a class index 0..${numClasses - 1}`);
-  }
-  return { scores: score as number[], index: label };
+  return predictions.map((p: { score?: unknown; predicted_label?: unknown } | null) => {
+    const { score, predicted_label: label } = p ?? {};
+    if (!Array.isArray(score) || !score.every((s) => typeof s === 'number' && Number.isFinite(s))) {
+      throw new Error('endpoint answer has no score array: is it a multiclass_classifier Linear Learner?');
+    }
+    if (score.length !== numClasses) {
+      throw new Error(`endpoint answered ${score.length} class scores, expected ${numClasses} (one per label)`);
+    }
+    if (typeof label !== 'number' || !Number.isInteger(label) || label < 0 || label >= numClasses) {
+      throw new Error(`endpoint predicted_label ${JSON.stringify(label)} is not a class index 0..${numClasses - 1}`);
+    }
+    return { scores: score as number[], index: label };
+  });
 }

@@ -3,7 +3,7 @@
 // createInferHandler.
 import { IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { createSageMakerClient } from '../aws/sagemaker-client';
+import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { parseLabels } from '../model/label-map';
 import { createInferHandler, type InferEvent, type InferResult } from './infer-handler';
 
@@ -12,7 +12,7 @@ const region = env.AWS_REGION ?? '';
 const timeoutMs = Number(env.SAGEMAKER_TIMEOUT_MS ?? 5000);
 
 const run = createInferHandler({
-  sagemaker: createSageMakerClient({ region }, timeoutMs),
+  sagemaker: new SageMakerRuntimeClient({ region }),
   // The SDK's default data-plane host is the ATS one (data-ats.iot.<region>.amazonaws.com).
   iotData: new IoTDataPlaneClient({ region }),
   sns: env.NOTIFY_TOPIC_ARN ? { client: new SNSClient({ region }), topicArn: env.NOTIFY_TOPIC_ARN } : undefined,

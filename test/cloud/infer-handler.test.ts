@@ -37,7 +37,7 @@ describe('inference Lambda handler (iotsensors/infer)', function () {
   });
 
   function handler(opts: { sagemakerAttempts?: number; notify?: boolean; threshold?: number } = {}) {
-    const sagemaker = createSageMakerClient({ endpoint: sm.peer.endpoint, region: REGION, credentials, maxAttempts: opts.sagemakerAttempts ?? 1 }, 2000);
+    const sagemaker = new SageMakerRuntimeClient({ endpoint: sm.peer.endpoint, region: REGION, credentials, maxAttempts: opts.sagemakerAttempts ?? 1 });
     const iotData = new IoTDataPlaneClient({ endpoint: iot.peer.endpoint, region: REGION, credentials, maxAttempts: 1 });
     const snsClient = new SNSClient({ endpoint: sns.peer.endpoint, region: REGION, credentials, maxAttempts: 1 });
     clients.push(sagemaker, iotData, snsClient);
@@ -179,7 +179,7 @@ describe('inference Lambda and the emotion-infer node: one answer', function () 
     helper.getNode('infer').receive({ payload: { gsr: 2.5, bpm: 72.3 } } as NodeMessage);
     const nodeEmotion = await fromNode;
 
-    const sagemaker = createSageMakerClient({ endpoint: sm.peer.endpoint, region: REGION, credentials, maxAttempts: 1 }, 2000);
+    const sagemaker = new SageMakerRuntimeClient({ endpoint: sm.peer.endpoint, region: REGION, credentials, maxAttempts: 1 });
     const iotData = new IoTDataPlaneClient({ endpoint: iot.peer.endpoint, region: REGION, credentials, maxAttempts: 1 });
     try {
       await createInferHandler({ sagemaker, iotData, endpointPrefix: 'emotion', labels: ['angry', 'happy', 'sad'], threshold: 0.5, timeoutMs: 2000, log: () => {} })(request);

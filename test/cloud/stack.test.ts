@@ -220,7 +220,7 @@ describe('cloud stack (CDK, synthesized offline)', function () {
     });
 
     it('lets the function call only the prefix\'s endpoints, publish only result topics, and write its own log', () => {
-      const fn = statementsOfRoleTrusting('lambda.amazonaws.com');
+      const fn = statementsOfRoleTrusting('lambda.amazonaws.com', 'iot:Publish');
       assert.deepEqual(actionsOf(fn).sort(), ['kms:Decrypt', 'kms:GenerateDataKey', 'logs:CreateLogStream', 'logs:PutLogEvents', 'iot:Publish', 'sagemaker:InvokeEndpoint', 'sns:Publish'].sort());
       const resources = JSON.stringify(fn.map((s) => s.Resource));
       assert.match(resources, /:endpoint\/emotion-\*/);

@@ -111,7 +111,7 @@ describe('flows/aws-iot.json', () => {
       return { status: 200, body: '{}' };
     });
     const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' };
-    const sagemaker = createSageMakerClient({ endpoint: sm.peer.endpoint, region: 'us-east-1', credentials, maxAttempts: 1 }, 2000);
+    const sagemaker = new SageMakerRuntimeClient({ endpoint: sm.peer.endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
     const iotData = new IoTDataPlaneClient({ endpoint: dataPlane.endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
     const lambda = createInferHandler({ sagemaker, iotData, endpointPrefix: 'emotion', labels: ['angry', 'happy', 'sad'], threshold: 0, timeoutMs: 2000, log: () => {} });
     const rule = await sideSubscribe(broker, 'iotsensors/infer');

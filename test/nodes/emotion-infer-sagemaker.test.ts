@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import type { NodeMessage, NodeInitializer } from 'node-red';
+import { participantEndpointName } from '../../src/aws/participant-endpoint';
 import { helper, withTempUserDir } from '../support/node-red';
 import { testModel, writeTestModel } from '../support/infer-model';
 import { predictions, sageMakerFaults, startSageMakerPeer, type SageMakerPeer } from '../support/sagemaker-peer';
@@ -76,6 +77,17 @@ describe('emotion-infer node with the SageMaker backend', () => {
     assert.equal(msg.emotion.participant, '');
     await helper.unload();
     await load({ participant: '', mode: 'each', fallback: true });
+    const caught = next('caught');
+    helper.getNode('infer').receive({ payload: { gsr: 4, bpm: 70 } } as NodeMessage);
+    assert.match((await caught).error!.message, /no participant/);
+  });
+
+  it('with the endpoint blank, asks each participant\'s own endpoint and needs a participant', async () => {
+    await load({ participant: '', mode: 'each', endpoint: '', endpointPrefix: 'lab-2' });
+    const out = next('out');
+    helper.getNode('infer').receive({ payload: { gsr: 4, bpm: 70, participant: 'Bo Li' } } as NodeMessage);
+    assert.equal((await out).emotion.model, `sagemaker:${participantEndpointName('lab-2', 'Bo Li')}/AllTraffic`);
+    assert.match(sm.invocations()[0].endpoint, /^lab-2-bo-li-[0-9a-f]{8}$/);
     const caught = next('caught');
     helper.getNode('infer').receive({ payload: { gsr: 4, bpm: 70 } } as NodeMessage);
     assert.match((await caught).error!.message, /no participant/);

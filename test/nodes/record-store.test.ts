@@ -6,6 +6,7 @@ import type { ModelFile } from '../../src/model/model-file';
 import { saveModel } from '../../src/model/model-store';
 import { modelPath, participantRecordsDir } from '../../src/record/paths';
 import { RecordStore } from '../../src/record/record-store';
+import { readChannel } from '../support/linear-learner-csv';
 import { helper, withTempUserDir } from '../support/node-red';
 import recordStoreNode = require('../../nodes/record-store/record-store');
 
@@ -78,6 +79,27 @@ describe('record-store node', () => {
     const out = await ask({ action: 'export', participant: 'Ana Lopez' });
     assert.equal(out.filename, 'ana_lopez-records.csv');
     assert.equal(out.payload, 'participant,timestamp,time,gsr,bpm,mood,session,simulated\r\nAna Lopez,1764000000000,2025-11-24T16:00:00.000Z,2.5,70,happy,happy-1,false\r\n');
+  });
+
+  it('exports a participant as the Linear Learner train and validation channels the cloud workflow writes', async () => {
+    await helper.load(recordStoreNode, flow);
+    const moods = ['angry', 'happy', 'sad'];
+    // 40 s per mood in one session each: the first 10 s are warm-up, as in the local trainer
+    await ask({ payload: moods.flatMap((mood, m) => Array.from({ length: 40 }, (_, i) => ({ ...rec('Ana Lopez', mood, m * 100 + i), gsr: m + i / 100 }))) });
+    await ask({ payload: rec('Bo', 'sad', 0) });
+    const out = helper.getNode('out');
+    const files: Msg[] = [];
+    const both = new Promise<void>((resolve) => out.on('input', (m: Msg) => files.push(m) === 2 && resolve()));
+    helper.getNode('store').receive({ action: 'export', format: 'linear-learner', participant: 'Ana Lopez' } as NodeMessage);
+    await both;
+    assert.deepEqual(files.map((f) => [f.channel, f.filename]), [['train', 'ana_lopez-train.csv'], ['validation', 'ana_lopez-validation.csv']]);
+    const rows = files.map((f) => readChannel(String(f.payload), 2));
+    assert.equal(rows[0].y.length + rows[1].y.length, 90, "Bo's record and the warm-up are not in it");
+    assert.deepEqual(rows[1].y.slice().sort(), [0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2], '20 % of each mood validates');
+    assert.ok(rows.every((ch) => ch.x.every(([gsr, bpm], i) => Math.floor(gsr) === ch.y[i] && bpm >= 80)), 'label index matches the mood, gsr then bpm');
+    assert.deepEqual((files[0].linearLearner as { labels: string[] }).labels, moods);
+    assert.match(await errorOf({ action: 'export', format: 'xlsx', participant: 'Ana Lopez' }), /unknown msg\.format "xlsx"/);
+    assert.match(await errorOf({ action: 'export', format: 'linear-learner', participant: 'Bo' }), /no usable 'angry' rows for participant 'Bo'/);
   });
 
   it('finishes writing every record it received before it closes (stop, redeploy)', async () => {

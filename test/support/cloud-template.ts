@@ -51,13 +51,17 @@ export function identityStatements(resources: Resources): { where: string; state
 
 const list = (v: unknown): unknown[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
-/** A `*` action, a `service:*` action, or a bare `*` resource. */
+/** Actions that have no resource type in IAM: `*` is the only resource they take. */
+const ONLY_STAR_RESOURCE = new Set(['cloudwatch:PutMetricData']);
+
+/** A `*` action, a `service:*` action, or a bare `*` resource where the actions allow a narrower one. */
 export function wildcardProblems(statements: { where: string; statement: Statement }[]): string[] {
   const problems: string[] = [];
   for (const { where, statement } of statements) {
     if (statement.Effect !== 'Allow') continue;
     for (const a of list(statement.Action)) if (a === '*' || /^[a-z0-9-]+:\*$/.test(String(a))) problems.push(`${where}: action ${String(a)}`);
-    for (const r of list(statement.Resource)) if (r === '*') problems.push(`${where}: resource * for ${list(statement.Action).join(', ')}`);
+    const narrowable = list(statement.Action).some((a) => !ONLY_STAR_RESOURCE.has(String(a)));
+    for (const r of list(statement.Resource)) if (r === '*' && narrowable) problems.push(`${where}: resource * for ${list(statement.Action).join(', ')}`);
   }
   return problems;
 }

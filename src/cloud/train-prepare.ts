@@ -1,0 +1,135 @@
+// The training workflow's first step: one participant's records, as Firehose stored them (Parquet under
+// records/participant=<name>/), become the Linear Learner train and validation channels, written by the
+// same code as record-store's export (linearLearnerChannels: the local trainer's cleaning and split).
+import { createHash } from 'node:crypto';
+import { parquetReadObjects } from 'hyparquet';
+import { participantEndpointName } from '../aws/participant-endpoint';
+import { WORKFLOW_ERRORS, type TrainingExecutionInput } from '../aws/training-workflow';
+import { linearLearnerChannels } from '../model/linear-learner-csv';
+import { resolveOptions } from '../model/train';
+import type { SensorRecord } from '../record/record';
+
+/** The execution input as given, and the execution's name (the state machine passes $$.Execution.Name). */
+export interface PrepareEvent {
+  input: TrainingExecutionInput;
+  executionName: string;
+}
+
+/** What the later states read: names for this run's SageMaker resources and where its data is. */
+export interface PreparedRun {
+  participant: string;
+  /** the stack's name for the participant's endpoint (IAM allows only names with its prefix) */
+  endpointName: string;
+  trainingJobName: string;
+  modelName: string;
+  endpointConfigName: string;
+  /** the Linear Learner image to train and serve with */
+  trainingImage: string;
+  trainS3Uri: string;
+  validationS3Uri: string;
+  validationKey: string;
+  outputS3Uri: string;
+  /** hyperparameters are strings */
+  numClasses: string;
+  featureDim: string;
+  miniBatchSize: string;
+  rows: Record<string, unknown>;
+}
+
+/** Linear Learner's default mini-batch; a smaller training set uses one batch of all its rows. */
+const MINI_BATCH = 1000;
+
+/**
+ * Names for this run: the endpoint name (it starts with the stack prefix, which IAM scopes on) cut to
+ * leave room for a hash of the execution name, so two runs never share a job, model or config name.
+ */
+export function runNames(endpointName: string, executionName: string): Pick<PreparedRun, 'trainingJobName' | 'modelName' | 'endpointConfigName'> {
+  const hash = createHash('sha256').update(executionName).digest('hex').slice(0, 8);
+  const name = `${endpointName.slice(0, 54).replace(/-+$/, '')}-${hash}`;
+  return { trainingJobName: name, modelName: name, endpointConfigName: name };
+}
+
+/** Where a participant's records are (the Glue table's partition path). */
+export function participantPrefix(recordsPrefix: string, participant: string): string {
+  return `${recordsPrefix}participant=${participant}/`;
+}
+
+/**
+ * A Firehose Parquet file back into records. The participant is the partition (the path), not a column;
+ * Parquet's int64 timestamp comes as a BigInt. Values are passed on as stored: cleaning judges them.
+ */
+export async function readParquetRecords(file: ArrayBuffer, participant: string): Promise<SensorRecord[]> {
+  const rows = (await parquetReadObjects({ file })) as Record<string, unknown>[];
+  return rows.map((row) => ({
+    ...row,
+    participant,
+    timestamp: typeof row.timestamp === 'bigint' ? Number(row.timestamp) : row.timestamp,
+  })) as SensorRecord[];
+}
+
+/** A failure the user fixes by recording more data: the workflow's TrainingDataError. */
+export class TrainingDataError extends Error {
+  override name = WORKFLOW_ERRORS.trainingData;
+}
+
+/**
+ * The channels' files and the run's description. Too few rows is a TrainingDataError carrying the
+ * local trainer's own sentence (which mood, how many, what to record).
+ */
+export function prepareRun(
+  records: readonly SensorRecord[],
+  event: PrepareEvent,
+  where: { bucket: string; trainingPrefix: string; endpointPrefix: string; trainingImage: string; unreadableFiles: number; recordsFrom: string },
+): { files: { key: string; body: string }[]; run: PreparedRun } {
+  const { participant, labels, warmupSeconds, testFraction, seed } = event.input;
+  const options = { participant, labels, warmupSeconds, testFraction, seed };
+  const { labels: checked } = resolveOptions(options); // a bad option is the caller's mistake, not missing data
+  if (checked.length < 3) throw new Error(`Linear Learner's multiclass_classifier needs at least 3 labels, got ${checked.join(', ')}`);
+  const endpointName = checkEndpointName(event.input, where.endpointPrefix);
+  let channels;
+  try {
+    channels = linearLearnerChannels(records, options);
+  } catch (e) {
+    const hint = records.length === 0 ? ` (none under ${where.recordsFrom}; Firehose delivers within its buffer time)` : '';
+    throw new TrainingDataError(`${(e as Error).message}${hint}`);
+  }
+  const names = runNames(endpointName, event.executionName);
+  const base = `${where.trainingPrefix}${endpointName}/${names.trainingJobName}/`;
+  const uri = (key: string) => `s3://${where.bucket}/${key}`;
+  const trainKey = `${base}train/train.csv`;
+  const validationKey = `${base}validation/validation.csv`;
+  return {
+    files: [
+      { key: trainKey, body: channels.train },
+      { key: validationKey, body: channels.validation },
+    ],
+    run: {
+      participant,
+      endpointName,
+      ...names,
+      trainingImage: where.trainingImage,
+      trainS3Uri: uri(`${base}train/`),
+      validationS3Uri: uri(`${base}validation/`),
+      validationKey,
+      outputS3Uri: uri(`${base}output/`),
+      numClasses: String(channels.labels.length),
+      featureDim: String(channels.features.length),
+      miniBatchSize: String(Math.min(MINI_BATCH, channels.rows.train)),
+      rows: { ...channels.rows, records: records.length, unreadableFiles: where.unreadableFiles, simulated: channels.simulated },
+    },
+  };
+}
+
+/**
+ * The endpoint is always the stack's name for the participant: an input naming another (emotion-train
+ * set to a different prefix) would train a model nobody finds, so it is refused with what to change.
+ */
+function checkEndpointName(input: TrainingExecutionInput, prefix: string): string {
+  const name = participantEndpointName(prefix, input.participant);
+  if (input.endpointName !== undefined && input.endpointName !== name) {
+    throw Object.assign(new Error(`the endpoint "${input.endpointName}" is not this stack's name for "${input.participant}" (${name}): set emotion-train's and emotion-infer's Prefix to "${prefix}"`), {
+      name: 'EndpointNameMismatch',
+    });
+  }
+  return name;
+}

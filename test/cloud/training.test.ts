@@ -1,0 +1,192 @@
+// The training workflow construct (cloud/lib/training.ts), synthesized offline: task order, the
+// training job's algorithm, hyperparameters and channels, the serverless endpoint, the state machine
+// definition checked by an Amazon States Language validator, and IAM held to this stack's names.
+// cdk-nag and AWS's template validator run on the whole stack in stack.test.ts.
+import assert from 'node:assert/strict';
+import { WORKFLOW_ERRORS, WORKFLOW_STATES as S } from '../../src/aws/training-workflow';
+import { LINEAR_LEARNER_HYPERPARAMETERS, SERVERLESS_CONFIG } from '../../cloud/lib/training';
+import { synthCloud, type Synthesized } from '../support/cloud-app';
+import { identityStatements, wildcardProblems, type Statement } from '../support/cloud-template';
+
+// asl-validator ships no types: the one call used here
+const aslValidator = require('asl-validator') as (definition: unknown) => { isValid: boolean; errorsText: (separator: string) => string };
+
+type State = Record<string, unknown> & { Type: string; Next?: string; Resource?: string; Parameters?: Record<string, unknown> };
+type Definition = { StartAt: string; States: Record<string, State> };
+
+const PSEUDO: Record<string, string> = { 'AWS::Partition': 'aws', 'AWS::Region': 'eu-west-1', 'AWS::AccountId': '123456789012', 'AWS::URLSuffix': 'amazonaws.com' };
+
+/**
+ * The state machine's definition as deployed: pseudo parameters and function ARNs filled in as
+ * CloudFormation would, other references left as readable text.
+ */
+function definitionOf(synth: Synthesized): Definition {
+  const machine = Object.values(synth.template.Resources).find((r) => r.Type === 'AWS::StepFunctions::StateMachine')!;
+  const body = machine.Properties!.DefinitionString as string | { 'Fn::Join': [string, unknown[]] };
+  const render = (p: unknown) => {
+    if (typeof p === 'string') return p;
+    const ref = (p as { Ref?: string }).Ref;
+    if (ref && PSEUDO[ref]) return PSEUDO[ref];
+    const att = (p as { 'Fn::GetAtt'?: [string, string] })['Fn::GetAtt'];
+    if (att?.[1] === 'Arn') return `arn:aws:lambda:eu-west-1:123456789012:function:${att[0]}`;
+    return `<${JSON.stringify(p).replace(/"/g, "'")}>`;
+  };
+  const text = typeof body === 'string' ? body : body['Fn::Join'][1].map(render).join('');
+  return JSON.parse(text) as Definition;
+}
+
+/** The states reached from StartAt by Next, the way one run goes when every call succeeds. */
+function mainPath(d: Definition): string[] {
+  const path: string[] = [];
+  for (let name: string | undefined = d.StartAt; name && !path.includes(name); name = d.States[name].Next) path.push(name);
+  return path;
+}
+
+function statementsOf(synth: Synthesized, rolePrefix: string): Statement[] {
+  return identityStatements(synth.template.Resources)
+    .filter(({ where }) => where.startsWith(rolePrefix))
+    .map(({ statement }) => statement);
+}
+
+const text = (v: unknown) => JSON.stringify(v);
+
+describe('cloud training workflow (CDK, synthesized offline)', function () {
+  this.timeout(120000);
+  let agnostic: Synthesized;
+  let own: Synthesized;
+  let d: Definition;
+  before(() => {
+    agnostic = synthCloud({}, { nag: false, bundle: false });
+    own = synthCloud({ linearLearnerImage: '123.dkr.ecr.eu-central-1.amazonaws.com/linear-learner:2' }, { nag: false, bundle: false });
+    d = definitionOf(agnostic);
+  });
+  after(() => {
+    agnostic?.cleanup();
+    own?.cleanup();
+  });
+
+  it('prepares the channels, trains, creates the model and a config, then creates or updates the endpoint, waits, evaluates', () => {
+    assert.deepEqual(mainPath(d), [S.prepare, S.train, S.model, S.endpointConfig, S.findEndpoint, S.updateEndpoint, S.waitEndpoint, S.checkEndpoint, 'Endpoint in service?']);
+    // a participant without an endpoint yet: the lookup fails and the endpoint is created
+    assert.deepEqual(d.States[S.findEndpoint].Catch, [{ ErrorEquals: ['States.TaskFailed'], ResultPath: null, Next: S.createEndpoint }]);
+    assert.equal(d.States[S.createEndpoint].Next, S.waitEndpoint);
+    const choice = d.States['Endpoint in service?'] as State & { Choices: { StringEquals: string; Next: string }[]; Default: string };
+    assert.deepEqual(choice.Choices.map((c) => [c.StringEquals, c.Next]), [['InService', S.evaluate], ['Failed', 'Endpoint failed']]);
+    assert.equal(choice.Default, S.waitEndpoint);
+    assert.equal(d.States[S.evaluate].Next, S.ready);
+    assert.equal(d.States['Endpoint failed'].Error, WORKFLOW_ERRORS.endpointFailed);
+    assert.equal(d.States[S.ready].End, true);
+    for (const name of Object.values(S)) assert.ok(d.States[name], `state "${name}" (emotion-train follows it by this name)`);
+  });
+
+  it('runs the training job to its end (.sync) with the published Linear Learner settings on two text/csv channels', () => {
+    const train = d.States[S.train];
+    assert.match(String(train.Resource), /:states:::sagemaker:createTrainingJob\.sync$/);
+    const p = train.Parameters as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    assert.deepEqual(p.HyperParameters, {
+      predictor_type: 'multiclass_classifier',
+      feature_dim: '2',
+      balance_multiclass_weights: 'true',
+      normalize_data: 'true',
+      epochs: '15',
+      'num_classes.$': '$.prepared.numClasses',
+      'mini_batch_size.$': '$.prepared.miniBatchSize',
+    });
+    assert.deepEqual(
+      p.InputDataConfig.map((c: Record<string, any>) => [c.ChannelName, c.ContentType, c.DataSource.S3DataSource.S3DataDistributionType, c.DataSource.S3DataSource['S3Uri.$']]), // eslint-disable-line @typescript-eslint/no-explicit-any
+      [
+        ['train', 'text/csv', 'FullyReplicated', '$.prepared.trainS3Uri'],
+        ['validation', 'text/csv', 'FullyReplicated', '$.prepared.validationS3Uri'],
+      ],
+    );
+    assert.equal(p.AlgorithmSpecification.TrainingInputMode, 'File');
+    assert.equal(p.ResourceConfig.InstanceType, 'ml.m5.large');
+    assert.ok(p.OutputDataConfig.KmsKeyId && p.ResourceConfig.VolumeKmsKeyId, 'model artifacts and the training volume use the stack key');
+    assert.equal(p['TrainingJobName.$'], '$.prepared.trainingJobName');
+    assert.deepEqual(Object.keys(LINEAR_LEARNER_HYPERPARAMETERS).sort(), ['balance_multiclass_weights', 'epochs', 'feature_dim', 'normalize_data', 'predictor_type']);
+  });
+
+  it('trains and serves the image the Prepare step names (the region\'s, or the one the stack gives)', () => {
+    const train = d.States[S.train].Parameters as { AlgorithmSpecification: Record<string, unknown> };
+    assert.equal(train.AlgorithmSpecification['TrainingImage.$'], '$.prepared.trainingImage');
+    const model = d.States[S.model].Parameters as { PrimaryContainer: Record<string, unknown> };
+    assert.equal(model.PrimaryContainer['Image.$'], '$.prepared.trainingImage', 'the same image serves');
+    assert.equal(model.PrimaryContainer['ModelDataUrl.$'], '$.training.modelArtifacts');
+    const env = (synth: Synthesized) =>
+      (Object.entries(synth.template.Resources).find(([id, r]) => r.Type === 'AWS::Lambda::Function' && id.startsWith('TrainingPrepareFunction'))![1].Properties!.Environment as {
+        Variables: Record<string, unknown>;
+      }).Variables;
+    assert.equal(env(agnostic).TRAINING_IMAGE, undefined, 'by default the function takes its region\'s image from the table');
+    assert.equal(env(own).TRAINING_IMAGE, '123.dkr.ecr.eu-central-1.amazonaws.com/linear-learner:2');
+  });
+
+  it('serves from a serverless endpoint (no instance at rest) named for the participant by the stack', () => {
+    const config = d.States[S.endpointConfig];
+    assert.match(String(config.Resource), /:states:::aws-sdk:sagemaker:createEndpointConfig$/);
+    assert.deepEqual((config.Parameters as { ProductionVariants: unknown[] }).ProductionVariants, [
+      { VariantName: 'AllTraffic', 'ModelName.$': '$.prepared.modelName', ServerlessConfig: SERVERLESS_CONFIG },
+    ]);
+    for (const name of [S.createEndpoint, S.updateEndpoint, S.findEndpoint, S.checkEndpoint]) {
+      assert.equal(d.States[name].Parameters?.['EndpointName.$'], '$.prepared.endpointName', name);
+    }
+    assert.equal(d.States[S.prepare].Parameters?.['executionName.$'], '$$.Execution.Name');
+  });
+
+  it('is a valid Amazon States Language definition, as a validator that fails a broken one says', () => {
+    const result = aslValidator(d);
+    assert.equal(result.isValid, true, result.errorsText('\n'));
+    const broken = JSON.parse(JSON.stringify(d)) as Definition;
+    broken.States[S.model].Next = 'No such state';
+    assert.equal(aslValidator(broken).isValid, false);
+  });
+
+  it('lets the workflow act only on this stack\'s jobs, models, configs, endpoints, functions and SageMaker role', () => {
+    const statements = statementsOf(agnostic, 'TrainingWorkflowRole');
+    assert.deepEqual(wildcardProblems(statements.map((statement) => ({ where: 'workflow', statement }))), []);
+    const resources = (actions: string) => statements.filter((s) => text(s.Action).includes(actions)).flatMap((s) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]));
+    for (const [action, kind] of [
+      ['sagemaker:CreateTrainingJob', 'training-job'],
+      ['sagemaker:CreateModel', 'model'],
+      ['sagemaker:CreateEndpointConfig', 'endpoint-config'],
+      ['sagemaker:DescribeEndpoint', 'endpoint'],
+      ['sagemaker:UpdateEndpoint', 'endpoint'],
+    ]) {
+      const arns = resources(action).map(text);
+      assert.ok(arns.length > 0 && arns.every((a) => a.includes(':sagemaker:') && /:(training-job|model|endpoint-config|endpoint)\/emotion-\*/.test(a)), `${action}: ${arns.join(' ')}`);
+      assert.ok(arns.some((a) => a.includes(`:${kind}/emotion-*`)), `${action} on ${kind}/emotion-*`);
+    }
+    const pass = statements.find((s) => text(s.Action).includes('iam:PassRole'))!;
+    assert.deepEqual(pass.Condition, { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } });
+    assert.match(text(pass.Resource), /TrainingSageMakerRole/);
+    const invoke = resources('lambda:InvokeFunction').map(text);
+    assert.equal(invoke.length, 2);
+    assert.ok(invoke.every((a) => /TrainingPrepareFunction|TrainingEvaluateFunction/.test(a)));
+    assert.ok(!statements.some((s) => text(s.Action).includes('s3:')), 'the workflow itself reads no records');
+  });
+
+  it('lets SageMaker and the functions use only their prefixes of the records bucket, with the stack key', () => {
+    const s3Resources = (role: string) =>
+      statementsOf(agnostic, role)
+        .filter((s) => text(s.Action).includes('s3:'))
+        .map((s) => [text(s.Action), text(s.Resource), text(s.Condition ?? '')]);
+    const sagemaker = s3Resources('TrainingSageMakerRole');
+    assert.ok(sagemaker.every(([, r, c]) => r.includes('StorageRecords') && (r.includes('/training/*') || c.includes('training/*'))), text(sagemaker));
+    const prepare = s3Resources('TrainingPrepareRole');
+    assert.ok(prepare.some(([a, r]) => a.includes('s3:GetObject') && r.includes('/records/*')));
+    assert.ok(prepare.some(([a, r]) => a.includes('s3:PutObject') && r.includes('/training/*')));
+    assert.ok(!prepare.some(([a, r]) => a.includes('s3:PutObject') && r.includes('/records/')), 'never writes a record');
+    const evaluate = s3Resources('TrainingEvaluateRole');
+    assert.deepEqual(evaluate.map(([a]) => a), ['"s3:GetObject"']);
+    for (const role of ['TrainingSageMakerRole', 'TrainingPrepareRole', 'TrainingEvaluateRole', 'TrainingWorkflowRole']) {
+      const kms = statementsOf(agnostic, role).filter((s) => text(s.Action).includes('kms:'));
+      const [keyId] = Object.entries(agnostic.template.Resources).find(([, r]) => r.Type === 'AWS::KMS::Key')!;
+      assert.ok(kms.length > 0 && kms.every((s) => text(s.Resource) === text({ 'Fn::GetAtt': [keyId, 'Arn'] })), `${role}: only the stack key`);
+      assert.ok(kms.every((s) => !text(s.Action).includes('*')), `${role}: no kms wildcard action`);
+    }
+  });
+
+  it('puts the workflow\'s ARN in the stack outputs for emotion-train', () => {
+    const outputs = (agnostic.template as unknown as { Outputs: Record<string, { Value: unknown }> }).Outputs;
+    assert.match(text(outputs.TrainingWorkflowArn.Value), /TrainingWorkflow/);
+  });
+});

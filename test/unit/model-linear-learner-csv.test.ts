@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { linearLearnerChannels } from '../../src/model/linear-learner-csv';
+import { prepareData } from '../../src/model/train';
+import type { SensorRecord } from '../../src/record/record';
+import { publishedLikeRecords } from '../reference/published-like';
+import { readChannel, rowKeys } from '../support/linear-learner-csv';
+
+const records = publishedLikeRecords(1500, 11, 60);
+
+/** `seconds` one-second records of one session. */
+function session(mood: string, name: string, start: number, seconds: number): SensorRecord[] {
+  return Array.from({ length: seconds }, (_, i) => ({ participant: 'ana', timestamp: start + i * 1000, gsr: 4 + i / 10, bpm: 70 + (i % 7), mood, session: name }));
+}
+
+describe('Linear Learner training channels', () => {
+  it('are headerless CSV: a class index first, then gsr and bpm, one row per line', () => {
+    const ch = linearLearnerChannels(records, { participant: 'reference' });
+    assert.deepEqual(ch.features, ['gsr', 'bpm']);
+    assert.deepEqual(ch.labels, ['angry', 'happy', 'sad']);
+    for (const text of [ch.train, ch.validation]) {
+      assert.match(text.split('\n')[0], /^[0-2],\d+(\.\d+)?,\d+(\.\d+)?$/, 'first line is data, not a header');
+      const rows = readChannel(text, 2);
+      assert.ok(rows.y.every((k) => k >= 0 && k <= 2));
+    }
+    assert.equal(readChannel(ch.train, 2).y.length, ch.rows.train);
+    assert.equal(readChannel(ch.validation, 2).y.length, ch.rows.validation);
+  });
+
+  it('hold exactly the local trainer\'s training and test rows, label indices in the label list\'s order', () => {
+    const labels = ['sad', 'angry', 'happy']; // a different order must move the indices with it
+    const ch = linearLearnerChannels(records, { participant: 'reference', labels });
+    const local = prepareData(records, { participant: 'reference', labels });
+    assert.deepEqual(rowKeys(readChannel(ch.train, 2)), rowKeys(local.train));
+    assert.deepEqual(rowKeys(readChannel(ch.validation, 2)), rowKeys(local.test));
+    const sadRow = records.find((r) => r.mood === 'sad' && local.test.x.some((x) => x[0] === r.gsr && x[1] === r.bpm))!;
+    assert.ok(ch.validation.includes(`0,${sadRow.gsr},${sadRow.bpm}\n`), 'sad is index 0 here');
+    assert.deepEqual(ch.rows.trainPerLabel, [0, 1, 2].map((k) => local.train.y.filter((y) => y === k).length));
+  });
+
+  it('are shuffled (records come one mood per session), the same way for the same seed', () => {
+    const ch = linearLearnerChannels(records, { participant: 'reference' });
+    const y = readChannel(ch.train, 2).y;
+    const runs = y.filter((k, i) => i > 0 && k !== y[i - 1]).length;
+    assert.ok(runs > y.length / 3, `labels interleave (${runs} changes in ${y.length} rows)`);
+    assert.equal(linearLearnerChannels(records, { participant: 'reference' }).train, ch.train);
+    assert.notEqual(linearLearnerChannels(records, { participant: 'reference', seed: 7 }).train, ch.train);
+  });
+
+  it('drop the warm-up and the bad rows the local trainer drops: missing fields, NaN, a mood not in the list', () => {
+    const good = [...session('angry', 'a', 0, 40), ...session('happy', 'h', 100_000, 40), ...session('sad', 's', 200_000, 40)];
+    const bad = [
+      { participant: 'ana', timestamp: 250_000, bpm: 70, mood: 'sad', session: 's' },
+      { participant: 'ana', timestamp: 250_001, gsr: Number.NaN, bpm: 70, mood: 'sad', session: 's' },
+      { participant: 'ana', timestamp: 250_002, gsr: 5, bpm: 70, mood: 'bored', session: 's' },
+      { participant: 'ana', timestamp: 250_003, gsr: 5, bpm: 70, session: 's' },
+      null,
+    ] as unknown as SensorRecord[];
+    const ch = linearLearnerChannels([...good, ...bad], { participant: 'ana' });
+    assert.equal(ch.rows.droppedInvalid, 5);
+    assert.equal(ch.rows.droppedWarmup, 30, '10 s of each of the three sessions');
+    assert.equal(ch.rows.train + ch.rows.validation, 90);
+    assert.doesNotMatch(ch.train + ch.validation, /NaN|bored|undefined|null/);
+  });
+
+  it('fail with the local trainer\'s message when there are no rows, or too few of a mood', () => {
+    assert.throws(() => linearLearnerChannels([], { participant: 'ana' }), /no records for participant 'ana'/);
+    const noSad = [...session('angry', 'a', 0, 40), ...session('happy', 'h', 100_000, 40), ...session('sad', 's', 200_000, 15)];
+    assert.throws(() => linearLearnerChannels(noSad, { participant: 'ana' }), /only 5 usable 'sad' rows for participant 'ana' \(need at least 10\)/);
+  });
+});
