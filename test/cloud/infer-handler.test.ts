@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { participantEndpointName } from '../../src/aws/participant-endpoint';
-import { createSageMakerClient } from '../../src/aws/sagemaker-client';
+import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { createInferHandler, type InferDeps, type InferEvent } from '../../src/cloud/infer-handler';
 import { iotFaults, REGION, startIotPeer, type IotPeer } from '../support/iot-peer';
 import { predictions, sageMakerFaults, startSageMakerPeer, type SageMakerPeer } from '../support/sagemaker-peer';

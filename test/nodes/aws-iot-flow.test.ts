@@ -9,7 +9,7 @@ import { startBroker, sideSubscribe, type Broker } from '../support/mosquitto';
 import { execFileSync } from 'node:child_process';
 import { IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
 import { participantEndpointName } from '../../src/aws/participant-endpoint';
-import { createSageMakerClient } from '../../src/aws/sagemaker-client';
+import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { INFER_RULE_SQL } from '../../src/cloud/iot-topics';
 import { createInferHandler, type InferEvent } from '../../src/cloud/infer-handler';
 import { applyRule, parseRule } from '../support/iot-sql';
