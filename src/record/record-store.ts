@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import { mkdir, open, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { appendDurably } from '../fs/durable-append';
+import { describeDiskError } from '../fs/disk-error';
 import { recordsToCsv } from './csv';
 import { dataRoot, participantRecordsDir } from './paths';
 import { DEFAULT_LABELS, type SensorRecord } from './record';
@@ -51,7 +53,8 @@ export class RecordStore {
   /**
    * Validates every record, then appends the valid ones, one write and one fsync per participant
    * per call, so a power cut loses at most the batch being written (a torn last line, which
-   * `read` skips).
+   * `read` skips). A write the disk cannot take (full) rejects, and the file is cut back to what it
+   * held before: nothing stored earlier is lost, nothing half-written stays.
    */
   async append(records: readonly unknown[]): Promise<AppendResult> {
     const result: AppendResult = { stored: 0, rejected: [] };
@@ -151,8 +154,13 @@ export class RecordStore {
 }
 
 async function appendLines(dir: string, path: string, lines: string[]): Promise<void> {
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  const handle = await open(path, 'a+', 0o600);
+  const what = 'store the records';
+  await mkdir(dir, { recursive: true, mode: 0o700 }).catch((e: unknown) => {
+    throw describeDiskError(e, what);
+  });
+  const handle = await open(path, 'a+', 0o600).catch((e: unknown) => {
+    throw describeDiskError(e, what);
+  });
   try {
     // After a torn write the file ends mid-line: start on a fresh line so the new records stay readable.
     const { size } = await handle.stat();
@@ -162,9 +170,8 @@ async function appendLines(dir: string, path: string, lines: string[]): Promise<
       await handle.read(last, 0, 1, size - 1);
       if (last[0] !== 0x0a) prefix = '\n';
     }
-    await handle.write(`${prefix}${lines.join('\n')}\n`);
-    await handle.datasync();
+    await appendDurably(handle, size, Buffer.from(`${prefix}${lines.join('\n')}\n`), what);
   } finally {
-    await handle.close();
+    await handle.close().catch(() => undefined);
   }
 }

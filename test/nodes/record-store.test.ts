@@ -7,6 +7,7 @@ import { saveModel } from '../../src/model/model-store';
 import { modelPath, participantRecordsDir } from '../../src/record/paths';
 import { RecordStore } from '../../src/record/record-store';
 import { helper, withTempUserDir } from '../support/node-red';
+import { enospc, wrapFileWrites } from '../support/faulty-disk';
 import recordStoreNode = require('../../nodes/record-store/record-store');
 
 type Msg = NodeMessage & Record<string, unknown>;
@@ -104,5 +105,23 @@ describe('record-store node', () => {
     assert.deepEqual(out.payload, { participant: 'Ana', deleted: { records: 2, model: true } });
     assert.equal(existsSync(participantRecordsDir(userDir(), 'Ana')), false);
     assert.equal(existsSync(modelPath(userDir(), 'Ana')), false);
+  });
+
+  it('fails a msg whose records the disk could not take (Catch sees it, status red) and keeps what was stored before', async () => {
+    await helper.load(recordStoreNode, flow);
+    await ask({ payload: [rec('Ana', 'happy', 0)] });
+    let calls = 0;
+    const restore = await wrapFileWrites((_b, _o, length, write) => (++calls === 1 ? write(length - 5) : Promise.reject(enospc())));
+    let message: string;
+    try {
+      message = await errorOf({ payload: [rec('Ana', 'sad', 1), rec('Ana', 'sad', 2)] });
+    } finally {
+      restore();
+    }
+    assert.match(message, /cannot store the records: the disk is full \(ENOSPC\)/);
+    const status = (helper.getNode('store') as unknown as { status: { lastCall: { args: [{ fill: string; text: string }] } } }).status;
+    assert.equal(status.lastCall.args[0].fill, 'red');
+    assert.equal((await ask({ payload: rec('Ana', 'angry', 3) })).stored, 1, 'stores again once the disk takes writes');
+    assert.deepEqual((await new RecordStore(userDir()).read('Ana')).map((r) => r.mood), ['happy', 'angry']);
   });
 });
