@@ -124,4 +124,25 @@ describe('record-store node', () => {
     assert.equal((await ask({ payload: rec('Ana', 'angry', 3) })).stored, 1, 'stores again once the disk takes writes');
     assert.deepEqual((await new RecordStore(userDir()).read('Ana')).map((r) => r.mood), ['happy', 'angry']);
   });
+
+  it('refuses an absurd value naming the field and range, takes wider ranges from settings.js, and exports around an old absurd line', async () => {
+    await helper.load(recordStoreNode, flow);
+    assert.match(await errorOf({ payload: { ...rec('Ana', 'happy', 0), gsr: 150 } }), /record\.gsr 150 is outside the plausible range 0–100 µS/);
+    await helper.unload();
+    helper.settings({ userDir: userDir(), emotionIot: { ranges: { gsr: { max: 200 } } } } as Parameters<typeof helper.settings>[0]);
+    try {
+      await helper.load(recordStoreNode, flow);
+      assert.equal((await ask({ payload: { ...rec('Ana', 'happy', 0), gsr: 150 } })).stored, 1);
+    } finally {
+      await helper.unload();
+      helper.settings({ userDir: userDir() });
+    }
+    await helper.load(recordStoreNode, flow); // back to the default ranges: the stored 150 µS is now absurd
+    await ask({ payload: rec('Ana', 'sad', 1) });
+    const out = await ask({ action: 'export', participant: 'Ana' });
+    assert.equal(String(out.payload).trim().split('\r\n').length, 2);
+    assert.deepEqual((out.skipped as { line: number }[]).map((s) => s.line), [1]);
+    const warn = (helper.getNode('store') as unknown as { warn: { lastCall: { args: [string] } } }).warn;
+    assert.match(warn.lastCall.args[0], /export of "Ana": 1 stored line\(s\) left out of the CSV \(line 1: record\.gsr 150 is outside/);
+  });
 });

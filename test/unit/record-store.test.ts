@@ -67,7 +67,7 @@ describe('record store', () => {
 
   it('exports CSV with a header, ISO time and quoted text cells', async () => {
     await store.append([{ ...rec('Ana', 'happy', 0), session: 'film "Up", part 1' }, { ...rec('Ana', 'sad', 1), session: '=cmd()' }]);
-    const lines = (await store.exportCsv('Ana')).split('\r\n');
+    const lines = (await store.exportCsv('Ana')).csv.split('\r\n');
     assert.equal(lines[0], 'participant,timestamp,time,gsr,bpm,mood,session,simulated');
     assert.equal(lines[1], 'Ana,1764000000000,2025-11-24T16:00:00.000Z,2.5,70,happy,"film ""Up"", part 1",false');
     assert.equal(lines[2], "Ana,1764000001000,2025-11-24T16:00:01.000Z,2.501,71,sad,'=cmd(),false");
@@ -107,7 +107,7 @@ describe('record store', () => {
       restore?.();
       restore = undefined;
     });
-    const many = (n: number, from = 0) => Array.from({ length: n }, (_, i) => rec('Ana', 'happy', from + i));
+    const many = (n: number, from = 0) => Array.from({ length: n }, (_, i) => ({ ...rec('Ana', 'happy', from + i), bpm: 70 + ((from + i) % 100) }));
 
     it('writes every byte when the disk takes a few bytes per write', async () => {
       restore = await wrapFileWrites(shortWrites(11));
