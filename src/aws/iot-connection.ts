@@ -54,6 +54,8 @@ export class IotConnection {
   /** Set from a connect until the offline queue has been handed to the client. */
   private flushing?: Promise<void>;
   private closed = false;
+  /** The last connection problem logged; cleared on connect, so each new problem is logged once. */
+  private logged?: string;
 
   constructor(private readonly options: IotConnectionOptions) {
     this.queue = new OfflineQueue(options.offlineQueueLimit, (dropped, limit) =>
@@ -152,6 +154,8 @@ export class IotConnection {
     });
     client.on('connectionSuccess', () => {
       if (!mine()) return;
+      if (this.logged) this.options.onWarning?.(`connected to ${this.where()} again`);
+      this.logged = undefined;
       this.setState({ state: 'connected' });
       const flushing = this.syncSubscriptions(true).then(() => {
         if (mine() && this.current.state === 'connected') this.queue.drain((entry) => this.forward(client, entry));
@@ -160,10 +164,10 @@ export class IotConnection {
       this.flushing = flushing;
     });
     client.on('connectionFailure', (e) => {
-      if (mine()) this.setState({ state: 'disconnected', reason: connectionError(e.error, e.connack) });
+      if (mine()) this.disconnected(connectionError(e.error, e.connack), 'cannot connect to');
     });
     client.on('disconnection', (e) => {
-      if (mine()) this.setState({ state: 'disconnected', reason: iotError(e.error) });
+      if (mine()) this.disconnected(iotError(e.error), 'lost the connection to');
     });
     client.on('messageReceived', (e) => {
       if (!mine()) return;
@@ -172,6 +176,23 @@ export class IotConnection {
       for (const sub of this.allSubs()) if (topicMatches(sub.filter, topic)) sub.onMessage(topic, payload);
     });
     client.on('error', (e) => this.options.onWarning?.(`MQTT client error: ${iotError(e).message}`));
+  }
+
+  /** Red status with the cause, and the cause in the log once (the client retries every few seconds). */
+  private disconnected(reason: Error, what: string): void {
+    if (this.closed || /USER_REQUESTED_STOP/.test((reason as { code?: string }).code ?? '')) {
+      this.setState({ state: 'disconnected', reason });
+      return;
+    }
+    if (reason.message !== this.logged) {
+      this.logged = reason.message;
+      this.options.onWarning?.(`${what} ${this.where()}: ${reason.message}; retrying`);
+    }
+    this.setState({ state: 'disconnected', reason });
+  }
+
+  private where(): string {
+    return `${this.options.host}:${this.options.port}`;
   }
 
   private send(client: Mqtt5.Mqtt5Client, out: Outgoing, qos: 0 | 1): Promise<void> {
