@@ -57,6 +57,16 @@ describe('aws-config node', () => {
     for (const secret of [SECRET, KEY_ID, TOKEN]) assert.ok(!exported.includes(secret), 'a credential is in the export');
   });
 
+  it("keeps the access key id, like the secret, out of the editor's GET /credentials (a flow saved before still works)", async () => {
+    await helper.load(awsConfigNode, flow(), creds); // credentials stored under the same names as before
+    const res = await helper.request().get('/credentials/aws-config/aws').expect(200);
+    assert.equal(JSON.stringify(res.body).includes(KEY_ID), false, `the key id is readable: ${JSON.stringify(res.body)}`);
+    assert.equal(res.body.has_accessKeyId, true, 'the editor still knows one is set');
+    assert.equal(res.body.has_secretAccessKey, true);
+    const node = helper.getNode('aws') as unknown as ConfigNode;
+    assert.equal(node.client('k', (c) => ({ c, destroy() {} })).c.credentials?.accessKeyId, KEY_ID);
+  });
+
   it('reports a bad setting without the secret, and every client request then fails clearly', async () => {
     await helper.load(awsConfigNode, flow(), { aws: { secretAccessKey: SECRET } });
     const node = helper.getNode('aws') as unknown as ConfigNode & { error: { args: unknown[][] } };

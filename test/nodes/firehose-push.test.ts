@@ -104,9 +104,11 @@ describe('firehose-push node', () => {
     push.receive({ payload: [rec(0), circular] });
     push.receive({ payload: { i: 1, blob: 'x'.repeat(1_100_000) } });
     push.receive({ payload: 'not a record' });
+    push.receive({ payload: { i: 98, big: 10n } });
     push.receive({ payload: rec(2) });
-    await until(() => errors.length === 3 && peer.accepted.length === 1);
-    assert.match(errors[0].error.message, /record 1 is not serialisable/);
+    await until(() => errors.length === 4 && peer.accepted.length === 1);
+    assert.match(errors[0].error.message, /record 1 is not serialisable as JSON: it refers to itself \(a circular reference\)/);
+    assert.match(errors[3].error.message, /record is not serialisable as JSON: it holds a BigInt, which JSON cannot carry/);
     assert.match(errors[1].error.message, /over Firehose's 1024000 byte limit/);
     assert.match(errors[2].error.message, /must be a JSON object, not a string/);
     await new Promise((r) => setTimeout(r, 60));
