@@ -14,7 +14,7 @@ const settingsFile = join(root, 'demo', 'settings.js');
 const nodeFlags: string[] = JSON.parse(readFileSync(join(root, 'demo', 'node-flags.json'), 'utf8'));
 
 export interface NodeRedProcess {
-  /** e.g. http://127.0.0.1:40123 (no trailing slash) */
+  /** e.g. http://127.0.0.1:40123 (https:// with settings that serve HTTPS; no trailing slash) */
   url: string;
   pid: number;
   /** everything the runtime printed so far */
@@ -26,13 +26,15 @@ export interface NodeRedProcess {
 
 export interface StartOptions {
   userDir: string;
+  /** a settings file other than demo/settings.js */
+  settingsFile?: string;
   /** extra environment for the runtime */
   env?: Record<string, string>;
   timeoutMs?: number;
 }
 
 export async function startNodeRed(opts: StartOptions): Promise<NodeRedProcess> {
-  const child = spawn(process.execPath, [...nodeFlags, redJs, '--settings', settingsFile, '--userDir', opts.userDir], {
+  const child = spawn(process.execPath, [...nodeFlags, redJs, '--settings', opts.settingsFile ?? settingsFile, '--userDir', opts.userDir], {
     cwd: root,
     env: { ...process.env, ...opts.env, EMOTION_IOT_USER_DIR: opts.userDir, EMOTION_IOT_PORT: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -48,8 +50,8 @@ export async function startNodeRed(opts: StartOptions): Promise<NodeRedProcess> 
     stop: () => stop(child),
   };
   try {
-    const port = await waitFor(child, () => /Server now running at http:\/\/127\.0\.0\.1:(\d+)\//.exec(output)?.[1], opts.timeoutMs);
-    proc.url = `http://127.0.0.1:${port}`;
+    const origin = await waitFor(child, () => /Server now running at (https?:\/\/127\.0\.0\.1:\d+)\//.exec(output)?.[1], opts.timeoutMs);
+    proc.url = origin;
     await waitFor(child, () => /Started flows/.test(output) || undefined, opts.timeoutMs);
   } catch (e) {
     await proc.stop();
