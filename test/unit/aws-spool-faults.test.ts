@@ -114,7 +114,6 @@ describe('aws spool on a failing disk', () => {
 
   it('skips damaged bytes an older version left (a NUL-filled hole, a torn segment end) once, keeps them in the quarantine file, and accepts records again', async () => {
     // What a short write followed by a cut-back past the file's end left: holes of NUL bytes.
-    writeFileSync(join(dir.replace(/stream$/, ''), 'x'), '');
     let spool = await openSpool();
     await spool.close();
     const hole = Buffer.alloc(300, 0);
