@@ -9,7 +9,9 @@
 // stops Node-RED at start with a message naming it, instead of starting with an open door.
 const fs = require('node:fs');
 const crypto = require('node:crypto');
-const bcrypt = require('bcryptjs'); // ships with Node-RED
+// bcryptjs ships with Node-RED: resolved from Node-RED's own folder (require.main is its red.js), since a
+// globally installed Node-RED's modules are not visible from ~/.node-red
+const bcrypt = require.main.require('bcryptjs');
 
 function required(name) {
   const value = process.env[name];

@@ -7,11 +7,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import bcrypt from 'bcryptjs';
+import { createRequire } from 'node:module';
 import { prepareDemoUserDir } from '../../src/demo/demo-user-dir';
 import { startNodeRed, type NodeRedProcess } from '../support/node-red-process';
 
 const root = join(__dirname, '..', '..');
+// the bcrypt Node-RED ships with (no dependency of this package)
+const bcrypt = createRequire(require.resolve('node-red'))('bcryptjs') as { hashSync(text: string, rounds: number): string };
 const EDITOR = { user: 'teacher', password: 'correct horse battery' };
 const DASHBOARD = { user: 'tablet', password: 'staple 4 tablets' };
 
