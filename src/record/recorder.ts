@@ -1,6 +1,6 @@
 import { participantKey } from './paths';
 import { round3, type SensorRecord } from './record';
-import { checkPlausible } from './plausible';
+import { checkPlausible, checkTimestamp } from './plausible';
 import { MAX_SESSION_LENGTH } from './validate';
 
 export interface RecorderOptions {
@@ -131,7 +131,7 @@ export class Recorder {
     const finished = s.durationMs !== undefined && s.startedAt !== undefined && now - s.startedAt >= s.durationMs;
     if (finished) s.recording = false;
 
-    const problem = this.missing(this.gsrReading, 'GSR', now) ?? this.missing(this.bpmReading, 'BPM', now);
+    const problem = clockProblem(now) ?? this.missing(this.gsrReading, 'GSR', now) ?? this.missing(this.bpmReading, 'BPM', now);
     if (problem) {
       s.skipped += 1;
       return { kind: 'skip', reason: problem, finished };
@@ -155,6 +155,16 @@ export class Recorder {
     if (reading.value === null) return `no ${name} (sensor contact lost)`;
     if (now - reading.at > this.options.maxAgeMs) return `${name} is stale`;
     return undefined;
+  }
+}
+
+/** A Pi without a network and a real-time clock starts in 1970: its records would be refused by the store. */
+function clockProblem(now: number): string | undefined {
+  try {
+    checkTimestamp(now, now);
+    return undefined;
+  } catch {
+    return 'clock not set';
   }
 }
 

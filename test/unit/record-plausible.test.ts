@@ -57,6 +57,19 @@ describe('plausible values (one definition for recording, storing, training and 
     recorder.bpm(0, T); // no beat found: "no BPM", not an error
   });
 
+  it('sensor-record skips ticks, saying why, while the clock is not set (a Pi without network starts in 1970)', () => {
+    const recorder = new Recorder({ labels: ['happy'], maxAgeMs: 3000, participant: 'Ana' });
+    const boot = 60_000; // one minute after 1970-01-01
+    recorder.start(boot);
+    recorder.gsr(4, boot);
+    recorder.bpm(70, boot);
+    assert.deepEqual(recorder.tick(boot + 500), { kind: 'skip', reason: 'clock not set', finished: false });
+    recorder.start(T);
+    recorder.gsr(4, T);
+    recorder.bpm(70, T);
+    assert.equal(recorder.tick(T + 500).kind, 'record');
+  });
+
   it('emotion-infer refuses an absurd record instead of answering it', () => {
     assert.throws(() => readFeatures({ gsr: 1e308, bpm: 70 }), /record gsr 1e\+308 is outside the plausible range/);
     assert.throws(() => readFeatures({ gsr: 4, bpm: 1000 }), /record bpm 1000 is outside the plausible range/);
