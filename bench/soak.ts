@@ -39,8 +39,8 @@ function record(participant: string, mood: string | undefined, i: number) {
 
 /**
  * Sends a msg and waits for what the node passes on (or the error a Catch node gets). One listener per
- * helper node for the whole run: Node-RED's input listeners cannot be removed one by one, so a listener
- * per request would itself grow the heap.
+ * helper node for the whole run: an input listener added with once() is not removed by off() (Node-RED's
+ * removeListener does not see through once()'s wrapper), so a listener per request grew the heap.
  */
 let pending: { resolve(m: NodeMessage): void; reject(e: Error): void } | undefined;
 function listen(): void {
