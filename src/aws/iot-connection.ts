@@ -7,6 +7,7 @@ import { loadIotSdk, type IotSdk } from './iot-sdk';
 import { connectionError, iotError } from './iot-errors';
 import { buildMqttConfig, type IotBrokerOptions } from './iot-options';
 import { OfflineQueue, type Pending } from './iot-queue';
+import { probeTls } from './iot-tls-probe';
 import { coverSet, filterCovers, topicMatches } from './iot-topic';
 
 export type IotState =
@@ -32,6 +33,8 @@ export interface IotConnectionOptions extends IotBrokerOptions {
   offlineQueueLimit: number;
   onWarning?: (message: string) => void;
   loadSdk?: () => IotSdk;
+  /** A connect still pending after this long is checked with Node's own TLS handshake (off when absent). */
+  probeAfterMs?: number;
 }
 
 interface Outgoing {
@@ -133,6 +136,7 @@ export class IotConnection {
       this.listen(client);
       this.setState({ state: 'connecting' });
       client.start();
+      this.probeWhenSlow(client);
     } catch (e) {
       this.client = undefined;
       try {
@@ -176,6 +180,18 @@ export class IotConnection {
       for (const sub of this.allSubs()) if (topicMatches(sub.filter, topic)) sub.onMessage(topic, payload);
     });
     client.on('error', (e) => this.options.onWarning?.(`MQTT client error: ${iotError(e).message}`));
+  }
+
+  /** A first connect still pending after probeAfterMs: find out with Node's TLS whether a certificate is to blame. */
+  private probeWhenSlow(client: Mqtt5.Mqtt5Client): void {
+    if (this.options.probeAfterMs === undefined) return;
+    const timer = setTimeout(() => {
+      if (this.client !== client || this.current.state !== 'connecting') return;
+      void probeTls(this.options).then((err) => {
+        if (err && this.client === client && this.current.state === 'connecting') this.disconnected(err, 'cannot connect to');
+      });
+    }, this.options.probeAfterMs);
+    timer.unref();
   }
 
   /** Red status with the cause, and the cause in the log once (the client retries every few seconds). */
