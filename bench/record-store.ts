@@ -33,7 +33,7 @@ async function main(): Promise<void> {
     });
     const [read, readMs] = await timed(() => store.read('bench'));
     const [, countMs] = await timed(() => store.counts('bench'));
-    const [csv, csvMs] = await timed(() => store.exportCsv('bench'));
+    const [{ csv }, csvMs] = await timed(() => store.exportCsv('bench'));
     const [, trainMs] = await timed(async () => {
       const rows = await store.read('bench');
       saveModel(dir, trainModel(rows, { participant: 'bench' }));

@@ -49,7 +49,8 @@ export = function (RED: NodeAPI) {
 
   RED.nodes.registerType<AwsConfigNode, AwsConfigDef, unknown, AwsCredentialSettings>('aws-config', AwsConfig, {
     credentials: {
-      accessKeyId: { type: 'text' },
+      // password-type: the editor's GET /credentials answers has_accessKeyId, never the id itself
+      accessKeyId: { type: 'password' },
       secretAccessKey: { type: 'password' },
       sessionToken: { type: 'password' },
     },

@@ -24,6 +24,8 @@ interface IotBrokerDef extends NodeDef {
 }
 
 const DEFAULT_QUEUE_LIMIT = 1000;
+/** A connect pending this long is checked with Node's TLS: aws-crt names a refused certificate only after 10-25 s. */
+const PROBE_AFTER_MS = 3000;
 
 export = function (RED: NodeAPI) {
   function AwsIotBroker(this: IotBrokerNode, def: IotBrokerDef) {
@@ -46,6 +48,7 @@ export = function (RED: NodeAPI) {
         maxReconnectDelayMs: configNumber(def.maxReconnectDelay, 'max reconnect delay', { min: minReconnectDelayMs, fallback: Math.max(minReconnectDelayMs, BROKER_DEFAULTS.maxReconnectDelayMs) }),
         offlineQueueLimit: configNumber(def.queueLimit, 'offline queue limit', { min: 0, fallback: DEFAULT_QUEUE_LIMIT }),
         onWarning: (message) => this.warn(message),
+        probeAfterMs: PROBE_AFTER_MS,
       });
     } catch (e) {
       this.problem = toError(e);

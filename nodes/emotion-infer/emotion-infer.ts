@@ -15,7 +15,7 @@ import { LocalModels, type OrderedBackend } from '../../src/model/local-backend'
 import { loadModel } from '../../src/model/model-store';
 import { readFeatures, type Features } from '../../src/model/window-average';
 import { modelPath, participantKey } from '../../src/record/paths';
-import { configNumber, onInput, status, userDir, type Send, readSettingsOrFail } from '../lib/node-kit';
+import { configNumber, onInput, status, userDir, type Send, readSettingsOrFail, usePlausibleRanges } from '../lib/node-kit';
 
 interface InferDef extends NodeDef {
   mode: 'window' | 'each';
@@ -33,6 +33,7 @@ interface InferDef extends NodeDef {
 }
 
 export = function (RED: NodeAPI) {
+  usePlausibleRanges(RED);
   function EmotionInfer(this: Node, def: InferDef) {
     RED.nodes.createNode(this, def);
     setup(this, def);

@@ -18,7 +18,7 @@ import { saveModel } from '../../src/model/model-store';
 import { trainModel, type TrainOptions } from '../../src/model/train';
 import { participantKey } from '../../src/record/paths';
 import { RecordStore } from '../../src/record/record-store';
-import { configNumber, onInput, status, userDir, readSettingsOrFail, type Send } from '../lib/node-kit';
+import { configNumber, onInput, status, userDir, readSettingsOrFail, usePlausibleRanges, type Send } from '../lib/node-kit';
 
 interface EmotionTrainDef extends NodeDef, CloudTrainingDef {
   aws: string;
@@ -40,6 +40,7 @@ interface TrainMsg extends NodeMessageInFlow {
 type Hyperparameters = Omit<Partial<TrainOptions>, 'participant'>;
 
 export = function (RED: NodeAPI) {
+  usePlausibleRanges(RED);
   function EmotionTrain(this: Node, def: EmotionTrainDef) {
     RED.nodes.createNode(this, def);
     setup(this, def, userDir(RED), (id) => RED.nodes.getNode(id) as unknown as AwsClientSource | null);

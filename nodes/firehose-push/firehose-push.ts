@@ -42,6 +42,9 @@ export = function (RED: NodeAPI) {
     /** why delivery stopped ('offline' while it passes by itself), undefined while delivering */
     let stalled: string | undefined;
     let warnedFull = false;
+    /** Saving the spool's delivery position fails (a full disk): the status stays red until it works again. */
+    let diskTrouble: Error | undefined;
+    let lastBacklog = 0;
 
     const pipeline: Promise<Pipeline> = start().catch((e: unknown) => {
       const err = new Error(redact(toError(e).message));
@@ -61,7 +64,10 @@ export = function (RED: NodeAPI) {
       const budgetMb = configNumber(def.spoolMb, 'spool budget', { min: 1, max: 1_000_000, fallback: 100 });
       const backoffMaxMs = configNumber(def.retryMax, 'max retry interval', { min: 10, max: 3_600_000, fallback: 30_000 });
       const client = aws.client('firehose', (config) => new FirehoseClient(config));
-      const spool = await Spool.open(join(dataRoot(userDir(RED)), 'spool', stream), { budgetBytes: budgetMb * 1024 * 1024 });
+      const spool = await Spool.open(join(dataRoot(userDir(RED)), 'spool', stream), {
+        budgetBytes: budgetMb * 1024 * 1024,
+        events: { warn: (message) => node.warn(`firehose-push: ${message}`), failing: onDiskFailing, recovered: onDiskRecovered },
+      });
       const sender = new FirehoseSender(
         spool,
         firehosePut(client, stream),
@@ -94,8 +100,22 @@ export = function (RED: NodeAPI) {
       stalled = why;
     }
 
+    function onDiskFailing(err: Error): void {
+      diskTrouble = err;
+      status.error(node, err);
+      node.error(`firehose-push: ${err.message}; records already delivered may be sent again after a restart`);
+    }
+
+    function onDiskRecovered(): void {
+      diskTrouble = undefined;
+      node.log('firehose-push: the spool can save its delivery position again');
+      if (!stalled) showBacklog(lastBacklog);
+    }
+
     function showBacklog(backlog: number): void {
-      if (backlog > 0) status.busy(node, `backlog ${backlog}`);
+      lastBacklog = backlog;
+      if (diskTrouble) status.error(node, diskTrouble);
+      else if (backlog > 0) status.busy(node, `backlog ${backlog}`);
       else if (totalSent > 0) status.ok(node, `sent ${totalSent}`);
       else status.idle(node, 'ready');
     }

@@ -1,6 +1,7 @@
 // Small helpers every node wrapper uses, so each node file stays a table of contents and every node
 // reports failures the same way: red status with a short reason, and done(err) so a Catch node sees it.
 import type { Node, NodeMessageInFlow, NodeMessage } from 'node-red';
+import { setPlausibleRanges } from '../../src/record/plausible';
 
 export type Send = (msg: NodeMessage | Array<NodeMessage | NodeMessage[] | null>) => void;
 export type Done = (err?: Error) => void;
@@ -88,5 +89,18 @@ export function readSettingsOrFail<T>(node: Node, read: () => T): T | undefined 
       throw err;
     });
     return undefined;
+  }
+}
+
+/**
+ * Applies settings.js `emotionIot.ranges` (plausible GSR and BPM for an unusual sensor) for every node
+ * of this package. A bad setting is logged and the defaults stay.
+ */
+export function usePlausibleRanges(RED: { settings: unknown; log: { warn(msg: string): void } }): void {
+  const ranges = (RED.settings as { emotionIot?: { ranges?: Parameters<typeof setPlausibleRanges>[0] } }).emotionIot?.ranges;
+  try {
+    setPlausibleRanges(ranges);
+  } catch (e) {
+    RED.log.warn(`emotion-iot: ${toError(e).message}; using the default ranges`);
   }
 }

@@ -5,8 +5,8 @@ import { parseLabels } from '../../src/model/label-map';
 import { linearLearnerChannels } from '../../src/model/linear-learner-csv';
 import { deleteModel } from '../../src/model/model-store';
 import { participantKey } from '../../src/record/paths';
-import { RecordStore } from '../../src/record/record-store';
-import { onInput, status, userDir, type Send, readSettingsOrFail } from '../lib/node-kit';
+import { RecordStore, type SkippedLine } from '../../src/record/record-store';
+import { onInput, status, userDir, type Send, readSettingsOrFail, usePlausibleRanges } from '../lib/node-kit';
 
 interface RecordStoreDef extends NodeDef {
   labels: string;
@@ -19,12 +19,14 @@ interface StoreMsg extends NodeMessageInFlow {
   format?: unknown;
   filename?: string;
   stored?: number;
+  skipped?: SkippedLine[];
 }
 
 const ACTIONS = ['append', 'list', 'counts', 'export', 'delete'] as const;
 type Action = (typeof ACTIONS)[number];
 
 export = function (RED: NodeAPI) {
+  usePlausibleRanges(RED);
   function RecordStoreNode(this: Node, def: RecordStoreDef) {
     RED.nodes.createNode(this, def);
     setup(this, def, userDir(RED));
@@ -97,8 +99,14 @@ function setup(node: Node, def: RecordStoreDef, dir: string): void {
     const participant = participantOf(msg);
     const format = msg.format ?? 'csv';
     if (format === 'csv') {
-      msg.payload = await store.exportCsv(participant);
+      const { csv, skipped } = await store.exportCsv(participant);
+      msg.payload = csv;
       msg.filename = `${participantKey(participant)}-records.csv`;
+      msg.skipped = skipped;
+      if (skipped.length > 0) {
+        const first = skipped[0];
+        node.warn(`export of "${participant}": ${skipped.length} stored line(s) left out of the CSV (line ${first.line}: ${first.reason})`);
+      }
       send(msg);
       return;
     }

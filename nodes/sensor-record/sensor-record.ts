@@ -3,7 +3,7 @@
 import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from 'node-red';
 import { parseLabels } from '../../src/model/label-map';
 import { Recorder, type RecorderState, type StartOptions } from '../../src/record/recorder';
-import { configNumber, onInput, status, readSettingsOrFail } from '../lib/node-kit';
+import { configNumber, onInput, status, readSettingsOrFail, usePlausibleRanges } from '../lib/node-kit';
 
 interface SensorRecordDef extends NodeDef {
   participant: string;
@@ -26,6 +26,7 @@ interface RecordMsg extends NodeMessageInFlow {
 }
 
 export = function (RED: NodeAPI) {
+  usePlausibleRanges(RED);
   function SensorRecord(this: Node, def: SensorRecordDef) {
     RED.nodes.createNode(this, def);
     setup(this, def);

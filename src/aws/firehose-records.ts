@@ -27,9 +27,7 @@ export function encodeRecord(record: unknown, index?: number): Buffer {
   try {
     json = JSON.stringify(record);
   } catch (e) {
-    throw new Error(`${where} is not serialisable as JSON: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`, {
-      cause: e,
-    });
+    throw new Error(`${where} is not serialisable as JSON: ${whyNotJson(e)}`, { cause: e });
   }
   if (json === undefined) throw new Error(`${where} is not serialisable as JSON`);
   const data = Buffer.from(`${json}\n`);
@@ -43,6 +41,14 @@ export function encodeRecord(record: unknown, index?: number): Buffer {
 export function encodePayload(payload: unknown): Buffer[] {
   if (Array.isArray(payload)) return payload.map((record, i) => encodeRecord(record, i));
   return [encodeRecord(payload)];
+}
+
+/** What JSON.stringify's TypeError means for the person who built the record. */
+function whyNotJson(e: unknown): string {
+  const text = e instanceof Error ? e.message : String(e);
+  if (/BigInt/.test(text)) return 'it holds a BigInt, which JSON cannot carry (convert it with Number() or String() first)';
+  if (/circular/i.test(text)) return 'it refers to itself (a circular reference)';
+  return text.split('\n')[0];
 }
 
 function describe(value: unknown): string {

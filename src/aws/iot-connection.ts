@@ -7,6 +7,7 @@ import { loadIotSdk, type IotSdk } from './iot-sdk';
 import { connectionError, iotError } from './iot-errors';
 import { buildMqttConfig, type IotBrokerOptions } from './iot-options';
 import { OfflineQueue, type Pending } from './iot-queue';
+import { probeTls } from './iot-tls-probe';
 import { coverSet, filterCovers, topicMatches } from './iot-topic';
 
 export type IotState =
@@ -32,6 +33,8 @@ export interface IotConnectionOptions extends IotBrokerOptions {
   offlineQueueLimit: number;
   onWarning?: (message: string) => void;
   loadSdk?: () => IotSdk;
+  /** A connect still pending after this long is checked with Node's own TLS handshake (off when absent). */
+  probeAfterMs?: number;
 }
 
 interface Outgoing {
@@ -54,6 +57,8 @@ export class IotConnection {
   /** Set from a connect until the offline queue has been handed to the client. */
   private flushing?: Promise<void>;
   private closed = false;
+  /** The last connection problem logged; cleared on connect, so each new problem is logged once. */
+  private logged?: string;
 
   constructor(private readonly options: IotConnectionOptions) {
     this.queue = new OfflineQueue(options.offlineQueueLimit, (dropped, limit) =>
@@ -131,6 +136,7 @@ export class IotConnection {
       this.listen(client);
       this.setState({ state: 'connecting' });
       client.start();
+      this.probeWhenSlow(client);
     } catch (e) {
       this.client = undefined;
       try {
@@ -152,6 +158,8 @@ export class IotConnection {
     });
     client.on('connectionSuccess', () => {
       if (!mine()) return;
+      if (this.logged) this.options.onWarning?.(`connected to ${this.where()} again`);
+      this.logged = undefined;
       this.setState({ state: 'connected' });
       const flushing = this.syncSubscriptions(true).then(() => {
         if (mine() && this.current.state === 'connected') this.queue.drain((entry) => this.forward(client, entry));
@@ -160,10 +168,10 @@ export class IotConnection {
       this.flushing = flushing;
     });
     client.on('connectionFailure', (e) => {
-      if (mine()) this.setState({ state: 'disconnected', reason: connectionError(e.error, e.connack) });
+      if (mine()) this.disconnected(connectionError(e.error, e.connack), 'cannot connect to');
     });
     client.on('disconnection', (e) => {
-      if (mine()) this.setState({ state: 'disconnected', reason: iotError(e.error) });
+      if (mine()) this.disconnected(iotError(e.error), 'lost the connection to');
     });
     client.on('messageReceived', (e) => {
       if (!mine()) return;
@@ -172,6 +180,35 @@ export class IotConnection {
       for (const sub of this.allSubs()) if (topicMatches(sub.filter, topic)) sub.onMessage(topic, payload);
     });
     client.on('error', (e) => this.options.onWarning?.(`MQTT client error: ${iotError(e).message}`));
+  }
+
+  /** A first connect still pending after probeAfterMs: find out with Node's TLS whether a certificate is to blame. */
+  private probeWhenSlow(client: Mqtt5.Mqtt5Client): void {
+    if (this.options.probeAfterMs === undefined) return;
+    const timer = setTimeout(() => {
+      if (this.client !== client || this.current.state !== 'connecting') return;
+      void probeTls(this.options).then((err) => {
+        if (err && this.client === client && this.current.state === 'connecting') this.disconnected(err, 'cannot connect to');
+      });
+    }, this.options.probeAfterMs);
+    timer.unref();
+  }
+
+  /** Red status with the cause, and the cause in the log once (the client retries every few seconds). */
+  private disconnected(reason: Error, what: string): void {
+    if (this.closed || /USER_REQUESTED_STOP/.test((reason as { code?: string }).code ?? '')) {
+      this.setState({ state: 'disconnected', reason });
+      return;
+    }
+    if (reason.message !== this.logged) {
+      this.logged = reason.message;
+      this.options.onWarning?.(`${what} ${this.where()}: ${reason.message}; retrying`);
+    }
+    this.setState({ state: 'disconnected', reason });
+  }
+
+  private where(): string {
+    return `${this.options.host}:${this.options.port}`;
   }
 
   private send(client: Mqtt5.Mqtt5Client, out: Outgoing, qos: 0 | 1): Promise<void> {

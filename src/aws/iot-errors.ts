@@ -6,8 +6,12 @@ export interface IotError extends Error {
   code?: string;
 }
 
+const CERT_HINT = "(the CA must be the one that signed the broker's certificate, and the broker must trust the device certificate)";
+
 const REASONS: Array<[RegExp, string]> = [
-  [/^AWS_IO_TLS_/, 'TLS handshake failed (certificate not accepted?)'],
+  [/^AWS_IO_TLS_CTX_ERROR$/, 'TLS set-up failed: the device certificate, key or CA could not be loaded (a matching PEM pair?)'],
+  [/^AWS_IO_TLS_ERROR_NEGOTIATION_FAILURE$/, `TLS handshake failed: a certificate was not accepted ${CERT_HINT}`],
+  [/^AWS_IO_TLS_/, `TLS handshake failed (a certificate not accepted? ${CERT_HINT.slice(1)}`],
   [/^AWS_IO_SOCKET_CONNECTION_REFUSED$/, 'connection refused'],
   [/^AWS_IO_SOCKET_TIMEOUT$|CONNACK_TIMEOUT$/, 'connection timed out'],
   [/^AWS_IO_DNS_/, 'host not found'],

@@ -60,7 +60,8 @@ export function describeSageMakerError(e: unknown, opts: Pick<SageMakerBackendOp
   } else if (isTimeout(err)) {
     text = `${where} did not answer within ${opts.timeoutMs} ms`;
   } else if (err.name === 'ModelError') {
-    text = `${where}: the model failed (ModelError, original status ${err.OriginalStatusCode ?? '?'}): ${detail}`;
+    const answered = err.OriginalStatusCode === undefined ? '' : `: its container answered HTTP ${err.OriginalStatusCode}`;
+    text = `${where}: the model failed (ModelError${answered}): ${detail}`;
   } else if (status === 429 || /Throttl|TooManyRequests|ModelNotReady/.test(err.name ?? '')) {
     text = `${where} is throttling or not ready (${err.name}): ${detail}`;
   } else if (status !== undefined && status >= 500) {

@@ -19,14 +19,16 @@ export function isTimeout(e: SdkErrorLike): boolean {
 }
 
 /**
- * A new Error with the user-facing text. It keeps the SDK's name, and `code` (the network code or the
+ * A new Error with the user-facing text. It keeps the SDK's name (NetworkError for a network code), and `code` (the network code or the
  * SDK's error name), which Node-RED copies into a Catch node's msg.error.code; the SDK error itself is
  * not attached, since its raw text can quote the access key id.
  */
 export function restate(e: unknown, text: string): Error & { code: string; statusCode?: number } {
   const err = (e ?? {}) as SdkErrorLike;
-  const name = err.name ?? 'Error';
-  return Object.assign(new Error(text), { name, code: networkCode(err) ?? name, statusCode: err.$metadata?.httpStatusCode });
+  const network = networkCode(err);
+  // The SDK calls a reset or refused connection "TimeoutError": name it for what happened.
+  const name = network ? 'NetworkError' : (err.name ?? 'Error');
+  return Object.assign(new Error(text), { name, code: network ?? name, statusCode: err.$metadata?.httpStatusCode });
 }
 
 /**

@@ -2,15 +2,31 @@
 // firehose-push. Records are appended to segment files (named by the sequence number of their first
 // record) and fsynced before append() resolves; an ack file holds the first sequence number not yet
 // delivered. After a restart, reading resumes at the ack, so delivery is at-least-once across restarts.
+// Disk trouble (a full disk, the folder deleted while running, a torn or damaged segment) never rejects
+// unhandled: appends fail with the cause, background work reports through SpoolEvents, and damaged
+// bytes are skipped once, kept in a quarantine file.
 import { closeSync, mkdirSync, openSync, fsyncSync } from 'node:fs';
-import { open, readdir, readFile, rename, stat, truncate, unlink, type FileHandle } from 'node:fs/promises';
+import { appendFile, mkdir, open, readdir, readFile, rename, stat, truncate, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
+import { appendDurably } from '../fs/durable-append';
+import { describeDiskError } from '../fs/disk-error';
 
 export interface SpoolOptions {
   /** Disk the segments may use; appends beyond it fail with SpoolFullError. */
   budgetBytes: number;
   /** A segment is closed and a new one started once it holds this much (default budget / 8, within 64 KiB..4 MiB). */
   segmentBytes?: number;
+  events?: SpoolEvents;
+}
+
+/** What happens in the background, where there is no caller to reject. */
+export interface SpoolEvents {
+  /** Something was dropped or started afresh (damaged bytes skipped, a removed folder recreated). */
+  warn(message: string): void;
+  /** Saving the delivery position failed (it is retried with the next ack, and on close). */
+  failing(err: Error): void;
+  /** Saving the delivery position works again. */
+  recovered(): void;
 }
 
 export interface SpoolEntry {
@@ -43,6 +59,8 @@ interface PendingAppend {
 
 const SEGMENT = /^(\d{16})\.seg$/;
 const ACK_FILE = 'ack.json';
+/** Damaged bytes the spool skipped, kept for a person to look at. */
+export const QUARANTINE_FILE = 'quarantine.bin';
 const NEWLINE = 0x0a;
 /** Directories open in this process: two spools on one directory would corrupt each other. */
 const openDirs = new Set<string>();
@@ -55,7 +73,8 @@ const deliveredAhead = new Map<string, Set<number>>();
 export class Spool {
   private readonly segments: Segment[];
   private active: { segment: Segment; fh: FileHandle } | undefined;
-  private reader: { segment: Segment; offset: number; fh?: FileHandle } | undefined;
+  /** `damaged`: the bytes before `offset` were the start of a damaged record, its end is still to skip. */
+  private reader: { segment: Segment; offset: number; fh?: FileHandle; damaged?: boolean } | undefined;
   private readSeq: number;
   private ackedSeq: number;
   private nextSeq: number;
@@ -65,6 +84,7 @@ export class Spool {
   private writing: Promise<void> | undefined;
   private ackWriting: Promise<void> | undefined;
   private ackDirty = false;
+  private ackFailing = false;
   private closed = false;
   private readonly ahead: Set<number>;
 
@@ -92,7 +112,7 @@ export class Spool {
     openDirs.add(dir);
     try {
       mkdirSync(dir, { recursive: true, mode: 0o700 }); // records are personal physiology
-      const { segments, ackedSeq, nextSeq } = await recover(dir);
+      const { segments, ackedSeq, nextSeq } = await recover(dir, options.events);
       const spool = new Spool(dir, options, segments, ackedSeq, nextSeq);
       await spool.seekReader();
       await spool.removeDelivered(spool.backlog === 0);
@@ -165,31 +185,37 @@ export class Spool {
       const reader = this.reader;
       const available = reader.segment.bytes - reader.offset;
       if (available === 0) {
-        const next = this.segments[this.segments.indexOf(reader.segment) + 1];
-        if (!next) break;
-        // a failed close of a read handle costs a descriptor; left unhandled it would end Node-RED
-        reader.fh?.close().catch(() => undefined);
-        this.reader = { segment: next, offset: 0 };
+        if (!this.nextSegment()) break;
         continue;
       }
-      reader.fh ??= await open(reader.segment.path, 'r');
+      if (!reader.fh) {
+        reader.fh = await this.openForReading(reader.segment);
+        if (!reader.fh) continue;
+      }
       // Read about what the records asked for need (from the segment's mean record size), not maxBytes:
       // a batch of small records is far below it. The first record may be longer than maxBytes.
       const meanRecord = reader.segment.bytes / Math.max(1, reader.segment.count);
       const wanted = Math.max(MIN_CHUNK, Math.ceil((maxRecords - out.length) * meanRecord * 1.25));
       const limit = out.length === 0 ? Math.max(maxBytes, MAX_LINE) : maxBytes - bytes;
       const chunk = Buffer.allocUnsafe(Math.min(available, limit, grow ? MAX_LINE : wanted));
-      await reader.fh.read(chunk, 0, chunk.length, reader.offset);
+      await reader.fh.read(chunk, 0, chunk.length, reader.offset).catch((e: unknown) => {
+        throw describeDiskError(e, `read the spool segment ${reader.segment.path}`);
+      });
       let pos = 0;
       while (out.length < maxRecords) {
         const end = chunk.indexOf(NEWLINE, pos);
         if (end < 0) break;
-        const length = end + 1 - pos;
-        const skip = this.ahead.has(this.readSeq);
-        if (!skip && out.length > 0 && bytes + length > maxBytes) break;
-        if (!skip) {
-          out.push({ seq: this.readSeq, data: chunk.subarray(pos, end + 1) });
-          bytes += length;
+        const line = chunk.subarray(pos, end + 1);
+        // A record is JSON: a NUL byte in it is damage (a hole left by a torn write), never data.
+        const damaged = reader.damaged === true || line.includes(0);
+        const skip = damaged || this.ahead.has(this.readSeq);
+        if (!skip && out.length > 0 && bytes + line.length > maxBytes) break;
+        if (damaged) {
+          await this.quarantine(line, `record ${this.readSeq} of ${reader.segment.path}`);
+          reader.damaged = false;
+        } else if (!skip) {
+          out.push({ seq: this.readSeq, data: line });
+          bytes += line.length;
         }
         this.readSeq += 1;
         pos = end + 1;
@@ -197,10 +223,20 @@ export class Spool {
       reader.offset += pos;
       if (pos === 0) {
         if (out.length > 0) break;
-        if (grow || chunk.length === available) {
-          throw new Error(`spool segment ${reader.segment.path} holds a record longer than ${MAX_LINE} bytes`);
+        if (chunk.length === available) {
+          // No newline up to the segment's end: a torn tail, not a record. Skip it once.
+          await this.quarantine(chunk, `the end of ${reader.segment.path}`);
+          reader.offset += chunk.length;
+          reader.damaged = false;
+        } else if (grow) {
+          // No newline within the longest record there can be: damage, up to the next newline.
+          await this.quarantine(chunk, `${reader.segment.path} at byte ${reader.offset}`);
+          reader.offset += chunk.length;
+          reader.damaged = true;
+          grow = false;
+        } else {
+          grow = true; // the first record is longer than the estimate
         }
-        grow = true; // the first record is longer than the estimate
       } else {
         grow = false;
       }
@@ -208,20 +244,54 @@ export class Spool {
     return out;
   }
 
+  /** Moves the reader to the next segment; false when there is none yet. */
+  private nextSegment(): boolean {
+    const reader = this.reader!;
+    const next = this.segments[this.segments.indexOf(reader.segment) + 1];
+    if (!next) return false;
+    // a failed close of a read handle costs a descriptor; left unhandled it would end Node-RED
+    reader.fh?.close().catch(() => undefined);
+    this.reader = { segment: next, offset: 0 };
+    // Records the previous segment should have held and did not (a skipped torn tail) are gone.
+    this.readSeq = Math.max(this.readSeq, next.firstSeq);
+    return true;
+  }
+
+  /** Opens a segment; one removed from under the spool (its folder deleted) is skipped with a warning. */
+  private async openForReading(segment: Segment): Promise<FileHandle | undefined> {
+    try {
+      return await open(segment.path, 'r');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw describeDiskError(e, `read the spool segment ${segment.path}`);
+      const lost = segment.firstSeq + segment.count - this.readSeq;
+      this.options.events?.warn(`spool segment ${segment.path} was removed while in use: ${lost} records not yet sent were in it`);
+      this.reader!.offset = segment.bytes;
+      this.readSeq = segment.firstSeq + segment.count;
+      return undefined;
+    }
+  }
+
+  /** Keeps skipped bytes in the quarantine file and says what was dropped. */
+  private async quarantine(bytes: Buffer, where: string): Promise<void> {
+    this.options.events?.warn(await quarantine(this.dir, bytes, where));
+  }
+
   /**
    * Every record with a sequence number below nextSeq is delivered, and so are those in `delivered` (read
-   * records above nextSeq, behind one still owed). The ack is persisted in the background.
+   * records above nextSeq, behind one still owed). The ack is persisted in the background; a save that
+   * failed (a full disk) is tried again with every ack.
    */
   ack(nextSeq: number, delivered: readonly number[] = []): void {
     if (nextSeq > this.readSeq || delivered.some((seq) => seq >= this.readSeq)) {
       throw new Error('cannot acknowledge records that were not read');
     }
     for (const seq of delivered) if (seq >= nextSeq) this.ahead.add(seq);
-    if (nextSeq <= this.ackedSeq) return;
-    for (const seq of this.ahead) if (seq < nextSeq) this.ahead.delete(seq);
-    this.ackedSeq = nextSeq;
-    this.ackDirty = true;
-    this.ackWriting ??= this.persistAcks();
+    if (nextSeq > this.ackedSeq) {
+      for (const seq of this.ahead) if (seq < nextSeq) this.ahead.delete(seq);
+      this.ackedSeq = nextSeq;
+      this.ackDirty = true;
+    }
+    if (this.ackDirty) this.ackWriting ??= this.persistAcks(); // also retries a save that failed
   }
 
   /** Waits for queued appends and the last ack, then releases the files. */
@@ -231,10 +301,11 @@ export class Spool {
     try {
       await this.writing;
       await this.ackWriting;
-      await this.active?.fh.close();
-      await this.reader?.fh?.close();
+      if (this.ackDirty) await (this.ackWriting ??= this.persistAcks()); // a save that failed earlier: try once more
+      await this.active?.fh.close().catch(() => undefined);
+      await this.reader?.fh?.close().catch(() => undefined);
       this.active = undefined;
-      if (this.backlog === 0) await this.removeDelivered(true);
+      if (this.backlog === 0) await this.removeDelivered(true).catch(() => undefined);
     } finally {
       openDirs.delete(this.dir);
     }
@@ -244,43 +315,72 @@ export class Spool {
     while (this.queue.length > 0) {
       const batch = this.queue;
       this.queue = [];
+      const bytes = batch.reduce((sum, p) => sum + p.bytes, 0);
       try {
-        const segment = await this.activeSegment();
-        const buffers = batch.flatMap((p) => p.records);
-        const bytes = batch.reduce((sum, p) => sum + p.bytes, 0);
-        await this.active!.fh.writev(buffers);
-        await this.active!.fh.datasync();
-        segment.count += buffers.length;
+        const data = Buffer.concat(batch.flatMap((p) => p.records));
+        // A folder deleted while running takes the open segment with it: writes would still succeed, to
+        // a file nobody can read after a restart. Start a new segment (and folder) and write there.
+        let segment = await this.writeToActive(data);
+        if (!segment) {
+          this.options.events?.warn(`spool folder ${this.dir} was removed while running: a new one is started`);
+          segment = await this.writeToActive(data);
+          if (!segment) throw new Error(`cannot write the spool: ${this.dir} keeps being removed`);
+        }
+        const count = batch.reduce((sum, p) => sum + p.records.length, 0);
+        segment.count += count;
         segment.bytes += bytes;
-        this.nextSeq += buffers.length;
-        this.queuedBytes -= bytes;
+        this.nextSeq += count;
         this.reader ??= { segment, offset: 0 };
         batch.forEach((p) => p.resolve());
       } catch (e) {
-        this.queuedBytes -= batch.reduce((sum, p) => sum + p.bytes, 0);
-        // A partial write must not become records: cut the segment back to its durable end, start a new one.
-        if (this.active) {
-          await this.active.fh.truncate(this.active.segment.bytes).catch(() => undefined);
-          await this.active.fh.close().catch(() => undefined);
-        }
-        this.active = undefined;
         const err = e instanceof Error ? e : new Error(String(e));
         batch.forEach((p) => p.reject(err));
+      } finally {
+        this.queuedBytes -= bytes;
       }
     }
     this.writing = undefined;
   }
 
+  /**
+   * Appends to the active segment (all of it, fsynced, or nothing: appendDurably cuts a failed write
+   * back). Undefined when the segment file turned out removed; the next call starts a new one.
+   */
+  private async writeToActive(data: Buffer): Promise<Segment | undefined> {
+    const segment = await this.activeSegment();
+    const { fh } = this.active!;
+    try {
+      await appendDurably(fh, segment.bytes, data, 'write the spool');
+      if ((await fh.stat()).nlink > 0) return segment;
+    } catch (e) {
+      await this.dropActive();
+      throw e;
+    }
+    await this.dropActive();
+    return undefined;
+  }
+
+  /** Closes the active segment; the next append opens a new one (or reuses it when still empty). */
+  private async dropActive(): Promise<void> {
+    await this.active?.fh.close().catch(() => undefined);
+    this.active = undefined;
+  }
+
   private async activeSegment(): Promise<Segment> {
     if (this.active && this.active.segment.bytes < this.segmentBytes) return this.active.segment;
-    await this.active?.fh.close();
-    this.active = undefined;
+    await this.dropActive();
     // An empty newest segment (found after a crash, or cut back after a failed write) already has this
     // name: reuse it. A second entry for the same file would let the empty one, once "delivered", unlink it.
     const last = this.segments[this.segments.length - 1];
     const reuse = last !== undefined && last.count === 0 && last.firstSeq === this.nextSeq;
     const segment: Segment = reuse ? last : { firstSeq: this.nextSeq, count: 0, bytes: 0, path: join(this.dir, segmentName(this.nextSeq)) };
-    const fh = await open(segment.path, 'a', 0o600);
+    await mkdir(this.dir, { recursive: true, mode: 0o700 }); // gone when someone deleted the folder
+    let fh: FileHandle;
+    try {
+      fh = await open(segment.path, 'a', 0o600);
+    } catch (e) {
+      throw describeDiskError(e, 'write the spool');
+    }
     if (!reuse) {
       syncDir(this.dir);
       this.segments.push(segment);
@@ -289,25 +389,39 @@ export class Spool {
     return segment;
   }
 
+  /** Saves the delivery position. Never rejects: a failure is reported and retried with the next ack. */
   private async persistAcks(): Promise<void> {
     try {
       while (this.ackDirty) {
         this.ackDirty = false;
-        const next = this.ackedSeq;
-        const tmp = join(this.dir, `${ACK_FILE}.tmp`);
-        const fh = await open(tmp, 'w', 0o600);
-        try {
-          await fh.writeFile(JSON.stringify({ next }));
-          await fh.datasync();
-        } finally {
-          await fh.close();
-        }
-        await rename(tmp, join(this.dir, ACK_FILE));
+        await this.writeAck(this.ackedSeq);
         await this.removeDelivered();
+      }
+      if (this.ackFailing) {
+        this.ackFailing = false;
+        this.options.events?.recovered();
+      }
+    } catch (e) {
+      this.ackDirty = true;
+      if (!this.ackFailing) {
+        this.ackFailing = true;
+        this.options.events?.failing(describeDiskError(e, 'save which records were delivered'));
       }
     } finally {
       this.ackWriting = undefined;
     }
+  }
+
+  private async writeAck(next: number): Promise<void> {
+    await mkdir(this.dir, { recursive: true, mode: 0o700 }); // gone when someone deleted the folder
+    const tmp = join(this.dir, `${ACK_FILE}.tmp`);
+    const fh = await open(tmp, 'w', 0o600);
+    try {
+      await appendDurably(fh, 0, Buffer.from(JSON.stringify({ next })), 'save which records were delivered');
+    } finally {
+      await fh.close();
+    }
+    await rename(tmp, join(this.dir, ACK_FILE));
   }
 
   /** Deletes segments whose records are all delivered (and, when closing, an idle active one). */
@@ -344,7 +458,7 @@ export class Spool {
 const MAX_LINE = 1_024_001;
 const MIN_CHUNK = 16 * 1024;
 
-async function recover(dir: string): Promise<{ segments: Segment[]; ackedSeq: number; nextSeq: number }> {
+async function recover(dir: string, events?: SpoolEvents): Promise<{ segments: Segment[]; ackedSeq: number; nextSeq: number }> {
   const names = (await readdir(dir)).filter((n) => SEGMENT.test(n)).sort();
   const segments: Segment[] = [];
   for (const [i, name] of names.entries()) {
@@ -354,7 +468,7 @@ async function recover(dir: string): Promise<{ segments: Segment[]; ackedSeq: nu
     if (next) {
       segments.push({ firstSeq, count: Number(SEGMENT.exec(next)![1]) - firstSeq, bytes: (await stat(path)).size, path });
     } else {
-      segments.push(await scanLast(path, firstSeq));
+      segments.push(await scanLast(dir, path, firstSeq, events));
     }
   }
   let ackedSeq = await readAck(dir);
@@ -365,8 +479,11 @@ async function recover(dir: string): Promise<{ segments: Segment[]; ackedSeq: nu
   return { segments, ackedSeq: Math.min(ackedSeq, nextSeq), nextSeq };
 }
 
-/** Counts the records of the newest segment and cuts off a torn write (a tail without its newline). */
-async function scanLast(path: string, firstSeq: number): Promise<Segment> {
+/**
+ * Counts the records of the newest segment and cuts off a torn write (a tail without its newline),
+ * keeping it in the quarantine file.
+ */
+async function scanLast(dir: string, path: string, firstSeq: number, events?: SpoolEvents): Promise<Segment> {
   const content = await readFile(path);
   let count = 0;
   let end = 0;
@@ -374,7 +491,11 @@ async function scanLast(path: string, firstSeq: number): Promise<Segment> {
     count += 1;
     end = pos + 1;
   }
-  if (end < content.length) await truncate(path, end);
+  if (end < content.length) {
+    const message = await quarantine(dir, content.subarray(end), `the end of ${path}`);
+    await truncate(path, end);
+    events?.warn(message);
+  }
   return { firstSeq, count, bytes: end, path };
 }
 
@@ -384,6 +505,19 @@ async function readAck(dir: string): Promise<number> {
     return Number.isSafeInteger(next) && (next as number) >= 0 ? (next as number) : 0;
   } catch {
     return 0;
+  }
+}
+
+/** Appends skipped bytes to the quarantine file; returns what to tell the user. */
+async function quarantine(dir: string, bytes: Buffer, where: string): Promise<string> {
+  const file = join(dir, QUARANTINE_FILE);
+  const preview = JSON.stringify(bytes.subarray(0, 60).toString('latin1'));
+  const dropped = `spool: skipped ${bytes.length} damaged bytes at ${where} (starting ${preview})`;
+  try {
+    await appendFile(file, bytes, { mode: 0o600 });
+    return `${dropped}; kept in ${file}`;
+  } catch (e) {
+    return `${dropped}; could not keep them: ${describeDiskError(e, `write ${file}`).message}`;
   }
 }
 

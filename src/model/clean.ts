@@ -1,9 +1,10 @@
+import { checkPlausible, type PlausibleRanges } from '../record/plausible';
 import type { SensorRecord } from '../record/record';
 
 /**
  * Cleaning as the published notebook did it, before any split: drop rows that cannot be used (a feature
- * missing or not a finite number, a mood that is not one of the labels, no timestamp when warm-up is
- * dropped), then drop the first `warmupSeconds` of each (participant, session): the body takes a while
+ * missing or not a finite number, GSR or BPM outside the plausible ranges, a mood that is not one of the
+ * labels, no timestamp when warm-up is dropped), then drop the first `warmupSeconds` of each (participant, session): the body takes a while
  * to respond to a new stimulus, and the published data showed an anomalous start of each one.
  */
 export interface CleanData {
@@ -54,10 +55,21 @@ function featureRow(record: SensorRecord | undefined, features: readonly string[
   const row: number[] = [];
   for (const name of features) {
     const v = fields[name];
-    if (typeof v !== 'number' || !Number.isFinite(v)) return null;
+    if (typeof v !== 'number' || !Number.isFinite(v) || !plausible(name, v)) return null;
     row.push(v);
   }
   return row;
+}
+
+/** GSR and BPM must be within the shared plausible ranges; other features only finite. */
+function plausible(name: string, value: number): boolean {
+  if (name !== 'gsr' && name !== 'bpm') return true;
+  try {
+    checkPlausible(name as keyof PlausibleRanges, value);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function sessionKey(r: SensorRecord): string {

@@ -57,6 +57,13 @@ export async function answerEmotion(req: AnswerRequest): Promise<EmotionAnswer> 
       throw new Error(`${fallbackReason}; the local fallback failed too: ${(f as Error).message}`, { cause: f });
     }
   }
+  // A NaN confidence passes any threshold test unnoticed ("angry", NaN): it is an error, never an answer.
+  if (!prediction.scores.every((p) => Number.isFinite(p))) {
+    throw new Error(
+      `the ${source} model gave no usable answer for gsr ${req.features.gsr}, bpm ${req.features.bpm} ` +
+        `(scores ${prediction.scores.map(String).join(', ')}): train the model again`,
+    );
+  }
   const scores = scoresByLabel(req.labels, prediction.scores);
   const guess = req.labels[prediction.index];
   const confidence = prediction.scores[prediction.index];

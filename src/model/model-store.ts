@@ -9,7 +9,7 @@ import type { ModelFile } from './model-file';
  * cut) sees the old model or the new one, never half of one. Returns the path.
  */
 export function saveModel(userDir: string, model: ModelFile): string {
-  checkModel(model, model.participant);
+  checkModel(model, `the trained model for participant "${model.participant}" was not saved`);
   const path = modelPath(userDir, model.participant);
   const dir = dirname(path);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -50,7 +50,7 @@ export function loadModel(userDir: string, participant: string): ModelFile {
   } catch (e) {
     throw new Error(`the model file for participant "${participant}" is damaged (${path}): train the model again`, { cause: e });
   }
-  checkModel(model, participant);
+  checkModel(model, `the model file for participant "${participant}" is not usable`);
   return model;
 }
 
@@ -66,10 +66,13 @@ export function deleteModel(userDir: string, participant: string): boolean {
   }
 }
 
-/** The shape checks a predictor relies on: known format and version, and matching dimensions. */
-function checkModel(value: unknown, participant: string): asserts value is ModelFile {
+/**
+ * The checks a predictor relies on: known format and version, matching dimensions, every parameter a
+ * finite number. saveModel runs them too, so a model that could only answer NaN is never saved.
+ */
+function checkModel(value: unknown, refusal: string): asserts value is ModelFile {
   const m = value as Partial<ModelFile> | null;
-  const bad = (why: string) => new Error(`the model file for participant "${participant}" is not usable: ${why}`);
+  const bad = (why: string) => new Error(`${refusal}: ${why}`);
   if (!m || m.format !== 'emotion-iot-model') throw bad('not an emotion-iot model');
   if (m.version !== 1) throw bad(`version ${String(m.version)} is newer than this package understands`);
   const f = m.features?.length ?? 0;
@@ -81,6 +84,18 @@ function checkModel(value: unknown, participant: string): asserts value is Model
   if (m.weights?.length !== k || m.weights.some((w) => w.length !== f) || m.bias?.length !== k) {
     throw bad('weights do not match the features and labels');
   }
+  // JSON writes NaN and Infinity as null: such a model answers NaN for everything.
+  const numbers: [string, unknown[]][] = [
+    ['standardisation.mean', m.standardisation.mean],
+    ['standardisation.std', m.standardisation.std],
+    ['bias', m.bias],
+    ...m.weights.map((w, i): [string, unknown[]] => [`weights[${i}]`, w]),
+  ];
+  for (const [name, values] of numbers) {
+    const i = values.findIndex((v) => typeof v !== 'number' || !Number.isFinite(v));
+    if (i >= 0) throw bad(`${name}[${i}] is ${String(values[i])}, not a finite number (trained on an absurd value?): train it again`);
+  }
+  if (m.standardisation.std.some((v) => v <= 0)) throw bad('a standardisation std is not positive: train it again');
 }
 
 function syncDir(dir: string): void {

@@ -1,3 +1,4 @@
+import { checkPlausible } from '../record/plausible';
 import { round3 } from '../record/record';
 
 /** The features one inference uses: mean skin conductance (µS) and heart rate (BPM). */
@@ -8,7 +9,8 @@ export interface Features {
 
 /**
  * Reads `{ gsr, bpm }` from a record (sensor-record's payload) and says exactly what is wrong
- * otherwise: a null BPM is the pulse sensor's "no contact", not a zero.
+ * otherwise: a null BPM is the pulse sensor's "no contact", not a zero. Values outside the plausible
+ * ranges the model was trained within are refused, not answered.
  */
 export function readFeatures(payload: unknown): Features {
   if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
@@ -18,7 +20,7 @@ export function readFeatures(payload: unknown): Features {
   if (typeof gsr !== 'number' || !Number.isFinite(gsr)) throw new Error('record has no valid gsr (number, µS)');
   if (bpm === null || bpm === undefined) throw new Error('record has no BPM (is the ear clip on?)');
   if (typeof bpm !== 'number' || !Number.isFinite(bpm) || bpm <= 0) throw new Error('record has no valid bpm (positive number)');
-  return { gsr, bpm };
+  return { gsr: checkPlausible('gsr', gsr, 'record gsr'), bpm: checkPlausible('bpm', bpm, 'record bpm') };
 }
 
 /** Running mean of the records collected in one window (the published system sent mean GSR and BPM). */

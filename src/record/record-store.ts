@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import { mkdir, open, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { appendDurably } from '../fs/durable-append';
+import { describeDiskError } from '../fs/disk-error';
 import { recordsToCsv } from './csv';
 import { dataRoot, participantRecordsDir } from './paths';
 import { DEFAULT_LABELS, type SensorRecord } from './record';
@@ -15,6 +17,19 @@ export interface MoodCounts {
   counts: Record<string, number>;
   /** every stored record, with or without a mood */
   total: number;
+}
+
+/** A stored line that is not a usable record (torn by a power cut, edited into nonsense, implausible). */
+export interface SkippedLine {
+  /** 1-based line number in records.jsonl */
+  line: number;
+  reason: string;
+}
+
+export interface CsvExport {
+  csv: string;
+  /** lines left out of the CSV, so the caller can say so */
+  skipped: SkippedLine[];
 }
 
 export interface AppendResult {
@@ -51,7 +66,8 @@ export class RecordStore {
   /**
    * Validates every record, then appends the valid ones, one write and one fsync per participant
    * per call, so a power cut loses at most the batch being written (a torn last line, which
-   * `read` skips).
+   * `read` skips). A write the disk cannot take (full) rejects, and the file is cut back to what it
+   * held before: nothing stored earlier is lost, nothing half-written stays.
    */
   async append(records: readonly unknown[]): Promise<AppendResult> {
     const result: AppendResult = { stored: 0, rejected: [] };
@@ -87,7 +103,7 @@ export class RecordStore {
     }
     const names: string[] = [];
     for (const folder of folders) {
-      const records = await this.readFile(join(dataRoot(this.userDir), 'records', folder, RECORDS_FILE));
+      const { records } = await this.readFile(join(dataRoot(this.userDir), 'records', folder, RECORDS_FILE));
       if (records.length > 0) names.push(records[0].participant);
     }
     return names.sort((a, b) => a.localeCompare(b));
@@ -104,7 +120,7 @@ export class RecordStore {
   /** The participant's records in the order stored; damaged lines (a torn write) are skipped. */
   async read(participant: string): Promise<SensorRecord[]> {
     const path = this.file(participant);
-    return serialise(path, () => this.readFile(path));
+    return (await serialise(path, () => this.readFile(path))).records;
   }
 
   /**
@@ -115,44 +131,55 @@ export class RecordStore {
     return existsSync(this.file(participant));
   }
 
-  async exportCsv(participant: string): Promise<string> {
-    return recordsToCsv(await this.read(participant));
+  /** The participant's records as CSV; lines that are not usable records are left out and listed. */
+  async exportCsv(participant: string): Promise<CsvExport> {
+    const path = this.file(participant);
+    const { records, skipped } = await serialise(path, () => this.readFile(path));
+    return { csv: recordsToCsv(records), skipped };
   }
 
   /** Removes the participant's folder and everything in it; returns how many records it held. */
   async delete(participant: string): Promise<number> {
     const path = this.file(participant);
     return serialise(path, async () => {
-      const held = (await this.readFile(path)).length;
+      const held = (await this.readFile(path)).records.length;
       await rm(participantRecordsDir(this.userDir, participant), { recursive: true, force: true });
       return held;
     });
   }
 
-  private async readFile(path: string): Promise<SensorRecord[]> {
+  private async readFile(path: string): Promise<{ records: SensorRecord[]; skipped: SkippedLine[] }> {
     let text: string;
     try {
       text = await readFile(path, 'utf8');
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { records: [], skipped: [] };
       throw e;
     }
     const records: SensorRecord[] = [];
-    for (const line of text.split('\n')) {
-      if (line.trim() === '') continue;
+    const skipped: SkippedLine[] = [];
+    text.split('\n').forEach((line, i) => {
+      if (line.trim() === '') return;
       try {
         records.push(validateRecord(JSON.parse(line)));
-      } catch {
-        // a line torn by a power cut (or edited by hand into nonsense): the rest is still good
+      } catch (e) {
+        // a line torn by a power cut, edited into nonsense, or stored before values were checked
+        // (gsr 1e308): the rest is still good, and this one must not reach a model or a spreadsheet
+        skipped.push({ line: i + 1, reason: e instanceof SyntaxError ? 'not a complete JSON record' : (e as Error).message });
       }
-    }
-    return records;
+    });
+    return { records, skipped };
   }
 }
 
 async function appendLines(dir: string, path: string, lines: string[]): Promise<void> {
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  const handle = await open(path, 'a+', 0o600);
+  const what = 'store the records';
+  await mkdir(dir, { recursive: true, mode: 0o700 }).catch((e: unknown) => {
+    throw describeDiskError(e, what);
+  });
+  const handle = await open(path, 'a+', 0o600).catch((e: unknown) => {
+    throw describeDiskError(e, what);
+  });
   try {
     // After a torn write the file ends mid-line: start on a fresh line so the new records stay readable.
     const { size } = await handle.stat();
@@ -162,9 +189,8 @@ async function appendLines(dir: string, path: string, lines: string[]): Promise<
       await handle.read(last, 0, 1, size - 1);
       if (last[0] !== 0x0a) prefix = '\n';
     }
-    await handle.write(`${prefix}${lines.join('\n')}\n`);
-    await handle.datasync();
+    await appendDurably(handle, size, Buffer.from(`${prefix}${lines.join('\n')}\n`), what);
   } finally {
-    await handle.close();
+    await handle.close().catch(() => undefined);
   }
 }

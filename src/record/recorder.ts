@@ -1,5 +1,6 @@
 import { participantKey } from './paths';
 import { round3, type SensorRecord } from './record';
+import { checkPlausible, checkTimestamp } from './plausible';
 import { MAX_SESSION_LENGTH } from './validate';
 
 export interface RecorderOptions {
@@ -67,14 +68,14 @@ export class Recorder {
   }
 
   gsr(value: number | null, at: number, simulated = false): void {
-    this.gsrReading = { value: checkReading(value, 'GSR'), at, simulated };
+    this.gsrReading = { value: checkReading(value, 'gsr', 'GSR'), at, simulated };
     if (value === null) this.gsrSamples = [];
     else this.gsrSamples.push(value);
   }
 
   /** A BPM of 0 means no beat was found: treated like null. */
   bpm(value: number | null, at: number, simulated = false): void {
-    this.bpmReading = { value: checkReading(value, 'BPM') || null, at, simulated };
+    this.bpmReading = { value: checkReading(value || null, 'bpm', 'BPM'), at, simulated };
   }
 
   setParticipant(name: string): void {
@@ -130,7 +131,7 @@ export class Recorder {
     const finished = s.durationMs !== undefined && s.startedAt !== undefined && now - s.startedAt >= s.durationMs;
     if (finished) s.recording = false;
 
-    const problem = this.missing(this.gsrReading, 'GSR', now) ?? this.missing(this.bpmReading, 'BPM', now);
+    const problem = clockProblem(now) ?? this.missing(this.gsrReading, 'GSR', now) ?? this.missing(this.bpmReading, 'BPM', now);
     if (problem) {
       s.skipped += 1;
       return { kind: 'skip', reason: problem, finished };
@@ -157,11 +158,23 @@ export class Recorder {
   }
 }
 
-function checkReading(value: number | null, name: string): number | null {
-  if (value !== null && (typeof value !== 'number' || !Number.isFinite(value) || value < 0)) {
+/** A Pi without a network and a real-time clock starts in 1970: its records would be refused by the store. */
+function clockProblem(now: number): string | undefined {
+  try {
+    checkTimestamp(now, now);
+    return undefined;
+  } catch {
+    return 'clock not set';
+  }
+}
+
+/** A reading the store will accept (the shared plausible ranges): a record it would reject is a record lost. */
+function checkReading(value: number | null, field: 'gsr' | 'bpm', name: string): number | null {
+  if (value === null) return null;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
     throw new Error(`${name} must be a non-negative number or null, got ${JSON.stringify(value)}`);
   }
-  return value;
+  return checkPlausible(field, value, name);
 }
 
 /** A session id the store accepts: a record it would reject is a record lost. */

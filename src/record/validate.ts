@@ -1,4 +1,5 @@
 import { participantKey } from './paths';
+import { checkPlausible, checkTimestamp } from './plausible';
 import type { SensorRecord } from './record';
 
 /** The longest session id and mood a stored record may carry. */
@@ -7,7 +8,8 @@ export const MAX_MOOD_LENGTH = 32;
 
 /**
  * Checks one record from the outside world (a msg, a line of the store) and returns a clean copy that
- * holds only the known fields, so nothing unexpected ends up in a participant's health data.
+ * holds only the known fields, so nothing unexpected ends up in a participant's health data. GSR, BPM
+ * and the timestamp must be plausible (./plausible): an absurd value would poison the model.
  * `labels`, when given, limits the mood to those labels.
  */
 export function validateRecord(value: unknown, labels?: readonly string[]): SensorRecord {
@@ -19,12 +21,11 @@ export function validateRecord(value: unknown, labels?: readonly string[]): Sens
   participantKey(r.participant);
   const record: SensorRecord = {
     participant: r.participant.trim(),
-    timestamp: finite(r.timestamp, 'timestamp'),
-    gsr: finite(r.gsr, 'gsr'),
-    bpm: finite(r.bpm, 'bpm'),
+    timestamp: checkTimestamp(finite(r.timestamp, 'timestamp')),
+    gsr: checkPlausible('gsr', finite(r.gsr, 'gsr')),
+    bpm: checkPlausible('bpm', finite(r.bpm, 'bpm')),
     session: text(r.session, 'session', MAX_SESSION_LENGTH),
   };
-  if (record.timestamp <= 0) throw new Error('record.timestamp must be ms since the epoch');
   if (r.mood !== undefined && r.mood !== null) {
     record.mood = text(r.mood, 'mood', MAX_MOOD_LENGTH);
     if (labels && !labels.includes(record.mood)) {

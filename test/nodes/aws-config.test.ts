@@ -57,6 +57,18 @@ describe('aws-config node', () => {
     for (const secret of [SECRET, KEY_ID, TOKEN]) assert.ok(!exported.includes(secret), 'a credential is in the export');
   });
 
+  it("keeps the access key id, like the secret, out of the editor's GET /credentials (a flow saved before still works)", async () => {
+    await helper.load(awsConfigNode, flow(), creds); // credentials stored under the same names as before
+    // what GET /credentials/aws-config/aws answers (the runtime API behind it; the editor API is not mounted here)
+    const runtime = (helper as unknown as { _RED: { runtime: { flows: { getNodeCredentials(o: object): Promise<Record<string, unknown>> } } } })._RED.runtime;
+    const body = await runtime.flows.getNodeCredentials({ type: 'aws-config', id: 'aws' });
+    assert.equal(JSON.stringify(body).includes(KEY_ID), false, `the key id is readable: ${JSON.stringify(body)}`);
+    assert.equal(body.has_accessKeyId, true, 'the editor still knows one is set');
+    assert.equal(body.has_secretAccessKey, true);
+    const node = helper.getNode('aws') as unknown as ConfigNode;
+    assert.equal(node.client('k', (c) => ({ c, destroy() {} })).c.credentials?.accessKeyId, KEY_ID);
+  });
+
   it('reports a bad setting without the secret, and every client request then fails clearly', async () => {
     await helper.load(awsConfigNode, flow(), { aws: { secretAccessKey: SECRET } });
     const node = helper.getNode('aws') as unknown as ConfigNode & { error: { args: unknown[][] } };

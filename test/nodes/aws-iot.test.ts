@@ -178,6 +178,20 @@ describe('aws-iot nodes on a mutual-TLS broker', function () {
     assert.match(s.text ?? '', /^disconnected: TLS handshake failed/);
   });
 
+  it("shows and logs a broker whose certificate the CA does not vouch for, within seconds, instead of staying 'connecting' silently", async () => {
+    await helper.load(nodes, flow({ caPath: join(broker.dir, 'rogue-ca.pem') }));
+    const out = helper.getNode('out');
+    const started = Date.now();
+    // aws-crt itself reports it only after 10-25 s; Node's own TLS handshake names it after the 3 s probe delay
+    const s = await waitFor('a red status', () => statuses(out).find((st) => st.fill === 'red'), 9_000);
+    assert.ok(Date.now() - started < 9_000);
+    assert.match(s.text ?? '', /^disconnected: TLS handshake failed/);
+    const b1 = helper.getNode('b1');
+    const logged = (b1.warn as unknown as SinonSpy).getCalls().map((c) => String(c.args[0]));
+    assert.equal(logged.length, 1, `the cause is logged once: ${JSON.stringify(logged)}`);
+    assert.equal(logged[0], `cannot connect to localhost:${broker.port}: TLS handshake failed: the broker's certificate is not signed by the configured CA certificate; retrying`);
+  }).timeout(20_000);
+
   it('names a missing key file in the status, the log and every message error', async () => {
     const missing = join(broker.dir, 'no-such.key');
     await helper.load(nodes, flow({ keyPath: missing }));

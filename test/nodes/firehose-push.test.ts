@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Node, NodeMessage } from 'node-red';
 import { helper } from '../support/node-red';
+import { fillDisk, withSmallDisk } from '../support/faulty-disk';
 import { FirehosePeer } from '../support/firehose-peer';
 import awsConfigNode = require('../../nodes/aws-config/aws-config');
 import firehosePushNode = require('../../nodes/firehose-push/firehose-push');
@@ -103,9 +104,11 @@ describe('firehose-push node', () => {
     push.receive({ payload: [rec(0), circular] });
     push.receive({ payload: { i: 1, blob: 'x'.repeat(1_100_000) } });
     push.receive({ payload: 'not a record' });
+    push.receive({ payload: { i: 98, big: 10n } });
     push.receive({ payload: rec(2) });
-    await until(() => errors.length === 3 && peer.accepted.length === 1);
-    assert.match(errors[0].error.message, /record 1 is not serialisable/);
+    await until(() => errors.length === 4 && peer.accepted.length === 1);
+    assert.match(errors[0].error.message, /record 1 is not serialisable as JSON: it refers to itself \(a circular reference\)/);
+    assert.match(errors[3].error.message, /record is not serialisable as JSON: it holds a BigInt, which JSON cannot carry/);
     assert.match(errors[1].error.message, /over Firehose's 1024000 byte limit/);
     assert.match(errors[2].error.message, /must be a JSON object, not a string/);
     await new Promise((r) => setTimeout(r, 60));
@@ -235,5 +238,53 @@ describe('firehose-push node', () => {
     await until(() => errors.length === 1);
     assert.match(errors[0].error.message, /no aws-config selected/);
     assert.ok(!existsSync(join(dir, 'emotion-iot', 'spool')), 'no spool without a working config');
+  });
+
+  it('lives on when its spool folder is deleted while running: the folder is recreated and records are delivered', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const push = await load();
+      push.receive({ payload: rec(0) });
+      await until(() => peer.accepted.length === 1);
+      const spoolDir = join(dir, 'emotion-iot', 'spool', 'emotion-records');
+      rmSync(spoolDir, { recursive: true, force: true });
+      push.receive({ payload: rec(1) });
+      push.receive({ payload: rec(2) });
+      await until(() => peer.accepted.length === 3);
+      await until(() => existsSync(join(spoolDir, 'ack.json')));
+      assert.deepEqual(unhandled, []);
+      assert.match(String(push.warn.args.map((a) => a[0])), /spool folder .* was removed while running: a new one is started/);
+      assert.deepEqual(acceptedIds(), [0, 1, 2]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
+  describe('on a full disk (a 256 KiB tmpfs as the user directory)', () => {
+    const disk = withSmallDisk('256k');
+    beforeEach(() => helper.settings({ userDir: disk() }));
+
+    it('turns red with the cause, refuses what it cannot store, keeps Node-RED running, and recovers when space returns', async () => {
+      const push = await load();
+      const errors = caught();
+      push.receive({ payload: rec(0) });
+      await until(() => peer.accepted.length === 1);
+      const filler = await fillDisk(disk());
+      push.receive({ payload: rec(1) }); // fits in the segment's last page; saving the ack needs a new one
+      await until(() => peer.accepted.length === 2);
+      await until(() => push.error.args.length > 0);
+      assert.match(String(push.error.args[0][0]), /cannot save which records were delivered: the disk is full \(ENOSPC\)/);
+      assert.equal(push.status.args.at(-1)![0].fill, 'red');
+      push.receive({ payload: { i: 2, blob: 'x'.repeat(20_000) } });
+      await until(() => errors.length === 1);
+      assert.match(errors[0].error.message, /cannot write the spool: the disk is full \(ENOSPC\)/);
+      unlinkSync(filler);
+      push.receive({ payload: rec(3) });
+      await until(() => peer.accepted.length === 3);
+      await until(() => push.status.args.at(-1)![0].fill === 'green');
+      assert.deepEqual(acceptedIds(), [0, 1, 3]);
+    });
   });
 });

@@ -8,6 +8,7 @@ import { modelPath, participantRecordsDir } from '../../src/record/paths';
 import { RecordStore } from '../../src/record/record-store';
 import { readChannel } from '../support/linear-learner-csv';
 import { helper, withTempUserDir } from '../support/node-red';
+import { enospc, wrapFileWrites } from '../support/faulty-disk';
 import recordStoreNode = require('../../nodes/record-store/record-store');
 
 type Msg = NodeMessage & Record<string, unknown>;
@@ -126,5 +127,44 @@ describe('record-store node', () => {
     assert.deepEqual(out.payload, { participant: 'Ana', deleted: { records: 2, model: true } });
     assert.equal(existsSync(participantRecordsDir(userDir(), 'Ana')), false);
     assert.equal(existsSync(modelPath(userDir(), 'Ana')), false);
+  });
+
+  it('fails a msg whose records the disk could not take (Catch sees it, status red) and keeps what was stored before', async () => {
+    await helper.load(recordStoreNode, flow);
+    await ask({ payload: [rec('Ana', 'happy', 0)] });
+    let calls = 0;
+    const restore = await wrapFileWrites((_b, _o, length, write) => (++calls === 1 ? write(length - 5) : Promise.reject(enospc())));
+    let message: string;
+    try {
+      message = await errorOf({ payload: [rec('Ana', 'sad', 1), rec('Ana', 'sad', 2)] });
+    } finally {
+      restore();
+    }
+    assert.match(message, /cannot store the records: the disk is full \(ENOSPC\)/);
+    const status = (helper.getNode('store') as unknown as { status: { lastCall: { args: [{ fill: string; text: string }] } } }).status;
+    assert.equal(status.lastCall.args[0].fill, 'red');
+    assert.equal((await ask({ payload: rec('Ana', 'angry', 3) })).stored, 1, 'stores again once the disk takes writes');
+    assert.deepEqual((await new RecordStore(userDir()).read('Ana')).map((r) => r.mood), ['happy', 'angry']);
+  });
+
+  it('refuses an absurd value naming the field and range, takes wider ranges from settings.js, and exports around an old absurd line', async () => {
+    await helper.load(recordStoreNode, flow);
+    assert.match(await errorOf({ payload: { ...rec('Ana', 'happy', 0), gsr: 150 } }), /record\.gsr 150 is outside the plausible range 0–100 µS/);
+    await helper.unload();
+    helper.settings({ userDir: userDir(), emotionIot: { ranges: { gsr: { max: 200 } } } } as Parameters<typeof helper.settings>[0]);
+    try {
+      await helper.load(recordStoreNode, flow);
+      assert.equal((await ask({ payload: { ...rec('Ana', 'happy', 0), gsr: 150 } })).stored, 1);
+    } finally {
+      await helper.unload();
+      helper.settings({ userDir: userDir() });
+    }
+    await helper.load(recordStoreNode, flow); // back to the default ranges: the stored 150 µS is now absurd
+    await ask({ payload: rec('Ana', 'sad', 1) });
+    const out = await ask({ action: 'export', participant: 'Ana' });
+    assert.equal(String(out.payload).trim().split('\r\n').length, 2);
+    assert.deepEqual((out.skipped as { line: number }[]).map((s) => s.line), [1]);
+    const warn = (helper.getNode('store') as unknown as { warn: { lastCall: { args: [string] } } }).warn;
+    assert.match(warn.lastCall.args[0], /export of "Ana": 1 stored line\(s\) left out of the CSV \(line 1: record\.gsr 150 is outside/);
   });
 });

@@ -14,7 +14,7 @@ const demoSettings = join(root, 'demo', 'settings.js');
 const nodeFlags: string[] = JSON.parse(readFileSync(join(root, 'demo', 'node-flags.json'), 'utf8'));
 
 export interface NodeRedProcess {
-  /** e.g. http://127.0.0.1:40123 (no trailing slash) */
+  /** e.g. http://127.0.0.1:40123 (https:// with settings that serve HTTPS; no trailing slash) */
   url: string;
   pid: number;
   /** everything the runtime printed so far */
@@ -53,8 +53,8 @@ export async function startNodeRed(opts: StartOptions): Promise<NodeRedProcess> 
   };
   try {
     // the only URL the runtime logs is its own, whatever the language of the line
-    const port = await waitFor(child, () => /http:\/\/127\.0\.0\.1:(\d+)\//.exec(output)?.[1], opts.timeoutMs);
-    proc.url = `http://127.0.0.1:${port}`;
+    const origin = await waitFor(child, () => /(https?:\/\/127\.0\.0\.1:\d+)\//.exec(output)?.[1], opts.timeoutMs);
+    proc.url = origin;
     await waitFor(child, () => (opts.startedLog ?? /Started flows/).test(output) || undefined, opts.timeoutMs);
   } catch (e) {
     await proc.stop();

@@ -212,7 +212,7 @@ describe('aws-iot shared connection', () => {
       const a = user();
       conn.register(a);
       const s = a.last();
-      assert.equal(s.state === 'failed' && s.reason.message, 'TLS handshake failed (certificate not accepted?) (AWS_IO_TLS_CTX_ERROR)');
+      assert.equal(s.state === 'failed' && s.reason.message, 'TLS set-up failed: the device certificate, key or CA could not be loaded (a matching PEM pair?) (AWS_IO_TLS_CTX_ERROR)');
       assert.deepEqual(FakeClient.all[0].calls, ['close']);
     } finally {
       FakeClient.prototype.start = start;

@@ -81,7 +81,7 @@ describe('aws sagemaker: real client against the loopback peer', () => {
     sm.peer.inject(sageMakerFaults.modelError());
     await assert.rejects(backend().predict([1, 60]), (e: Error) => {
       assert.equal(e.name, 'ModelError');
-      assert.match(e.message, /SageMaker endpoint "emotion-ep": the model failed \(ModelError, original status 500\)/);
+      assert.match(e.message, /SageMaker endpoint "emotion-ep": the model failed \(ModelError: its container answered HTTP 500\)/);
       return true;
     });
     assert.equal(sm.peer.requests.length, 1);
@@ -139,6 +139,7 @@ describe('aws sagemaker: real client against the loopback peer', () => {
     await assert.rejects(backend().predict([1, 60]), (e: Error & { code?: string }) => {
       assert.match(e.message, /SageMaker endpoint "emotion-ep" unreachable \(ECONNRESET\)/);
       assert.equal(e.code, 'ECONNRESET');
+      assert.equal(e.name, 'NetworkError', 'a reset is not a timeout');
       return true;
     });
   });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { participantRecordsDir } from '../../src/record/paths';
 import type { SensorRecord } from '../../src/record/record';
 import { RECORDS_FILE, RecordStore } from '../../src/record/record-store';
+import { enospc, fillDisk, shortWrites, withSmallDisk, wrapFileWrites } from '../support/faulty-disk';
 
 function rec(participant: string, mood: string | undefined, i: number): SensorRecord {
   const r: SensorRecord = { participant, timestamp: 1_764_000_000_000 + i * 1000, gsr: 2.5 + i / 1000, bpm: 70 + i, session: `${mood}-1` };
@@ -66,7 +67,7 @@ describe('record store', () => {
 
   it('exports CSV with a header, ISO time and quoted text cells', async () => {
     await store.append([{ ...rec('Ana', 'happy', 0), session: 'film "Up", part 1' }, { ...rec('Ana', 'sad', 1), session: '=cmd()' }]);
-    const lines = (await store.exportCsv('Ana')).split('\r\n');
+    const lines = (await store.exportCsv('Ana')).csv.split('\r\n');
     assert.equal(lines[0], 'participant,timestamp,time,gsr,bpm,mood,session,simulated');
     assert.equal(lines[1], 'Ana,1764000000000,2025-11-24T16:00:00.000Z,2.5,70,happy,"film ""Up"", part 1",false');
     assert.equal(lines[2], "Ana,1764000001000,2025-11-24T16:00:01.000Z,2.501,71,sad,'=cmd(),false");
@@ -98,5 +99,55 @@ describe('record store', () => {
     await mkdir(participantRecordsDir(dir, 'Ana'), { recursive: true });
     await writeFile(join(dir, 'emotion-iot', 'records', 'stray.txt'), '');
     assert.deepEqual(await store.participants(), []);
+  });
+
+  describe('on a failing disk', () => {
+    let restore: (() => void) | undefined;
+    afterEach(() => {
+      restore?.();
+      restore = undefined;
+    });
+    const many = (n: number, from = 0) => Array.from({ length: n }, (_, i) => ({ ...rec('Ana', 'happy', from + i), bpm: 70 + ((from + i) % 100) }));
+
+    it('writes every byte when the disk takes a few bytes per write', async () => {
+      restore = await wrapFileWrites(shortWrites(11));
+      await store.append(many(20));
+      await store.append(many(20, 20));
+      restore();
+      assert.deepEqual(await store.read('Ana'), many(40));
+    });
+
+    it('fails an append the disk cannot finish, cuts the file back, and keeps every record stored before', async () => {
+      await store.append(many(5));
+      let calls = 0;
+      restore = await wrapFileWrites((_b, _o, length, write) => {
+        calls += 1;
+        if (calls === 1) return write(Math.floor(length / 3)); // a short count, no error
+        throw enospc();
+      });
+      await assert.rejects(store.append(many(10, 5)), /cannot store the records: the disk is full \(ENOSPC\)/);
+      restore();
+      restore = undefined;
+      await store.append(many(1, 15));
+      assert.deepEqual(await store.read('Ana'), [...many(5), ...many(1, 15)]);
+      const text = await readFile(join(participantRecordsDir(dir, 'Ana'), RECORDS_FILE), 'utf8');
+      assert.equal(text.split('\n').length, 7, 'no torn line is left behind');
+    });
+
+    describe('on a real full disk (a 128 KiB tmpfs)', () => {
+      const disk = withSmallDisk('128k');
+
+      it('never reports a record stored that is not on disk', async () => {
+        const full = new RecordStore(disk());
+        await full.append(many(1));
+        const acknowledged = many(1);
+        await fillDisk(disk());
+        for (let i = 1; i < 400; i += 20) {
+          await full.append(many(20, i)).then(() => acknowledged.push(...many(20, i)), () => undefined);
+        }
+        assert.deepEqual(await full.read('Ana'), acknowledged);
+        await assert.rejects(full.append(many(50, 1000)), /the disk is full \(ENOSPC\)/);
+      });
+    });
   });
 });
