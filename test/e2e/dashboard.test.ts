@@ -18,6 +18,34 @@ const root = join(__dirname, '..', '..');
 const artifacts = join(root, 'test-artifacts');
 const LABELS = /^(angry|happy|sad|uncertain)$/;
 
+/** Types a participant into the page's Participant field and sends it (Enter), as a therapist would. */
+async function chooseParticipant(page: Page, name: string) {
+  const field = page.getByLabel('Participant');
+  await field.fill(name);
+  await field.press('Enter');
+}
+
+/** The on-page message under the buttons (not a toast), or '' when there is none. */
+async function pageMessage(page: Page): Promise<string> {
+  const m = page.locator('.page-message');
+  return (await m.count()) ? ((await m.first().textContent()) ?? '').trim() : '';
+}
+
+/** Waits until the big answer is one of the labels, and returns it. */
+async function answerShown(page: Page): Promise<string> {
+  await page.waitForFunction(
+    (re) => new RegExp(re).test(document.querySelector('.emotion-label')?.textContent?.trim() ?? ''),
+    LABELS.source,
+    { timeout: 20_000 },
+  );
+  return (await page.locator('.emotion-label').textContent())!.trim();
+}
+
+/** The beat detector needs a few beats after start-up before records carry a BPM. */
+function heartRateShown(page: Page) {
+  return page.waitForFunction(() => Number(/Heart rate\s+40\s+160\s+(\d+)/.exec(document.body.innerText)?.[1]) >= 40, null, { timeout: 20_000 });
+}
+
 /** Waits until the "Recorded per mood" table shows `count` records for happy. */
 function happyCountShows(page: Page, count: number) {
   return page.waitForFunction((n) => {
@@ -67,17 +95,10 @@ describe('dashboard in a real Node-RED and headless Chromium', function () {
 
   it('answers "Detect your emotion" with a label, its confidence, a suggestion and a history row', async () => {
     await page.goto(`${nr.url}/dashboard/detect`);
-    // The beat detector needs a few beats after start-up before records carry a BPM.
-    await page.waitForFunction(() => Number(/Heart rate\s+40\s+160\s+(\d+)/.exec(document.body.innerText)?.[1]) >= 40, null, { timeout: 20_000 });
+    await heartRateShown(page);
+    await chooseParticipant(page, DEMO_PARTICIPANT);
     await page.getByRole('button', { name: 'Detect your emotion' }).click();
-    const label = page.locator('.emotion-label');
-    await page.waitForFunction(
-      (re) => new RegExp(re).test(document.querySelector('.emotion-label')?.textContent?.trim() ?? ''),
-      LABELS.source,
-      { timeout: 20_000 },
-    );
-    const answer = (await label.textContent())!.trim();
-    assert.match(answer, LABELS);
+    const answer = await answerShown(page);
     assert.match((await page.locator('.emotion-confidence').textContent())!, /\d+ % confident/);
     assert.match((await page.locator('.emotion-suggestion').textContent())!, /Music:.*Lighting:/s);
     await page.getByRole('cell', { name: answer, exact: true }).first().waitFor();
@@ -91,7 +112,7 @@ describe('dashboard in a real Node-RED and headless Chromium', function () {
     const modelBefore = readFileSync(modelPath(userDir, DEMO_PARTICIPANT), 'utf8');
 
     await page.goto(`${nr.url}/dashboard/training`);
-    // The page starts on the seeded demo participant and "happy" (its defaults).
+    await chooseParticipant(page, DEMO_PARTICIPANT); // the mood starts on "happy"
     await happyCountShows(page, before);
     await page.getByRole('button', { name: 'Start' }).click();
     await page.getByText(/recording happy: [1-9]\d* records/).waitFor({ timeout: 10_000 });
@@ -110,5 +131,75 @@ describe('dashboard in a real Node-RED and headless Chromium', function () {
     assert.notEqual(readFileSync(modelPath(userDir, DEMO_PARTICIPANT), 'utf8'), modelBefore, 'the model was saved again');
     mkdirSync(artifacts, { recursive: true });
     await page.screenshot({ path: join(artifacts, 'training.png'), fullPage: true });
+  });
+
+  it('refuses to record, train or detect without a participant, and says so on the page', async () => {
+    const store = new RecordStore(userDir);
+    const participantsBefore = await store.participants();
+    const demoBefore = await store.read(DEMO_PARTICIPANT);
+
+    await page.goto(`${nr.url}/dashboard/training`);
+    assert.equal(await page.getByLabel('Participant').inputValue(), '', 'a fresh tab has no participant');
+    await page.getByRole('button', { name: 'Start' }).click();
+    await page.getByText('Enter a participant first: nothing is recorded without one.').waitFor();
+    await page.getByRole('button', { name: 'Train model' }).click();
+    await page.getByText('Enter a participant first: there is nothing to train.').waitFor();
+    await chooseParticipant(page, 'Zoë');
+    await page.waitForFunction(() => !document.querySelector('.page-message'), null, { timeout: 5000 });
+    await chooseParticipant(page, '');
+    await page.getByRole('button', { name: 'Start' }).click();
+    await page.getByText('Enter a participant first: nothing is recorded without one.').waitFor();
+
+    await page.goto(`${nr.url}/dashboard/detect`);
+    await page.getByRole('button', { name: 'Detect your emotion' }).click();
+    await page.getByText('Enter a participant first: whose model should answer?').waitFor();
+    assert.equal((await page.locator('.emotion-label').textContent())!.trim(), '—', 'no answer from anyone\'s model');
+
+    await new Promise((r) => setTimeout(r, 1500)); // a recording would have stored a record by now
+    assert.deepEqual(await store.participants(), participantsBefore, 'no new participant folder');
+    assert.equal((await store.read(DEMO_PARTICIPANT)).length, demoBefore.length, 'nothing recorded into demo');
+  });
+
+  it("keeps each browser's participant and answer to itself", async () => {
+    const a = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
+    const b = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
+    try {
+      const pa = await a.newPage();
+      await pa.goto(`${nr.url}/dashboard/detect`);
+      await heartRateShown(pa);
+      await chooseParticipant(pa, DEMO_PARTICIPANT);
+      await pa.getByRole('button', { name: 'Detect your emotion' }).click();
+      const answerA = await answerShown(pa);
+      await pa.getByRole('cell', { name: answerA, exact: true }).first().waitFor();
+
+      // A second tablet opened afterwards shows nobody: no name, no answer, no history, no progress.
+      const pb = await b.newPage();
+      await pb.goto(`${nr.url}/dashboard/detect`);
+      await heartRateShown(pb);
+      assert.equal(await pb.getByLabel('Participant').inputValue(), '');
+      assert.equal((await pb.locator('.emotion-label').textContent())!.trim(), '—');
+      assert.equal(await pb.getByRole('cell', { name: DEMO_PARTICIPANT, exact: true }).count(), 0, 'no history of another person');
+      assert.match(await pb.locator('body').innerText(), /Collecting: 0%/);
+
+      // B's person has no model: B sees the error on its own page, and A keeps its person and answer.
+      await chooseParticipant(pb, 'Zoë');
+      await pb.getByRole('button', { name: 'Detect your emotion' }).click();
+      await pb.getByText(/no model for participant "Zoë"/).first().waitFor();
+      assert.match(await pageMessage(pb), /no model for participant "Zoë"/);
+      assert.equal((await pb.locator('.emotion-label').textContent())!.trim(), '—');
+      assert.match(await pb.locator('body').innerText(), /Collecting: 0%/, 'progress back to 0 after the error');
+      assert.equal(await pa.getByLabel('Participant').inputValue(), DEMO_PARTICIPANT);
+      assert.equal((await pa.locator('.emotion-label').textContent())!.trim(), answerA);
+      assert.equal(await pageMessage(pa), '', "B's error is not shown to A");
+
+      // A changes person: the previous person's answer and history go away.
+      await chooseParticipant(pa, 'Zoë');
+      await pa.waitForFunction(() => document.querySelector('.emotion-label')?.textContent?.trim() === '—');
+      assert.equal(await pa.getByRole('cell', { name: DEMO_PARTICIPANT, exact: true }).count(), 0);
+      assert.equal(await pb.getByLabel('Participant').inputValue(), 'Zoë');
+    } finally {
+      await a.close();
+      await b.close();
+    }
   });
 });
