@@ -11,6 +11,7 @@ import { configNumber, onInput, status, userDir, readSettingsOrFail } from '../l
 interface EmotionTrainDef extends NodeDef {
   participant: string;
   labels: string;
+  optionalLabels: string;
   warmupSeconds: string;
   testFraction: string;
   seed: string;
@@ -89,6 +90,7 @@ function readOptions(def: EmotionTrainDef): Hyperparameters {
   if (smote !== undefined && smote !== 'auto' && smote !== 'off') throw new Error('SMOTE must be "auto" or "off"');
   return {
     labels: parseLabels(def.labels),
+    optionalLabels: String(def.optionalLabels ?? '').split(',').map((l) => l.trim()).filter((l) => l !== ''),
     warmupSeconds: optional(def.warmupSeconds, 'warm-up seconds', { min: 0 }),
     testFraction: optional(def.testFraction, 'test fraction', { min: 0.01, max: 0.99 }),
     seed: optional(def.seed, 'seed', {}),

@@ -81,6 +81,10 @@ function checkModel(value: unknown, participant: string): asserts value is Model
   if (m.weights?.length !== k || m.weights.some((w) => w.length !== f) || m.bias?.length !== k) {
     throw bad('weights do not match the features and labels');
   }
+  const shapes = m.familiarity?.classes;
+  if (shapes && (shapes.length !== k || shapes.some((c) => c.mean?.length !== f || c.cov?.length !== f || c.cov.some((r) => r.length !== f)))) {
+    throw bad('familiarity does not match the features and labels');
+  }
 }
 
 function syncDir(dir: string): void {

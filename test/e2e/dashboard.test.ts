@@ -12,6 +12,9 @@ import { DEMO_PARTICIPANT } from '../../src/demo/seed';
 import type { FlowNode } from '../../src/demo/combine-flows';
 import { modelPath } from '../../src/record/paths';
 import { RecordStore } from '../../src/record/record-store';
+import { saveModel } from '../../src/model/model-store';
+import { trainModel } from '../../src/model/train';
+import { recordMoods } from '../support/held-out-sessions';
 import { launchChromium, startNodeRed, withDetectWindow, type NodeRedProcess } from '../support/node-red-process';
 
 const root = join(__dirname, '..', '..');
@@ -99,7 +102,8 @@ describe('dashboard in a real Node-RED and headless Chromium', function () {
     await chooseParticipant(page, DEMO_PARTICIPANT);
     await page.getByRole('button', { name: 'Detect your emotion' }).click();
     const answer = await answerShown(page);
-    assert.match((await page.locator('.emotion-confidence').textContent())!, /\d+ % confident/);
+    // the page starts on the feeling calm, which the demo model never saw: often "not like any mood"
+    assert.match((await page.locator('.emotion-confidence').textContent())!, /\d+ % confident|Not like any mood recorded for demo/);
     assert.match((await page.locator('.emotion-suggestion').textContent())!, /Music:.*Lighting:/s);
     await page.getByRole('cell', { name: answer, exact: true }).first().waitFor();
     mkdirSync(artifacts, { recursive: true });
@@ -201,5 +205,24 @@ describe('dashboard in a real Node-RED and headless Chromium', function () {
       await a.close();
       await b.close();
     }
+  });
+
+  it('answers "uncertain" with the reason when a calm window is unlike every mood the participant recorded', async () => {
+    // Ana recorded only angry and sad (at a fixed time, so her model is always the same), on the very
+    // simulated person the page's hat reads (seed 1, "demo"); the hat has been calm for the tests above.
+    // Calm windows of 2 s at 995 other times of day were all at a distance above 2.39, 99 % above 2.69.
+    const recordedAt = Date.UTC(2026, 10, 1, 9);
+    const model = trainModel(recordMoods(1, DEMO_PARTICIPANT, ['angry', 'sad'], 90, recordedAt), { participant: 'Ana', labels: ['angry', 'sad'] });
+    saveModel(userDir, model);
+    await page.goto(`${nr.url}/dashboard/detect`);
+    await heartRateShown(page);
+    await chooseParticipant(page, 'Ana');
+    await page.getByRole('button', { name: 'Detect your emotion' }).click();
+    assert.equal(await answerShown(page), 'uncertain');
+    const why = (await page.locator('.emotion-confidence').textContent())!;
+    assert.match(why, /Not like any mood recorded for Ana: no answer rather than a guess \(distance [\d.]+, limit 2.5\)/);
+    assert.ok(Number(/distance ([\d.]+)/.exec(why)![1]) > 2.5);
+    mkdirSync(artifacts, { recursive: true });
+    await page.screenshot({ path: join(artifacts, 'detect-unfamiliar.png'), fullPage: true });
   });
 });

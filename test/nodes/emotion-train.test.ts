@@ -8,6 +8,7 @@ import type { SensorRecord } from '../../src/record/record';
 import { RecordStore } from '../../src/record/record-store';
 import { helper, withTempUserDir } from '../support/node-red';
 import emotionTrainNode = require('../../nodes/emotion-train/emotion-train');
+import emotionInferNode = require('../../nodes/emotion-infer/emotion-infer');
 
 type Msg = NodeMessage & Record<string, unknown>;
 
@@ -15,7 +16,7 @@ type Msg = NodeMessage & Record<string, unknown>;
 function synthetic(participant: string, moods = ['angry', 'happy', 'sad']): SensorRecord[] {
   let seed = 7;
   const noise = () => ((seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5) * 2;
-  const centre: Record<string, [number, number]> = { angry: [6, 95], happy: [4, 80], sad: [2, 65] };
+  const centre: Record<string, [number, number]> = { angry: [6, 95], happy: [4, 80], sad: [2, 65], calm: [1, 55] };
   const records: SensorRecord[] = [];
   let t = 1_764_000_000_000;
   for (const mood of moods) {
@@ -35,7 +36,7 @@ function next(node: Node): Promise<Msg> {
 
 describe('emotion-train node', () => {
   const userDir = withTempUserDir('emotion-train-');
-  before(() => new RecordStore(userDir()).append([...synthetic('Ana'), ...synthetic('Bo', ['happy', 'sad'])]));
+  before(() => new RecordStore(userDir()).append([...synthetic('Ana'), ...synthetic('Bo', ['happy', 'sad']), ...synthetic('Cal', ['angry', 'happy', 'sad', 'calm'])]));
   afterEach(() => helper.unload());
 
   const flow = (config: Record<string, unknown> = {}) => [
@@ -51,6 +52,26 @@ describe('emotion-train node', () => {
     send(msg);
     return String(((await caught).error as { message: string }).message);
   }
+
+  it('trains an optional mood someone recorded (calm) as a fourth class, which emotion-infer then answers', async () => {
+    await helper.load([emotionTrainNode, emotionInferNode] as never, [
+      ...flow({ optionalLabels: 'calm' }),
+      { id: 'infer', type: 'emotion-infer', z: 'tab', mode: 'each', labels: 'angry,happy,sad', wires: [['answer']] },
+      { id: 'answer', type: 'helper', z: 'tab' },
+    ]);
+    const out = next(helper.getNode('out'));
+    send({ participant: 'Cal' });
+    assert.deepEqual(((await out).payload as ModelMetrics).labels, ['angry', 'happy', 'sad', 'calm']);
+    const answer = next(helper.getNode('answer'));
+    helper.getNode('infer').receive({ payload: { participant: 'Cal', gsr: 1, bpm: 55 } } as NodeMessage);
+    const emotion = (await answer).emotion as { label: string; scores: Record<string, number> };
+    assert.equal(emotion.label, 'calm');
+    assert.deepEqual(Object.keys(emotion.scores), ['angry', 'happy', 'sad', 'calm']);
+    // and Ana, who never recorded calm, keeps a three-mood model
+    const ana = next(helper.getNode('out'));
+    send({ participant: 'Ana' });
+    assert.deepEqual(((await ana).payload as ModelMetrics).labels, ['angry', 'happy', 'sad']);
+  });
 
   it('trains on the stored records, saves the model and emits its metrics', async () => {
     await helper.load(emotionTrainNode, flow());
@@ -115,7 +136,7 @@ describe('emotion-train node', () => {
   it('says clearly when a participant has no data, or too little of a mood', async () => {
     await helper.load(emotionTrainNode, flow());
     assert.match(await errorOf({ participant: 'Nobody' }), /no records for participant 'Nobody'/);
-    assert.match(await errorOf({ participant: 'Bo' }), /no usable 'angry' rows for participant 'Bo'.*record some 'angry' data first/);
+    assert.match(await errorOf({ participant: 'Bo' }), /too few usable rows for participant 'Bo': 'angry' 0.*record more 'angry'/);
     assert.match(await errorOf({}), /no participant: set one in the node or send msg.participant/);
     assert.match(await errorOf({ participant: '../../etc' }), /invalid participant name/);
     const out = next(helper.getNode('out'));
