@@ -58,7 +58,7 @@ describe('emotion-train node', () => {
       ...flow({ optionalLabels: 'calm' }),
       { id: 'infer', type: 'emotion-infer', z: 'tab', mode: 'each', labels: 'angry,happy,sad', wires: [['answer']] },
       { id: 'answer', type: 'helper', z: 'tab' },
-    ]);
+    ] as never);
     const out = next(helper.getNode('out'));
     send({ participant: 'Cal' });
     assert.deepEqual(((await out).payload as ModelMetrics).labels, ['angry', 'happy', 'sad', 'calm']);
