@@ -1,10 +1,12 @@
 // emotion-train: trains a participant's model from the local record store (clean, split, standardise,
 // SMOTE when imbalanced, softmax linear learner), saves it, and emits the test metrics.
+import { existsSync } from 'node:fs';
 import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from 'node-red';
 import { parseLabels } from '../../src/model/label-map';
-import { saveModel } from '../../src/model/model-store';
+import { modelCard } from '../../src/model/model-card';
+import { loadModel, saveModel } from '../../src/model/model-store';
 import { trainModel, type TrainOptions } from '../../src/model/train';
-import { participantKey } from '../../src/record/paths';
+import { modelPath, participantKey } from '../../src/record/paths';
 import { RecordStore } from '../../src/record/record-store';
 import { configNumber, onInput, status, userDir, readSettingsOrFail } from '../lib/node-kit';
 
@@ -23,6 +25,7 @@ interface EmotionTrainDef extends NodeDef {
 interface TrainMsg extends NodeMessageInFlow {
   participant?: unknown;
   model?: unknown;
+  card?: unknown;
 }
 
 type Hyperparameters = Omit<Partial<TrainOptions>, 'participant'>;
@@ -46,6 +49,11 @@ function setup(node: Node, def: EmotionTrainDef, dir: string): void {
   onInput(node, async (input, send) => {
     const msg = input as TrainMsg;
     const participant = participantOf(msg, def.participant);
+    if (msg.topic === 'model') {
+      showModel(msg, participant);
+      send(msg);
+      return;
+    }
     if (training !== undefined) {
       throw new Error(`already training "${training}": wait for it to finish, then try again`);
     }
@@ -69,11 +77,19 @@ function setup(node: Node, def: EmotionTrainDef, dir: string): void {
       status.ok(node, `${participantKey(participant)}: ${(model.metrics.accuracy * 100).toFixed(1)}% accuracy`);
       msg.payload = model.metrics;
       msg.model = { path, participant: model.participant, trainedAt: model.trainedAt, simulated: model.simulated, rows: model.rows };
+      msg.card = modelCard(model);
       send(msg);
     } finally {
       training = undefined;
     }
   });
+
+  /** topic "model": the saved model's metrics and card, without training (null when there is none yet). */
+  function showModel(msg: TrainMsg, participant: string): void {
+    const model = existsSync(modelPath(dir, participant)) ? loadModel(dir, participant) : undefined;
+    msg.payload = model ? model.metrics : null;
+    msg.card = model ? modelCard(model) : null;
+  }
 
   node.on('close', (_removed: boolean, done: () => void) => {
     closed = true;

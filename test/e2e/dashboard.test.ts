@@ -126,9 +126,15 @@ describe('dashboard in a real Node-RED and headless Chromium', function () {
     assert.ok(after > before, `happy records ${before} -> ${after}`);
     await happyCountShows(page, after);
 
+    // the card of the seeded model is there before training, and replaced by the new one after
+    const trainedBefore = (await page.locator('.card-trained').textContent())!;
+    await new Promise((r) => setTimeout(r, 1000)); // a new trainedAt shows a different second
     await page.getByRole('button', { name: 'Train model' }).click();
+    await page.waitForFunction((before) => {
+      const now = document.querySelector('.card-trained')?.textContent;
+      return now !== undefined && now !== before;
+    }, trainedBefore, { timeout: 30_000 });
     const accuracy = page.locator('.accuracy');
-    await accuracy.waitFor({ timeout: 30_000 });
     const percent = Number(/([\d.]+) %/.exec((await accuracy.textContent())!)?.[1]);
     assert.ok(percent > 50 && percent <= 100, `accuracy ${percent} %`);
     assert.equal(await page.locator('table.confusion tr').count(), 4, 'header + one row per label');
@@ -224,5 +230,36 @@ describe('dashboard in a real Node-RED and headless Chromium', function () {
     assert.ok(Number(/distance ([\d.]+)/.exec(why)![1]) > 2.5);
     mkdirSync(artifacts, { recursive: true });
     await page.screenshot({ path: join(artifacts, 'detect-unfamiliar.png'), fullPage: true });
+  });
+
+  it('shows the model card of the current participant: when, on what, how well, simulated, and a small-test-set warning', async () => {
+    // Tiny recorded 25 s of each mood: 5 test rows per mood after the split
+    const tiny = trainModel(recordMoods(1, DEMO_PARTICIPANT, ['angry', 'happy', 'sad'], 25, Date.UTC(2026, 10, 1, 9)), { participant: 'Tiny', warmupSeconds: 0 });
+    saveModel(userDir, tiny);
+    await page.goto(`${nr.url}/dashboard/training`);
+    await page.getByText('Enter a participant, record every mood').waitFor();
+    assert.equal(await page.locator('.model-card').count(), 0, 'nobody chosen: no card');
+
+    await chooseParticipant(page, DEMO_PARTICIPANT);
+    const card = page.locator('.model-card');
+    await card.waitFor();
+    const text = (await card.innerText()).replace(/\s+/g, ' ');
+    assert.match(text, /Model of demo simulated data/);
+    assert.match(text, /Trained \S+/);
+    assert.match(text, /Rows per mood: angry \d+ · happy \d+ · sad \d+/);
+    assert.match(text, /Accuracy [\d.]+ % on \d+ test rows \(95 % interval \d+–\d+ %\)/);
+    assert.match(text, /ROC AUC 0?\.\d{3}|ROC AUC 1\.000/);
+    assert.equal(await page.locator('.card-warning').count(), 0, 'the seeded model has enough test rows');
+
+    await chooseParticipant(page, 'Tiny');
+    await page.locator('.card-warning').waitFor();
+    assert.match((await page.locator('.card-warning').textContent())!, /Small test set: only \d+ test rows \(angry \d, happy \d, sad \d\)/);
+    assert.match((await card.innerText()).replace(/\s+/g, ' '), /Model of Tiny/);
+
+    await chooseParticipant(page, 'Nobody Yet');
+    await page.getByText('No model for Nobody Yet yet: record every mood, then press “Train model”.').waitFor();
+    assert.equal(await page.locator('.model-card').count(), 0, "no other person's card stays");
+    mkdirSync(artifacts, { recursive: true });
+    await page.screenshot({ path: join(artifacts, 'training-card.png'), fullPage: true });
   });
 });

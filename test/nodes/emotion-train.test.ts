@@ -53,6 +53,24 @@ describe('emotion-train node', () => {
     return String(((await caught).error as { message: string }).message);
   }
 
+  it('answers topic "model" with the saved model\'s metrics and card, without training (null when none)', async () => {
+    await helper.load(emotionTrainNode, flow());
+    const trained = next(helper.getNode('out'));
+    send({ participant: 'Ana' });
+    const card = (await trained).card as { participant: string; trainedAt: string; testRows: number };
+    assert.equal(card.participant, 'Ana');
+    const shown = next(helper.getNode('out'));
+    send({ topic: 'model', participant: 'ana' });
+    const msg = await shown;
+    assert.deepEqual(msg.card, card, 'the same card, read back from the file');
+    assert.equal((msg.payload as ModelMetrics).labels.length, 3);
+    const none = next(helper.getNode('out'));
+    send({ topic: 'model', participant: 'Nobody' });
+    const empty = await none;
+    assert.equal(empty.payload, null);
+    assert.equal(empty.card, null);
+  });
+
   it('trains an optional mood someone recorded (calm) as a fourth class, which emotion-infer then answers', async () => {
     await helper.load([emotionTrainNode, emotionInferNode] as never, [
       ...flow({ optionalLabels: 'calm' }),
