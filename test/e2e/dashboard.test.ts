@@ -262,4 +262,30 @@ describe('dashboard in a real Node-RED and headless Chromium', function () {
     mkdirSync(artifacts, { recursive: true });
     await page.screenshot({ path: join(artifacts, 'training-card.png'), fullPage: true });
   });
+
+  it("keeps each participant's recent answers across a Node-RED restart, and shows only the current one's", async () => {
+    await page.goto(`${nr.url}/dashboard/detect`);
+    await heartRateShown(page);
+    await chooseParticipant(page, DEMO_PARTICIPANT);
+    await page.getByRole('button', { name: 'Detect your emotion' }).click();
+    await answerShown(page);
+    const firstTime = page.locator('td[data-column-key="time"]').first();
+    await firstTime.waitFor();
+    const rowsBefore = await page.locator('td[data-column-key="time"]').allTextContents();
+
+    await page.close();
+    await nr.stop();
+    nr = await startNodeRed({ userDir });
+    page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    await page.goto(`${nr.url}/dashboard/detect`);
+    await page.getByText('No data available').waitFor(); // nobody chosen yet: no one's history
+    await chooseParticipant(page, DEMO_PARTICIPANT);
+    await page.waitForFunction((n) => document.querySelectorAll('td[data-column-key="time"]').length === n, rowsBefore.length);
+    assert.deepEqual(await page.locator('td[data-column-key="time"]').allTextContents(), rowsBefore, 'the same answers, newest first');
+    const who = await page.locator('td[data-column-key="participant"]').allTextContents();
+    assert.ok(who.every((p) => p.trim() === DEMO_PARTICIPANT), `only demo's answers: ${who.join(', ')}`);
+    await chooseParticipant(page, 'Ana'); // Ana's answer from the unfamiliar test above
+    await page.getByRole('cell', { name: 'unfamiliar', exact: true }).first().waitFor();
+    assert.equal(await page.getByRole('cell', { name: DEMO_PARTICIPANT, exact: true }).count(), 0);
+  });
 });
