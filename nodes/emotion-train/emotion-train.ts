@@ -5,7 +5,8 @@ import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from 'node-red';
 import { parseLabels } from '../../src/model/label-map';
 import { modelCard } from '../../src/model/model-card';
 import { loadModel, saveModel } from '../../src/model/model-store';
-import { trainModel, type TrainOptions } from '../../src/model/train';
+import { type TrainOptions } from '../../src/model/train';
+import { trainInWorker } from '../../src/model/train-in-worker';
 import { modelPath, participantKey } from '../../src/record/paths';
 import { RecordStore } from '../../src/record/record-store';
 import { configNumber, onInput, status, userDir, readSettingsOrFail } from '../lib/node-kit';
@@ -60,14 +61,12 @@ function setup(node: Node, def: EmotionTrainDef, dir: string): void {
     training = participant;
     try {
       status.busy(node, 'reading records');
-      const records = await store.read(participant);
-      await yieldToEventLoop(); // let the status and other flows through before the CPU-bound fit
       let shown = -1;
-      const model = trainModel(records, { ...options, participant }, (_stage, fraction) => {
+      // read and fit in a worker thread: the flows keep running meanwhile
+      const model = await trainInWorker(dir, { ...options, participant }, (_stage, fraction) => {
         const percent = Math.round(fraction * 100);
         if (percent !== shown) status.busy(node, `training ${(shown = percent)}%`);
       });
-      await yieldToEventLoop();
       // A delete (record-store) that ran while this trained must not see the model come back afterwards.
       if (!store.holds(participant)) {
         throw new Error(`the records of "${participant}" were deleted while training: the model was not saved`);
@@ -123,8 +122,4 @@ function participantOf(msg: TrainMsg, configured: string): string {
   if (name === undefined) throw new Error('no participant: set one in the node or send msg.participant');
   participantKey(name);
   return name.trim();
-}
-
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }

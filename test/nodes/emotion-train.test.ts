@@ -6,7 +6,9 @@ import { loadModel } from '../../src/model/model-store';
 import { modelPath, participantRecordsDir } from '../../src/record/paths';
 import type { SensorRecord } from '../../src/record/record';
 import { RecordStore } from '../../src/record/record-store';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { helper, withTempUserDir } from '../support/node-red';
+import { publishedLikeRecords } from '../reference/published-like';
 import emotionTrainNode = require('../../nodes/emotion-train/emotion-train');
 import emotionInferNode = require('../../nodes/emotion-infer/emotion-infer');
 
@@ -89,6 +91,21 @@ describe('emotion-train node', () => {
     const ana = next(helper.getNode('out'));
     send({ participant: 'Ana' });
     assert.deepEqual(((await ana).payload as ModelMetrics).labels, ['angry', 'happy', 'sad']);
+  });
+
+  it('trains in a worker thread: the event loop stays responsive (< 50 ms delay) while 11,000 rows train', async function () {
+    this.timeout(60_000);
+    await new RecordStore(userDir()).append(publishedLikeRecords(11_000).map((r) => ({ ...r, participant: 'Big' })));
+    await helper.load(emotionTrainNode, flow());
+    const delay = monitorEventLoopDelay({ resolution: 10 });
+    const out = next(helper.getNode('out'));
+    delay.enable();
+    send({ participant: 'Big' });
+    const msg = await out;
+    delay.disable();
+    assert.equal((msg.model as { rows: { total: number } }).rows.total, 11_000);
+    const maxMs = delay.max / 1e6;
+    assert.ok(maxMs < 50, `the event loop waited up to ${maxMs.toFixed(1)} ms (mean ${(delay.mean / 1e6).toFixed(1)} ms)`);
   });
 
   it('trains on the stored records, saves the model and emits its metrics', async () => {
