@@ -63,6 +63,9 @@ async function main() {
     await button.waitFor();
     // The beat detector needs a few beats after start-up before records carry a BPM.
     await page.waitForFunction(() => Number(/Heart rate\s+40\s+160\s+(\d+)/.exec(document.body.innerText)?.[1]) >= 40, null, { timeout: 20_000 });
+    // a fresh tab has no participant: the seeded demo one answers
+    await page.getByLabel('Participant').fill('demo');
+    await page.getByLabel('Participant').press('Enter');
     const arrivals = () => page.evaluate(() => (window as unknown as { arrivals: unknown[] }).arrivals.length);
     const started = Date.now();
     for (let i = 0; i < RUNS + 10; i++) {
