@@ -151,6 +151,8 @@ describe('dashboard in a real Node-RED and headless Chromium', function () {
 
     await page.goto(`${nr.url}/dashboard/training`);
     assert.equal(await page.getByLabel('Participant').inputValue(), '', 'a fresh tab has no participant');
+    assert.equal(await page.locator('.model-card').count(), 0, "a fresh tab shows nobody's model");
+    assert.match(await page.locator('body').innerText(), /No data available/, "a fresh tab shows nobody's counts");
     await page.getByRole('button', { name: 'Start' }).click();
     await page.getByText('Enter a participant first: nothing is recorded without one.').waitFor();
     await page.getByRole('button', { name: 'Train model' }).click();
