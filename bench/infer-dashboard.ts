@@ -71,7 +71,10 @@ async function main() {
     for (let i = 0; i < RUNS + 10; i++) {
       const before = await arrivals();
       await button.click();
-      await page.waitForFunction((n) => (window as unknown as { arrivals: unknown[] }).arrivals.length > n, before, { polling: 5 });
+      await page.waitForFunction((n) => (window as unknown as { arrivals: unknown[] }).arrivals.length > n, before, { polling: 5 }).catch(async (e: Error) => {
+        const said = await page.locator('.page-message').allTextContents();
+        throw new Error(`run ${i}: no answer (${said.join(' ') || 'no message on the page'})`, { cause: e });
+      });
     }
     const seconds = (Date.now() - started) / 1000;
     const rssRunning = nr.rssBytes();
