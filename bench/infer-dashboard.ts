@@ -63,12 +63,18 @@ async function main() {
     await button.waitFor();
     // The beat detector needs a few beats after start-up before records carry a BPM.
     await page.waitForFunction(() => Number(/Heart rate\s+40\s+160\s+(\d+)/.exec(document.body.innerText)?.[1]) >= 40, null, { timeout: 20_000 });
+    // a fresh tab has no participant: the seeded demo one answers
+    await page.getByLabel('Participant').fill('demo');
+    await page.getByLabel('Participant').press('Enter');
     const arrivals = () => page.evaluate(() => (window as unknown as { arrivals: unknown[] }).arrivals.length);
     const started = Date.now();
     for (let i = 0; i < RUNS + 10; i++) {
       const before = await arrivals();
       await button.click();
-      await page.waitForFunction((n) => (window as unknown as { arrivals: unknown[] }).arrivals.length > n, before, { polling: 5 });
+      await page.waitForFunction((n) => (window as unknown as { arrivals: unknown[] }).arrivals.length > n, before, { polling: 5 }).catch(async (e: Error) => {
+        const said = await page.locator('.page-message').allTextContents();
+        throw new Error(`run ${i}: no answer (${said.join(' ') || 'no message on the page'})`, { cause: e });
+      });
     }
     const seconds = (Date.now() - started) / 1000;
     const rssRunning = nr.rssBytes();

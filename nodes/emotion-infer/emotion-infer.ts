@@ -77,7 +77,7 @@ export = function (RED: NodeAPI) {
         fallback: fallback ? () => local(participant) : undefined,
         features,
         participant,
-        labels,
+        labels: labelsFor(backend),
         threshold,
         startedAt,
       });
@@ -85,10 +85,16 @@ export = function (RED: NodeAPI) {
       send(Object.assign(msg, { payload: emotion.label, emotion }));
     }
 
+    // A local model trained with an extra mood (e.g. calm) answers with its own labels; the node's list
+    // renames the classes of a model with as many.
+    function labelsFor(backend: OrderedBackend): readonly string[] {
+      return backend.labels && backend.labels.length !== labels.length ? backend.labels : labels;
+    }
+
     // Renaming labels (another language) is fine; a different order would silently swap answers.
     const warned = new WeakSet<OrderedBackend>();
     function checkLabels(backend: OrderedBackend): OrderedBackend {
-      if (backend.labels && !warned.has(backend) && backend.labels.join() !== labels.join()) {
+      if (backend.labels && !warned.has(backend) && backend.labels.length === labels.length && backend.labels.join() !== labels.join()) {
         warned.add(backend);
         node.warn(`the model was trained with labels ${backend.labels.join(', ')} (index 0 first); this node answers ${labels.join(', ')}: check the order matches`);
       }

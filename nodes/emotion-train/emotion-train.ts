@@ -1,6 +1,7 @@
 // emotion-train: trains a participant's model from the local record store (clean, split, standardise,
 // SMOTE when imbalanced, softmax linear learner), saves it, and emits the test metrics. With the cloud
 // backend it starts the account's training workflow instead and emits the metrics that reports.
+import { existsSync } from 'node:fs';
 import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from 'node-red';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import type { AwsClientSource } from '../../src/aws/client-config';
@@ -14,9 +15,11 @@ import {
 import { participantEndpointName } from '../../src/aws/participant-endpoint';
 import { redactError } from '../../src/aws/sdk-error';
 import { parseLabels } from '../../src/model/label-map';
-import { saveModel } from '../../src/model/model-store';
-import { trainModel, type TrainOptions } from '../../src/model/train';
-import { participantKey } from '../../src/record/paths';
+import { modelCard } from '../../src/model/model-card';
+import { loadModel, saveModel } from '../../src/model/model-store';
+import { type TrainOptions } from '../../src/model/train';
+import { trainInWorker } from '../../src/model/train-in-worker';
+import { modelPath, participantKey } from '../../src/record/paths';
 import { RecordStore } from '../../src/record/record-store';
 import { configNumber, onInput, status, userDir, readSettingsOrFail, usePlausibleRanges, type Send } from '../lib/node-kit';
 
@@ -24,6 +27,7 @@ interface EmotionTrainDef extends NodeDef, CloudTrainingDef {
   aws: string;
   participant: string;
   labels: string;
+  optionalLabels: string;
   warmupSeconds: string;
   testFraction: string;
   seed: string;
@@ -35,6 +39,7 @@ interface EmotionTrainDef extends NodeDef, CloudTrainingDef {
 interface TrainMsg extends NodeMessageInFlow {
   participant?: unknown;
   model?: unknown;
+  card?: unknown;
 }
 
 type Hyperparameters = Omit<Partial<TrainOptions>, 'participant'>;
@@ -62,6 +67,11 @@ function setup(node: Node, def: EmotionTrainDef, dir: string, awsNode: (id: stri
   onInput(node, async (input, send) => {
     const msg = input as TrainMsg;
     const participant = participantOf(msg, def.participant);
+    if (msg.topic === 'model') {
+      showModel(msg, participant);
+      send(msg);
+      return;
+    }
     if (training !== undefined) {
       throw new Error(`already training "${training}": wait for it to finish, then try again`);
     }
@@ -72,14 +82,12 @@ function setup(node: Node, def: EmotionTrainDef, dir: string, awsNode: (id: stri
         return;
       }
       status.busy(node, 'reading records');
-      const records = await store.read(participant);
-      await yieldToEventLoop(); // let the status and other flows through before the CPU-bound fit
       let shown = -1;
-      const model = trainModel(records, { ...options, participant }, (_stage, fraction) => {
+      // read and fit in a worker thread: the flows keep running meanwhile
+      const model = await trainInWorker(dir, { ...options, participant }, (_stage, fraction) => {
         const percent = Math.round(fraction * 100);
         if (percent !== shown) status.busy(node, `training ${(shown = percent)}%`);
       });
-      await yieldToEventLoop();
       // A delete (record-store) that ran while this trained must not see the model come back afterwards.
       if (!store.holds(participant)) {
         throw new Error(`the records of "${participant}" were deleted while training: the model was not saved`);
@@ -89,11 +97,19 @@ function setup(node: Node, def: EmotionTrainDef, dir: string, awsNode: (id: stri
       status.ok(node, `${participantKey(participant)}: ${(model.metrics.accuracy * 100).toFixed(1)}% accuracy`);
       msg.payload = model.metrics;
       msg.model = { path, participant: model.participant, trainedAt: model.trainedAt, simulated: model.simulated, rows: model.rows };
+      msg.card = modelCard(model);
       send(msg);
     } finally {
       training = undefined;
     }
   });
+
+  /** topic "model": the saved model's metrics and card, without training (null when there is none yet). */
+  function showModel(msg: TrainMsg, participant: string): void {
+    const model = existsSync(modelPath(dir, participant)) ? loadModel(dir, participant) : undefined;
+    msg.payload = model ? model.metrics : null;
+    msg.card = model ? modelCard(model) : null;
+  }
 
   node.on('close', (_removed: boolean, done: () => void) => {
     closed = true;
@@ -158,6 +174,7 @@ function readOptions(def: EmotionTrainDef): Hyperparameters {
   if (smote !== undefined && smote !== 'auto' && smote !== 'off') throw new Error('SMOTE must be "auto" or "off"');
   return {
     labels: parseLabels(def.labels),
+    optionalLabels: String(def.optionalLabels ?? '').split(',').map((l) => l.trim()).filter((l) => l !== ''),
     warmupSeconds: optional(def.warmupSeconds, 'warm-up seconds', { min: 0 }),
     testFraction: optional(def.testFraction, 'test fraction', { min: 0.01, max: 0.99 }),
     seed: optional(def.seed, 'seed', {}),
@@ -174,8 +191,4 @@ function participantOf(msg: TrainMsg, configured: string): string {
   if (name === undefined) throw new Error('no participant: set one in the node or send msg.participant');
   participantKey(name);
   return name.trim();
-}
-
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }

@@ -1,9 +1,11 @@
 // record-store: the local per-participant store (embedded default for Firehose -> S3). Appends records,
-// and answers list / counts / export / delete requests, passing the msg on with the result.
+// and answers list / counts / export / delete requests, passing the msg on with the result. Also keeps
+// each participant's recent detection answers (remember / history).
 import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from 'node-red';
 import { parseLabels } from '../../src/model/label-map';
 import { linearLearnerChannels } from '../../src/model/linear-learner-csv';
 import { deleteModel } from '../../src/model/model-store';
+import { AnswerHistory, historyEntry } from '../../src/record/answer-history';
 import { participantKey } from '../../src/record/paths';
 import { RecordStore, type SkippedLine } from '../../src/record/record-store';
 import { onInput, status, userDir, type Send, readSettingsOrFail, usePlausibleRanges } from '../lib/node-kit';
@@ -20,9 +22,11 @@ interface StoreMsg extends NodeMessageInFlow {
   filename?: string;
   stored?: number;
   skipped?: SkippedLine[];
+  emotion?: unknown;
+  history?: unknown;
 }
 
-const ACTIONS = ['append', 'list', 'counts', 'export', 'delete'] as const;
+const ACTIONS = ['append', 'list', 'counts', 'export', 'delete', 'remember', 'history'] as const;
 type Action = (typeof ACTIONS)[number];
 
 export = function (RED: NodeAPI) {
@@ -36,6 +40,7 @@ export = function (RED: NodeAPI) {
 
 function setup(node: Node, def: RecordStoreDef, dir: string): void {
   const store = new RecordStore(dir);
+  const answers = new AnswerHistory(dir);
   const labels = readSettingsOrFail(node, () => parseLabels(def.labels));
   if (!labels) return;
   let storedSinceStart = 0;
@@ -61,6 +66,12 @@ function setup(node: Node, def: RecordStoreDef, dir: string): void {
       send(msg);
     } else if (action === 'counts') {
       msg.payload = await store.counts(participantOf(msg), labels);
+      send(msg);
+    } else if (action === 'remember') {
+      msg.history = await answers.add(historyEntry(msg.payload, msg.emotion));
+      send(msg);
+    } else if (action === 'history') {
+      msg.payload = await answers.recent(participantOf(msg));
       send(msg);
     } else if (action === 'export') {
       await exportRecords(msg, send);
@@ -130,6 +141,7 @@ function setup(node: Node, def: RecordStoreDef, dir: string): void {
     }
     const records = await store.delete(participant);
     const model = deleteModel(dir, participant);
+    await answers.delete(participant);
     status.ok(node, `deleted ${participantKey(participant)}`);
     msg.payload = { participant, deleted: { records, model } };
     send(msg);

@@ -6,6 +6,8 @@ export interface Prediction {
   index: number;
   /** what answered: the model file's trained-at / participant, or the endpoint name */
   model: string;
+  /** a local model that knows its training rows: the distance to the nearest class, and its limit */
+  familiarity?: { distance: number; threshold: number };
 }
 
 export interface InferenceBackend {

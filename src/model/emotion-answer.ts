@@ -6,8 +6,13 @@ import type { Features } from './window-average';
 
 /** `msg.emotion` (DESIGN.md message contracts). */
 export interface EmotionAnswer {
-  /** a configured label, or "uncertain" when the best score is below the threshold */
+  /** a configured label, or "uncertain" (see `reason`) */
   label: string;
+  /** why the label is "uncertain": "low-confidence" (below the threshold) or "unfamiliar" (far from every recorded mood) */
+  reason?: 'low-confidence' | 'unfamiliar';
+  /** Mahalanobis distance to the nearest recorded mood, and the limit above which it is unfamiliar (local models) */
+  distance?: number;
+  familiarLimit?: number;
   /** class index of `label`; -1 when uncertain */
   index: number;
   /** the most likely label, even when `label` is "uncertain" */
@@ -67,10 +72,13 @@ export async function answerEmotion(req: AnswerRequest): Promise<EmotionAnswer> 
   const scores = scoresByLabel(req.labels, prediction.scores);
   const guess = req.labels[prediction.index];
   const confidence = prediction.scores[prediction.index];
-  const uncertain = req.threshold > 0 && confidence < req.threshold;
+  const f = prediction.familiarity;
+  const reason = f && f.distance > f.threshold ? 'unfamiliar' : req.threshold > 0 && confidence < req.threshold ? 'low-confidence' : undefined;
   return {
-    label: uncertain ? UNCERTAIN : guess,
-    index: uncertain ? -1 : prediction.index,
+    label: reason ? UNCERTAIN : guess,
+    index: reason ? -1 : prediction.index,
+    ...(reason ? { reason } : {}),
+    ...(f ? { distance: Math.round(f.distance * 100) / 100, familiarLimit: f.threshold } : {}),
     guess,
     scores,
     confidence,

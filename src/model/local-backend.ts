@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import type { InferenceBackend, Prediction } from './backend';
-import { predictProbabilities, type ModelFile } from './model-file';
+import { nearestClass } from './familiarity';
+import { predictProbabilities, standardiseRow, type ModelFile } from './model-file';
 import type { Features } from './window-average';
 
 /** A backend that also says which features it wants, in which order. */
@@ -31,7 +32,10 @@ export function createLocalBackend(model: ModelFile): OrderedBackend {
       const scores = predictProbabilities(model, features);
       let index = 0;
       for (let k = 1; k < scores.length; k++) if (scores[k] > scores[index]) index = k;
-      return { scores, index, model: name };
+      const f = model.familiarity;
+      if (!f) return { scores, index, model: name };
+      const { distance } = nearestClass(f, standardiseRow(model, features));
+      return { scores, index, model: name, familiarity: { distance, threshold: f.threshold } };
     },
   };
 }

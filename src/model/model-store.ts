@@ -96,6 +96,10 @@ function checkModel(value: unknown, refusal: string): asserts value is ModelFile
     if (i >= 0) throw bad(`${name}[${i}] is ${String(values[i])}, not a finite number (trained on an absurd value?): train it again`);
   }
   if (m.standardisation.std.some((v) => v <= 0)) throw bad('a standardisation std is not positive: train it again');
+  const shapes = m.familiarity?.classes;
+  if (shapes && (shapes.length !== k || shapes.some((c) => c.mean?.length !== f || c.cov?.length !== f || c.cov.some((r) => r.length !== f)))) {
+    throw bad('familiarity does not match the features and labels');
+  }
 }
 
 function syncDir(dir: string): void {

@@ -4,6 +4,7 @@ import { confusionMatrix, metricsFromConfusion, rocOneVsRest } from './metrics';
 import { predictProbabilities, type ModelFile } from './model-file';
 import { mulberry32 } from './prng';
 import { isImbalanced, smote } from './smote';
+import { fitFamiliarity } from './familiarity';
 import { fitSoftmax } from './softmax';
 import { stratifiedSplit } from './split';
 import { fitStandardisation, standardise } from './standardise';
@@ -17,6 +18,8 @@ export interface TrainOptions {
   participant: string;
   /** label per class index */
   labels: string[];
+  /** moods trained as extra classes (after `labels`) when the participant recorded them, e.g. ["calm"] */
+  optionalLabels: string[];
   /** record field names, in the order the weights use */
   features: string[];
   /** dropped from the start of each (participant, session) */
@@ -35,6 +38,7 @@ export interface TrainOptions {
 
 export const DEFAULT_TRAIN_OPTIONS: Readonly<Omit<TrainOptions, 'participant'>> = Object.freeze({
   labels: [...DEFAULT_LABELS],
+  optionalLabels: [],
   features: ['gsr', 'bpm'],
   warmupSeconds: 10,
   testFraction: 0.2,
@@ -123,6 +127,9 @@ export function trainModel(
       droppedInvalid: data.droppedInvalid,
       synthetic: synthetic.x.length,
     },
+    rowsPerLabel: Object.fromEntries(labels.map((l, k) => [l, counts[k] + data.test.y.filter((c) => c === k).length])),
+    // the recorded training rows (not SMOTE's synthetic ones): what the person looked like
+    familiarity: fitFamiliarity(trainX, data.train.y, labels),
   };
   onProgress('evaluating', 0.9);
   // scored through the model file itself, so the metrics are exactly what a saved model will answer
@@ -147,24 +154,25 @@ export function prepareData(
   if (!Array.isArray(records) || records.length === 0) {
     throw new Error(`no records for participant '${participant}': record some data for each mood first`);
   }
-  const clean = cleanRecords(records, options.features, labels, options.warmupSeconds);
-  labels.forEach((label, k) => {
-    const n = clean.y.filter((c) => c === k).length;
-    if (n >= MIN_ROWS_PER_LABEL) return;
+  const recorded = new Set(records.map((r) => r?.mood));
+  const optional = options.optionalLabels.filter((l) => recorded.has(l) && !labels.includes(l));
+  const used = [...labels, ...optional];
+  const clean = cleanRecords(records, options.features, used, options.warmupSeconds);
+  const short = used.map((label, k) => ({ label, n: clean.y.filter((c) => c === k).length })).filter((c) => c.n < MIN_ROWS_PER_LABEL);
+  if (short.length > 0) {
     const warmup = options.warmupSeconds > 0 ? `the first ${options.warmupSeconds} s of each session are dropped as warm-up; ` : '';
-    const dropped = `(${warmup}${clean.droppedInvalid} rows were invalid)`;
+    const list = short.map((c) => `'${c.label}' ${c.n}`).join(', ');
     throw new Error(
-      n === 0
-        ? `no usable '${label}' rows for participant '${participant}' ${dropped}: record some '${label}' data first`
-        : `only ${n} usable '${label}' rows for participant '${participant}' (need at least ${MIN_ROWS_PER_LABEL}) ${dropped}: record more '${label}' data first`,
+      `too few usable rows for participant '${participant}': ${list} (need at least ${MIN_ROWS_PER_LABEL} each; ` +
+        `${warmup}${clean.droppedInvalid} rows were invalid): record more ${short.map((c) => `'${c.label}'`).join(', ')} data first`,
     );
-  });
+  }
   onProgress('splitting', 0.05);
   const random = mulberry32(options.seed);
-  const split = stratifiedSplit(clean.y, labels.length, options.testFraction, random);
+  const split = stratifiedSplit(clean.y, used.length, options.testFraction, random);
   const pick = (indices: number[]) => ({ x: indices.map((i) => clean.x[i]), y: indices.map((i) => clean.y[i]) });
   return {
-    options,
+    options: { ...options, labels: used },
     train: pick(split.train),
     test: pick(split.test),
     droppedInvalid: clean.droppedInvalid,
@@ -185,6 +193,7 @@ export function resolveOptions(partial: Partial<TrainOptions> & { participant: s
   const distinctNames = (list: unknown) =>
     Array.isArray(list) && list.every((s) => typeof s === 'string' && s !== '') && new Set(list).size === list.length;
   if (!distinctNames(o.labels) || o.labels.length < 2) fail('labels must be at least 2 distinct names');
+  if (!Array.isArray(o.optionalLabels) || (o.optionalLabels.length > 0 && !distinctNames(o.optionalLabels))) fail('optionalLabels must be distinct names');
   if (!distinctNames(o.features) || o.features.length < 1) fail('features must be at least 1 distinct record field name');
   if (!(o.warmupSeconds >= 0 && Number.isFinite(o.warmupSeconds))) fail('warmupSeconds must be 0 or more');
   if (!(o.testFraction > 0 && o.testFraction < 1)) fail('testFraction must be between 0 and 1 (e.g. 0.2)');
@@ -194,7 +203,7 @@ export function resolveOptions(partial: Partial<TrainOptions> & { participant: s
   if (!(Number.isInteger(o.smoteK) && o.smoteK >= 1)) fail('smoteK must be a whole number of at least 1');
   if (!(Number.isInteger(o.maxIterations) && o.maxIterations >= 1)) fail('maxIterations must be a whole number of at least 1');
   if (!(o.tolerance > 0 && Number.isFinite(o.tolerance))) fail('tolerance must be more than 0');
-  return { ...o, labels: [...o.labels], features: [...o.features] };
+  return { ...o, labels: [...o.labels], optionalLabels: [...o.optionalLabels], features: [...o.features] };
 }
 
 /** Newton's progress is best seen on a log scale: from the first gradient down to the tolerance. */

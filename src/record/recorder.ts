@@ -1,4 +1,4 @@
-import { participantKey } from './paths';
+import { participantName } from './paths';
 import { round3, type SensorRecord } from './record';
 import { checkPlausible, checkTimestamp } from './plausible';
 import { MAX_SESSION_LENGTH } from './validate';
@@ -79,8 +79,7 @@ export class Recorder {
   }
 
   setParticipant(name: string): void {
-    participantKey(name);
-    this.current.participant = name.trim();
+    this.current.participant = participantName(name);
   }
 
   /** A new mood while recording is a new stimulus, so it starts a new session. */

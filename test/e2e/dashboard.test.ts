@@ -12,11 +12,42 @@ import { DEMO_PARTICIPANT } from '../../src/demo/seed';
 import type { FlowNode } from '../../src/demo/combine-flows';
 import { modelPath } from '../../src/record/paths';
 import { RecordStore } from '../../src/record/record-store';
+import { saveModel } from '../../src/model/model-store';
+import { trainModel } from '../../src/model/train';
+import { recordMoods } from '../support/held-out-sessions';
 import { launchChromium, startNodeRed, withDetectWindow, type NodeRedProcess } from '../support/node-red-process';
 
 const root = join(__dirname, '..', '..');
 const artifacts = join(root, 'test-artifacts');
 const LABELS = /^(angry|happy|sad|uncertain)$/;
+
+/** Types a participant into the page's Participant field and sends it (Enter), as a therapist would. */
+async function chooseParticipant(page: Page, name: string) {
+  const field = page.getByLabel('Participant');
+  await field.fill(name);
+  await field.press('Enter');
+}
+
+/** The on-page message under the buttons (not a toast), or '' when there is none. */
+async function pageMessage(page: Page): Promise<string> {
+  const m = page.locator('.page-message');
+  return (await m.count()) ? ((await m.first().textContent()) ?? '').trim() : '';
+}
+
+/** Waits until the big answer is one of the labels, and returns it. */
+async function answerShown(page: Page): Promise<string> {
+  await page.waitForFunction(
+    (re) => new RegExp(re).test(document.querySelector('.emotion-label')?.textContent?.trim() ?? ''),
+    LABELS.source,
+    { timeout: 20_000 },
+  );
+  return (await page.locator('.emotion-label').textContent())!.trim();
+}
+
+/** The beat detector needs a few beats after start-up before records carry a BPM. */
+function heartRateShown(page: Page) {
+  return page.waitForFunction(() => Number(/Heart rate\s+40\s+160\s+(\d+)/.exec(document.body.innerText)?.[1]) >= 40, null, { timeout: 20_000 });
+}
 
 /** Waits until the "Recorded per mood" table shows `count` records for happy. */
 function happyCountShows(page: Page, count: number) {
@@ -67,18 +98,12 @@ describe('dashboard in a real Node-RED and headless Chromium', function () {
 
   it('answers "Detect your emotion" with a label, its confidence, a suggestion and a history row', async () => {
     await page.goto(`${nr.url}/dashboard/detect`);
-    // The beat detector needs a few beats after start-up before records carry a BPM.
-    await page.waitForFunction(() => Number(/Heart rate\s+40\s+160\s+(\d+)/.exec(document.body.innerText)?.[1]) >= 40, null, { timeout: 20_000 });
+    await heartRateShown(page);
+    await chooseParticipant(page, DEMO_PARTICIPANT);
     await page.getByRole('button', { name: 'Detect your emotion' }).click();
-    const label = page.locator('.emotion-label');
-    await page.waitForFunction(
-      (re) => new RegExp(re).test(document.querySelector('.emotion-label')?.textContent?.trim() ?? ''),
-      LABELS.source,
-      { timeout: 20_000 },
-    );
-    const answer = (await label.textContent())!.trim();
-    assert.match(answer, LABELS);
-    assert.match((await page.locator('.emotion-confidence').textContent())!, /\d+ % confident/);
+    const answer = await answerShown(page);
+    // the page starts on the feeling calm, which the demo model never saw: often "not like any mood"
+    assert.match((await page.locator('.emotion-confidence').textContent())!, /\d+ % confident|Not like any mood recorded for demo/);
     assert.match((await page.locator('.emotion-suggestion').textContent())!, /Music:.*Lighting:/s);
     await page.getByRole('cell', { name: answer, exact: true }).first().waitFor();
     mkdirSync(artifacts, { recursive: true });
@@ -91,24 +116,179 @@ describe('dashboard in a real Node-RED and headless Chromium', function () {
     const modelBefore = readFileSync(modelPath(userDir, DEMO_PARTICIPANT), 'utf8');
 
     await page.goto(`${nr.url}/dashboard/training`);
-    // The page starts on the seeded demo participant and "happy" (its defaults).
+    await chooseParticipant(page, DEMO_PARTICIPANT); // the mood starts on "happy"
     await happyCountShows(page, before);
     await page.getByRole('button', { name: 'Start' }).click();
-    await page.getByText(/recording happy: [1-9]\d* records/).waitFor({ timeout: 10_000 });
+    // the first seconds are the warm-up the trainer drops: the page says so
+    await page.getByText(/recording happy: [1-9]\d* records, warm-up \d+ s \(not used for training\)/).waitFor({ timeout: 10_000 });
     await page.getByRole('button', { name: 'Stop' }).click();
     await page.getByText(/stopped: \d+ records/).waitFor();
     const after = (await store.counts(DEMO_PARTICIPANT)).counts.happy;
     assert.ok(after > before, `happy records ${before} -> ${after}`);
     await happyCountShows(page, after);
 
+    // the card of the seeded model is there before training, and replaced by the new one after
+    const trainedBefore = (await page.locator('.card-trained').textContent())!;
+    await new Promise((r) => setTimeout(r, 1000)); // a new trainedAt shows a different second
     await page.getByRole('button', { name: 'Train model' }).click();
+    await page.waitForFunction((before) => {
+      const now = document.querySelector('.card-trained')?.textContent;
+      return now !== undefined && now !== before;
+    }, trainedBefore, { timeout: 30_000 });
     const accuracy = page.locator('.accuracy');
-    await accuracy.waitFor({ timeout: 30_000 });
     const percent = Number(/([\d.]+) %/.exec((await accuracy.textContent())!)?.[1]);
     assert.ok(percent > 50 && percent <= 100, `accuracy ${percent} %`);
     assert.equal(await page.locator('table.confusion tr').count(), 4, 'header + one row per label');
     assert.notEqual(readFileSync(modelPath(userDir, DEMO_PARTICIPANT), 'utf8'), modelBefore, 'the model was saved again');
     mkdirSync(artifacts, { recursive: true });
     await page.screenshot({ path: join(artifacts, 'training.png'), fullPage: true });
+  });
+
+  it('refuses to record, train or detect without a participant, and says so on the page', async () => {
+    const store = new RecordStore(userDir);
+    const participantsBefore = await store.participants();
+    const demoBefore = await store.read(DEMO_PARTICIPANT);
+
+    await page.goto(`${nr.url}/dashboard/training`);
+    assert.equal(await page.getByLabel('Participant').inputValue(), '', 'a fresh tab has no participant');
+    assert.equal(await page.locator('.model-card').count(), 0, "a fresh tab shows nobody's model");
+    assert.match(await page.locator('body').innerText(), /No data available/, "a fresh tab shows nobody's counts");
+    await page.getByRole('button', { name: 'Start' }).click();
+    await page.getByText('Enter a participant first: nothing is recorded without one.').waitFor();
+    await page.getByRole('button', { name: 'Train model' }).click();
+    await page.getByText('Enter a participant first: there is nothing to train.').waitFor();
+    await chooseParticipant(page, 'Zoë');
+    await page.waitForFunction(() => !document.querySelector('.page-message'), null, { timeout: 5000 });
+    await chooseParticipant(page, '');
+    await page.getByRole('button', { name: 'Start' }).click();
+    await page.getByText('Enter a participant first: nothing is recorded without one.').waitFor();
+
+    await page.goto(`${nr.url}/dashboard/detect`);
+    await page.getByRole('button', { name: 'Detect your emotion' }).click();
+    await page.getByText('Enter a participant first: whose model should answer?').waitFor();
+    assert.equal((await page.locator('.emotion-label').textContent())!.trim(), '—', 'no answer from anyone\'s model');
+
+    await new Promise((r) => setTimeout(r, 1500)); // a recording would have stored a record by now
+    assert.deepEqual(await store.participants(), participantsBefore, 'no new participant folder');
+    assert.equal((await store.read(DEMO_PARTICIPANT)).length, demoBefore.length, 'nothing recorded into demo');
+  });
+
+  it("keeps each browser's participant and answer to itself", async () => {
+    const a = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
+    const b = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
+    try {
+      const pa = await a.newPage();
+      await pa.goto(`${nr.url}/dashboard/detect`);
+      await heartRateShown(pa);
+      await chooseParticipant(pa, DEMO_PARTICIPANT);
+      await pa.getByRole('button', { name: 'Detect your emotion' }).click();
+      const answerA = await answerShown(pa);
+      await pa.getByRole('cell', { name: answerA, exact: true }).first().waitFor();
+
+      // A second tablet opened afterwards shows nobody: no name, no answer, no history, no progress.
+      const pb = await b.newPage();
+      await pb.goto(`${nr.url}/dashboard/detect`);
+      await heartRateShown(pb);
+      assert.equal(await pb.getByLabel('Participant').inputValue(), '');
+      assert.equal((await pb.locator('.emotion-label').textContent())!.trim(), '—');
+      assert.equal(await pb.getByRole('cell', { name: DEMO_PARTICIPANT, exact: true }).count(), 0, 'no history of another person');
+      assert.match(await pb.locator('body').innerText(), /Collecting: 0%/);
+
+      // B's person has no model: B sees the error on its own page, and A keeps its person and answer.
+      await chooseParticipant(pb, 'Zoë');
+      await pb.getByRole('button', { name: 'Detect your emotion' }).click();
+      await pb.getByText(/no model for participant "Zoë"/).first().waitFor();
+      assert.match(await pageMessage(pb), /no model for participant "Zoë"/);
+      assert.equal((await pb.locator('.emotion-label').textContent())!.trim(), '—');
+      assert.match(await pb.locator('body').innerText(), /Collecting: 0%/, 'progress back to 0 after the error');
+      assert.equal(await pa.getByLabel('Participant').inputValue(), DEMO_PARTICIPANT);
+      assert.equal((await pa.locator('.emotion-label').textContent())!.trim(), answerA);
+      assert.equal(await pageMessage(pa), '', "B's error is not shown to A");
+
+      // A changes person: the previous person's answer and history go away.
+      await chooseParticipant(pa, 'Zoë');
+      await pa.waitForFunction(() => document.querySelector('.emotion-label')?.textContent?.trim() === '—');
+      assert.equal(await pa.getByRole('cell', { name: DEMO_PARTICIPANT, exact: true }).count(), 0);
+      assert.equal(await pb.getByLabel('Participant').inputValue(), 'Zoë');
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it('answers "uncertain" with the reason when a calm window is unlike every mood the participant recorded', async () => {
+    // Ana recorded only angry and sad (at a fixed time, so her model is always the same), on the very
+    // simulated person the page's hat reads (seed 1, "demo"); the hat has been calm for the tests above.
+    // Calm windows of 2 s at 995 other times of day were all at a distance above 2.39, 99 % above 2.69.
+    const recordedAt = Date.UTC(2026, 10, 1, 9);
+    const model = trainModel(recordMoods(1, DEMO_PARTICIPANT, ['angry', 'sad'], 90, recordedAt), { participant: 'Ana', labels: ['angry', 'sad'] });
+    saveModel(userDir, model);
+    await page.goto(`${nr.url}/dashboard/detect`);
+    await heartRateShown(page);
+    await chooseParticipant(page, 'Ana');
+    await page.getByRole('button', { name: 'Detect your emotion' }).click();
+    assert.equal(await answerShown(page), 'uncertain');
+    const why = (await page.locator('.emotion-confidence').textContent())!;
+    assert.match(why, /Not like any mood recorded for Ana: no answer rather than a guess \(distance [\d.]+, limit 2.5\)/);
+    assert.ok(Number(/distance ([\d.]+)/.exec(why)![1]) > 2.5);
+    mkdirSync(artifacts, { recursive: true });
+    await page.screenshot({ path: join(artifacts, 'detect-unfamiliar.png'), fullPage: true });
+  });
+
+  it('shows the model card of the current participant: when, on what, how well, simulated, and a small-test-set warning', async () => {
+    // Tiny recorded 25 s of each mood: 5 test rows per mood after the split
+    const tiny = trainModel(recordMoods(1, DEMO_PARTICIPANT, ['angry', 'happy', 'sad'], 25, Date.UTC(2026, 10, 1, 9)), { participant: 'Tiny', warmupSeconds: 0 });
+    saveModel(userDir, tiny);
+    await page.goto(`${nr.url}/dashboard/training`);
+    await page.getByText('Enter a participant, record every mood').waitFor();
+    assert.equal(await page.locator('.model-card').count(), 0, 'nobody chosen: no card');
+
+    await chooseParticipant(page, DEMO_PARTICIPANT);
+    const card = page.locator('.model-card');
+    await card.waitFor();
+    const text = (await card.innerText()).replace(/\s+/g, ' ');
+    assert.match(text, /Model of demo simulated data/);
+    assert.match(text, /Trained \S+/);
+    assert.match(text, /Rows per mood: angry \d+ · happy \d+ · sad \d+/);
+    assert.match(text, /Accuracy [\d.]+ % on \d+ test rows \(95 % interval \d+–\d+ %\)/);
+    assert.match(text, /ROC AUC 0?\.\d{3}|ROC AUC 1\.000/);
+    assert.equal(await page.locator('.card-warning').count(), 0, 'the seeded model has enough test rows');
+
+    await chooseParticipant(page, 'Tiny');
+    await page.locator('.card-warning').waitFor();
+    assert.match((await page.locator('.card-warning').textContent())!, /Small test set: only \d+ test rows \(angry \d, happy \d, sad \d\)/);
+    assert.match((await card.innerText()).replace(/\s+/g, ' '), /Model of Tiny/);
+
+    await chooseParticipant(page, 'Nobody Yet');
+    await page.getByText('No model for Nobody Yet yet: record every mood, then press “Train model”.').waitFor();
+    assert.equal(await page.locator('.model-card').count(), 0, "no other person's card stays");
+    mkdirSync(artifacts, { recursive: true });
+    await page.screenshot({ path: join(artifacts, 'training-card.png'), fullPage: true });
+  });
+
+  it("keeps each participant's recent answers across a Node-RED restart, and shows only the current one's", async () => {
+    await page.goto(`${nr.url}/dashboard/detect`);
+    await heartRateShown(page);
+    await chooseParticipant(page, DEMO_PARTICIPANT);
+    await page.getByRole('button', { name: 'Detect your emotion' }).click();
+    await answerShown(page);
+    const firstTime = page.locator('td[data-column-key="time"]').first();
+    await firstTime.waitFor();
+    const rowsBefore = await page.locator('td[data-column-key="time"]').allTextContents();
+
+    await page.close();
+    await nr.stop();
+    nr = await startNodeRed({ userDir });
+    page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    await page.goto(`${nr.url}/dashboard/detect`);
+    await page.getByText('No data available').waitFor(); // nobody chosen yet: no one's history
+    await chooseParticipant(page, DEMO_PARTICIPANT);
+    await page.waitForFunction((n) => document.querySelectorAll('td[data-column-key="time"]').length === n, rowsBefore.length);
+    assert.deepEqual(await page.locator('td[data-column-key="time"]').allTextContents(), rowsBefore, 'the same answers, newest first');
+    const who = await page.locator('td[data-column-key="participant"]').allTextContents();
+    assert.ok(who.every((p) => p.trim() === DEMO_PARTICIPANT), `only demo's answers: ${who.join(', ')}`);
+    await chooseParticipant(page, 'Ana'); // Ana's answer from the unfamiliar test above
+    await page.getByRole('cell', { name: 'unfamiliar', exact: true }).first().waitFor();
+    assert.equal(await page.getByRole('cell', { name: DEMO_PARTICIPANT, exact: true }).count(), 0);
   });
 });

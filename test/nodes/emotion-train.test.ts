@@ -6,8 +6,11 @@ import { loadModel } from '../../src/model/model-store';
 import { modelPath, participantRecordsDir } from '../../src/record/paths';
 import type { SensorRecord } from '../../src/record/record';
 import { RecordStore } from '../../src/record/record-store';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { helper, withTempUserDir } from '../support/node-red';
+import { publishedLikeRecords } from '../reference/published-like';
 import emotionTrainNode = require('../../nodes/emotion-train/emotion-train');
+import emotionInferNode = require('../../nodes/emotion-infer/emotion-infer');
 
 type Msg = NodeMessage & Record<string, unknown>;
 
@@ -15,7 +18,7 @@ type Msg = NodeMessage & Record<string, unknown>;
 function synthetic(participant: string, moods = ['angry', 'happy', 'sad']): SensorRecord[] {
   let seed = 7;
   const noise = () => ((seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5) * 2;
-  const centre: Record<string, [number, number]> = { angry: [6, 95], happy: [4, 80], sad: [2, 65] };
+  const centre: Record<string, [number, number]> = { angry: [6, 95], happy: [4, 80], sad: [2, 65], calm: [1, 55] };
   const records: SensorRecord[] = [];
   let t = 1_764_000_000_000;
   for (const mood of moods) {
@@ -35,7 +38,7 @@ function next(node: Node): Promise<Msg> {
 
 describe('emotion-train node', () => {
   const userDir = withTempUserDir('emotion-train-');
-  before(() => new RecordStore(userDir()).append([...synthetic('Ana'), ...synthetic('Bo', ['happy', 'sad'])]));
+  before(() => new RecordStore(userDir()).append([...synthetic('Ana'), ...synthetic('Bo', ['happy', 'sad']), ...synthetic('Cal', ['angry', 'happy', 'sad', 'calm'])]));
   afterEach(() => helper.unload());
 
   const flow = (config: Record<string, unknown> = {}) => [
@@ -51,6 +54,59 @@ describe('emotion-train node', () => {
     send(msg);
     return String(((await caught).error as { message: string }).message);
   }
+
+  it('answers topic "model" with the saved model\'s metrics and card, without training (null when none)', async () => {
+    await helper.load(emotionTrainNode, flow());
+    const trained = next(helper.getNode('out'));
+    send({ participant: 'Ana' });
+    const card = (await trained).card as { participant: string; trainedAt: string; testRows: number };
+    assert.equal(card.participant, 'Ana');
+    const shown = next(helper.getNode('out'));
+    send({ topic: 'model', participant: 'ana' });
+    const msg = await shown;
+    assert.deepEqual(msg.card, card, 'the same card, read back from the file');
+    assert.equal((msg.payload as ModelMetrics).labels.length, 3);
+    const none = next(helper.getNode('out'));
+    send({ topic: 'model', participant: 'Nobody' });
+    const empty = await none;
+    assert.equal(empty.payload, null);
+    assert.equal(empty.card, null);
+  });
+
+  it('trains an optional mood someone recorded (calm) as a fourth class, which emotion-infer then answers', async () => {
+    await helper.load([emotionTrainNode, emotionInferNode] as never, [
+      ...flow({ optionalLabels: 'calm' }),
+      { id: 'infer', type: 'emotion-infer', z: 'tab', mode: 'each', labels: 'angry,happy,sad', wires: [['answer']] },
+      { id: 'answer', type: 'helper', z: 'tab' },
+    ] as never);
+    const out = next(helper.getNode('out'));
+    send({ participant: 'Cal' });
+    assert.deepEqual(((await out).payload as ModelMetrics).labels, ['angry', 'happy', 'sad', 'calm']);
+    const answer = next(helper.getNode('answer'));
+    helper.getNode('infer').receive({ payload: { participant: 'Cal', gsr: 1, bpm: 55 } } as NodeMessage);
+    const emotion = (await answer).emotion as { label: string; scores: Record<string, number> };
+    assert.equal(emotion.label, 'calm');
+    assert.deepEqual(Object.keys(emotion.scores), ['angry', 'happy', 'sad', 'calm']);
+    // and Ana, who never recorded calm, keeps a three-mood model
+    const ana = next(helper.getNode('out'));
+    send({ participant: 'Ana' });
+    assert.deepEqual(((await ana).payload as ModelMetrics).labels, ['angry', 'happy', 'sad']);
+  });
+
+  it('trains in a worker thread: the event loop stays responsive (< 50 ms delay) while 11,000 rows train', async function () {
+    this.timeout(60_000);
+    await new RecordStore(userDir()).append(publishedLikeRecords(11_000).map((r) => ({ ...r, participant: 'Big' })));
+    await helper.load(emotionTrainNode, flow());
+    const delay = monitorEventLoopDelay({ resolution: 10 });
+    const out = next(helper.getNode('out'));
+    delay.enable();
+    send({ participant: 'Big' });
+    const msg = await out;
+    delay.disable();
+    assert.equal((msg.model as { rows: { total: number } }).rows.total, 11_000);
+    const maxMs = delay.max / 1e6;
+    assert.ok(maxMs < 50, `the event loop waited up to ${maxMs.toFixed(1)} ms (mean ${(delay.mean / 1e6).toFixed(1)} ms)`);
+  });
 
   it('trains on the stored records, saves the model and emits its metrics', async () => {
     await helper.load(emotionTrainNode, flow());
@@ -115,7 +171,7 @@ describe('emotion-train node', () => {
   it('says clearly when a participant has no data, or too little of a mood', async () => {
     await helper.load(emotionTrainNode, flow());
     assert.match(await errorOf({ participant: 'Nobody' }), /no records for participant 'Nobody'/);
-    assert.match(await errorOf({ participant: 'Bo' }), /no usable 'angry' rows for participant 'Bo'.*record some 'angry' data first/);
+    assert.match(await errorOf({ participant: 'Bo' }), /too few usable rows for participant 'Bo': 'angry' 0.*record more 'angry'/);
     assert.match(await errorOf({}), /no participant: set one in the node or send msg.participant/);
     assert.match(await errorOf({ participant: '../../etc' }), /invalid participant name/);
     const out = next(helper.getNode('out'));

@@ -167,4 +167,20 @@ describe('record-store node', () => {
     const warn = (helper.getNode('store') as unknown as { warn: { lastCall: { args: [string] } } }).warn;
     assert.match(warn.lastCall.args[0], /export of "Ana": 1 stored line\(s\) left out of the CSV \(line 1: record\.gsr 150 is outside/);
   });
+
+  it("remembers emotion-infer's answers per participant, answers the history, and deletes it with the rest", async () => {
+    await helper.load(recordStoreNode, flow);
+    const answer = (t: number, participant = 'Ana') => ({ action: 'remember', payload: 'happy', emotion: { participant, timestamp: t, confidence: 0.8, features: { gsr: 4, bpm: 70 } } });
+    await ask(answer(1));
+    const second = await ask(answer(2));
+    assert.deepEqual((second.history as { timestamp: number }[]).map((e) => e.timestamp), [2, 1]);
+    await ask(answer(3, 'Bo'));
+    const ana = await ask({ action: 'history', participant: 'ana' });
+    assert.deepEqual((ana.payload as { timestamp: number; emotion: string }[]).map((e) => [e.timestamp, e.emotion]), [[2, 'happy'], [1, 'happy']]);
+    assert.match(await errorOf({ action: 'remember', payload: 'happy' }), /msg.emotion.participant is missing/);
+    await ask({ payload: [rec('Ana', 'happy', 0)] });
+    await ask({ action: 'delete', participant: 'Ana', confirm: true });
+    assert.deepEqual((await ask({ action: 'history', participant: 'Ana' })).payload, []);
+    assert.equal(((await ask({ action: 'history', participant: 'Bo' })).payload as unknown[]).length, 1);
+  });
 });

@@ -38,17 +38,21 @@ describe('training example flow (flows/training.json)', function () {
     helper.getNode('training-sensor-record').on('input', (m: NodeMessage) => {
       if (m.topic === 'gsr') gsr.push(m);
     });
+    const states: NodeMessage[] = [];
+    helper.getNode('training-state').on('input', (m: NodeMessage) => states.push(m));
     await until(() => gsr.length >= 2);
-    helper.getNode('training-start').send({ payload: 'start', topic: 'control' });
-    await sleep(300);
-    helper.getNode('training-stop').send({ payload: 'stop', topic: 'control' });
+    const tab = { _client: { socketId: 'tab-0' } };
+    helper.getNode('training-participant').send({ topic: 'participant', payload: 'demo', ...tab });
+    helper.getNode('training-start').send({ payload: 'start', topic: 'control', ...tab });
+    await until(() => states.some((m) => (m.payload as { recording: boolean }).recording));
+    helper.getNode('training-stop').send({ payload: 'stop', topic: 'control', ...tab });
     await sleep(300);
     const afterStop = gsr.length;
     await sleep(1000);
     assert.ok(gsr.length >= afterStop + 3, `GSR readings after Stop: ${gsr.length - afterStop}`);
   });
 
-  it('records the chosen mood for the chosen duration into the store, then shows the counts', async () => {
+  it('records the chosen mood for the chosen duration into the store, counting while it records, for the tab that asked', async () => {
     await helper.load([hatNode, gsrNode, earNode, bpmNode, recordNode, storeNode, trainNode, ...coreNodes] as never, flow);
     let bpm = false;
     helper.getNode('training-sensor-record').on('input', (m: NodeMessage) => {
@@ -56,21 +60,51 @@ describe('training example flow (flows/training.json)', function () {
     });
     const tables: NodeMessage[] = [];
     helper.getNode('training-counts-table').on('input', (m: NodeMessage) => tables.push(m));
-    await until(() => bpm && tables.length >= 1); // the page defaults asked for the counts once
-    helper.getNode('training-mood').send({ topic: 'mood', payload: 'sad' });
-    helper.getNode('training-duration').send({ topic: 'duration', payload: 3 });
+    const messages: NodeMessage[] = [];
+    helper.getNode('training-message').on('input', (m: NodeMessage) => messages.push(m));
+    await until(() => bpm);
+    const tab = { _client: { socketId: 'tab-1' } };
+    helper.getNode('training-page-view').send({ topic: '$pageview', payload: { page: { name: 'Training' } }, ...tab });
+    helper.getNode('training-participant').send({ topic: 'participant', payload: 'demo', ...tab });
+    helper.getNode('training-mood').send({ topic: 'mood', payload: 'sad', ...tab });
+    helper.getNode('training-duration').send({ topic: 'duration', payload: 7, ...tab });
     await sleep(50);
-    helper.getNode('training-start').send({ payload: 'start', topic: 'control' });
-    await until(() => tables.length >= 2, 10000);
-    const rows = tables.at(-1)!.payload as { mood: string; records: number }[];
-    // one record per tick: the node's ticks are not aligned with the start, so 3 s make 3 or 4 records
-    const sad = rows.find((r) => r.mood === 'sad')?.records ?? 0;
-    assert.ok(sad >= 2 && sad <= 4, `sad records: ${JSON.stringify(rows)}`);
+    helper.getNode('training-start').send({ payload: 'start', topic: 'control', ...tab });
+    await sleep(300);
+    helper.getNode('training-start').send({ payload: 'start', topic: 'control', ...tab }); // a second press is ignored
+    await until(() => messages.some((m) => /Already recording demo/.test(String(m.payload))));
+    // counts refresh while recording (every 5 records), then once more at the end
+    await until(() => tables.some((t) => rowsOf(t).sad === 5), 10000);
+    const during = tables.length;
+    await until(() => tables.length > during && rowsOf(tables.at(-1)!).sad > 5, 10000);
+    const sad = rowsOf(tables.at(-1)!).sad;
+    // one record per tick: the node's ticks are not aligned with the start, so 7 s make 7 or 8 records
+    assert.ok(sad >= 6 && sad <= 8, `sad records: ${sad}`);
+    assert.ok(tables.every((t) => (t._client as { socketId: string } | undefined)?.socketId === 'tab-1'), 'every table msg goes to that tab only');
     const stored = await new RecordStore(userDir()).read('demo');
     assert.equal(stored.length, sad);
     assert.ok(stored.every((r) => r.mood === 'sad' && r.simulated === true && r.participant === 'demo'));
+    assert.equal(new Set(stored.map((r) => r.session)).size, 1, 'one session: the second Start made none');
+  });
+
+  it('records nothing without a participant and says so to that tab', async () => {
+    await helper.load([hatNode, gsrNode, earNode, bpmNode, recordNode, storeNode, trainNode, ...coreNodes] as never, flow);
+    const messages: NodeMessage[] = [];
+    helper.getNode('training-message').on('input', (m: NodeMessage) => messages.push(m));
+    const tab = { _client: { socketId: 'tab-2' } };
+    helper.getNode('training-page-view').send({ topic: '$pageview', payload: { page: { name: 'Training' } }, ...tab });
+    helper.getNode('training-start').send({ payload: 'start', topic: 'control', ...tab });
+    helper.getNode('training-train-button').send({ payload: 'train', topic: 'train', ...tab });
+    await until(() => messages.filter((m) => /Enter a participant first/.test(String(m.payload))).length === 2);
+    assert.ok(messages.every((m) => (m._client as { socketId: string }).socketId === 'tab-2'));
+    await sleep(1500);
+    assert.deepEqual(await new RecordStore(userDir()).participants(), []);
   });
 });
+
+function rowsOf(table: NodeMessage): Record<string, number> {
+  return Object.fromEntries((table.payload as { mood: string; records: number }[]).map((r) => [r.mood, r.records]));
+}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

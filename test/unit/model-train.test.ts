@@ -10,7 +10,7 @@ const withoutTime = (m: ModelFile) => ({ ...m, trainedAt: '' });
 
 /** `seconds` one-second records per session of each mood, sessions of 60 s. */
 function recorded(perMood: Record<string, number>, extra: (i: number) => Partial<SensorRecord> = () => ({})): SensorRecord[] {
-  const centre: Record<string, [number, number]> = { angry: [9, 95], happy: [6, 80], sad: [4, 70] };
+  const centre: Record<string, [number, number]> = { angry: [9, 95], happy: [6, 80], sad: [4, 70], calm: [2, 60] };
   const out: SensorRecord[] = [];
   let t = 0;
   for (const [mood, seconds] of Object.entries(perMood)) {
@@ -118,6 +118,20 @@ describe('trainModel', () => {
     assert.deepEqual(seen.at(-1), ['done', 1]);
   });
 
+  it('trains an optional mood (e.g. calm) as a fourth class only for a participant who recorded it', () => {
+    const withCalm = trainModel(recorded({ angry: 60, happy: 60, sad: 60, calm: 60 }), { participant: 'ana', optionalLabels: ['calm'] });
+    assert.deepEqual(withCalm.labels, ['angry', 'happy', 'sad', 'calm']);
+    assert.equal(argmax(predictProbabilities(withCalm, [2, 60])), 3);
+    assert.deepEqual(withCalm.rowsPerLabel && Object.keys(withCalm.rowsPerLabel), ['angry', 'happy', 'sad', 'calm']);
+    assert.equal(withCalm.familiarity?.classes.length, 4);
+    const without = trainModel(recorded({ angry: 60, happy: 60, sad: 60 }), { participant: 'ana', optionalLabels: ['calm'] });
+    assert.deepEqual(without.labels, ['angry', 'happy', 'sad']);
+    assert.throws(
+      () => trainModel(recorded({ angry: 60, happy: 60, sad: 60, calm: 12 }), { participant: 'ana', optionalLabels: ['calm'] }),
+      /'calm' 2 .*record more 'calm' data first/,
+    );
+  });
+
   describe('errors a user can act on', () => {
     it('no records at all', () => {
       assert.throws(() => trainModel([], { participant: 'ana' }), /no records for participant 'ana'/);
@@ -127,14 +141,21 @@ describe('trainModel', () => {
       const input = [...recorded({ angry: 100, happy: 100 }), ...recorded({ sad: 30 }, () => ({ bpm: Number.NaN }))];
       assert.throws(
         () => trainModel(input, { participant: 'ana', warmupSeconds: 0 }),
-        /^Error: no usable 'sad' rows for participant 'ana' \(30 rows were invalid\): record some 'sad' data first$/,
+        /^Error: too few usable rows for participant 'ana': 'sad' 0 \(need at least 10 each; 30 rows were invalid\): record more 'sad' data first$/,
       );
     });
 
     it('a mood with too few rows, saying how many were dropped as warm-up', () => {
       assert.throws(
         () => trainModel(recorded({ angry: 100, happy: 100, sad: 15 }), { participant: 'ana', warmupSeconds: 10 }),
-        /only 5 usable 'sad' rows .*need at least 10.*first 10 s of each session are dropped as warm-up.*record more 'sad' data/,
+        /too few usable rows .*'sad' 5 \(need at least 10 each; the first 10 s of each session are dropped as warm-up.*record more 'sad' data/,
+      );
+    });
+
+    it('every short mood at once, not only the first', () => {
+      assert.throws(
+        () => trainModel(recorded({ angry: 3, happy: 100, sad: 12 }), { participant: 'ana', warmupSeconds: 5 }),
+        /too few usable rows for participant 'ana': 'angry' 0, 'sad' 7 .*record more 'angry', 'sad' data first/,
       );
     });
 
