@@ -77,7 +77,7 @@ describe('smart-light example flow (flows/smart-light.json) with a real MQTT bro
 
   it("the Detect flow's answer has the topic emotion/<participant> the light listens to", () => {
     const inference = JSON.parse(readFileSync(join(__dirname, '..', '..', 'flows', 'inference.json'), 'utf8')) as FlowNode[];
-    const topic = inference.find((n) => n.id === 'detect-result-topic') as { rules: { p: string; to: string }[]; wires: string[][] };
+    const topic = inference.find((n) => n.id === 'detect-result-topic') as unknown as { rules: { p: string; to: string }[]; wires: string[][] };
     assert.equal(topic.rules[0].p, 'topic');
     assert.equal(topic.rules[0].to, "'emotion/' & emotion.participant");
     assert.deepEqual(topic.wires, [['detect-result-out']]);
