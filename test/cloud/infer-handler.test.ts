@@ -105,7 +105,7 @@ describe('inference Lambda handler (iotsensors/infer)', function () {
     await handler()(request);
     const { body } = published();
     assert.equal((body.error as { code: string }).code, 'ModelError');
-    assert.match((body.error as { message: string }).message, /the model failed \(ModelError, original status 500\)/);
+    assert.match((body.error as { message: string }).message, /the model failed \(ModelError: its container answered HTTP 500\)/);
   });
 
   it('rides out one throttled call with the SDK\'s retry, and reports persistent throttling as an error result', async () => {

@@ -120,7 +120,7 @@ describe('cloud training functions (real S3 / SageMaker runtime clients, loopbac
     s3.put(BUCKET, 'records/participant=Ana/a', parquet([...session('angry', 0, 0, 40), ...session('happy', 1, 100_000, 40), ...session('sad', 2, 200_000, 15)]));
     await assert.rejects(run('Ana'), (e: Error) => {
       assert.equal(e.name, WORKFLOW_ERRORS.trainingData);
-      assert.match(e.message, /only 5 usable 'sad' rows for participant 'Ana' \(need at least 10\)/);
+      assert.match(e.message, /too few usable rows for participant 'Ana': 'sad' 5 \(need at least 10 each/);
       return true;
     });
     assert.deepEqual([...s3.objects.keys()].filter((k) => k.includes('training/')), []);

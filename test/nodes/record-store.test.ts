@@ -86,7 +86,7 @@ describe('record-store node', () => {
     await helper.load(recordStoreNode, flow);
     const moods = ['angry', 'happy', 'sad'];
     // 40 s per mood in one session each: the first 10 s are warm-up, as in the local trainer
-    await ask({ payload: moods.flatMap((mood, m) => Array.from({ length: 40 }, (_, i) => ({ ...rec('Ana Lopez', mood, m * 100 + i), gsr: m + i / 100 }))) });
+    await ask({ payload: moods.flatMap((mood, m) => Array.from({ length: 40 }, (_, i) => ({ ...rec('Ana Lopez', mood, m * 100 + i), gsr: m + i / 100, bpm: 80 + i }))) });
     await ask({ payload: rec('Bo', 'sad', 0) });
     const out = helper.getNode('out');
     const files: Msg[] = [];
@@ -100,7 +100,7 @@ describe('record-store node', () => {
     assert.ok(rows.every((ch) => ch.x.every(([gsr, bpm], i) => Math.floor(gsr) === ch.y[i] && bpm >= 80)), 'label index matches the mood, gsr then bpm');
     assert.deepEqual((files[0].linearLearner as { labels: string[] }).labels, moods);
     assert.match(await errorOf({ action: 'export', format: 'xlsx', participant: 'Ana Lopez' }), /unknown msg\.format "xlsx"/);
-    assert.match(await errorOf({ action: 'export', format: 'linear-learner', participant: 'Bo' }), /no usable 'angry' rows for participant 'Bo'/);
+    assert.match(await errorOf({ action: 'export', format: 'linear-learner', participant: 'Bo' }), /too few usable rows for participant 'Bo': 'angry' 0, 'happy' 0, 'sad' 0/);
   });
 
   it('finishes writing every record it received before it closes (stop, redeploy)', async () => {

@@ -58,10 +58,14 @@ describe('training page with the cloud backend (flows/training.json)', function 
     });
     const states: string[] = [];
     helper.getNode('training-train-state').on('input', (m: NodeMessage) => states.push(String(m.payload)));
-    const metrics = new Promise<NodeMessage>((resolve) => helper.getNode('training-metrics').once('input', resolve));
-    helper.getNode('training-participant').send({ topic: 'participant', payload: 'demo' }); // typed on the page
+    // choosing a participant first clears the panel and shows the (absent) model card: wait for metrics
+    const metrics = new Promise<NodeMessage>((resolve) =>
+      helper.getNode('training-metrics').on('input', (m: NodeMessage) => (m.payload as { accuracy?: number } | null)?.accuracy !== undefined && resolve(m)),
+    );
+    const tab = { _client: { socketId: 'tab-0' } }; // the browser tab the page answers
+    helper.getNode('training-participant').send({ topic: 'participant', payload: 'demo', ...tab }); // typed on the page
     await new Promise((r) => setTimeout(r, 100));
-    helper.getNode('training-train-button').send({ payload: 'train', topic: 'train' });
+    helper.getNode('training-train-button').send({ payload: 'train', topic: 'train', ...tab });
     const shown = (await metrics).payload as { accuracy: number; perClass: { label: string }[] };
     assert.equal(shown.accuracy, 16 / 18);
     assert.deepEqual(shown.perClass.map((c) => c.label), ['angry', 'happy', 'sad'], 'the metrics panel gets its per-class rows');

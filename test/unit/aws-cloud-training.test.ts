@@ -95,7 +95,7 @@ describe('cloud training through Step Functions', () => {
   });
 
   it('too few rows of a mood comes back as the workflow\'s own sentence', async () => {
-    const message = "only 5 usable 'sad' rows for participant 'Ana' (need at least 10) (the first 10 s of each session are dropped as warm-up; 0 rows were invalid): record more 'sad' data first";
+    const message = "too few usable rows for participant 'Ana': 'sad' 5 (need at least 10 each; the first 10 s of each session are dropped as warm-up; 0 rows were invalid): record more 'sad' data first";
     sfn.script = () => failing(WORKFLOW_ERRORS.trainingData, JSON.stringify({ errorType: WORKFLOW_ERRORS.trainingData, errorMessage: message, trace: [] }));
     await assert.rejects(run(), (e: Error & { code?: string }) => {
       assert.equal(e.message, `cloud training of "Ana": ${message}`);

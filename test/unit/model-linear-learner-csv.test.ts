@@ -65,6 +65,6 @@ describe('Linear Learner training channels', () => {
   it('fail with the local trainer\'s message when there are no rows, or too few of a mood', () => {
     assert.throws(() => linearLearnerChannels([], { participant: 'ana' }), /no records for participant 'ana'/);
     const noSad = [...session('angry', 'a', 0, 40), ...session('happy', 'h', 100_000, 40), ...session('sad', 's', 200_000, 15)];
-    assert.throws(() => linearLearnerChannels(noSad, { participant: 'ana' }), /only 5 usable 'sad' rows for participant 'ana' \(need at least 10\)/);
+    assert.throws(() => linearLearnerChannels(noSad, { participant: 'ana' }), /too few usable rows for participant 'ana': 'sad' 5 \(need at least 10 each/);
   });
 });
