@@ -46,7 +46,7 @@ function detector(name: string, samples: number[], rateHz: number, options: Part
 
 async function node(): Promise<void> {
   const flow = [
-    { id: 'b', type: 'pulse-bpm', wires: [['out']] },
+    { id: 'b', type: 'emotion-pulse-bpm', wires: [['out']] },
     { id: 'out', type: 'helper' },
   ];
   await helper.load(pulseBpmNode, flow);

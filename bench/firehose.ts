@@ -22,8 +22,8 @@ async function until(cond: () => boolean, ms = 300_000): Promise<void> {
 
 async function load(peer: FirehosePeer): Promise<Node> {
   const flow = [
-    { id: 'aws', type: 'aws-config', region: 'us-east-1', endpoint: peer.endpoint, maxAttempts: '1' },
-    { id: 'push', type: 'firehose-push', aws: 'aws', stream: 'bench', batchSize: '500', maxDelay: '50', spoolMb: '200', retryMax: '200', wires: [[]] },
+    { id: 'aws', type: 'emotion-aws-config', region: 'us-east-1', endpoint: peer.endpoint, maxAttempts: '1' },
+    { id: 'push', type: 'emotion-firehose-push', aws: 'aws', stream: 'bench', batchSize: '500', maxDelay: '50', spoolMb: '200', retryMax: '200', wires: [[]] },
   ];
   await helper.load([awsConfigNode, firehosePushNode], flow, { aws: { accessKeyId: 'AKIDBENCH', secretAccessKey: 'secret' } });
   // The helper records every send/status/log call with sinon spies; a live runtime has none.

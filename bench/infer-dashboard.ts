@@ -20,7 +20,7 @@ const RUNS = Number(process.env.RUNS ?? 1000);
 const ANSWER_WIDGET = 'detect-answer';
 
 function fastTicks(flows: FlowNode[]): FlowNode[] {
-  return withDetectWindow(0.1)(flows).map((n) => (n.type === 'sensor-record' && n.id.startsWith('detect-') ? { ...n, tick: '0.02' } : n));
+  return withDetectWindow(0.1)(flows).map((n) => (n.type === 'emotion-sensor-record' && n.id.startsWith('detect-') ? { ...n, tick: '0.02' } : n));
 }
 
 function percentile(sorted: number[], p: number): number {

@@ -90,7 +90,7 @@ async function main(): Promise<void> {
   const sm = await startSageMakerPeer();
   await helper.startServer();
   const flow = (cfg: Record<string, unknown>) => [
-    { id: 'awsconf', type: 'aws-config', region: 'eu-west-1', endpoint: sm.peer.endpoint, maxAttempts: '1' },
+    { id: 'awsconf', type: 'emotion-aws-config', region: 'eu-west-1', endpoint: sm.peer.endpoint, maxAttempts: '1' },
     { id: 'infer', type: 'emotion-infer', mode: 'window', windowSeconds: String(WINDOW_MS / 1000), participant: 'alice', labels: '', threshold: '', backend: 'local', aws: 'awsconf', endpoint: 'emotion-ep', contentType: 'text/csv', timeoutMs: '2000', wires: [['out']], ...cfg },
     { id: 'out', type: 'helper' },
   ];

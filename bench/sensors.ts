@@ -47,9 +47,9 @@ function offlineSession(): void {
 async function readers(): Promise<void> {
   const flow = [
     { id: 'tab', type: 'tab' },
-    { id: 'hat', type: 'grove-base-hat', mode: 'simulated', seed: '1', participant: 'demo' },
-    { id: 'gsr', type: 'grove-gsr', z: 'tab', hat: 'hat', interval: '200', wires: [['sink']] },
-    { id: 'ear', type: 'grove-ear-hr', z: 'tab', hat: 'hat', rateHz: '100', batchMs: '1000', wires: [['sink']] },
+    { id: 'hat', type: 'emotion-grove-base-hat', mode: 'simulated', seed: '1', participant: 'demo' },
+    { id: 'gsr', type: 'emotion-grove-gsr', z: 'tab', hat: 'hat', interval: '200', wires: [['sink']] },
+    { id: 'ear', type: 'emotion-grove-ear-hr', z: 'tab', hat: 'hat', rateHz: '100', batchMs: '1000', wires: [['sink']] },
     { id: 'sink', type: 'helper', z: 'tab' },
   ];
   await helper.load([hatNode, gsrNode, earNode] as never, flow);

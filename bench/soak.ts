@@ -102,7 +102,7 @@ async function main(): Promise<void> {
   await helper.startServer();
   const flow: Array<Record<string, unknown>> = [
     { id: 'tab', type: 'tab' },
-    { id: 'store', z: 'tab', type: 'record-store', labels: '', wires: [['stored']] },
+    { id: 'store', z: 'tab', type: 'emotion-record-store', labels: '', wires: [['stored']] },
     { id: 'train', z: 'tab', type: 'emotion-train', participant: '', labels: '', warmupSeconds: '', testFraction: '', seed: '', l2: '', smote: 'auto', maxIterations: '', wires: [['trained']] },
     { id: 'infer', z: 'tab', type: 'emotion-infer', mode: 'window', windowSeconds: '0.05', participant: '', labels: '', threshold: '', backend: 'local', wires: [['answered']] },
     { id: 'stored', z: 'tab', type: 'helper' },

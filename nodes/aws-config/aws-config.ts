@@ -47,7 +47,7 @@ export = function (RED: NodeAPI) {
     });
   }
 
-  RED.nodes.registerType<AwsConfigNode, AwsConfigDef, unknown, AwsCredentialSettings>('aws-config', AwsConfig, {
+  RED.nodes.registerType<AwsConfigNode, AwsConfigDef, unknown, AwsCredentialSettings>('emotion-aws-config', AwsConfig, {
     credentials: {
       // password-type: the editor's GET /credentials answers has_accessKeyId, never the id itself
       accessKeyId: { type: 'password' },

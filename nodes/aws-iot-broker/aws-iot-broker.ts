@@ -64,7 +64,7 @@ export = function (RED: NodeAPI) {
     });
   }
 
-  RED.nodes.registerType<IotBrokerNode, IotBrokerDef, unknown, IotBrokerCredentials>('aws-iot-broker', AwsIotBroker, {
+  RED.nodes.registerType<IotBrokerNode, IotBrokerDef, unknown, IotBrokerCredentials>('emotion-aws-iot-broker', AwsIotBroker, {
     credentials: {
       certPem: { type: 'text' },
       keyPem: { type: 'password' },

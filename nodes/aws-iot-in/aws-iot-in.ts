@@ -41,5 +41,5 @@ export = function (RED: NodeAPI) {
     });
   }
 
-  RED.nodes.registerType('aws-iot-in', AwsIotIn);
+  RED.nodes.registerType('emotion-aws-iot-in', AwsIotIn);
 };

@@ -28,5 +28,5 @@ export = function (RED: NodeAPI) {
     });
   }
 
-  RED.nodes.registerType('aws-iot-out', AwsIotOut);
+  RED.nodes.registerType('emotion-aws-iot-out', AwsIotOut);
 };

@@ -35,7 +35,7 @@ export = function (RED: NodeAPI) {
         show(reports.at(-1)?.state ?? reporter.state());
       } catch (e) {
         shown = ''; // the status turns red: the next good reading must repaint it
-        throw translateError(t, 'pulse-bpm', e);
+        throw translateError(t, 'emotion-pulse-bpm', e);
       }
     });
 
@@ -86,5 +86,5 @@ export = function (RED: NodeAPI) {
     return new BpmReporter(detector, mode, intervalS * 1000);
   }
 
-  RED.nodes.registerType('pulse-bpm', PulseBpm);
+  RED.nodes.registerType('emotion-pulse-bpm', PulseBpm);
 };

@@ -154,5 +154,5 @@ export = function (RED: NodeAPI) {
     });
   }
 
-  RED.nodes.registerType('firehose-push', FirehosePush);
+  RED.nodes.registerType('emotion-firehose-push', FirehosePush);
 };

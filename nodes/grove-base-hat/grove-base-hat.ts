@@ -76,5 +76,5 @@ export = function (RED: NodeAPI) {
     return openI2cHat({ bus, address });
   }
 
-  RED.nodes.registerType('grove-base-hat', GroveBaseHat);
+  RED.nodes.registerType('emotion-grove-base-hat', GroveBaseHat);
 };

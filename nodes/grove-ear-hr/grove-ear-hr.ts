@@ -72,5 +72,5 @@ export = function (RED: NodeAPI) {
     };
   }
 
-  RED.nodes.registerType('grove-ear-hr', GroveEarHr);
+  RED.nodes.registerType('emotion-grove-ear-hr', GroveEarHr);
 };

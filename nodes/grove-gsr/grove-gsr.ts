@@ -58,5 +58,5 @@ export = function (RED: NodeAPI) {
     };
   }
 
-  RED.nodes.registerType('grove-gsr', GroveGsr);
+  RED.nodes.registerType('emotion-grove-gsr', GroveGsr);
 };

@@ -35,7 +35,7 @@ export = function (RED: NodeAPI) {
     RED.nodes.createNode(this, def);
     setup(this, def, userDir(RED));
   }
-  RED.nodes.registerType('record-store', RecordStoreNode);
+  RED.nodes.registerType('emotion-record-store', RecordStoreNode);
 };
 
 function setup(node: Node, def: RecordStoreDef, dir: string): void {

@@ -31,7 +31,7 @@ export = function (RED: NodeAPI) {
     RED.nodes.createNode(this, def);
     setup(this, def);
   }
-  RED.nodes.registerType('sensor-record', SensorRecord);
+  RED.nodes.registerType('emotion-sensor-record', SensorRecord);
 };
 
 function setup(node: Node, def: SensorRecordDef): void {

@@ -66,7 +66,7 @@ export = function (RED: NodeAPI) {
     });
   }
 
-  RED.nodes.registerType('sns-notify', SnsNotify);
+  RED.nodes.registerType('emotion-sns-notify', SnsNotify);
 };
 
 function targetOf(msg: NodeMessageInFlow): unknown {

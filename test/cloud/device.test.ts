@@ -44,8 +44,8 @@ describe('cloud:device (provision one Pi)', function () {
     for (const p of [result.certPath, result.keyPath]) assert.equal(statSync(p).mode & 0o777, 0o600, `${p} is readable by its owner only`);
 
     const [broker] = JSON.parse(readFileSync(result.brokerPath, 'utf8')) as Record<string, unknown>[];
-    assert.equal(broker.type, 'aws-iot-broker');
-    const shipped = (JSON.parse(readFileSync(join(root, 'flows', 'aws-iot.json'), 'utf8')) as Record<string, unknown>[]).find((n) => n.type === 'aws-iot-broker')!;
+    assert.equal(broker.type, 'emotion-aws-iot-broker');
+    const shipped = (JSON.parse(readFileSync(join(root, 'flows', 'aws-iot.json'), 'utf8')) as Record<string, unknown>[]).find((n) => n.type === 'emotion-aws-iot-broker')!;
     assert.equal(broker.id, shipped.id, 'importing it replaces the shipped flows\' placeholder broker');
     assert.deepEqual(Object.keys(broker).sort(), Object.keys(shipped).sort(), 'every setting the shipped broker has');
     assert.equal(broker.host, ATS_ENDPOINT, 'the iot:Data-ATS endpoint, not the legacy one');

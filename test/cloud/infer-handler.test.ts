@@ -167,7 +167,7 @@ describe('inference Lambda and the emotion-infer node: one answer', function () 
     const endpoint = participantEndpointName('emotion', 'Ana');
     const flow = [
       { id: 'tab', type: 'tab' },
-      { id: 'awsconf', type: 'aws-config', region: REGION, endpoint: sm.peer.endpoint, maxAttempts: '1' },
+      { id: 'awsconf', type: 'emotion-aws-config', region: REGION, endpoint: sm.peer.endpoint, maxAttempts: '1' },
       {
         id: 'infer', z: 'tab', type: 'emotion-infer', mode: 'each', windowSeconds: '10', participant: 'Ana', labels: 'angry,happy,sad', threshold: '0.5',
         backend: 'sagemaker', aws: 'awsconf', endpoint, contentType: 'text/csv', timeoutMs: '2000', fallback: false, wires: [['out']],

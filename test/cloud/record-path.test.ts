@@ -16,7 +16,7 @@ import sensorRecordNode = require('../../nodes/sensor-record/sensor-record');
 async function recordFromSensorRecord(): Promise<SensorRecord> {
   const flow = [
     { id: 'tab', type: 'tab' },
-    { id: 'rec', type: 'sensor-record', z: 'tab', participant: 'Ana', mood: 'happy', labels: '', session: '', tick: '0.2', maxAge: '3', duration: '', autoStart: true, wires: [['out'], []] },
+    { id: 'rec', type: 'emotion-sensor-record', z: 'tab', participant: 'Ana', mood: 'happy', labels: '', session: '', tick: '0.2', maxAge: '3', duration: '', autoStart: true, wires: [['out'], []] },
     { id: 'out', type: 'helper', z: 'tab' },
   ];
   await helper.load(sensorRecordNode, flow);

@@ -105,7 +105,7 @@ describe('shipped flows in the real Node-RED editor', function () {
     await page.goto(nr.url);
     await page.waitForFunction(() => {
       const RED = (window as unknown as { RED?: any }).RED; // eslint-disable-line @typescript-eslint/no-explicit-any
-      return RED?.nodes?.getType('pulse-bpm') && RED.nodes.getType('ui-button') && RED.workspaces.count() > 0;
+      return RED?.nodes?.getType('emotion-pulse-bpm') && RED.nodes.getType('ui-button') && RED.workspaces.count() > 0;
     });
   });
 

@@ -111,7 +111,7 @@ describe('example flows', () => {
 
   it('imports together with one ui-base, one theme and one hat', () => {
     const all = combineFlows([...examples.values()]);
-    for (const type of ['ui-base', 'ui-theme', 'grove-base-hat']) {
+    for (const type of ['ui-base', 'ui-theme', 'emotion-grove-base-hat']) {
       assert.equal(all.filter((n) => n.type === type).length, 1, type);
     }
     const paths = all.filter((n) => n.type === 'ui-page').map((n) => n.path);

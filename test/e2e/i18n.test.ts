@@ -13,11 +13,11 @@ const root = join(__dirname, '..', '..');
 
 const flow = [
   { id: 'tab', type: 'tab', label: 'i18n' },
-  { id: 'quiet', type: 'pulse-bpm', z: 'tab', name: '', emit: 'interval', interval: '1', minAmplitude: '20', saturation: '4095', invert: false, x: 200, y: 60, wires: [[]] },
+  { id: 'quiet', type: 'emotion-pulse-bpm', z: 'tab', name: '', emit: 'interval', interval: '1', minAmplitude: '20', saturation: '4095', invert: false, x: 200, y: 60, wires: [[]] },
   { id: 'bad', type: 'inject', z: 'tab', name: '', props: [{ p: 'payload' }], payload: 'hello', payloadType: 'str', once: true, onceDelay: 0.1, repeat: '', x: 110, y: 140, wires: [['fed']] },
-  { id: 'fed', type: 'pulse-bpm', z: 'tab', name: '', emit: 'interval', interval: '1', minAmplitude: '20', saturation: '4095', invert: false, x: 320, y: 140, wires: [[]] },
-  { id: 'hat', type: 'grove-base-hat', mode: 'simulated', seed: '1', participant: 'Ana' },
-  { id: 'gsr', type: 'grove-gsr', z: 'tab', name: '', hat: 'hat', channel: '0', interval: '200', referenceMv: '3300', startOnDeploy: true, x: 200, y: 220, wires: [[]] },
+  { id: 'fed', type: 'emotion-pulse-bpm', z: 'tab', name: '', emit: 'interval', interval: '1', minAmplitude: '20', saturation: '4095', invert: false, x: 320, y: 140, wires: [[]] },
+  { id: 'hat', type: 'emotion-grove-base-hat', mode: 'simulated', seed: '1', participant: 'Ana' },
+  { id: 'gsr', type: 'emotion-grove-gsr', z: 'tab', name: '', hat: 'hat', channel: '0', interval: '200', referenceMv: '3300', startOnDeploy: true, x: 200, y: 220, wires: [[]] },
 ];
 
 describe('a second language: pulse-bpm in German', function () {
@@ -68,7 +68,7 @@ describe('a second language: pulse-bpm in German', function () {
 
   it('shows the palette label, the node label and the dialog labels in German', async () => {
     // the palette wraps a label word by word
-    const palette = await page.locator('[data-palette-type="pulse-bpm"] .red-ui-palette-label').textContent();
+    const palette = await page.locator('[data-palette-type="emotion-pulse-bpm"] .red-ui-palette-label').textContent();
     assert.equal(palette?.replace(/\s+/g, ' ').trim(), 'Puls → BPM');
     assert.equal((await page.locator('[id="quiet"] .red-ui-flow-node-label').textContent())?.trim(), 'Puls → BPM');
     await page.locator('[id="quiet"] .red-ui-flow-node').dblclick();
@@ -84,9 +84,9 @@ describe('a second language: pulse-bpm in German', function () {
   it('shows the other translated nodes in German too: palette labels and a Grove dialog', async () => {
     const palette = (type: string) =>
       page.locator(`[data-palette-type="${type}"] .red-ui-palette-label`).textContent().then((t) => t?.replace(/\s+/g, ' ').trim());
-    assert.equal(await palette('grove-gsr'), 'Grove GSR');
-    assert.equal(await palette('grove-ear-hr'), 'Grove Ohrclip');
-    assert.equal(await palette('aws-iot-in'), 'AWS IoT ein');
+    assert.equal(await palette('emotion-grove-gsr'), 'Grove GSR');
+    assert.equal(await palette('emotion-grove-ear-hr'), 'Grove Ohrclip');
+    assert.equal(await palette('emotion-aws-iot-in'), 'AWS IoT ein');
     await page.locator('[id="gsr"] .red-ui-flow-node').dblclick();
     const channel = page.locator('label[for="node-input-channel"]');
     await channel.waitFor();

@@ -96,7 +96,7 @@ describe('settings for a Pi shared by tablets (docs/settings-shared-pi.js)', fun
 
   it("refuses the editor's API without a login, and answers it with the editor login", async () => {
     assert.equal((await call('/flows')).status, 401);
-    assert.equal((await call('/credentials/aws-config/x')).status, 401);
+    assert.equal((await call('/credentials/emotion-aws-config/x')).status, 401);
     const wrong = await call('/auth/token', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

@@ -17,7 +17,7 @@ describe('aws-config node', () => {
   afterEach(() => helper.unload());
 
   const flow = (extra: Record<string, unknown> = {}) => [
-    { id: 'aws', type: 'aws-config', name: 'test account', region: 'eu-west-1', endpoint: '', maxAttempts: '', ...extra },
+    { id: 'aws', type: 'emotion-aws-config', name: 'test account', region: 'eu-west-1', endpoint: '', maxAttempts: '', ...extra },
   ];
   const creds = { aws: { accessKeyId: KEY_ID, secretAccessKey: SECRET, sessionToken: TOKEN } };
 
@@ -61,7 +61,7 @@ describe('aws-config node', () => {
     await helper.load(awsConfigNode, flow(), creds); // credentials stored under the same names as before
     // what GET /credentials/aws-config/aws answers (the runtime API behind it; the editor API is not mounted here)
     const runtime = (helper as unknown as { _RED: { runtime: { flows: { getNodeCredentials(o: object): Promise<Record<string, unknown>> } } } })._RED.runtime;
-    const body = await runtime.flows.getNodeCredentials({ type: 'aws-config', id: 'aws' });
+    const body = await runtime.flows.getNodeCredentials({ type: 'emotion-aws-config', id: 'aws' });
     assert.equal(JSON.stringify(body).includes(KEY_ID), false, `the key id is readable: ${JSON.stringify(body)}`);
     assert.equal(body.has_accessKeyId, true, 'the editor still knows one is set');
     assert.equal(body.has_secretAccessKey, true);

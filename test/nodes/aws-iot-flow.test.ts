@@ -42,10 +42,10 @@ describe('flows/aws-iot.json', () => {
 
   it('ships the in/out nodes disabled and the broker with a placeholder endpoint', () => {
     const flow = shipped();
-    const iot = flow.filter((n) => n.type === 'aws-iot-in' || n.type === 'aws-iot-out');
+    const iot = flow.filter((n) => n.type === 'emotion-aws-iot-in' || n.type === 'emotion-aws-iot-out');
     assert.equal(iot.length, 5);
     assert.ok(iot.every((n) => n.d === true), 'every aws-iot in/out node is disabled');
-    const cfg = flow.find((n) => n.type === 'aws-iot-broker')!;
+    const cfg = flow.find((n) => n.type === 'emotion-aws-iot-broker')!;
     assert.match(String(cfg.host), /^x+-ats\.iot\./);
     assert.deepEqual(iot.map((n) => n.topic).sort(), ['infer', 'infer/result', 'infer/result', 'infer/result/emotion-pi', 'train']);
     assert.equal(cfg.topicPrefix, 'iotsensors');
@@ -55,8 +55,8 @@ describe('flows/aws-iot.json', () => {
     const me = broker.clients['emotion-pi'];
     const flow = shipped().map((n) => {
       const copy = { ...n };
-      if (copy.type === 'aws-iot-in' || copy.type === 'aws-iot-out') delete copy.d;
-      if (copy.type === 'aws-iot-broker') {
+      if (copy.type === 'emotion-aws-iot-in' || copy.type === 'emotion-aws-iot-out') delete copy.d;
+      if (copy.type === 'emotion-aws-iot-broker') {
         Object.assign(copy, { host: 'localhost', port: String(broker.port), certPath: me.cert, keyPath: me.key, caPath: broker.caPath,
           minReconnectDelay: '100', maxReconnectDelay: '400' });
       }
@@ -90,9 +90,9 @@ describe('flows/aws-iot.json', () => {
     const me = broker.clients['emotion-pi'];
     const flow = shipped().map((n) => {
       const copy = { ...n };
-      if (copy.type === 'aws-iot-in' || copy.type === 'aws-iot-out') delete copy.d;
+      if (copy.type === 'emotion-aws-iot-in' || copy.type === 'emotion-aws-iot-out') delete copy.d;
       if (copy.type === 'tab') copy.env = [{ name: 'DETECT_WINDOW_S', value: '0.4', type: 'num' }];
-      if (copy.type === 'aws-iot-broker') {
+      if (copy.type === 'emotion-aws-iot-broker') {
         Object.assign(copy, { host: 'localhost', port: String(broker.port), certPath: me.cert, keyPath: me.key, caPath: broker.caPath,
           minReconnectDelay: '100', maxReconnectDelay: '400' });
       }

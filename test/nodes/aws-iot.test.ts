@@ -70,12 +70,12 @@ describe('aws-iot nodes on a mutual-TLS broker', function () {
     return [
       { id: 't1', type: 'tab' },
       {
-        id: 'b1', type: 'aws-iot-broker', z: 't1', host: 'localhost', port: String(broker.port), clientId: 'emotion-pi',
+        id: 'b1', type: 'emotion-aws-iot-broker', z: 't1', host: 'localhost', port: String(broker.port), clientId: 'emotion-pi',
         certPath: me.cert, keyPath: me.key, caPath: broker.caPath, topicPrefix: 'iotsensors', keepAlive: '',
         cleanSession: true, minReconnectDelay: '100', maxReconnectDelay: '400', queueLimit: '', ...brokerCfg,
       },
-      { id: 'out', type: 'aws-iot-out', z: 't1', broker: 'b1', topic: 'train', qos: '1' },
-      { id: 'in', type: 'aws-iot-in', z: 't1', broker: 'b1', topic: 'train', qos: '1', format: 'auto', wires: [['h']] },
+      { id: 'out', type: 'emotion-aws-iot-out', z: 't1', broker: 'b1', topic: 'train', qos: '1' },
+      { id: 'in', type: 'emotion-aws-iot-in', z: 't1', broker: 'b1', topic: 'train', qos: '1', format: 'auto', wires: [['h']] },
       { id: 'h', type: 'helper', z: 't1' },
       { id: 'c', type: 'catch', z: 't1', scope: null, uncaught: false, wires: [['hc']] },
       { id: 'hc', type: 'helper', z: 't1' },
@@ -87,7 +87,7 @@ describe('aws-iot nodes on a mutual-TLS broker', function () {
 
   it('round-trips JSON records through out and in, and another MQTT client sees them too', async () => {
     await helper.load(nodes, flow({}, [
-      { id: 'inAll', type: 'aws-iot-in', z: 't1', broker: 'b1', topic: '+', qos: '0', format: 'buffer', wires: [['h2']] },
+      { id: 'inAll', type: 'emotion-aws-iot-in', z: 't1', broker: 'b1', topic: '+', qos: '0', format: 'buffer', wires: [['h2']] },
       { id: 'h2', type: 'helper', z: 't1' },
     ]));
     const got = collect('h');
@@ -208,9 +208,9 @@ describe('aws-iot nodes on a mutual-TLS broker', function () {
 
   it('refuses bad topics and oversized payloads for that message only', async () => {
     await helper.load(nodes, flow({}, [
-      { id: 'outMsg', type: 'aws-iot-out', z: 't1', broker: 'b1', topic: '', qos: '0' },
-      { id: 'inBad', type: 'aws-iot-in', z: 't1', broker: 'b1', topic: 'infer/#/x', qos: '1', format: 'auto', wires: [[]] },
-      { id: 'inJson', type: 'aws-iot-in', z: 't1', broker: 'b1', topic: 'raw', qos: '1', format: 'json', wires: [['h']] },
+      { id: 'outMsg', type: 'emotion-aws-iot-out', z: 't1', broker: 'b1', topic: '', qos: '0' },
+      { id: 'inBad', type: 'emotion-aws-iot-in', z: 't1', broker: 'b1', topic: 'infer/#/x', qos: '1', format: 'auto', wires: [[]] },
+      { id: 'inJson', type: 'emotion-aws-iot-in', z: 't1', broker: 'b1', topic: 'raw', qos: '1', format: 'json', wires: [['h']] },
     ]));
     const errors = collect('hc') as ErrorMsg[];
     const got = collect('h');

@@ -52,7 +52,7 @@ describe('same answer everywhere (local trainer, Linear Learner channels, partic
     const infer = { type: 'emotion-infer', z: 'tab', mode: 'each', windowSeconds: '', labels: '', threshold: '', contentType: 'text/csv', timeoutMs: '2000', fallback: false };
     const flow = [
         { id: 'tab', type: 'tab' },
-        { id: 'awsconf', type: 'aws-config', region: 'eu-west-1', endpoint: sm.peer.endpoint, maxAttempts: '1' },
+        { id: 'awsconf', type: 'emotion-aws-config', region: 'eu-west-1', endpoint: sm.peer.endpoint, maxAttempts: '1' },
         { id: 'infer-local', ...infer, backend: 'local', wires: [['out-local']] },
         { id: 'infer-cloud', ...infer, backend: 'sagemaker', aws: 'awsconf', endpoint: '', endpointPrefix: '', wires: [['out-cloud']] },
         { id: 'out-local', z: 'tab', type: 'helper' },

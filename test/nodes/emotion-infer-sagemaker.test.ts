@@ -37,7 +37,7 @@ describe('emotion-infer node with the SageMaker backend', () => {
   const load = (cfg: Record<string, unknown> = {}, maxAttempts = '1') => {
     const flow = [
         { id: 'tab', type: 'tab' },
-        { id: 'awsconf', type: 'aws-config', region: 'eu-west-1', endpoint: sm.peer.endpoint, maxAttempts },
+        { id: 'awsconf', type: 'emotion-aws-config', region: 'eu-west-1', endpoint: sm.peer.endpoint, maxAttempts },
         {
           id: 'infer', z: 'tab', type: 'emotion-infer', mode: 'window', windowSeconds: '0.1', participant: 'alice', labels: '', threshold: '',
           backend: 'sagemaker', aws: 'awsconf', endpoint: 'emotion-ep', contentType: 'text/csv', timeoutMs: '1000', fallback: false, wires: [['out']], ...cfg,

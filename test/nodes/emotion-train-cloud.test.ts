@@ -31,7 +31,7 @@ describe('emotion-train node with the cloud backend', () => {
   const load = (config: Record<string, unknown> = {}) => {
     const flow = [
       { id: 'tab', type: 'tab' },
-      { id: 'awsconf', type: 'aws-config', region: 'eu-west-1', endpoint: sfn.endpoint, maxAttempts: '1' },
+      { id: 'awsconf', type: 'emotion-aws-config', region: 'eu-west-1', endpoint: sfn.endpoint, maxAttempts: '1' },
       {
         id: 'train', type: 'emotion-train', z: 'tab', participant: '', labels: 'sad,angry,happy', warmupSeconds: '5', testFraction: '0.25', seed: '3',
         l2: '', smote: 'auto', maxIterations: '', backend: 'cloud', aws: 'awsconf', stateMachineArn: ARN, endpointPrefix: '', pollSeconds: '0.1',

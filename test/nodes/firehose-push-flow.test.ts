@@ -76,15 +76,15 @@ describe('AWS example flow (flows/aws.json)', function () {
     const flow = (JSON.parse(readFileSync(join(__dirname, '..', '..', 'flows', 'aws.json'), 'utf8')) as FlowNode[]).map((n) => {
       const node: FlowNode = { ...n };
       delete node.d; // the AWS nodes ship disabled
-      if (node.type === 'aws-config') node.endpoint = router.endpoint;
+      if (node.type === 'emotion-aws-config') node.endpoint = router.endpoint;
       if (node.type === 'debug') node.type = 'helper';
       if (node.type === 'emotion-infer') node.windowSeconds = '1';
-      if (node.type === 'firehose-push') node.maxDelay = '50';
-      if (node.type === 'sensor-record') node.tick = '0.2';
+      if (node.type === 'emotion-firehose-push') node.maxDelay = '50';
+      if (node.type === 'emotion-sensor-record') node.tick = '0.2';
       if (node.type === 'emotion-train') node.pollSeconds = '0.1';
       return node;
     });
-    assert.ok(flow.some((n) => n.type === 'aws-config' && !('credentials' in n)), 'the example holds no credentials');
+    assert.ok(flow.some((n) => n.type === 'emotion-aws-config' && !('credentials' in n)), 'the example holds no credentials');
     const nodes = [injectNode, changeNode, commentNode, awsConfigNode, firehosePushNode, hatNode, gsrNode, earNode];
     await helper.load([...nodes, bpmNode, recordNode, inferNode, snsNode, trainNode], flow, {
       'emotion-iot-aws-config': { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'example-secret' },

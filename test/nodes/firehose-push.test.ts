@@ -52,11 +52,11 @@ describe('firehose-push node', () => {
   const load = async (push: Record<string, unknown> = {}, awsCreds: object = creds) => {
     const flow = [
       { id: 'tab', type: 'tab' },
-      { id: 'aws', type: 'aws-config', region: 'us-east-1', endpoint: peer.endpoint, maxAttempts: '1' },
+      { id: 'aws', type: 'emotion-aws-config', region: 'us-east-1', endpoint: peer.endpoint, maxAttempts: '1' },
       {
         id: 'push',
         z: 'tab',
-        type: 'firehose-push',
+        type: 'emotion-firehose-push',
         aws: 'aws',
         stream: 'emotion-records',
         batchSize: '500',

@@ -7,7 +7,7 @@ import { SimulatedHat } from '../../src/hat/simulated-hat';
 import hatNode = require('../../nodes/grove-base-hat/grove-base-hat');
 
 async function loadHat(props: Record<string, unknown>): Promise<HatConfigNode> {
-  await helper.load(hatNode, [{ id: 'hat', type: 'grove-base-hat', ...props }]);
+  await helper.load(hatNode, [{ id: 'hat', type: 'emotion-grove-base-hat', ...props }]);
   return helper.getNode('hat') as HatConfigNode;
 }
 

@@ -7,7 +7,7 @@ import type { SimulatedHat } from '../../src/hat/simulated-hat';
 import earNode = require('../../nodes/grove-ear-hr/grove-ear-hr');
 
 type Batch = { t0: number; rateHz: number; samples: number[] };
-const load = (props: Record<string, unknown>, hat?: Record<string, unknown>) => loadReader(earNode, 'grove-ear-hr', props, hat);
+const load = (props: Record<string, unknown>, hat?: Record<string, unknown>) => loadReader(earNode, 'emotion-grove-ear-hr', props, hat);
 const batches = (out: Array<{ payload?: unknown }>) => out.map((m) => m.payload as Batch);
 
 describe('grove-ear-hr node', () => {

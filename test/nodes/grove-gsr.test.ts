@@ -7,7 +7,7 @@ import type { HatConfigNode } from '../../nodes/grove-base-hat/reader';
 import type { SimulatedHat } from '../../src/hat/simulated-hat';
 import gsrNode = require('../../nodes/grove-gsr/grove-gsr');
 
-const load = (props: Record<string, unknown>, hat?: Record<string, unknown>) => loadReader(gsrNode, 'grove-gsr', props, hat);
+const load = (props: Record<string, unknown>, hat?: Record<string, unknown>) => loadReader(gsrNode, 'emotion-grove-gsr', props, hat);
 
 describe('grove-gsr node', () => {
   afterEach(() => helper.unload());

@@ -32,7 +32,7 @@ export async function loadReader(
 ) {
   const flow = [
     { id: 'tab', type: 'tab' },
-    { id: 'hat', type: 'grove-base-hat', ...hat },
+    { id: 'hat', type: 'emotion-grove-base-hat', ...hat },
     { id: 'r', type, z: 'tab', hat: 'hat', wires: [['out']], ...props },
     { id: 'out', type: 'helper', z: 'tab' },
     { id: 'catcher', type: 'catch', z: 'tab', scope: ['r'], wires: [['errors']] },

@@ -22,7 +22,7 @@ const T0 = 1_700_000_000_000;
 async function load(props: Record<string, unknown> = {}) {
   const flow = [
     { id: 'tab', type: 'tab' },
-    { id: 'b', type: 'pulse-bpm', z: 'tab', wires: [['out']], ...props },
+    { id: 'b', type: 'emotion-pulse-bpm', z: 'tab', wires: [['out']], ...props },
     { id: 'out', type: 'helper', z: 'tab' },
     { id: 'catcher', type: 'catch', z: 'tab', scope: ['b'], wires: [['errors']] },
     { id: 'errors', type: 'helper', z: 'tab' },
@@ -153,9 +153,9 @@ describe('pulse-bpm node', function () {
   it('reads the simulated hat through grove-ear-hr, as the demo flows do (real time, ~5 s)', async function () {
     const flow = [
       { id: 'tab', type: 'tab' },
-      { id: 'hat', type: 'grove-base-hat', mode: 'simulated', seed: '1', participant: 'Ana' },
-      { id: 'ear', type: 'grove-ear-hr', z: 'tab', hat: 'hat', channel: '4', rateHz: '100', batchMs: '250', startOnDeploy: true, wires: [['b']] },
-      { id: 'b', type: 'pulse-bpm', z: 'tab', wires: [['out']] },
+      { id: 'hat', type: 'emotion-grove-base-hat', mode: 'simulated', seed: '1', participant: 'Ana' },
+      { id: 'ear', type: 'emotion-grove-ear-hr', z: 'tab', hat: 'hat', channel: '4', rateHz: '100', batchMs: '250', startOnDeploy: true, wires: [['b']] },
+      { id: 'b', type: 'emotion-pulse-bpm', z: 'tab', wires: [['out']] },
       { id: 'out', type: 'helper', z: 'tab' },
     ];
     await helper.load([hatNode, earHrNode, pulseBpmNode] as never, flow);

@@ -30,7 +30,7 @@ describe('record-store node', () => {
 
   const flow = [
     { id: 'tab', type: 'tab' },
-    { id: 'store', type: 'record-store', z: 'tab', labels: '', wires: [['out']] },
+    { id: 'store', type: 'emotion-record-store', z: 'tab', labels: '', wires: [['out']] },
     { id: 'out', type: 'helper', z: 'tab' },
     { id: 'catcher', type: 'catch', z: 'tab', scope: null, uncaught: false, wires: [['caught']] },
     { id: 'caught', type: 'helper', z: 'tab' },

@@ -27,7 +27,7 @@ function collect(node: Node) {
 
 const flow = (config: Record<string, unknown>) => [
   { id: 'tab', type: 'tab' },
-  { id: 'rec', type: 'sensor-record', z: 'tab', participant: 'Ana', mood: '', labels: '', session: '', tick: '0.2', maxAge: '3', duration: '', autoStart: true, wires: [['records'], ['state']], ...config },
+  { id: 'rec', type: 'emotion-sensor-record', z: 'tab', participant: 'Ana', mood: '', labels: '', session: '', tick: '0.2', maxAge: '3', duration: '', autoStart: true, wires: [['records'], ['state']], ...config },
   { id: 'records', type: 'helper', z: 'tab' },
   { id: 'state', type: 'helper', z: 'tab' },
   { id: 'catcher', type: 'catch', z: 'tab', scope: null, uncaught: false, wires: [['caught']] },

@@ -39,7 +39,7 @@ describe('sensors example flow (flows/sensors.json)', function () {
     assert.ok(beats().every((m) => m.hr!.bpm! > 40 && m.hr!.bpm! < 120), `plausible BPM: ${beats().map((m) => m.hr?.bpm)}`);
     // The simulated heart rate also drifts slowly with the clock (up to ~10 BPM in 10 s): measure the rise
     // against the same person left calm (the hat's twin), over the ~8 s the BPM average spans.
-    const hatDef = flow.find((n) => n.type === 'grove-base-hat')!;
+    const hatDef = flow.find((n) => n.type === 'emotion-grove-base-hat')!;
     const twin = new SimulatedHat({ seed: Number(hatDef.seed), participant: String(hatDef.participant) });
     const aboveCalm = (m: Msg) => {
       const t = m.timestamp as number;

@@ -50,9 +50,9 @@ describe('sns-notify node', () => {
   const load = (cfg: Record<string, unknown> = {}, maxAttempts = '1') => {
     const flow = [
         { id: 'tab', type: 'tab' },
-        { id: 'awsconf', type: 'aws-config', region: 'eu-west-1', endpoint: sns.peer.endpoint, maxAttempts },
+        { id: 'awsconf', type: 'emotion-aws-config', region: 'eu-west-1', endpoint: sns.peer.endpoint, maxAttempts },
         {
-          id: 'notify', z: 'tab', type: 'sns-notify', aws: 'awsconf', target: TOPIC, subject: 'Emotion: {{label}}', template: '{{participant}} seems {{label}} ({{confidence}}) at {{time}}',
+          id: 'notify', z: 'tab', type: 'emotion-sns-notify', aws: 'awsconf', target: TOPIC, subject: 'Emotion: {{label}}', template: '{{participant}} seems {{label}} ({{confidence}}) at {{time}}',
           smsType: 'Transactional', senderId: 'EmotionIoT', originationNumber: '+15555550199', intervalSeconds: '60', suppressedOutput: true, outputs: 2,
           wires: [['sent'], ['suppressed']], ...cfg,
         },

@@ -49,10 +49,10 @@ describe('training page with the cloud backend (flows/training.json)', function 
       end: { status: 'SUCCEEDED', output: { participant: 'demo', endpointName, trainingJobName: 'job', evaluation: { confusion: [[5, 1, 0], [0, 6, 0], [0, 1, 5]] } } },
     });
     const flow = (JSON.parse(readFileSync(join(__dirname, '..', '..', 'flows', 'training.json'), 'utf8')) as FlowNode[])
-      .filter((n) => !['ui-base', 'ui-theme', 'ui-page', 'ui-group', 'aws-iot-broker'].includes(n.type))
-      .map((n) => (n.type.startsWith('ui-') || n.type.startsWith('aws-iot-') ? { id: n.id, type: 'helper', z: n.z, wires: n.wires } : n))
+      .filter((n) => !['ui-base', 'ui-theme', 'ui-page', 'ui-group', 'emotion-aws-iot-broker'].includes(n.type))
+      .map((n) => (n.type.startsWith('ui-') || n.type.startsWith('emotion-aws-iot-') ? { id: n.id, type: 'helper', z: n.z, wires: n.wires } : n))
       .map((n) => (n.id === 'training-train' ? { ...n, backend: 'cloud', aws: 'awsconf', stateMachineArn: ARN, endpointPrefix: 'emotion', pollSeconds: '0.1' } : n));
-    flow.push({ id: 'awsconf', type: 'aws-config', region: 'eu-west-1', endpoint: sfn.endpoint, maxAttempts: '1' });
+    flow.push({ id: 'awsconf', type: 'emotion-aws-config', region: 'eu-west-1', endpoint: sfn.endpoint, maxAttempts: '1' });
     await helper.load([hatNode, gsrNode, earNode, bpmNode, recordNode, storeNode, trainNode, awsConfigNode, ...coreNodes] as never, flow, {
       awsconf: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' },
     });

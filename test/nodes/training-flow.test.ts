@@ -21,8 +21,8 @@ const coreNodes = ['common/20-inject', 'common/25-catch', 'common/25-status', 'c
 type FlowNode = { id: string; type: string; [key: string]: unknown };
 
 const flow = (JSON.parse(readFileSync(join(__dirname, '..', '..', 'flows', 'training.json'), 'utf8')) as FlowNode[])
-  .filter((n) => !['ui-base', 'ui-theme', 'ui-page', 'ui-group', 'aws-iot-broker'].includes(n.type))
-  .map((n) => (n.type.startsWith('ui-') || n.type.startsWith('aws-iot-') ? { id: n.id, type: 'helper', z: n.z, wires: n.wires } : n));
+  .filter((n) => !['ui-base', 'ui-theme', 'ui-page', 'ui-group', 'emotion-aws-iot-broker'].includes(n.type))
+  .map((n) => (n.type.startsWith('ui-') || n.type.startsWith('emotion-aws-iot-') ? { id: n.id, type: 'helper', z: n.z, wires: n.wires } : n));
 
 describe('training example flow (flows/training.json)', function () {
   this.timeout(30000);

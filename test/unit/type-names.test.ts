@@ -1,0 +1,35 @@
+// Node type names are global in a Node-RED runtime: a second package registering the same type fails
+// to load. Every type of this package carries its prefix, and none is a core type or one of the types
+// known to be registered by other AWS / IoT packages.
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+const root = join(__dirname, '..', '..');
+
+function registeredTypes(dir: string, ending: RegExp): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => ending.test(f) && !f.includes('locales'))
+    .flatMap((f) => [...readFileSync(join(dir, f), 'utf8').matchAll(/registerType\s*(?:<[^>]*>)?\(\s*['"]([^'"]+)['"]/g)].map((m) => m[1]));
+}
+
+const ours = registeredTypes(join(root, 'nodes'), /\.(ts|html)$/);
+const core = registeredTypes(join(dirname(require.resolve('@node-red/nodes/package.json')), 'core'), /\.js$/);
+/** registered by node-red-node-aws, node-red-contrib-aws-iot-hub and the AWS IoT device packages */
+const OTHER_PACKAGES = ['aws-config', 'amazon s3 in', 'amazon s3', 'amazon s3 out', 'aws-iot-broker', 'aws-iot-in', 'aws-iot-out', 'aws-iot-device', 'aws-mqtt in', 'aws-mqtt out', 'aws-thing'];
+
+describe('node type names', () => {
+  it('every type of this package starts with "emotion-", in the runtime and in the editor alike', () => {
+    assert.ok(ours.length >= 28, `found ${ours.length} registrations`);
+    assert.deepEqual(ours.filter((t) => !t.startsWith('emotion-')), []);
+    const runtime = new Set(registeredTypes(join(root, 'nodes'), /\.ts$/));
+    const editor = new Set(registeredTypes(join(root, 'nodes'), /\.html$/));
+    assert.deepEqual([...runtime].sort(), [...editor].sort());
+  });
+
+  it('no type collides with a core node or a type other packages are known to register', () => {
+    assert.ok(core.includes('inject') && core.includes('mqtt-broker'), 'core types found');
+    const taken = new Set([...core, ...OTHER_PACKAGES]);
+    assert.deepEqual(ours.filter((t) => taken.has(t)), []);
+  });
+});
