@@ -2,6 +2,7 @@
 // mirror the connection state in the node status, and deregister on close.
 import type { Node, NodeAPI } from 'node-red';
 import type { IotConnection, IotState, IotUser } from '../../src/aws/iot-connection';
+import { translator, type Translate } from '../lib/i18n';
 import { shortReason, status, toError } from '../lib/node-kit';
 
 export interface IotBrokerCredentials {
@@ -35,11 +36,12 @@ function attempt(fn: () => void): Error | undefined {
   }
 }
 
-export function showState(node: Node, s: IotState): void {
+/** The texts are "aws-iot.*" keys, which the catalogues of aws-iot-in and aws-iot-out both hold (RED._ reads the caller's). */
+function showState(t: Translate, node: Node, s: IotState): void {
   switch (s.state) {
-    case 'connecting': return status.warn(node, 'connecting');
-    case 'connected': return status.ok(node, 'connected');
-    case 'disconnected': return status.error(node, `disconnected: ${shortReason(s.reason, 40)}`);
+    case 'connecting': return status.warn(node, t('aws-iot.status.connecting'));
+    case 'connected': return status.ok(node, t('aws-iot.status.connected'));
+    case 'disconnected': return status.error(node, t('aws-iot.status.disconnected', { reason: shortReason(s.reason, 40) }));
     case 'failed': return status.error(node, shortReason(s.reason, 96)); // long enough to name the file
     default: return status.clear(node);
   }
@@ -53,18 +55,20 @@ export function showState(node: Node, s: IotState): void {
 export function linkBroker(
   RED: NodeAPI, node: Node, brokerId: string, context: { topic: string }, check?: (broker: IotBrokerNode) => void,
 ): BrokerLink | undefined {
+  const t = translator(RED);
   const broker = RED.nodes.getNode(brokerId) as IotBrokerNode | null;
-  const problem = !broker ? new Error('no aws-iot-broker configured') : broker.problem ?? attempt(() => check?.(broker));
+  const problem = !broker ? new Error(t('aws-iot.errors.noBroker')) : broker.problem ?? attempt(() => check?.(broker));
   if (problem || !broker?.connection) {
-    status.error(node, problem ?? 'broker not available');
-    node.error(problem?.message ?? 'broker not available', { ...context, payload: undefined });
+    const unavailable = t('aws-iot.errors.unavailable');
+    status.error(node, problem ?? unavailable);
+    node.error(problem?.message ?? unavailable, { ...context, payload: undefined });
     return undefined;
   }
   const connection = broker.connection;
   let reported: Error | undefined;
   const user: IotUser = {
     onState: (s) => {
-      showState(node, s);
+      showState(t, node, s);
       if (s.state === 'failed' && s.reason !== reported) {
         reported = s.reason;
         node.error(s.reason.message, { ...context, payload: undefined });
@@ -75,5 +79,5 @@ export function linkBroker(
     connection.deregister(user).then(done, () => done());
   });
   connection.register(user);
-  return { broker, connection, user, showState: () => showState(node, connection.state) };
+  return { broker, connection, user, showState: () => showState(t, node, connection.state) };
 }

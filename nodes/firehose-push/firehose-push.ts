@@ -9,6 +9,7 @@ import { firehosePut, permanentCause } from '../../src/aws/firehose-put';
 import { FirehoseSender, type DeliveryReport } from '../../src/aws/firehose-sender';
 import { formatBytes, Spool } from '../../src/aws/spool';
 import { dataRoot } from '../../src/record/paths';
+import { translator } from '../lib/i18n';
 import { configNumber, onInput, status, toError, userDir } from '../lib/node-kit';
 
 interface FirehosePushDef extends NodeDef {
@@ -30,6 +31,8 @@ const STREAM = /^[a-zA-Z0-9_.-]{1,64}$/;
 const WARN_AT = 0.8;
 
 export = function (RED: NodeAPI) {
+  const t = translator(RED);
+
   function FirehosePush(this: Node, def: FirehosePushDef) {
     RED.nodes.createNode(this, def);
     setUp(this, def);
@@ -55,10 +58,10 @@ export = function (RED: NodeAPI) {
     pipeline.catch(() => undefined); // reported above; each input fails with it too
 
     async function start(): Promise<Pipeline> {
-      if (!aws) throw new Error('no aws-config selected');
+      if (!aws) throw new Error(t('firehose-push.errors.noConfig'));
       const stream = String(def.stream ?? '').trim();
       // the name is also the spool folder's: "." or ".." would put the spool outside spool/
-      if (!STREAM.test(stream) || /^\.+$/.test(stream)) throw new Error('delivery stream name: 1-64 letters, digits, _ . -');
+      if (!STREAM.test(stream) || /^\.+$/.test(stream)) throw new Error(t('firehose-push.errors.stream'));
       const maxRecords = Math.floor(configNumber(def.batchSize, 'batch size', { min: 1, max: MAX_BATCH_RECORDS, fallback: MAX_BATCH_RECORDS }));
       const maxDelayMs = configNumber(def.maxDelay, 'max delay', { min: 0, max: 900_000, fallback: 1000 });
       const budgetMb = configNumber(def.spoolMb, 'spool budget', { min: 1, max: 1_000_000, fallback: 100 });
@@ -83,7 +86,7 @@ export = function (RED: NodeAPI) {
       totalSent += report.sent;
       if (stalled && report.failed === 0) {
         stalled = undefined;
-        node.log(`firehose-push: delivering again, ${report.spooled} records spooled`);
+        node.log(`firehose-push: ${t('firehose-push.log.delivering', { count: report.spooled })}`);
       }
       if (!stalled) showBacklog(report.spooled);
       node.send({ topic: def.stream, payload: report });
@@ -92,10 +95,11 @@ export = function (RED: NodeAPI) {
     /** Shows why records wait (a permanent cause such as a wrong stream name, or just offline); logs each new cause once. */
     function onFailure(cause: Error, report: DeliveryReport): void {
       const why = permanentCause(cause) ?? 'offline';
-      status.error(node, `${why}: ${report.spooled} spooled`);
+      const shown = why === 'offline' ? t('firehose-push.status.offline') : why;
+      status.error(node, t('firehose-push.status.stalled', { why: shown, count: report.spooled }));
       if (why !== stalled) {
-        const fix = why === 'offline' ? '' : ' (fix it and they go out: nothing is lost)';
-        node.error(`firehose-push: ${redact(cause.message)}; ${report.spooled} records kept in the spool, retrying${fix}`);
+        const text = why === 'offline' ? 'firehose-push.errors.kept' : 'firehose-push.errors.keptFix';
+        node.error(`firehose-push: ${t(text, { reason: redact(cause.message), count: report.spooled })}`);
       }
       stalled = why;
     }
@@ -103,32 +107,30 @@ export = function (RED: NodeAPI) {
     function onDiskFailing(err: Error): void {
       diskTrouble = err;
       status.error(node, err);
-      node.error(`firehose-push: ${err.message}; records already delivered may be sent again after a restart`);
+      node.error(`firehose-push: ${t('firehose-push.errors.diskFailing', { reason: err.message })}`);
     }
 
     function onDiskRecovered(): void {
       diskTrouble = undefined;
-      node.log('firehose-push: the spool can save its delivery position again');
+      node.log(`firehose-push: ${t('firehose-push.log.diskRecovered')}`);
       if (!stalled) showBacklog(lastBacklog);
     }
 
     function showBacklog(backlog: number): void {
       lastBacklog = backlog;
       if (diskTrouble) status.error(node, diskTrouble);
-      else if (backlog > 0) status.busy(node, `backlog ${backlog}`);
-      else if (totalSent > 0) status.ok(node, `sent ${totalSent}`);
-      else status.idle(node, 'ready');
+      else if (backlog > 0) status.busy(node, t('firehose-push.status.backlog', { count: backlog }));
+      else if (totalSent > 0) status.ok(node, t('firehose-push.status.sent', { count: totalSent }));
+      else status.idle(node, t('firehose-push.status.ready'));
     }
 
     function checkBudget(spool: Spool): void {
       const used = spool.diskBytes / spool.budgetBytes;
       if (used >= WARN_AT && !warnedFull) {
         warnedFull = true;
-        status.warn(node, `spool ${Math.round(used * 100)}% full`);
-        node.warn(
-          `firehose-push: the spool uses ${formatBytes(spool.diskBytes)} of its ${formatBytes(spool.budgetBytes)} budget; ` +
-            'new records are refused when it is full',
-        );
+        status.warn(node, t('firehose-push.status.spoolFull', { percent: Math.round(used * 100) }));
+        const sizes = { used: formatBytes(spool.diskBytes), budget: formatBytes(spool.budgetBytes) };
+        node.warn(`firehose-push: ${t('firehose-push.warnings.spoolFull', sizes)}`);
       } else if (used < WARN_AT / 2) {
         warnedFull = false;
       }
@@ -146,7 +148,7 @@ export = function (RED: NodeAPI) {
       pipeline
         .then(async ({ spool, sender }) => {
           await sender.stop();
-          if (spool.backlog > 0) node.log(`firehose-push: ${spool.backlog} records stay in ${spool.dir} until the next start`);
+          if (spool.backlog > 0) node.log(`firehose-push: ${t('firehose-push.log.leftInSpool', { count: spool.backlog, dir: spool.dir })}`);
           await spool.close();
         })
         .catch(() => undefined)

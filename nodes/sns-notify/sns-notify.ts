@@ -6,6 +6,7 @@ import { asciiSubjectValue, compileTemplate, DEFAULT_MESSAGE_TEMPLATE, parseTarg
 import { publish, snsClientFor } from '../../src/aws/sns-publish';
 import { MinInterval } from '../../src/aws/sns-rate-limit';
 import { redactError } from '../../src/aws/sdk-error';
+import { translator } from '../lib/i18n';
 import { configNumber, onInput, status, readSettingsOrFail } from '../lib/node-kit';
 
 interface SnsNotifyDef extends NodeDef {
@@ -22,6 +23,8 @@ interface SnsNotifyDef extends NodeDef {
 }
 
 export = function (RED: NodeAPI) {
+  const t = translator(RED);
+
   function SnsNotify(this: Node, def: SnsNotifyDef) {
     RED.nodes.createNode(this, def);
     setup(this, def);
@@ -36,18 +39,19 @@ export = function (RED: NodeAPI) {
     onInput(node, async (msg, send) => {
       const emotion = (msg as { emotion?: EmotionLike }).emotion;
       if (!emotion || typeof emotion !== 'object' || typeof emotion.label !== 'string') {
-        throw new Error('msg.emotion with a label is missing: wire sns-notify after emotion-infer');
+        throw new Error(t('sns-notify.errors.noEmotion'));
       }
-      if (!aws) throw new Error('no aws-config selected: pick one in the node');
+      if (!aws) throw new Error(t('sns-notify.errors.noConfig'));
       const participant = String(emotion.participant ?? (msg as { participant?: unknown }).participant ?? '');
       const input = publishInput(parseTarget(targetOf(msg) ?? def.target), message(emotion), subject(emotion), sms, participant);
       const slot = limit.take(participant.trim().toLowerCase());
       if (!slot.ok) {
-        status.warn(node, `suppressed${participant ? ` ${participant}` : ''}: next in ${Math.ceil(slot.retryInMs / 1000)} s`);
+        const seconds = Math.ceil(slot.retryInMs / 1000);
+        status.warn(node, t(participant ? 'sns-notify.status.suppressedFor' : 'sns-notify.status.suppressed', { participant, seconds }));
         if (def.suppressedOutput) send([null, Object.assign(msg, { sns: { suppressed: true, retryInMs: slot.retryInMs } })]);
         return;
       }
-      status.busy(node, 'publishing');
+      status.busy(node, t('sns-notify.status.publishing'));
       let messageId: string;
       try {
         messageId = await publish(aws.client(...snsClientFor(input)), input);
@@ -55,7 +59,7 @@ export = function (RED: NodeAPI) {
         slot.release(); // a failed publish must not silence the next answer
         throw redactError(e, aws.redact);
       }
-      status.ok(node, `sent ${emotion.label}${participant ? ` (${participant})` : ''}`);
+      status.ok(node, t(participant ? 'sns-notify.status.sentTo' : 'sns-notify.status.sent', { label: emotion.label, participant }));
       const out = Object.assign(msg, { sns: { messageId } });
       send(def.suppressedOutput ? [out, null] : out);
     });

@@ -18,6 +18,13 @@ const flow = [
   { id: 'fed', type: 'emotion-pulse-bpm', z: 'tab', name: '', emit: 'interval', interval: '1', minAmplitude: '20', saturation: '4095', invert: false, x: 320, y: 140, wires: [[]] },
   { id: 'hat', type: 'emotion-grove-base-hat', mode: 'simulated', seed: '1', participant: 'Ana' },
   { id: 'gsr', type: 'emotion-grove-gsr', z: 'tab', name: '', hat: 'hat', channel: '0', interval: '200', referenceMv: '3300', startOnDeploy: true, x: 200, y: 220, wires: [[]] },
+  // the AWS nodes: nothing here reaches AWS (no record is pushed, the SNS message fails before publishing, no broker is set)
+  { id: 'aws', type: 'emotion-aws-config', name: '', region: 'eu-central-1', endpoint: '', maxAttempts: '' },
+  { id: 'fire', type: 'emotion-firehose-push', z: 'tab', name: '', aws: 'aws', stream: 'emotion', batchSize: '500', maxDelay: '1000', spoolMb: '100', retryMax: '30000', x: 200, y: 300, wires: [[]] },
+  { id: 'noAnswer', type: 'inject', z: 'tab', name: '', props: [{ p: 'payload' }], payload: 'hello', payloadType: 'str', once: true, onceDelay: 0.1, repeat: '', x: 110, y: 380, wires: [['sns']] },
+  { id: 'sns', type: 'emotion-sns-notify', z: 'tab', name: '', aws: 'aws', target: '', subject: '', template: '', allowPhysiology: false, smsType: 'Transactional', senderId: '', originationNumber: '', intervalSeconds: '300', suppressedOutput: false, outputs: 1, x: 320, y: 380, wires: [[]] },
+  { id: 'iotIn', type: 'emotion-aws-iot-in', z: 'tab', name: '', broker: '', topic: 'infer/result', qos: '1', format: 'auto', x: 200, y: 460, wires: [[]] },
+  { id: 'broker', type: 'emotion-aws-iot-broker', name: '', host: '127.0.0.1', port: '8883', clientId: 'emotion-pi', topicPrefix: 'iotsensors' },
 ];
 
 describe('a second language: pulse-bpm in German', function () {
@@ -93,5 +100,53 @@ describe('a second language: pulse-bpm in German', function () {
     assert.equal((await channel.textContent())?.trim(), 'Kanal');
     assert.equal((await page.locator('label[for="node-input-referenceMv"]').textContent())?.trim(), 'Referenz');
     assert.equal((await page.locator('label[for="node-input-startOnDeploy"][data-i18n]').textContent())?.trim(), 'Beim Deploy mit dem Messen beginnen');
+  });
+
+  it('shows the AWS nodes in German: statuses, their own errors, palette and node labels, dialogs and config dialogs', async () => {
+    const text = (selector: string) => page.locator(selector).first().textContent().then((t) => t?.replace(/\s+/g, ' ').trim());
+    const placeholder = (selector: string) => page.locator(selector).getAttribute('placeholder');
+    const statusStarts = (id: string, start: string) =>
+      page.waitForFunction(([id, start]) => document.querySelector(`[id="${id}"] .red-ui-flow-node-status-label`)?.textContent?.startsWith(start), [id, start]);
+    await statusStarts('sns', 'msg.emotion mit einem label');
+    await statusStarts('fire', 'bereit');
+    assert.equal(await statusOf('fire'), 'bereit');
+    await statusStarts('iotIn', 'kein');
+    assert.equal(await statusOf('iotIn'), 'kein aws-iot-broker konfiguriert');
+    // the palette may also break a label after a hyphen
+    const palette = (type: string) => text(`[data-palette-type="${type}"] .red-ui-palette-label`).then((t) => t?.replace(/\s*-\s*/g, '-'));
+    assert.equal(await palette('emotion-firehose-push'), 'Firehose-Push');
+    assert.equal(await palette('emotion-sns-notify'), 'SNS-Benachrichtigung');
+    assert.equal(await text('[id="fire"] .red-ui-flow-node-label'), 'Firehose emotion');
+    assert.equal(await text('[id="sns"] .red-ui-flow-node-label'), 'SNS-Benachrichtigung');
+
+    const cancel = async (button: string) => {
+      await page.locator(button).click();
+      await page.locator(button).waitFor({ state: 'detached' });
+    };
+    if (await page.locator('#node-dialog-cancel').isVisible()) await cancel('#node-dialog-cancel');
+    await page.locator('[id="sns"] .red-ui-flow-node').dblclick();
+    await page.locator('label[for="node-input-target"]').waitFor();
+    assert.equal(await text('label[for="node-input-target"]'), 'Senden an');
+    assert.equal(await text('#node-input-smsType option[value="Promotional"]'), 'Werbung');
+    assert.equal(await placeholder('#node-input-subject'), 'E-Mail-Betreff (nur bei Themen)');
+    await cancel('#node-dialog-cancel');
+
+    await page.locator('[id="fire"] .red-ui-flow-node').dblclick();
+    await page.locator('label[for="node-input-batchSize"]').waitFor();
+    assert.equal(await text('label[for="node-input-batchSize"]'), 'Batchgröße');
+    assert.equal(await placeholder('#node-input-stream'), 'Name des Firehose-Streams');
+    await cancel('#node-dialog-cancel');
+
+    // the config nodes' dialogs, as the pencil beside a node's config select opens them
+    await page.evaluate(() => (window as unknown as { RED: { editor: { editConfig(n: string, type: string, id: string): void } } }).RED.editor.editConfig('', 'emotion-aws-config', 'aws'));
+    await page.locator('label[for="node-config-input-accessKeyId"]').waitFor();
+    assert.equal(await text('label[for="node-config-input-accessKeyId"]'), 'Zugriffsschlüssel-ID');
+    assert.equal(await placeholder('#node-config-input-accessKeyId'), 'leer: Standard-Anbieterkette');
+    await cancel('#node-config-dialog-cancel');
+    await page.evaluate(() => (window as unknown as { RED: { editor: { editConfig(n: string, type: string, id: string): void } } }).RED.editor.editConfig('', 'emotion-aws-iot-broker', 'broker'));
+    await page.locator('label[for="node-config-input-keyPath"]').waitFor();
+    assert.equal(await text('label[for="node-config-input-keyPath"]'), 'Privater Schlüssel');
+    assert.equal(await text('label[for="node-config-input-cleanSession"]'), 'Clean Session');
+    await cancel('#node-config-dialog-cancel');
   });
 });
