@@ -35,7 +35,7 @@ export = function (RED: NodeAPI) {
         show(reports.at(-1)?.state ?? reporter.state());
       } catch (e) {
         shown = ''; // the status turns red: the next good reading must repaint it
-        throw translateError(t, 'emotion-pulse-bpm', e);
+        throw translateError(t, 'pulse-bpm', e);
       }
     });
 

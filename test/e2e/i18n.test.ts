@@ -18,6 +18,8 @@ const flow = [
   { id: 'fed', type: 'emotion-pulse-bpm', z: 'tab', name: '', emit: 'interval', interval: '1', minAmplitude: '20', saturation: '4095', invert: false, x: 320, y: 140, wires: [[]] },
   { id: 'hat', type: 'emotion-grove-base-hat', mode: 'simulated', seed: '1', participant: 'Ana' },
   { id: 'gsr', type: 'emotion-grove-gsr', z: 'tab', name: '', hat: 'hat', channel: '0', interval: '200', referenceMv: '3300', startOnDeploy: true, x: 200, y: 220, wires: [[]] },
+  { id: 'rec', type: 'emotion-sensor-record', z: 'tab', name: '', participant: '', mood: '', labels: 'angry,happy,sad', session: '', tick: '1', maxAge: '3', duration: '', autoStart: true, x: 520, y: 60, wires: [[], []] },
+  { id: 'infer', type: 'emotion-infer', z: 'tab', name: '', mode: 'window', windowSeconds: '10', participant: '', labels: 'angry,happy,sad', threshold: '', backend: 'local', x: 520, y: 140, wires: [[]] },
 ];
 
 describe('a second language: pulse-bpm in German', function () {
@@ -93,5 +95,26 @@ describe('a second language: pulse-bpm in German', function () {
     assert.equal((await channel.textContent())?.trim(), 'Kanal');
     assert.equal((await page.locator('label[for="node-input-referenceMv"]').textContent())?.trim(), 'Referenz');
     assert.equal((await page.locator('label[for="node-input-startOnDeploy"][data-i18n]').textContent())?.trim(), 'Beim Deploy mit dem Messen beginnen');
+  });
+
+  it('shows the recording and model nodes in German: palette labels, a status, a node label and the infer dialog', async () => {
+    await page.locator('#node-dialog-cancel').click();
+    await page.locator('#red-ui-editor-shade').waitFor({ state: 'hidden' });
+    const palette = (type: string) =>
+      page.locator(`[data-palette-type="${type}"] .red-ui-palette-label`).textContent().then((t) => t?.replace(/\s+/g, ' ').trim());
+    assert.equal(await palette('emotion-sensor-record'), 'Sensoraufzeichnung');
+    assert.equal(await palette('emotion-record-store'), 'Datenspeicher');
+    assert.equal(await palette('emotion-train'), 'Modell trainieren');
+    assert.equal(await palette('emotion-infer'), 'Emotion erkennen');
+    await page.waitForFunction(() => document.querySelector('[id="rec"] .red-ui-flow-node-status-label')?.textContent === 'kein Teilnehmer');
+    assert.equal((await page.locator('[id="infer"] .red-ui-flow-node-label').textContent())?.trim(), 'Emotion erkennen');
+    await page.locator('[id="infer"] .red-ui-flow-node').dblclick();
+    const mode = page.locator('label[for="node-input-mode"]');
+    await mode.waitFor();
+    assert.equal((await mode.textContent())?.trim(), 'Modus');
+    assert.equal((await page.locator('#node-input-mode option[value="window"]').textContent())?.trim(), 'Fenster: Datensätze nach "start" mitteln');
+    assert.equal(await page.locator('#node-input-threshold').getAttribute('placeholder'), '0–1, leer: immer schätzen');
+    await page.locator('#node-dialog-cancel').click();
+    await page.locator('#red-ui-editor-shade').waitFor({ state: 'hidden' });
   });
 });
