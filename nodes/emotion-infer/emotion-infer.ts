@@ -15,6 +15,7 @@ import { LocalModels, type OrderedBackend } from '../../src/model/local-backend'
 import { loadModel } from '../../src/model/model-store';
 import { readFeatures, type Features } from '../../src/model/window-average';
 import { modelPath, participantKey } from '../../src/record/paths';
+import { translator } from '../lib/i18n';
 import { configNumber, onInput, status, userDir, type Send, readSettingsOrFail, usePlausibleRanges } from '../lib/node-kit';
 
 interface InferDef extends NodeDef {
@@ -34,6 +35,7 @@ interface InferDef extends NodeDef {
 
 export = function (RED: NodeAPI) {
   usePlausibleRanges(RED);
+  const t = translator(RED);
   function EmotionInfer(this: Node, def: InferDef) {
     RED.nodes.createNode(this, def);
     setup(this, def);
@@ -49,12 +51,12 @@ export = function (RED: NodeAPI) {
     const local = (p: string) => checkLabels(models.backend(p));
     const primary = settings.backend === 'sagemaker' ? sagemakerBackend(settings) : local;
     const fallback = settings.backend === 'sagemaker' && def.fallback;
-    const win = new CollectionWindow(windowMs, (left) => status.busy(node, `collecting ${left} s`));
+    const win = new CollectionWindow(windowMs, (left) => status.busy(node, t('emotion-infer.status.collecting', { seconds: left })));
 
     function sagemakerBackend(s: typeof settings): (participant: string) => OrderedBackend {
       const aws = RED.nodes.getNode(def.aws) as unknown as AwsClientSource | null;
       return (participant) => {
-        if (!aws) throw new Error('no aws-config selected: pick one in the node, or use the local backend');
+        if (!aws) throw new Error(t('emotion-infer.errors.noAws'));
         const client = aws.client('sagemaker-runtime', (config) => new SageMakerRuntimeClient(config));
         // a blank endpoint means the participant's own, as the cloud training workflow names it
         const endpointName = s.sagemaker.endpointName || participantEndpointName(s.sagemaker.endpointPrefix, participant);
@@ -96,13 +98,14 @@ export = function (RED: NodeAPI) {
     function checkLabels(backend: OrderedBackend): OrderedBackend {
       if (backend.labels && !warned.has(backend) && backend.labels.length === labels.length && backend.labels.join() !== labels.join()) {
         warned.add(backend);
-        node.warn(`the model was trained with labels ${backend.labels.join(', ')} (index 0 first); this node answers ${labels.join(', ')}: check the order matches`);
+        node.warn(t('emotion-infer.errors.labelOrder', { trained: backend.labels.join(', '), labels: labels.join(', ') }));
       }
       return backend;
     }
 
     function showAnswer(e: EmotionAnswer) {
-      const text = `${e.label} ${Math.round(e.confidence * 100)}%${e.source.endsWith('-fallback') ? ' (fallback)' : ''}`;
+      const vars = { label: e.label, percent: Math.round(e.confidence * 100) };
+      const text = t(e.source.endsWith('-fallback') ? 'emotion-infer.status.answerFallback' : 'emotion-infer.status.answer', vars);
       if (e.label === UNCERTAIN || e.source.endsWith('-fallback')) status.warn(node, text);
       else status.ok(node, text);
     }
@@ -113,7 +116,7 @@ export = function (RED: NodeAPI) {
       if (name === undefined) {
         // only a model file or a participant endpoint is per participant; a fixed endpoint answers for everyone
         if (settings.backend === 'sagemaker' && !fallback && settings.sagemaker.endpointName) return '';
-        throw new Error('no participant: set one in the node or send msg.participant');
+        throw new Error(t('emotion-infer.errors.participant'));
       }
       participantKey(name as string);
       return (name as string).trim();
@@ -122,14 +125,14 @@ export = function (RED: NodeAPI) {
     onInput(node, async (msg, send) => {
       const command = commandOf(msg);
       if (mode === 'each') {
-        if (command) throw new Error(`"${command}" only means something in window mode; this node predicts each record`);
+        if (command) throw new Error(t('emotion-infer.errors.eachCommand', { command }));
         const startedAt = performance.now();
         const participant = participantOf(msg);
         await answer(msg, send, readFeatures(msg.payload), participant, primary(participant), startedAt);
         return;
       }
       if (command === 'stop') {
-        if (win.isOpen) status.idle(node, 'stopped');
+        if (win.isOpen) status.idle(node, t('emotion-infer.status.stopped'));
         win.cancel();
         return;
       }
@@ -142,7 +145,7 @@ export = function (RED: NodeAPI) {
         return;
       }
       if (msg.payload === null || typeof msg.payload !== 'object') {
-        throw new Error('expected "start", "stop" or a record { gsr, bpm } in msg.payload');
+        throw new Error(t('emotion-infer.errors.payload'));
       }
       win.add(msg.payload); // records outside a window are not needed: dropped quietly
     });

@@ -21,6 +21,7 @@ import { type TrainOptions } from '../../src/model/train';
 import { trainInWorker } from '../../src/model/train-in-worker';
 import { modelPath, participantKey } from '../../src/record/paths';
 import { RecordStore } from '../../src/record/record-store';
+import { translator, type Translate } from '../lib/i18n';
 import { configNumber, onInput, status, userDir, readSettingsOrFail, usePlausibleRanges, type Send } from '../lib/node-kit';
 
 interface EmotionTrainDef extends NodeDef, CloudTrainingDef {
@@ -46,15 +47,16 @@ type Hyperparameters = Omit<Partial<TrainOptions>, 'participant'>;
 
 export = function (RED: NodeAPI) {
   usePlausibleRanges(RED);
+  const t = translator(RED);
   function EmotionTrain(this: Node, def: EmotionTrainDef) {
     RED.nodes.createNode(this, def);
-    setup(this, def, userDir(RED), (id) => RED.nodes.getNode(id) as unknown as AwsClientSource | null);
+    setup(this, def, userDir(RED), (id) => RED.nodes.getNode(id) as unknown as AwsClientSource | null, t);
   }
   RED.nodes.registerType('emotion-train', EmotionTrain);
 };
 
-function setup(node: Node, def: EmotionTrainDef, dir: string, awsNode: (id: string) => AwsClientSource | null): void {
-  const options = readSettingsOrFail(node, () => readOptions(def));
+function setup(node: Node, def: EmotionTrainDef, dir: string, awsNode: (id: string) => AwsClientSource | null, t: Translate): void {
+  const options = readSettingsOrFail(node, () => readOptions(def, t));
   if (!options) return;
   const cloud = readSettingsOrFail(node, () => readCloudTrainingSettings(def));
   if (cloud === undefined) return;
@@ -62,39 +64,39 @@ function setup(node: Node, def: EmotionTrainDef, dir: string, awsNode: (id: stri
   const store = new RecordStore(dir);
   let training: string | undefined;
   let closed = false;
-  status.idle(node, cloud ? 'ready (cloud)' : 'ready');
+  status.idle(node, t(cloud ? 'emotion-train.status.readyCloud' : 'emotion-train.status.ready'));
 
   onInput(node, async (input, send) => {
     const msg = input as TrainMsg;
-    const participant = participantOf(msg, def.participant);
+    const participant = participantOf(msg, def.participant, t);
     if (msg.topic === 'model') {
       showModel(msg, participant);
       send(msg);
       return;
     }
     if (training !== undefined) {
-      throw new Error(`already training "${training}": wait for it to finish, then try again`);
+      throw new Error(t('emotion-train.errors.busy', { participant: training }));
     }
     training = participant;
     try {
       if (cloud) {
-        await trainInCloud({ node, aws: awsNode(def.aws), settings: cloud, options, participant, msg, send, signal: stopFollowing.signal });
+        await trainInCloud({ node, aws: awsNode(def.aws), settings: cloud, options, participant, msg, send, signal: stopFollowing.signal, t });
         return;
       }
-      status.busy(node, 'reading records');
+      status.busy(node, t('emotion-train.status.reading'));
       let shown = -1;
       // read and fit in a worker thread: the flows keep running meanwhile
       const model = await trainInWorker(dir, { ...options, participant }, (_stage, fraction) => {
         const percent = Math.round(fraction * 100);
-        if (percent !== shown) status.busy(node, `training ${(shown = percent)}%`);
+        if (percent !== shown) status.busy(node, t('emotion-train.status.training', { percent: (shown = percent) }));
       });
       // A delete (record-store) that ran while this trained must not see the model come back afterwards.
       if (!store.holds(participant)) {
-        throw new Error(`the records of "${participant}" were deleted while training: the model was not saved`);
+        throw new Error(t('emotion-train.errors.deleted', { participant }));
       }
       const path = saveModel(dir, model);
       if (closed) return;
-      status.ok(node, `${participantKey(participant)}: ${(model.metrics.accuracy * 100).toFixed(1)}% accuracy`);
+      status.ok(node, t('emotion-train.status.accuracy', accuracyVars(participant, model.metrics.accuracy)));
       msg.payload = model.metrics;
       msg.model = { path, participant: model.participant, trainedAt: model.trainedAt, simulated: model.simulated, rows: model.rows };
       msg.card = modelCard(model);
@@ -128,6 +130,7 @@ interface CloudRun {
   msg: TrainMsg;
   send: Send;
   signal: AbortSignal;
+  t: Translate;
 }
 
 /**
@@ -135,8 +138,8 @@ interface CloudRun {
  * stage and elapsed time in the status and as progress msgs on output 2, and ends like a local training
  * with the metrics on output 1; msg.model names the participant's endpoint instead of a model file.
  */
-async function trainInCloud({ node, aws, settings, options, participant, msg, send, signal }: CloudRun): Promise<void> {
-  if (!aws) throw new Error('no aws-config selected: pick one in the node, or use the local backend');
+async function trainInCloud({ node, aws, settings, options, participant, msg, send, signal, t }: CloudRun): Promise<void> {
+  if (!aws) throw new Error(t('emotion-train.errors.noAws'));
   const client = aws.client('sfn', (config) => new SFNClient(config));
   const endpointName = participantEndpointName(settings.endpointPrefix, participant);
   const { labels, warmupSeconds, testFraction, seed } = options;
@@ -159,19 +162,24 @@ async function trainInCloud({ node, aws, settings, options, participant, msg, se
     if (signal.aborted) return; // the node closed: the workflow runs on, nobody is waiting for this msg
     throw redactError(e, aws.redact); // AWS error texts can quote the access key id
   }
-  status.ok(node, `${participantKey(participant)}: ${(result.metrics.accuracy * 100).toFixed(1)}% accuracy (cloud)`);
+  status.ok(node, t('emotion-train.status.accuracyCloud', accuracyVars(participant, result.metrics.accuracy)));
   msg.payload = result.metrics;
   const { endpointName: endpoint, trainingJobName, executionArn, rows, elapsedMs } = result;
   msg.model = { backend: 'cloud', participant, endpointName: endpoint, trainingJobName, executionArn, trainedAt: new Date().toISOString(), rows, elapsedMs };
   send([msg, null]);
 }
 
+/** The status's participant and accuracy in percent (one decimal). */
+function accuracyVars(participant: string, accuracy: number) {
+  return { participant: participantKey(participant), accuracy: (accuracy * 100).toFixed(1) };
+}
+
 /** Blank editor fields leave the trainer's defaults (see docs/training.md). */
-function readOptions(def: EmotionTrainDef): Hyperparameters {
+function readOptions(def: EmotionTrainDef, t: Translate): Hyperparameters {
   const optional = (value: string, name: string, opts: { min?: number; max?: number }) =>
     value === '' || value === undefined ? undefined : configNumber(value, name, opts);
   const smote = def.smote || undefined;
-  if (smote !== undefined && smote !== 'auto' && smote !== 'off') throw new Error('SMOTE must be "auto" or "off"');
+  if (smote !== undefined && smote !== 'auto' && smote !== 'off') throw new Error(t('emotion-train.errors.smote'));
   return {
     labels: parseLabels(def.labels),
     optionalLabels: String(def.optionalLabels ?? '').split(',').map((l) => l.trim()).filter((l) => l !== ''),
@@ -185,10 +193,10 @@ function readOptions(def: EmotionTrainDef): Hyperparameters {
 }
 
 /** msg.participant, or msg.payload.participant (e.g. a record), or the node's participant. */
-function participantOf(msg: TrainMsg, configured: string): string {
+function participantOf(msg: TrainMsg, configured: string, t: Translate): string {
   const fromPayload = (msg.payload as { participant?: unknown } | null)?.participant;
   const name = [msg.participant, fromPayload, configured].find((p) => typeof p === 'string' && p.trim() !== '') as string | undefined;
-  if (name === undefined) throw new Error('no participant: set one in the node or send msg.participant');
+  if (name === undefined) throw new Error(t('emotion-train.errors.participant'));
   participantKey(name);
   return name.trim();
 }

@@ -8,6 +8,7 @@ import { deleteModel } from '../../src/model/model-store';
 import { AnswerHistory, historyEntry } from '../../src/record/answer-history';
 import { participantKey } from '../../src/record/paths';
 import { RecordStore, type SkippedLine } from '../../src/record/record-store';
+import { translator, type Translate } from '../lib/i18n';
 import { onInput, status, userDir, type Send, readSettingsOrFail, usePlausibleRanges } from '../lib/node-kit';
 
 interface RecordStoreDef extends NodeDef {
@@ -31,14 +32,15 @@ type Action = (typeof ACTIONS)[number];
 
 export = function (RED: NodeAPI) {
   usePlausibleRanges(RED);
+  const t = translator(RED);
   function RecordStoreNode(this: Node, def: RecordStoreDef) {
     RED.nodes.createNode(this, def);
-    setup(this, def, userDir(RED));
+    setup(this, def, userDir(RED), t);
   }
   RED.nodes.registerType('emotion-record-store', RecordStoreNode);
 };
 
-function setup(node: Node, def: RecordStoreDef, dir: string): void {
+function setup(node: Node, def: RecordStoreDef, dir: string, t: Translate): void {
   const store = new RecordStore(dir);
   const answers = new AnswerHistory(dir);
   const labels = readSettingsOrFail(node, () => parseLabels(def.labels));
@@ -47,7 +49,7 @@ function setup(node: Node, def: RecordStoreDef, dir: string): void {
   // Requests still writing or reading: close waits for them, so a stop or redeploy never drops a record
   // that arrived before it (Node-RED exits once every node's close is done).
   const inFlight = new Set<Promise<void>>();
-  status.idle(node, '0 stored');
+  status.idle(node, t('record-store.status.stored', { count: 0 }));
 
   onInput(node, (input, send) => {
     const job = handle(input as StoreMsg, send);
@@ -58,20 +60,20 @@ function setup(node: Node, def: RecordStoreDef, dir: string): void {
   });
 
   async function handle(msg: StoreMsg, send: Send): Promise<void> {
-    const action = actionOf(msg);
+    const action = actionOf(msg, t);
     if (action === 'append') await append(msg, send);
     else if (action === 'list') {
       const names = await store.participants();
       msg.payload = await Promise.all(names.map((p) => store.counts(p, labels)));
       send(msg);
     } else if (action === 'counts') {
-      msg.payload = await store.counts(participantOf(msg), labels);
+      msg.payload = await store.counts(participantOf(msg, t), labels);
       send(msg);
     } else if (action === 'remember') {
       msg.history = await answers.add(historyEntry(msg.payload, msg.emotion));
       send(msg);
     } else if (action === 'history') {
-      msg.payload = await answers.recent(participantOf(msg));
+      msg.payload = await answers.recent(participantOf(msg, t));
       send(msg);
     } else if (action === 'export') {
       await exportRecords(msg, send);
@@ -92,11 +94,11 @@ function setup(node: Node, def: RecordStoreDef, dir: string): void {
     const records: unknown[] = Array.isArray(msg.payload) ? msg.payload : [msg.payload];
     const result = await store.append(records);
     storedSinceStart += result.stored;
-    status.ok(node, `${storedSinceStart} stored`);
+    status.ok(node, t('record-store.status.stored', { count: storedSinceStart }));
     if (result.rejected.length > 0) {
       const first = result.rejected[0];
-      const where = Array.isArray(msg.payload) ? ` (first: [${first.index}])` : '';
-      throw new Error(`${result.rejected.length} of ${records.length} records rejected${where}: ${first.reason}`);
+      const vars = { rejected: result.rejected.length, total: records.length, index: first.index, reason: first.reason };
+      throw new Error(t(Array.isArray(msg.payload) ? 'record-store.errors.rejectedFirst' : 'record-store.errors.rejected', vars));
     }
     msg.stored = result.stored;
     send(msg);
@@ -107,7 +109,7 @@ function setup(node: Node, def: RecordStoreDef, dir: string): void {
    * training and validation channels the cloud workflow writes, as two msgs (one file each).
    */
   async function exportRecords(msg: StoreMsg, send: Send): Promise<void> {
-    const participant = participantOf(msg);
+    const participant = participantOf(msg, t);
     const format = msg.format ?? 'csv';
     if (format === 'csv') {
       const { csv, skipped } = await store.exportCsv(participant);
@@ -116,12 +118,12 @@ function setup(node: Node, def: RecordStoreDef, dir: string): void {
       msg.skipped = skipped;
       if (skipped.length > 0) {
         const first = skipped[0];
-        node.warn(`export of "${participant}": ${skipped.length} stored line(s) left out of the CSV (line ${first.line}: ${first.reason})`);
+        node.warn(t('record-store.errors.exportSkipped', { participant, skipped: skipped.length, line: first.line, reason: first.reason }));
       }
       send(msg);
       return;
     }
-    if (format !== 'linear-learner') throw new Error(`unknown msg.format ${JSON.stringify(format)}: use "csv" or "linear-learner"`);
+    if (format !== 'linear-learner') throw new Error(t('record-store.errors.format', { format: String(JSON.stringify(format)) }));
     const channels = linearLearnerChannels(await store.read(participant), { participant, labels: labels! });
     const file = (channel: 'train' | 'validation') => ({
       ...msg,
@@ -135,32 +137,32 @@ function setup(node: Node, def: RecordStoreDef, dir: string): void {
 
   /** Health data: deleting a participant's records and model needs msg.confirm === true. */
   async function remove(msg: StoreMsg, send: Send): Promise<void> {
-    const participant = participantOf(msg);
+    const participant = participantOf(msg, t);
     if (msg.confirm !== true) {
-      throw new Error(`delete removes all of "${participant}"'s records and model: send it with msg.confirm = true`);
+      throw new Error(t('record-store.errors.confirm', { participant }));
     }
     const records = await store.delete(participant);
     const model = deleteModel(dir, participant);
     await answers.delete(participant);
-    status.ok(node, `deleted ${participantKey(participant)}`);
+    status.ok(node, t('record-store.status.deleted', { participant: participantKey(participant) }));
     msg.payload = { participant, deleted: { records, model } };
     send(msg);
   }
 }
 
 /** msg.action, or msg.topic when it names an action (a dashboard button sets the topic easily). */
-function actionOf(msg: StoreMsg): Action {
+function actionOf(msg: StoreMsg, t: Translate): Action {
   const requested = msg.action ?? (ACTIONS.includes(msg.topic as Action) && msg.topic !== 'append' ? msg.topic : 'append');
   if (!ACTIONS.includes(requested as Action)) {
-    throw new Error(`unknown msg.action ${JSON.stringify(requested)}: use ${ACTIONS.join(', ')}`);
+    throw new Error(t('record-store.errors.action', { action: String(JSON.stringify(requested)), actions: ACTIONS.join(', ') }));
   }
   return requested as Action;
 }
 
 /** msg.participant, or a bare name in msg.payload (a dashboard text field). */
-function participantOf(msg: StoreMsg): string {
+function participantOf(msg: StoreMsg, t: Translate): string {
   const name = typeof msg.participant === 'string' ? msg.participant : typeof msg.payload === 'string' ? msg.payload : '';
-  if (name.trim() === '') throw new Error('no participant: set msg.participant');
+  if (name.trim() === '') throw new Error(t('record-store.errors.participant'));
   participantKey(name);
   return name.trim();
 }

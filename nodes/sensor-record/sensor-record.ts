@@ -2,7 +2,8 @@
 // participant, mood and session, rounded to 3 decimals. Output 1: records; output 2: recording state.
 import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from 'node-red';
 import { parseLabels } from '../../src/model/label-map';
-import { Recorder, type RecorderState, type StartOptions } from '../../src/record/recorder';
+import { Recorder, type RecorderState, type SkipProblem, type StartOptions } from '../../src/record/recorder';
+import { translator, type Translate } from '../lib/i18n';
 import { configNumber, onInput, status, readSettingsOrFail, usePlausibleRanges } from '../lib/node-kit';
 
 interface SensorRecordDef extends NodeDef {
@@ -27,14 +28,15 @@ interface RecordMsg extends NodeMessageInFlow {
 
 export = function (RED: NodeAPI) {
   usePlausibleRanges(RED);
+  const t = translator(RED);
   function SensorRecord(this: Node, def: SensorRecordDef) {
     RED.nodes.createNode(this, def);
-    setup(this, def);
+    setup(this, def, t);
   }
   RED.nodes.registerType('emotion-sensor-record', SensorRecord);
 };
 
-function setup(node: Node, def: SensorRecordDef): void {
+function setup(node: Node, def: SensorRecordDef, t: Translate): void {
   const settings = readSettingsOrFail(node, () => {
     const duration = configNumber(def.duration, 'duration', { min: 0, fallback: 0 });
     return {
@@ -51,7 +53,7 @@ function setup(node: Node, def: SensorRecordDef): void {
   });
   if (!settings) return;
   const { tickMs, defaultDurationMs, recorder } = settings;
-  let lastSkip: string | undefined;
+  let lastSkip: SkipProblem | undefined;
 
   // Nothing is sent while the flow is still starting: downstream nodes may not exist yet.
   if (def.autoStart !== false && recorder.state.participant) recorder.start(Date.now(), { durationMs: defaultDurationMs });
@@ -61,7 +63,7 @@ function setup(node: Node, def: SensorRecordDef): void {
     const now = Date.now();
     const outcome = recorder.tick(now);
     if (outcome.kind === 'idle') return;
-    lastSkip = outcome.kind === 'skip' ? outcome.reason : undefined;
+    lastSkip = outcome.kind === 'skip' ? recorder.lastSkip : undefined;
     node.send([outcome.kind === 'record' ? { topic: 'record', payload: outcome.record } : null, stateMsg(recorder.state, now)]);
     showStatus();
   }, tickMs);
@@ -75,13 +77,13 @@ function setup(node: Node, def: SensorRecordDef): void {
       return;
     }
     const setAny = applyProperties(msg, now);
-    if (topic === 'gsr') recorder.gsr(reading(msg.payload, 'gsr'), now, msg.simulated === true);
-    else if (topic === 'bpm') recorder.bpm(reading(msg.payload, 'bpm'), now, msg.simulated === true);
+    if (topic === 'gsr') recorder.gsr(reading(msg.payload, 'gsr', t), now, msg.simulated === true);
+    else if (topic === 'bpm') recorder.bpm(reading(msg.payload, 'bpm', t), now, msg.simulated === true);
     else if (topic === 'participant') recorder.setParticipant(String(msg.payload ?? ''));
     else if (topic === 'mood') recorder.setMood(msg.payload as string | null, now);
     else if (topic === 'session') recorder.setSession(msg.payload as string);
     else if (!setAny) {
-      throw new Error(`unknown msg.topic "${topic}": send topic gsr, bpm, control, participant, mood or session`);
+      throw new Error(t('sensor-record.errors.topic', { topic }));
     }
     if (topic !== 'gsr' && topic !== 'bpm') showStatus();
   });
@@ -100,14 +102,14 @@ function setup(node: Node, def: SensorRecordDef): void {
         participant: optionalText(msg.participant),
         mood: msg.mood === undefined ? undefined : (msg.mood as string | null),
         session: optionalText(msg.session),
-        durationMs: msg.duration === undefined || msg.duration === '' ? defaultDurationMs : seconds(msg.duration) * 1000,
+        durationMs: msg.duration === undefined || msg.duration === '' ? defaultDurationMs : seconds(msg.duration, t) * 1000,
       });
     } else if (command === 'stop') {
       recorder.stop();
       node.send([null, stateMsg(recorder.state, now)]);
       showStatus();
     } else {
-      throw new Error(`control payload must be "start" or "stop", got ${JSON.stringify(msg.payload)}`);
+      throw new Error(t('sensor-record.errors.control', { payload: String(JSON.stringify(msg.payload)) }));
     }
   }
 
@@ -128,14 +130,15 @@ function setup(node: Node, def: SensorRecordDef): void {
 
   function showStatus(): void {
     const s = recorder.state;
-    const counts = `${s.records} rec${s.skipped ? `, ${s.skipped} skipped` : ''}`;
+    const counts = t(s.skipped ? 'sensor-record.status.recordsSkipped' : 'sensor-record.status.records', { records: s.records, skipped: s.skipped });
     if (!s.recording) {
-      if (!s.participant) status.warn(node, 'no participant');
-      else status.idle(node, s.startedAt === undefined ? 'stopped' : `stopped: ${counts}`);
+      if (!s.participant) status.warn(node, t('sensor-record.status.noParticipant'));
+      else status.idle(node, s.startedAt === undefined ? t('sensor-record.status.stopped') : t('sensor-record.status.stoppedCounts', { counts }));
     } else if (lastSkip) {
-      status.warn(node, `${lastSkip}: ${s.skipped} skipped`);
+      const reason = t(`sensor-record.status.skip.${lastSkip.key}`, lastSkip.vars);
+      status.warn(node, t('sensor-record.status.skipping', { reason, skipped: s.skipped }));
     } else {
-      status.busy(node, `${s.mood ?? 'live'}: ${counts}`);
+      status.busy(node, t('sensor-record.status.recording', { mood: s.mood ?? t('sensor-record.status.live'), counts }));
     }
   }
 }
@@ -159,14 +162,14 @@ function stateMsg(s: RecorderState, now: number) {
   };
 }
 
-function reading(payload: unknown, name: string): number | null {
+function reading(payload: unknown, topic: string, t: Translate): number | null {
   if (payload === null || typeof payload === 'number') return payload;
-  throw new Error(`msg.payload for topic "${name}" must be a number or null, got ${JSON.stringify(payload)}`);
+  throw new Error(t('sensor-record.errors.reading', { topic, payload: String(JSON.stringify(payload)) }));
 }
 
-function seconds(value: unknown): number {
+function seconds(value: unknown, t: Translate): number {
   const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`msg.duration must be a positive number of seconds, got ${JSON.stringify(value)}`);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(t('sensor-record.errors.duration', { duration: String(JSON.stringify(value)) }));
   return n;
 }
 

@@ -28,6 +28,13 @@ export type TickOutcome =
   | { kind: 'record'; record: SensorRecord; finished: boolean }
   | { kind: 'skip'; reason: string; finished: boolean };
 
+/** Why a tick has no record: `reason` in English, `key` and `vars` for the catalogues. */
+export interface SkipProblem {
+  key: 'clock' | 'noReading' | 'contactLost' | 'stale';
+  vars: { sensor: string };
+  reason: string;
+}
+
 export interface RecorderState {
   recording: boolean;
   participant?: string;
@@ -56,6 +63,8 @@ export class Recorder {
   private bpmReading?: Reading;
   private readonly fixedSession?: string;
   private current: RecorderState = { recording: false, records: 0, skipped: 0 };
+  /** Why the latest skipped tick had no record, keyed for the node's message catalogues. */
+  lastSkip?: SkipProblem;
 
   constructor(private readonly options: RecorderOptions) {
     if (options.participant) this.setParticipant(options.participant);
@@ -133,7 +142,8 @@ export class Recorder {
     const problem = clockProblem(now) ?? this.missing(this.gsrReading, 'GSR', now) ?? this.missing(this.bpmReading, 'BPM', now);
     if (problem) {
       s.skipped += 1;
-      return { kind: 'skip', reason: problem, finished };
+      this.lastSkip = problem;
+      return { kind: 'skip', reason: problem.reason, finished };
     }
     const gsr = samples.length > 0 ? samples.reduce((a, b) => a + b, 0) / samples.length : this.gsrReading!.value!;
     const record: SensorRecord = {
@@ -149,21 +159,22 @@ export class Recorder {
     return { kind: 'record', record, finished };
   }
 
-  private missing(reading: Reading | undefined, name: string, now: number): string | undefined {
-    if (!reading) return `no ${name} yet`;
-    if (reading.value === null) return `no ${name} (sensor contact lost)`;
-    if (now - reading.at > this.options.maxAgeMs) return `${name} is stale`;
+  private missing(reading: Reading | undefined, sensor: string, now: number): SkipProblem | undefined {
+    const vars = { sensor };
+    if (!reading) return { key: 'noReading', vars, reason: `no ${sensor} yet` };
+    if (reading.value === null) return { key: 'contactLost', vars, reason: `no ${sensor} (sensor contact lost)` };
+    if (now - reading.at > this.options.maxAgeMs) return { key: 'stale', vars, reason: `${sensor} is stale` };
     return undefined;
   }
 }
 
 /** A Pi without a network and a real-time clock starts in 1970: its records would be refused by the store. */
-function clockProblem(now: number): string | undefined {
+function clockProblem(now: number): SkipProblem | undefined {
   try {
     checkTimestamp(now, now);
     return undefined;
   } catch {
-    return 'clock not set';
+    return { key: 'clock', vars: { sensor: '' }, reason: 'clock not set' };
   }
 }
 

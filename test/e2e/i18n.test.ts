@@ -25,6 +25,8 @@ const flow = [
   { id: 'sns', type: 'emotion-sns-notify', z: 'tab', name: '', aws: 'aws', target: '', subject: '', template: '', allowPhysiology: false, smsType: 'Transactional', senderId: '', originationNumber: '', intervalSeconds: '300', suppressedOutput: false, outputs: 1, x: 320, y: 380, wires: [[]] },
   { id: 'iotIn', type: 'emotion-aws-iot-in', z: 'tab', name: '', broker: '', topic: 'infer/result', qos: '1', format: 'auto', x: 200, y: 460, wires: [[]] },
   { id: 'broker', type: 'emotion-aws-iot-broker', name: '', host: '127.0.0.1', port: '8883', clientId: 'emotion-pi', topicPrefix: 'iotsensors' },
+  { id: 'rec', type: 'emotion-sensor-record', z: 'tab', name: '', participant: '', mood: '', labels: 'angry,happy,sad', session: '', tick: '1', maxAge: '3', duration: '', autoStart: true, x: 520, y: 60, wires: [[], []] },
+  { id: 'infer', type: 'emotion-infer', z: 'tab', name: '', mode: 'window', windowSeconds: '10', participant: '', labels: 'angry,happy,sad', threshold: '', backend: 'local', x: 520, y: 140, wires: [[]] },
 ];
 
 describe('a second language: pulse-bpm in German', function () {
@@ -100,6 +102,27 @@ describe('a second language: pulse-bpm in German', function () {
     assert.equal((await channel.textContent())?.trim(), 'Kanal');
     assert.equal((await page.locator('label[for="node-input-referenceMv"]').textContent())?.trim(), 'Referenz');
     assert.equal((await page.locator('label[for="node-input-startOnDeploy"][data-i18n]').textContent())?.trim(), 'Beim Deploy mit dem Messen beginnen');
+  });
+
+  it('shows the recording and model nodes in German: palette labels, a status, a node label and the infer dialog', async () => {
+    await page.locator('#node-dialog-cancel').click();
+    await page.locator('#red-ui-editor-shade').waitFor({ state: 'hidden' });
+    const palette = (type: string) =>
+      page.locator(`[data-palette-type="${type}"] .red-ui-palette-label`).textContent().then((t) => t?.replace(/\s+/g, ' ').trim());
+    assert.equal(await palette('emotion-sensor-record'), 'Sensoraufzeichnung');
+    assert.equal(await palette('emotion-record-store'), 'Datenspeicher');
+    assert.equal(await palette('emotion-train'), 'Modell trainieren');
+    assert.equal(await palette('emotion-infer'), 'Emotion erkennen');
+    await page.waitForFunction(() => document.querySelector('[id="rec"] .red-ui-flow-node-status-label')?.textContent === 'kein Teilnehmer');
+    assert.equal((await page.locator('[id="infer"] .red-ui-flow-node-label').textContent())?.trim(), 'Emotion erkennen');
+    await page.locator('[id="infer"] .red-ui-flow-node').dblclick();
+    const mode = page.locator('label[for="node-input-mode"]');
+    await mode.waitFor();
+    assert.equal((await mode.textContent())?.trim(), 'Modus');
+    assert.equal((await page.locator('#node-input-mode option[value="window"]').textContent())?.trim(), 'Fenster: Datensätze nach "start" mitteln');
+    assert.equal(await page.locator('#node-input-threshold').getAttribute('placeholder'), '0–1, leer: immer schätzen');
+    await page.locator('#node-dialog-cancel').click();
+    await page.locator('#red-ui-editor-shade').waitFor({ state: 'hidden' });
   });
 
   it('shows the AWS nodes in German: statuses, their own errors, palette and node labels, dialogs and config dialogs', async () => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import type { Node, NodeMessage } from 'node-red';
 import { helper } from '../support/node-red';
+import { useLanguage } from '../support/node-messages';
 import sensorRecordNode = require('../../nodes/sensor-record/sensor-record');
 
 type Msg = NodeMessage & Record<string, unknown>;
@@ -145,6 +146,22 @@ describe('sensor-record node', () => {
     assert.match(String(((await t.caught.next()).error as { message: string }).message), /invalid participant name/);
     t.send({ topic: 'control', payload: 'start', mood: 'sad' });
     assert.equal(((await t.state.next()).payload as Payload).mood, 'sad');
+  });
+
+  it('speaks the runtime language: why it skips and what a bad msg did wrong, in German when Node-RED runs with lang "de"', async () => {
+    await useLanguage('de');
+    try {
+      const t = await load();
+      t.send({ topic: 'gsr', payload: 4 });
+      t.send({ topic: 'bpm', payload: null });
+      await t.state.next();
+      const shown = (t.rec as unknown as { status: { lastCall: { args: [{ text: string }] } } }).status.lastCall.args[0];
+      assert.match(shown.text, /^kein BPM-Wert \(Sensorkontakt verloren\): \d+ übersprungen$/);
+      t.send({ topic: 'weather', payload: 3 });
+      assert.match(String(((await t.caught.next()).error as { message: string }).message), /unbekanntes msg.topic "weather": erlaubt sind gsr, bpm/);
+    } finally {
+      await useLanguage('en-US');
+    }
   });
 
   it('reports a bad configuration in its status and on every msg', async () => {
