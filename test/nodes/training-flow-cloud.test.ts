@@ -42,10 +42,11 @@ describe('training page with the cloud backend (flows/training.json)', function 
     sfn.script = () => ({
       states: [
         { name: S.prepare, afterMs: 0 },
+        // each stage lasts over a second of 0.1 s polls, so a loaded machine still sees every one
         { name: S.train, afterMs: 400 },
-        { name: S.createEndpoint, afterMs: 800 },
+        { name: S.createEndpoint, afterMs: 1600 },
       ],
-      endAfterMs: 1200,
+      endAfterMs: 2800,
       end: { status: 'SUCCEEDED', output: { participant: 'demo', endpointName, trainingJobName: 'job', evaluation: { confusion: [[5, 1, 0], [0, 6, 0], [0, 1, 5]] } } },
     });
     const flow = (JSON.parse(readFileSync(join(__dirname, '..', '..', 'flows', 'training.json'), 'utf8')) as FlowNode[])
