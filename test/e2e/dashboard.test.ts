@@ -253,6 +253,12 @@ describe('dashboard in a real Node-RED and headless Chromium', function () {
     assert.match(text, /Accuracy [\d.]+ % on \d+ test rows \(95 % interval \d+–\d+ %\)/);
     assert.match(text, /ROC AUC 0?\.\d{3}|ROC AUC 1\.000/);
     assert.equal(await page.locator('.card-warning').count(), 0, 'the seeded model has enough test rows');
+    // the card and the metrics below it are read one after the other, never drawn over each other
+    const [cardBottom, metricsTop] = await page.evaluate(() => [
+      document.querySelector('.model-card')!.lastElementChild!.getBoundingClientRect().bottom,
+      document.querySelector('.metrics')!.getBoundingClientRect().top,
+    ]);
+    assert.ok(metricsTop >= cardBottom - 1, `the card's last line ends at ${cardBottom}, the metrics start at ${metricsTop}`);
 
     await chooseParticipant(page, 'Tiny');
     await page.locator('.card-warning').waitFor();
