@@ -69,7 +69,7 @@ export = function (RED: NodeAPI) {
         });
         // AWS error texts can quote the access key id (signature errors): keep it out of msgs and status.
         const redacted = (e: unknown) => Promise.reject(redactError(e, aws.redact));
-        return { ...backend, predict: (features) => backend.predict(features).catch(redacted) };
+        return { ...backend, predict: (features, gsrPhasic) => backend.predict(features, gsrPhasic).catch(redacted) };
       };
     }
 

@@ -12,9 +12,13 @@
 // - A change of stimulus is approached exponentially (time constant 3 s for conductance, 2 s for heart
 //   rate: most of the way in 5-10 s), which is why training drops the first seconds of each session.
 // - Slow drifts (sinusoids of 30..120 s periods, personal phases) move conductance by up to ±13 % and
-//   heart rate by up to ±7 bpm, so happy and sad overlap a little, as in the published confusion matrix
-//   (a linear model on per-second means reaches roughly 85-95 % per person); conductance also has
-//   ~1 % white noise per sample.
+//   heart rate by up to ±3.5 bpm (10-s means vary with a standard deviation of ~1.8 bpm: real resting
+//   ECGs in test/data/heart vary by 0.9 (MIT-BIH 100) and 1.9 (118) bpm), so happy and sad overlap a
+//   little, as in the published confusion matrix (a linear model on per-second means reaches roughly
+//   85-95 % per person); conductance also has ~1 % white noise per sample.
+// - Skin conductance responses (the phasic part): quick rises (0.7 s) that fade over seconds (3 s), each
+//   3-9 % of the baseline, a few a minute at rest and many more under emotional stimulation, as the EDA
+//   literature reports for non-specific responses: per minute calm 1, sad 12, happy 15, angry 20.
 // - The ear clip's receiver gives a digital pulse per beat: ~4000 (3.3 V) for 80 ms, else ~0, with small
 //   noise. Beats follow the heart rate through a phase that also carries respiratory sinus arrhythmia
 //   (±4 % over a ~4.2 s breath), so intervals vary beat to beat by a few %.
@@ -40,6 +44,14 @@ const PULSE_WIDTH_MS = 80;
 const BREATH_MS = 4200;
 const RSA_DEPTH = 0.04;
 const TWO_PI = 2 * Math.PI;
+// Phasic skin conductance responses: how often each stimulus sets one off, and their shape.
+const SCR_PER_MINUTE: Record<Stimulus, number> = { calm: 1, sad: 12, happy: 15, angry: 20 };
+const SCR_MEAN_HEIGHT = 0.06;
+const SCR_RISE_MS = 700;
+const SCR_DECAY_MS = 3000;
+const SCR_SLOT_MS = 1000;
+const SCR_LOOKBACK_MS = 20_000;
+const SCR_PEAK = scrPeak();
 
 interface Profile {
   g0: number;
@@ -136,7 +148,26 @@ export class SimulatedHat implements GroveHat {
     const p = this.profile;
     const change = this.changeAt(tMs);
     const dev = change ? this.stateAt(change, tMs).gsrDev : 0;
-    return p.g0 * (1 + dev) * (1 + drift(p.gsrDrift, tMs));
+    return p.g0 * ((1 + dev) * (1 + drift(p.gsrDrift, tMs)) + this.phasicAt(tMs));
+  }
+
+  /**
+   * The skin conductance responses still under way at tMs, as a share of the baseline: at most one starts
+   * in each second, with a chance set by the stimulus of that second, at a hashed instant and height.
+   */
+  private phasicAt(tMs: number): number {
+    const key = this.profile.key;
+    let sum = 0;
+    for (let slot = Math.floor((tMs - SCR_LOOKBACK_MS) / SCR_SLOT_MS); slot * SCR_SLOT_MS <= tMs; slot++) {
+      const from = slot * SCR_SLOT_MS;
+      const stimulus = this.changeAt(from)?.stimulus ?? 'calm';
+      if (unit(key, 60, slot) >= (SCR_PER_MINUTE[stimulus] * SCR_SLOT_MS) / 60_000) continue;
+      const onset = from + unit(key, 61, slot) * SCR_SLOT_MS;
+      if (onset > tMs) continue;
+      const height = SCR_MEAN_HEIGHT * (0.5 + unit(key, 62, slot));
+      sum += (height * scrShape(tMs - onset)) / SCR_PEAK;
+    }
+    return sum;
   }
 
   /** The true mean heart rate (bpm) at tMs, without the breathing modulation. */
@@ -205,11 +236,20 @@ function makeProfile(seed: number, participant: string): Profile {
       [0.05, spread(113_000, 20_000), u() * TWO_PI],
     ],
     hrDrift: [
-      [4, spread(31_000, 6_000), u() * TWO_PI],
-      [3, spread(79_000, 15_000), u() * TWO_PI],
+      [2, spread(31_000, 6_000), u() * TWO_PI],
+      [1.5, spread(79_000, 15_000), u() * TWO_PI],
     ],
     breathPhase: u() * TWO_PI,
   };
+}
+
+function scrShape(dtMs: number): number {
+  return Math.exp(-dtMs / SCR_DECAY_MS) - Math.exp(-dtMs / SCR_RISE_MS);
+}
+
+function scrPeak(): number {
+  const at = (SCR_RISE_MS * SCR_DECAY_MS * Math.log(SCR_DECAY_MS / SCR_RISE_MS)) / (SCR_DECAY_MS - SCR_RISE_MS);
+  return scrShape(at);
 }
 
 function drift(terms: Array<[number, number, number]>, tMs: number): number {

@@ -12,6 +12,9 @@ export interface Prediction {
 
 export interface InferenceBackend {
   readonly source: 'local' | 'sagemaker';
-  /** `features` are raw values in the order of `featureNames`. */
-  predict(features: readonly number[]): Promise<Prediction>;
+  /**
+   * `features` are raw values in the order of `featureNames`; `gsrPhasic` is the window's phasic
+   * activity, for a backend that can tell how familiar the window is.
+   */
+  predict(features: readonly number[], gsrPhasic?: number): Promise<Prediction>;
 }

@@ -12,6 +12,9 @@ export interface CleanData {
   x: number[][];
   /** label index per row */
   y: number[];
+  /** per row: its (participant, session) and its timestamp, so runs of a session can be read back */
+  session: string[];
+  timestamp: number[];
   droppedInvalid: number;
   droppedWarmup: number;
   /** true when any record came from the simulated hat */
@@ -31,7 +34,7 @@ export function cleanRecords(
     const key = sessionKey(r);
     sessionStart.set(key, Math.min(sessionStart.get(key) ?? Infinity, r.timestamp));
   }
-  const out: CleanData = { x: [], y: [], droppedInvalid: 0, droppedWarmup: 0, simulated: false };
+  const out: CleanData = { x: [], y: [], session: [], timestamp: [], droppedInvalid: 0, droppedWarmup: 0, simulated: false };
   for (const r of records) {
     if (r?.simulated === true) out.simulated = true;
     const row = featureRow(r, features);
@@ -43,6 +46,8 @@ export function cleanRecords(
     } else {
       out.x.push(row);
       out.y.push(label);
+      out.session.push(sessionKey(r));
+      out.timestamp.push(r.timestamp);
     }
   }
   return out;

@@ -50,14 +50,14 @@ export async function answerEmotion(req: AnswerRequest): Promise<EmotionAnswer> 
   let fallbackReason: string | undefined;
   let prediction: Prediction;
   try {
-    prediction = await req.backend.predict(orderFeatures(req.backend.featureNames, req.features));
+    prediction = await req.backend.predict(orderFeatures(req.backend.featureNames, req.features), req.features.gsrPhasic);
   } catch (e) {
     if (!req.fallback) throw e;
     fallbackReason = (e as Error).message;
     try {
       const fallback = req.fallback();
       source = `${fallback.source}-fallback`;
-      prediction = await fallback.predict(orderFeatures(fallback.featureNames, req.features));
+      prediction = await fallback.predict(orderFeatures(fallback.featureNames, req.features), req.features.gsrPhasic);
     } catch (f) {
       throw new Error(`${fallbackReason}; the local fallback failed too: ${(f as Error).message}`, { cause: f });
     }

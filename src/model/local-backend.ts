@@ -28,13 +28,13 @@ export function createLocalBackend(model: ModelFile): OrderedBackend {
     source: 'local',
     featureNames: model.features,
     labels: model.labels,
-    async predict(features: readonly number[]): Promise<Prediction> {
+    async predict(features: readonly number[], gsrPhasic?: number): Promise<Prediction> {
       const scores = predictProbabilities(model, features);
       let index = 0;
       for (let k = 1; k < scores.length; k++) if (scores[k] > scores[index]) index = k;
       const f = model.familiarity;
       if (!f) return { scores, index, model: name };
-      const { distance } = nearestClass(f, standardiseRow(model, features));
+      const { distance } = nearestClass(f, standardiseRow(model, features), gsrPhasic);
       return { scores, index, model: name, familiarity: { distance, threshold: f.threshold } };
     },
   };

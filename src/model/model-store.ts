@@ -100,6 +100,10 @@ function checkModel(value: unknown, refusal: string): asserts value is ModelFile
   if (shapes && (shapes.length !== k || shapes.some((c) => c.mean?.length !== f || c.cov?.length !== f || c.cov.some((r) => r.length !== f)))) {
     throw bad('familiarity does not match the features and labels');
   }
+  const phasic = m.familiarity?.phasic;
+  if (phasic && !phasic.every((p) => m.labels?.includes(p.label) && Number.isFinite(p.mean) && p.std > 0 && Number.isFinite(p.std))) {
+    throw bad('familiarity.phasic needs a known label, a finite mean and a positive std per entry: train it again');
+  }
 }
 
 function syncDir(dir: string): void {

@@ -5,6 +5,7 @@ import { predictProbabilities, type ModelFile } from './model-file';
 import { mulberry32 } from './prng';
 import { isImbalanced, smote } from './smote';
 import { fitFamiliarity } from './familiarity';
+import { phasicByLabel } from './phasic-windows';
 import { fitSoftmax } from './softmax';
 import { stratifiedSplit } from './split';
 import { fitStandardisation, standardise } from './standardise';
@@ -63,6 +64,8 @@ export interface PreparedData {
   droppedInvalid: number;
   droppedWarmup: number;
   simulated: boolean;
+  /** per class index, the phasic activity of each detection-window-long run (none without a gsr feature) */
+  phasic: number[][];
   /** the PRNG after the split; SMOTE continues from it */
   random: () => number;
 }
@@ -129,7 +132,7 @@ export function trainModel(
     },
     rowsPerLabel: Object.fromEntries(labels.map((l, k) => [l, counts[k] + data.test.y.filter((c) => c === k).length])),
     // the recorded training rows (not SMOTE's synthetic ones): what the person looked like
-    familiarity: fitFamiliarity(trainX, data.train.y, labels),
+    familiarity: fitFamiliarity(trainX, data.train.y, labels, data.phasic),
   };
   onProgress('evaluating', 0.9);
   // scored through the model file itself, so the metrics are exactly what a saved model will answer
@@ -171,6 +174,7 @@ export function prepareData(
   const random = mulberry32(options.seed);
   const split = stratifiedSplit(clean.y, used.length, options.testFraction, random);
   const pick = (indices: number[]) => ({ x: indices.map((i) => clean.x[i]), y: indices.map((i) => clean.y[i]) });
+  const gsrColumn = options.features.indexOf('gsr');
   return {
     options: { ...options, labels: used },
     train: pick(split.train),
@@ -178,6 +182,7 @@ export function prepareData(
     droppedInvalid: clean.droppedInvalid,
     droppedWarmup: clean.droppedWarmup,
     simulated: clean.simulated,
+    phasic: gsrColumn < 0 ? [] : phasicByLabel(clean, gsrColumn, used.length),
     random,
   };
 }

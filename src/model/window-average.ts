@@ -1,10 +1,16 @@
 import { checkPlausible } from '../record/plausible';
 import { round3 } from '../record/record';
+import { phasicActivity } from '../signal/phasic';
 
 /** The features one inference uses: mean skin conductance (µS) and heart rate (BPM). */
 export interface Features {
   gsr: number;
   bpm: number;
+  /**
+   * A window's phasic skin-conductance activity (src/signal/phasic.ts): not a model input, but part of
+   * telling a state the person never recorded apart. Absent for single records and short windows.
+   */
+  gsrPhasic?: number;
 }
 
 /**
@@ -25,7 +31,7 @@ export function readFeatures(payload: unknown): Features {
 
 /** Running mean of the records collected in one window (the published system sent mean GSR and BPM). */
 export class WindowAverage {
-  private gsrSum = 0;
+  private readonly gsr: number[] = [];
   private bpmSum = 0;
   count = 0;
   /** records that arrived in the window but could not be used, with the last reason */
@@ -41,7 +47,7 @@ export class WindowAverage {
       this.lastRejection = (e as Error).message;
       return false;
     }
-    this.gsrSum += f.gsr;
+    this.gsr.push(f.gsr);
     this.bpmSum += f.bpm;
     this.count += 1;
     return true;
@@ -56,6 +62,8 @@ export class WindowAverage {
       );
     }
     // 3 decimals like the records themselves, so msg.emotion.features is exactly what either backend saw
-    return { gsr: round3(this.gsrSum / this.count), bpm: round3(this.bpmSum / this.count) };
+    const gsr = round3(this.gsr.reduce((s, v) => s + v, 0) / this.count);
+    const phasic = phasicActivity(this.gsr);
+    return { gsr, bpm: round3(this.bpmSum / this.count), ...(phasic === undefined ? {} : { gsrPhasic: Math.round(phasic * 1e5) / 1e5 }) };
   }
 }

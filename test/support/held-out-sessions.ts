@@ -4,7 +4,7 @@ import { BeatDetector } from '../../src/signal/beat-detector';
 import { SimulatedHat, type Stimulus } from '../../src/hat/simulated-hat';
 import { simulateSession } from '../../src/demo/seed';
 import type { SensorRecord } from '../../src/record/record';
-import type { Features } from '../../src/model/window-average';
+import { WindowAverage, type Features } from '../../src/model/window-average';
 import { createLocalBackend } from '../../src/model/local-backend';
 import { trainModel } from '../../src/model/train';
 
@@ -19,8 +19,8 @@ export function recordMoods(hatSeed: number, participant: string, moods: readonl
 
 /**
  * A later session of `mood` (from calm, at `startMs`), cut into back-to-back windows of `windowS` after
- * `settleS` seconds (the body adjusting to the stimulus): the mean GSR and BPM of each, as emotion-infer
- * averages a collection window.
+ * `settleS` seconds (the body adjusting to the stimulus): the features of each, as emotion-infer's
+ * collection window makes them.
  */
 export function detectionWindows(hatSeed: number, participant: string, mood: Stimulus, startMs: number, opts: { settleS: number; windowS: number; windows: number }): Features[] {
   const hat = new SimulatedHat({ seed: hatSeed, participant });
@@ -29,10 +29,10 @@ export function detectionWindows(hatSeed: number, participant: string, mood: Sti
   const records = simulateSession(hat, detector, mood, startMs, opts.settleS + opts.windowS * opts.windows, PULSE_HZ);
   return Array.from({ length: opts.windows }, (_, w) => {
     const from = startMs + (opts.settleS + w * opts.windowS) * 1000;
-    const inside = records.filter((r) => r.timestamp >= from && r.timestamp < from + opts.windowS * 1000);
-    const mean = (key: 'gsr' | 'bpm') => inside.reduce((s, r) => s + r[key], 0) / inside.length;
-    return { gsr: mean('gsr'), bpm: mean('bpm') };
-  }).filter((f) => Number.isFinite(f.gsr) && Number.isFinite(f.bpm));
+    const window = new WindowAverage();
+    for (const r of records) if (r.timestamp >= from && r.timestamp < from + opts.windowS * 1000) window.add(r);
+    return window.count > 0 ? [window.mean(opts.windowS * 1000)] : [];
+  }).flat();
 }
 
 /**
@@ -40,18 +40,18 @@ export function detectionWindows(hatSeed: number, participant: string, mood: Sti
  * record angry, happy and sad for 90 s each and train; 3, 6 and 9 hours later, sessions of each trained
  * mood and of calm (never trained) are cut into five 10-s windows after 10 s of settling.
  */
-export async function heldOutDistances(participants: number): Promise<{ trained: number[]; calm: number[] }> {
+export async function heldOutDistances(participants: number, first = 0): Promise<{ trained: number[]; calm: number[] }> {
   const T0 = Date.UTC(2026, 10, 1, 9);
   const moods: Stimulus[] = ['angry', 'happy', 'sad'];
   const trained: number[] = [];
   const calm: number[] = [];
-  for (let p = 0; p < participants; p++) {
+  for (let p = first; p < first + participants; p++) {
     const participant = `sim-${p}`;
     const backend = createLocalBackend(trainModel(recordMoods(100 + p, participant, moods, 90, T0), { participant }));
     for (let s = 1; s <= 3; s++) {
       for (const mood of [...moods, 'calm' as const]) {
         for (const f of detectionWindows(100 + p, participant, mood, T0 + s * 3 * 3600_000, { settleS: 10, windowS: 10, windows: 5 })) {
-          (mood === 'calm' ? calm : trained).push((await backend.predict([f.gsr, f.bpm])).familiarity!.distance);
+          (mood === 'calm' ? calm : trained).push((await backend.predict([f.gsr, f.bpm], f.gsrPhasic)).familiarity!.distance);
         }
       }
     }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { SimulatedHat, STIMULI, isStimulus, type Stimulus } from '../../src/hat/simulated-hat';
 import { convertGsr } from '../../src/signal/gsr';
+import { phasicActivity } from '../../src/signal/phasic';
 
 const T0 = Date.UTC(2026, 0, 1);
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -109,6 +110,24 @@ describe('hat: simulated Grove Base Hat', () => {
       assert.ok(g.angry > g.sad && g.sad > g.happy && g.happy > g.calm, `${participant} gsr ${JSON.stringify(g)}`);
       assert.ok(hr.angry > hr.happy && hr.happy > hr.calm && hr.calm > hr.sad, `${participant} hr ${JSON.stringify(hr)}`);
       assert.ok(g.angry > 1.5 * g.calm, 'anger: much more sweat');
+    }
+  });
+
+  it('shows skin conductance responses: few at calm, many under every emotional stimulus', () => {
+    // the median phasic activity of 10-s runs of one reading a second, over 5 minutes of each stimulus
+    const median = (xs: number[]) => xs.sort((a, b) => a - b)[xs.length >> 1];
+    for (const participant of ['Ana', 'Ben', 'Cleo']) {
+      const activity: Record<string, number> = {};
+      for (const s of STIMULI) {
+        const hat = new SimulatedHat({ seed: 5, participant });
+        hat.setStimulus(s, T0);
+        const runs: number[] = [];
+        for (let from = T0 + 15_000; from < T0 + 315_000; from += 10_000) {
+          runs.push(phasicActivity(series(hat, 0, from, 10_000, 1000).map((raw) => convertGsr(raw).conductanceUS!))!);
+        }
+        activity[s] = median(runs);
+      }
+      for (const s of ['angry', 'happy', 'sad']) assert.ok(activity[s] > 1.5 * activity.calm, `${participant} ${JSON.stringify(activity)}`);
     }
   });
 

@@ -52,6 +52,14 @@ describe('infer core: features and window average', () => {
     [1, 1, 2].forEach((gsr) => w.add({ gsr, bpm: 70 }));
     assert.deepEqual(w.mean(1000), { gsr: 1.333, bpm: 70 });
   });
+  it('adds the phasic activity of the window\'s GSR readings once it holds 5 or more', () => {
+    const w = new WindowAverage();
+    [5, 5, 5, 5].forEach((gsr) => w.add({ gsr, bpm: 70 }));
+    assert.equal(w.mean(1000).gsrPhasic, undefined, 'four readings say nothing');
+    w.add({ gsr: 5.5, bpm: 70 });
+    const { gsrPhasic } = w.mean(1000);
+    assert.ok(gsrPhasic! > 0.02 && gsrPhasic! < 0.05, `${gsrPhasic}`);
+  });
   it('an empty window is a clear error', () => {
     const w = new WindowAverage();
     w.add({ gsr: 1, bpm: null });

@@ -49,6 +49,10 @@ describe('model store', () => {
     await writeFile(path, JSON.stringify({ ...model('Ana'), bias: [0, 0] }));
     assert.throws(() => loadModel(dir, 'Ana'), /weights do not match/);
     assert.throws(() => saveModel(dir, { ...model('Ana'), standardisation: { mean: [1], std: [1] } }), /standardisation/);
+    const classes = ['angry', 'happy', 'sad'].map((label) => ({ label, mean: [0, 0], cov: [[1, 0], [0, 1]], rows: 70 }));
+    const phasic = (std: number) => ({ classes, phasic: [{ label: 'happy', mean: -4, std, windows: 70 }], threshold: 2.8 });
+    saveModel(dir, { ...model('Ana'), familiarity: phasic(0.4) });
+    assert.throws(() => saveModel(dir, { ...model('Ana'), familiarity: phasic(0) }), /familiarity.phasic/);
   });
 
   it('deletes a participant model', () => {
