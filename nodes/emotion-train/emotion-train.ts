@@ -5,14 +5,8 @@ import { existsSync } from 'node:fs';
 import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from 'node-red';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import type { AwsClientSource } from '../../src/aws/client-config';
-import {
-  formatElapsed,
-  readCloudTrainingSettings,
-  runCloudTraining,
-  type CloudTrainingDef,
-  type CloudTrainingSettings,
-} from '../../src/aws/cloud-training';
-import { participantEndpointName } from '../../src/aws/participant-endpoint';
+import { readCloudTrainingSettings, type CloudTrainingDef, type CloudTrainingSettings } from '../../src/aws/cloud-training';
+import { trainParticipantInCloud } from '../../src/aws/participant-cloud-training';
 import { redactError } from '../../src/aws/sdk-error';
 import { parseLabels } from '../../src/model/label-map';
 import { modelCard } from '../../src/model/model-card';
@@ -141,31 +135,23 @@ interface CloudRun {
 async function trainInCloud({ node, aws, settings, options, participant, msg, send, signal, t }: CloudRun): Promise<void> {
   if (!aws) throw new Error(t('emotion-train.errors.noAws'));
   const client = aws.client('sfn', (config) => new SFNClient(config));
-  const endpointName = participantEndpointName(settings.endpointPrefix, participant);
-  const { labels, warmupSeconds, testFraction, seed } = options;
   let result;
   try {
-    result = await runCloudTraining(
-      client,
-      { participant, endpointName, labels: labels!, warmupSeconds, testFraction, seed },
-      {
-        ...settings,
-        signal,
-        onProgress: (p) => {
-          status.busy(node, `${p.stage} ${formatElapsed(p.elapsedMs)}`);
-          const payload = { participant, stage: p.stage, state: p.state, elapsedMs: p.elapsedMs, elapsed: formatElapsed(p.elapsedMs), executionArn: p.executionArn };
-          send([null, { topic: 'progress', participant, payload }]);
-        },
+    result = await trainParticipantInCloud(client, participant, options, {
+      ...settings,
+      signal,
+      onProgress: (payload) => {
+        status.busy(node, `${payload.stage} ${payload.elapsed}`);
+        send([null, { topic: 'progress', participant, payload }]);
       },
-    );
+    });
   } catch (e) {
     if (signal.aborted) return; // the node closed: the workflow runs on, nobody is waiting for this msg
     throw redactError(e, aws.redact); // AWS error texts can quote the access key id
   }
   status.ok(node, t('emotion-train.status.accuracyCloud', accuracyVars(participant, result.metrics.accuracy)));
   msg.payload = result.metrics;
-  const { endpointName: endpoint, trainingJobName, executionArn, rows, elapsedMs } = result;
-  msg.model = { backend: 'cloud', participant, endpointName: endpoint, trainingJobName, executionArn, trainedAt: new Date().toISOString(), rows, elapsedMs };
+  msg.model = result.model;
   send([msg, null]);
 }
 

@@ -1,0 +1,51 @@
+// One participant's cloud training as emotion-train reports it: the workflow's input from the node's
+// training options, a progress payload per poll, and a msg.model naming the participant's endpoint
+// (a cloud run leaves no model file).
+import type { SFNClient } from '@aws-sdk/client-sfn';
+import type { TrainOptions } from '../model/train';
+import { formatElapsed, runCloudTraining, type CloudProgress, type CloudTrainingResult, type CloudTrainingSettings } from './cloud-training';
+import { participantEndpointName } from './participant-endpoint';
+
+/** What emotion-train sends on output 2 while the workflow runs (docs/cloud.md). */
+export interface CloudProgressPayload {
+  participant: string;
+  stage: CloudProgress['stage'];
+  state?: string;
+  elapsedMs: number;
+  /** "3 min 05 s" */
+  elapsed: string;
+  executionArn: string;
+}
+
+export interface ParticipantCloudTraining {
+  metrics: CloudTrainingResult['metrics'];
+  model: {
+    backend: 'cloud';
+    participant: string;
+    endpointName: string;
+    trainingJobName: string;
+    executionArn: string;
+    trainedAt: string;
+    rows?: Record<string, unknown>;
+    elapsedMs: number;
+  };
+}
+
+export async function trainParticipantInCloud(
+  client: SFNClient,
+  participant: string,
+  options: Pick<Partial<TrainOptions>, 'labels' | 'warmupSeconds' | 'testFraction' | 'seed'>,
+  settings: CloudTrainingSettings & { signal?: AbortSignal; onProgress: (payload: CloudProgressPayload) => void },
+): Promise<ParticipantCloudTraining> {
+  const { labels, warmupSeconds, testFraction, seed } = options;
+  const input = { participant, endpointName: participantEndpointName(settings.endpointPrefix, participant), labels: labels!, warmupSeconds, testFraction, seed };
+  const result = await runCloudTraining(client, input, {
+    ...settings,
+    onProgress: (p) => settings.onProgress({ participant, stage: p.stage, state: p.state, elapsedMs: p.elapsedMs, elapsed: formatElapsed(p.elapsedMs), executionArn: p.executionArn }),
+  });
+  const { endpointName, trainingJobName, executionArn, rows, elapsedMs } = result;
+  return {
+    metrics: result.metrics,
+    model: { backend: 'cloud', participant, endpointName, trainingJobName, executionArn, trainedAt: new Date().toISOString(), rows, elapsedMs },
+  };
+}
