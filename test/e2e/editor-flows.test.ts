@@ -8,6 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { participantName } from '../../src/record/paths';
 import { launchChromium, startNodeRed, type NodeRedProcess } from '../support/node-red-process';
 
 const root = join(__dirname, '..', '..');
@@ -25,6 +26,7 @@ interface FlowEntry {
   id: string;
   type: string;
   label?: string;
+  [field: string]: unknown;
 }
 
 interface EditorView {
@@ -139,4 +141,27 @@ describe('shipped flows in the real Node-RED editor', function () {
       assert.deepEqual(overlapping, [], 'nodes that overlap');
     });
   }
+
+  it('takes the participant names the runtime takes (any script, NFC), and refuses what it refuses', async () => {
+    // the editor's checks come from one shared script (resources/editor.js): a node using it must load it
+    const names = { ok: ['', 'Ana', 'Zoë', 'José María', '李雷', 'ana.b-c_d'], bad: ['../x', 'Zoë/../x', 'a..b', 'CON', 'nul.txt', 'Ana.', '-x'] };
+    for (const name of names.ok.slice(1)) assert.doesNotThrow(() => participantName(name), name);
+    for (const name of names.bad) assert.throws(() => participantName(name), /invalid participant name/, name);
+    const flow: FlowEntry[] = [{ id: 'names', type: 'tab', label: 'names' }];
+    for (const [kind, list] of Object.entries(names)) {
+      for (const [i, participant] of list.entries()) {
+        for (const type of ['emotion-train', 'emotion-sensor-record', 'emotion-infer']) {
+          flow.push({ id: `${kind}-${type}-${i}`, type, z: 'names', name: `${kind} ${JSON.stringify(participant)}`, participant, x: 200 + 300 * i, y: 100 });
+        }
+      }
+    }
+    const { invalid, unknown } = await openInEditor(page, flow);
+    assert.deepEqual(unknown, []);
+    // the nodes carry only a participant, so other fields may be invalid too: only the participant counts here
+    const refused = (type: string) =>
+      invalid.filter((line) => line.startsWith(`${type} `) && line.split(': ')[1].split(', ').includes('participant')).map((line) => line.split(': ')[0].slice(type.length + 1));
+    for (const type of ['emotion-train', 'emotion-sensor-record', 'emotion-infer']) {
+      assert.deepEqual(refused(type), names.bad.map((n) => `bad ${JSON.stringify(n)}`), type);
+    }
+  });
 });
