@@ -59,7 +59,8 @@ function moduleReferences(file: string): ModuleReference[] {
 }
 
 const isRelative = (specifier: string): boolean => specifier.startsWith('.');
-const isBuiltin = (specifier: string): boolean => specifier.startsWith('node:') || builtinModules.includes(specifier.split('/')[0]);
+/** exact names only: `fs/promises` is listed itself, and `punycode/` (trailing slash) is the npm package, not the built-in */
+const isBuiltin = (specifier: string): boolean => specifier.startsWith('node:') || builtinModules.includes(specifier);
 /** `@aws-sdk/client-s3/dist/x` -> `@aws-sdk/client-s3`, `aws-cdk-lib/aws-s3` -> `aws-cdk-lib` */
 function packageName(specifier: string): string {
   const parts = specifier.split('/');
