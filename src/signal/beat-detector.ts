@@ -12,7 +12,7 @@ import { ContactMonitor } from './contact-monitor';
 import type { Candidate, FrontEnd } from './front-end';
 import { IbiHistory, type Verdict } from './ibi-history';
 import { PulseFront } from './pulse-front';
-import { QrsFront } from './qrs-front';
+import { QrsDetector } from './qrs-detector';
 
 export interface BeatDetectorOptions {
   minBpm: number;
@@ -78,8 +78,6 @@ const WARMUP_MS = 1000; // after a start the front end learns the beat height be
 const SETTLE_MS = 200; // after a gap, the filters settle before detection resumes
 const GUARD = 0.7; // fraction of the usual interval in which only full-size peaks count
 const GUARD_HEIGHT = 0.7; // "full-size": relative to the running beat height
-const ECG_HOLD = 0.5; // an ECG candidate is held for half the usual interval (at most HOLD_MAX_MS): a taller one wins
-const HOLD_MAX_MS = 360;
 const SEARCH_BACK = 1.66; // no beat for this many usual intervals: take the strongest weak candidate
 const CONFIRMED = 4; // counted intervals before a rhythm is good (three are enough to learn it)
 const VERDICTS_NOISY = 2; // this many doubtful intervals (rejected or merged) of the last eight: noisy
@@ -89,7 +87,10 @@ export class BeatDetector {
   private readonly opts: BeatDetectorOptions;
   private readonly ibis: IbiHistory;
   private readonly contact: ContactMonitor;
+  /** Signal pulse: candidates, judged here. */
   private readonly front: FrontEnd;
+  /** Signal ECG: the QRS detector decides which complexes are beats. */
+  private readonly qrs: QrsDetector | null;
   private readonly minIbiMs: number;
 
   private dt = NaN;
@@ -117,7 +118,8 @@ export class BeatDetector {
     this.minIbiMs = 60000 / maxBpm;
     this.ibis = new IbiHistory({ minIbiMs: this.minIbiMs, maxIbiMs: 60000 / minBpm, historySize, tolerance: 0.3 });
     this.contact = new ContactMonitor(minAmplitude, this.opts.saturationLevel);
-    this.front = waveform === 'ecg' ? new QrsFront(minAmplitude) : new PulseFront(minAmplitude);
+    this.front = new PulseFront(minAmplitude);
+    this.qrs = waveform === 'ecg' ? new QrsDetector() : null;
   }
 
   /** Runs a batch of evenly spaced samples (sample i at t0 + i·1000/rateHz) and returns the beats in it. */
@@ -148,18 +150,28 @@ export class BeatDetector {
     if (!(dt > 0 && dt <= this.opts.gapMs)) return this.restart(tMs, x);
     if (dt !== this.dt) {
       this.dt = dt;
-      this.front.setSpacing(dt);
+      if (this.qrs) this.qrs.setSpacing(dt);
+      else this.front.setSpacing(dt);
     }
     this.lastT = tMs;
 
+    const beat = this.qrs ? this.stepQrs(this.qrs, tMs, x) : this.stepPulse(tMs, x);
+    if (!this.lost && tMs - this.sinceT > this.opts.noContactMs) this.lose();
+    return beat;
+  }
+
+  private stepQrs(qrs: QrsDetector, tMs: number, x: number): Beat | null {
+    const found = qrs.step(tMs, x, tMs >= this.armedT);
+    return found ? this.record(found.tMs) : null;
+  }
+
+  private stepPulse(tMs: number, x: number): Beat | null {
     let beat: Beat | null = null;
     const candidate = this.front.step(tMs, x, tMs >= this.armedT);
     // (comparisons with NaN are false: no pending beat, no search-back due)
     if (tMs >= this.finalAt && !this.front.busy()) beat = this.commit();
     if (candidate) beat = this.consider(candidate) ?? beat;
     else if (tMs > this.searchAt && Number.isNaN(this.pendingT) && !Number.isNaN(this.weakT)) this.setPending(this.weakT, this.weakHeight);
-
-    if (!this.lost && tMs - this.sinceT > this.opts.noContactMs) this.lose();
     return beat;
   }
 
@@ -178,6 +190,7 @@ export class BeatDetector {
     this.ibis.clear();
     this.contact.reset();
     this.front.reset();
+    this.qrs?.reset();
     this.dt = NaN;
     this.pendingT = this.weakT = this.finalAt = this.searchAt = NaN;
     this.lastT = this.lastBeatT = this.sinceT = this.beatHeight = NaN;
@@ -194,6 +207,7 @@ export class BeatDetector {
     if (Number.isNaN(this.lastT) || this.contact.flat() || this.contact.saturated()) return 'no-contact';
     if (this.lastT - this.sinceT > this.opts.noContactMs) return 'no-contact';
     if (this.ibis.size() < CONFIRMED || this.doubtful() >= VERDICTS_NOISY || this.ibis.scattered()) return 'noisy';
+    if (this.qrs?.uncertain()) return 'noisy';
     return 'good';
   }
 
@@ -206,13 +220,6 @@ export class BeatDetector {
     let n = 0;
     for (const v of this.ibis.recentVerdicts()) if (isDoubtful(v)) n++;
     return n;
-  }
-
-  /** How long a candidate waits for a taller one: the refractory period, or for an ECG half a usual interval. */
-  private holdMs(): number {
-    if (this.opts.waveform !== 'ecg') return this.minIbiMs;
-    const usual = this.ibis.usualMs();
-    return Number.isNaN(usual) ? this.minIbiMs : Math.max(this.minIbiMs, Math.min(HOLD_MAX_MS, ECG_HOLD * usual));
   }
 
   /**
@@ -246,7 +253,7 @@ export class BeatDetector {
   private setPending(t: number, height: number): void {
     this.pendingT = t;
     this.pendingHeight = height;
-    this.finalAt = t + this.holdMs();
+    this.finalAt = t + this.minIbiMs; // a taller candidate within the refractory period wins
   }
 
   /** The pending beat outlived its hold period: it is a beat. */
@@ -254,13 +261,19 @@ export class BeatDetector {
     const t = this.pendingT;
     this.pendingT = this.weakT = this.finalAt = NaN;
     this.weakHeight = 0;
-    const ibiMs = Number.isNaN(this.lastBeatT) ? null : t - this.lastBeatT;
-    const counted = ibiMs === null ? [] : this.ibis.add(ibiMs);
     const h = this.pendingHeight;
     this.beatHeight = Number.isNaN(this.beatHeight) ? h : this.beatHeight + 0.25 * (h - this.beatHeight);
     this.front.beat(this.beatHeight);
-    this.lastBeatT = this.sinceT = t;
+    const beat = this.record(t);
     this.searchAt = t + SEARCH_BACK * this.ibis.usualMs();
+    return beat;
+  }
+
+  /** A beat at t: its interval goes to the history. */
+  private record(t: number): Beat {
+    const ibiMs = Number.isNaN(this.lastBeatT) ? null : t - this.lastBeatT;
+    const counted = ibiMs === null ? [] : this.ibis.add(ibiMs);
+    this.lastBeatT = this.sinceT = t;
     this.lost = false;
     this.beats++;
     return { tMs: t, ibiMs, counted, bpm: this.unsupported() ? null : this.ibis.bpm() };
@@ -272,11 +285,13 @@ export class BeatDetector {
    */
   private restart(tMs: number, x: number): Beat | null {
     const beat = Number.isNaN(this.pendingT) ? null : this.commit();
-    this.front.seed(x);
+    if (this.qrs) this.qrs.seed(x);
+    else this.front.seed(x);
     this.pendingT = this.weakT = this.finalAt = NaN;
     this.lastBeatT = this.searchAt = NaN;
     this.lastT = tMs;
-    this.armedT = tMs + (Number.isNaN(this.beatHeight) ? WARMUP_MS : SETTLE_MS);
+    const learned = this.qrs ? this.qrs.learned() : !Number.isNaN(this.beatHeight);
+    this.armedT = tMs + (learned ? SETTLE_MS : WARMUP_MS);
     if (Number.isNaN(this.sinceT)) this.sinceT = tMs;
     return beat;
   }
@@ -292,6 +307,7 @@ export class BeatDetector {
   private lose(): void {
     this.lost = true;
     this.front.forget();
+    this.qrs?.forget();
     this.ibis.clear();
     this.lastBeatT = this.weakT = this.searchAt = NaN;
   }
