@@ -19,7 +19,10 @@ export interface BeatDetectorOptions {
   maxBpm: number;
   /** No beat for this long (signal time) means no contact: BPM becomes null and the history restarts. */
   noContactMs: number;
-  /** Peak-to-peak (input units) below which the signal counts as flat; also the smallest beat it detects. */
+  /**
+   * Peak-to-peak (input units) below which the signal counts as flat (0: only a constant signal); for a pulse also
+   * the smallest beat it detects. The ECG detector needs no such floor: it adapts to the signal's own amplitude.
+   */
   minAmplitude: number;
   /** Input at or above this for a second counts as saturated (null: never). */
   saturationLevel: number | null;
@@ -112,7 +115,9 @@ export class BeatDetector {
   private lost = false;
 
   constructor(options: Partial<BeatDetectorOptions> = {}) {
-    this.opts = { ...DEFAULT_BEAT_OPTIONS, ...options };
+    // an ECG's flat-signal limit defaults to adaptive (0): the pulse default is in the hat's 12-bit counts
+    const ecgDefault = options.waveform === 'ecg' && options.minAmplitude === undefined ? { minAmplitude: 0 } : {};
+    this.opts = { ...DEFAULT_BEAT_OPTIONS, ...options, ...ecgDefault };
     const { minBpm, maxBpm, historySize, minAmplitude, waveform } = this.opts;
     if (!(minBpm > 0 && maxBpm > minBpm)) throw new RangeError('need 0 < minBpm < maxBpm');
     this.minIbiMs = 60000 / maxBpm;
