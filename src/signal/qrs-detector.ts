@@ -9,7 +9,8 @@
 //    a taller one within that time replaces it (one QRS per 200 ms: the refractory period).
 //  - a held peak above the threshold is a QRS complex; below, it teaches the noise level. The threshold sits
 //    0.3125 of the way from the noise level to the QRS level, each the median of the last eight peaks of its kind,
-//    so it follows the signal's own amplitude and units and a single artefact moves it little.
+//    so it follows the signal's own amplitude and units and a single artefact moves it little. As in PT, the
+//    band-passed signal's deflection under the peak must pass its own threshold, learned the same way.
 //  - a peak 200-360 ms after a QRS complex whose steepest slope is under half that QRS's is a T wave.
 //  - no QRS for 1.5 median RR intervals: the tallest noise peak since the last QRS (at least 360 ms after it,
 //    so no T wave) above half the threshold was a missed beat (search-back).
@@ -47,7 +48,10 @@ const EARLY = 0.7;
 const EARLY_HEIGHT = 0.5;
 
 interface Peak {
+  /** the moving window's top */
   height: number;
+  /** the band-passed signal's largest deflection under it */
+  amp: number;
   rT: number;
   slope: number;
   /** when the hold of this peak ends */
@@ -82,12 +86,17 @@ export class QrsDetector {
   private noise: number[] = [];
   private rr: number[] = [];
   private threshold = NaN;
+  // the same levels for the band-passed signal: a QRS complex must pass both thresholds (PT)
+  private qrsF: number[] = [];
+  private noiseF: number[] = [];
+  private thresholdF = NaN;
   private lastR = NaN;
   private lastSlope = 0;
   private rival = false; // a noise peak above the search-back level since the last beat
   private best: Peak | null = null; // the tallest noise peak ≥ 360 ms after the last beat
   private learnEnd = NaN;
   private learnMax = 0;
+  private learnAmp = 0;
   private readonly recent: boolean[] = [];
 
   setSpacing(dt: number): void {
@@ -173,8 +182,11 @@ export class QrsDetector {
   forget(): void {
     this.qrs = [];
     this.noise = [];
+    this.qrsF = [];
+    this.noiseF = [];
     this.rr = [];
     this.threshold = NaN;
+    this.thresholdF = NaN;
     this.learnEnd = NaN;
     this.learnMax = 0;
     this.lastR = NaN;
@@ -244,7 +256,7 @@ export class QrsDetector {
         r = i;
       }
     }
-    return { height, rT: this.times[r], slope, holdUntil: NaN };
+    return { height, amp: markAbs, rT: this.times[r], slope, holdUntil: NaN };
   }
 
   /** One QRS complex per 200 ms: a taller peak replaces the held one and starts the 200 ms again (OSEA). */
@@ -260,10 +272,15 @@ export class QrsDetector {
    */
   private learn(tMs: number, peak: Peak | null): boolean {
     if (Number.isNaN(this.learnEnd)) this.learnEnd = tMs + LEARN_MS;
-    if (peak && peak.height > this.learnMax) this.learnMax = peak.height;
+    if (peak && peak.height > this.learnMax) {
+      this.learnMax = peak.height;
+      this.learnAmp = peak.amp;
+    }
     if (tMs < this.learnEnd || this.learnMax === 0) return false;
     this.qrs = [this.learnMax];
+    this.qrsF = [this.learnAmp];
     this.noise = new Array<number>(LEVELS).fill(0);
+    this.noiseF = new Array<number>(LEVELS).fill(0);
     this.rr = new Array<number>(LEVELS).fill(FIRST_RR_MS);
     this.update();
     return true;
@@ -274,11 +291,12 @@ export class QrsDetector {
     if (sinceR < REFRACTORY_MS) return null; // part of the last complex, seen late
     const tWave = sinceR < T_WAVE_MS && p.slope < T_WAVE_SLOPE * this.lastSlope;
     const early = sinceR < EARLY * median(this.rr) && p.height < EARLY_HEIGHT * median(this.qrs);
-    if (p.height > this.threshold && !tWave && !early) return this.accept(p, false);
+    if (p.height > this.threshold && p.amp > this.thresholdF && !tWave && !early) return this.accept(p, false);
     this.noise = pushLevel(this.noise, p.height);
+    this.noiseF = pushLevel(this.noiseF, p.amp);
     this.update();
     if (!(sinceR < T_WAVE_MS)) {
-      if (p.height > 0.5 * this.threshold) this.rival = true;
+      if (p.height > 0.5 * this.threshold && p.amp > 0.5 * this.thresholdF) this.rival = true;
       if (!this.best || p.height > this.best.height) this.best = p;
     }
     return null;
@@ -288,7 +306,7 @@ export class QrsDetector {
     const best = this.best;
     if (!best || this.held || Number.isNaN(this.lastR)) return null;
     if (tMs - this.lastR <= SEARCH_BACK * median(this.rr) + this.delayMs + PEAK_WAIT_MS + REFRACTORY_MS) return null;
-    if (!(best.height > 0.5 * this.threshold)) return null;
+    if (!(best.height > 0.5 * this.threshold && best.amp > 0.5 * this.thresholdF)) return null;
     return this.accept(best, true);
   }
 
@@ -296,6 +314,7 @@ export class QrsDetector {
     const doubtful = searched || this.rival;
     if (!Number.isNaN(this.lastR)) this.rr = pushLevel(this.rr, p.rT - this.lastR);
     this.qrs = pushLevel(this.qrs, p.height);
+    this.qrsF = pushLevel(this.qrsF, p.amp);
     this.update();
     this.lastR = p.rT;
     this.lastSlope = p.slope;
@@ -310,6 +329,8 @@ export class QrsDetector {
     const q = median(this.qrs);
     const n = median(this.noise);
     this.threshold = n + TH * (q - n);
+    const nF = median(this.noiseF);
+    this.thresholdF = nF + TH * (median(this.qrsF) - nF);
   }
 
   /** The moving sum, recomputed once per turn of the ring: no rounding drift. */
