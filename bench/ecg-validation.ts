@@ -59,6 +59,8 @@ interface Figures {
   maxError: number;
   /** windows more than 10 BPM off (ours: only those it called good) */
   off: number;
+  /** windows whose reading was withheld (null: counted in the error as the whole rate) */
+  withheld: number;
   windows: number;
 }
 
@@ -86,11 +88,13 @@ function score(r: Record, beats: number[], reading: (endMs: number) => { bpm: nu
   const match = matchBeats(beats, reference, TOLERANCE_MS, 1000, endMs - 500);
   const errors: number[] = [];
   let off = 0;
+  let withheld = 0;
   for (let end = WINDOW_MS; end <= endMs; end += WINDOW_MS) {
     const truth = windowBpm(reference, end - WINDOW_MS, end);
     if (truth === null) continue;
     const { bpm, good } = reading(end);
     const error = bpm === null ? truth : Math.abs(bpm - truth);
+    if (bpm === null) withheld++;
     errors.push(error);
     if (error > 10 && good) off++;
   }
@@ -101,6 +105,7 @@ function score(r: Record, beats: number[], reading: (endMs: number) => { bpm: nu
     meanError: errors.reduce((s, e) => s + e, 0) / Math.max(1, errors.length),
     maxError: Math.max(0, ...errors),
     off,
+    withheld,
     windows: errors.length,
   };
 }
@@ -117,7 +122,8 @@ function neurokit(list: Record[]): Map<string, number[]> {
 
 const pct = (v: number) => `${(100 * v).toFixed(1)} %`;
 const row = (f: Figures, ourQuality: boolean) =>
-  `${pct(f.sensitivity)} / ${pct(f.precision)} | ${f.meanError.toFixed(1)} / ${f.maxError.toFixed(1)} | ${f.off}${ourQuality ? ' good' : ''} of ${f.windows}`;
+  `${pct(f.sensitivity)} / ${pct(f.precision)} | ${f.meanError.toFixed(1)} / ${f.maxError.toFixed(1)}${f.withheld ? ` (${f.withheld} withheld)` : ''} | ` +
+  `${f.off}${ourQuality ? ' good' : ''} of ${f.windows}`;
 
 function main(): void {
   const list = records();

@@ -1,13 +1,12 @@
 // Streaming beat detector for the ear-clip pulse (a clean pulse per beat), an analog pulse wave (PPG) and an
 // ECG, driven only by sample timestamps so it runs the same live and offline. O(1) per sample.
 //
-// A front end turns samples into candidate beats: PulseFront (envelope threshold) for a pulse wave, QrsFront
-// (Pan-Tompkins slope energy against a noise-aware threshold) for an ECG. Here, within a hold period after a
-// candidate the tallest one wins (so a P wave crossing first cannot hide its R wave, nor a noise bump its
-// beat); the winner is final once the hold has passed. A small peak in the first 70 % of the usual interval
-// is a T wave or dicrotic wave, not a beat (a real rate rise is not small). When no beat came for 1.66 usual
-// intervals, the strongest weak candidate since the last beat is taken (Pan-Tompkins' search-back). Intervals
-// go to IbiHistory; the quality says whether the recent beats support its number (see quality()).
+// For a pulse wave, PulseFront (envelope threshold) turns samples into candidate beats; here, within the
+// refractory period after a candidate the tallest one wins (so a noise bump cannot hide its beat) and is final
+// once that period has passed, and a small peak in the first 70 % of the usual interval is a dicrotic wave, not
+// a beat (a real rate rise is not small). For an ECG, QrsDetector (Pan-Tompkins) decides which complexes are
+// beats and which of them it doubts. Intervals go to IbiHistory; the quality says whether the recent beats
+// support its number (see quality()).
 import { ContactMonitor } from './contact-monitor';
 import type { Candidate, FrontEnd } from './front-end';
 import { IbiHistory, type Verdict } from './ibi-history';
@@ -81,7 +80,6 @@ const WARMUP_MS = 1000; // after a start the front end learns the beat height be
 const SETTLE_MS = 200; // after a gap, the filters settle before detection resumes
 const GUARD = 0.7; // fraction of the usual interval in which only full-size peaks count
 const GUARD_HEIGHT = 0.7; // "full-size": relative to the running beat height
-const SEARCH_BACK = 1.66; // no beat for this many usual intervals: take the strongest weak candidate
 const CONFIRMED = 4; // counted intervals before a rhythm is good (three are enough to learn it)
 const VERDICTS_NOISY = 2; // this many doubtful intervals (rejected or merged) of the last eight: noisy
 const VERDICTS_WITHHELD = 3; // this many: the beats do not support a number at all
@@ -101,10 +99,6 @@ export class BeatDetector {
   private pendingT = NaN;
   private pendingHeight = 0;
   private finalAt = NaN; // when the pending beat's hold period is over
-  // the strongest weak candidate since the last beat, for the search-back
-  private weakT = NaN;
-  private weakHeight = 0;
-  private searchAt = NaN; // 1.66 usual intervals after the last beat
 
   private lastT = NaN;
   private lastBeatT = NaN;
@@ -173,10 +167,9 @@ export class BeatDetector {
   private stepPulse(tMs: number, x: number): Beat | null {
     let beat: Beat | null = null;
     const candidate = this.front.step(tMs, x, tMs >= this.armedT);
-    // (comparisons with NaN are false: no pending beat, no search-back due)
+    // (comparisons with NaN are false: no pending beat)
     if (tMs >= this.finalAt && !this.front.busy()) beat = this.commit();
     if (candidate) beat = this.consider(candidate) ?? beat;
-    else if (tMs > this.searchAt && Number.isNaN(this.pendingT) && !Number.isNaN(this.weakT)) this.setPending(this.weakT, this.weakHeight);
     return beat;
   }
 
@@ -197,7 +190,7 @@ export class BeatDetector {
     this.front.reset();
     this.qrs?.reset();
     this.dt = NaN;
-    this.pendingT = this.weakT = this.finalAt = this.searchAt = NaN;
+    this.pendingT = this.finalAt = NaN;
     this.lastT = this.lastBeatT = this.sinceT = this.beatHeight = NaN;
     this.beats = 0;
     this.lost = false;
@@ -232,13 +225,6 @@ export class BeatDetector {
    * pending beat the taller one wins (a P wave crossing first must not hide its R wave).
    */
   private consider(c: Candidate): Beat | null {
-    if (c.weak) {
-      if (c.tMs - this.lastBeatT >= this.minIbiMs && c.height > this.weakHeight) {
-        this.weakT = c.tMs;
-        this.weakHeight = c.height;
-      }
-      return null;
-    }
     let committed: Beat | null = null;
     if (!Number.isNaN(this.pendingT)) {
       if (c.tMs < this.finalAt) {
@@ -254,7 +240,7 @@ export class BeatDetector {
     return committed;
   }
 
-  /** A pending beat; a weak one only when no beat came for 1.66 usual intervals (the search-back). */
+  /** A pending beat: final once the refractory period has passed without a taller candidate. */
   private setPending(t: number, height: number): void {
     this.pendingT = t;
     this.pendingHeight = height;
@@ -264,14 +250,11 @@ export class BeatDetector {
   /** The pending beat outlived its hold period: it is a beat. */
   private commit(): Beat {
     const t = this.pendingT;
-    this.pendingT = this.weakT = this.finalAt = NaN;
-    this.weakHeight = 0;
+    this.pendingT = this.finalAt = NaN;
     const h = this.pendingHeight;
     this.beatHeight = Number.isNaN(this.beatHeight) ? h : this.beatHeight + 0.25 * (h - this.beatHeight);
     this.front.beat(this.beatHeight);
-    const beat = this.record(t);
-    this.searchAt = t + SEARCH_BACK * this.ibis.usualMs();
-    return beat;
+    return this.record(t);
   }
 
   /** A beat at t: its interval goes to the history. */
@@ -292,8 +275,8 @@ export class BeatDetector {
     const beat = Number.isNaN(this.pendingT) ? null : this.commit();
     if (this.qrs) this.qrs.seed(x);
     else this.front.seed(x);
-    this.pendingT = this.weakT = this.finalAt = NaN;
-    this.lastBeatT = this.searchAt = NaN;
+    this.pendingT = this.finalAt = NaN;
+    this.lastBeatT = NaN;
     this.lastT = tMs;
     const learned = this.qrs ? this.qrs.learned() : !Number.isNaN(this.beatHeight);
     this.armedT = tMs + (learned ? SETTLE_MS : WARMUP_MS);
@@ -304,7 +287,7 @@ export class BeatDetector {
   /** Time went backwards (a new recording, a reset clock): timings from the old time base mean nothing. */
   private rewind(tMs: number): void {
     this.contact.reset();
-    this.pendingT = this.weakT = this.finalAt = NaN;
+    this.pendingT = this.finalAt = NaN;
     this.sinceT = tMs;
   }
 
@@ -314,7 +297,7 @@ export class BeatDetector {
     this.front.forget();
     this.qrs?.forget();
     this.ibis.clear();
-    this.lastBeatT = this.weakT = this.searchAt = NaN;
+    this.lastBeatT = NaN;
   }
 }
 

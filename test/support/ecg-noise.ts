@@ -8,19 +8,9 @@
 //  - electrode motion: bursts (0.3-3 s, 30 % of the time) of 1-10 Hz swings with steps where the electrode moves,
 //    which overlap the QRS band: the hardest of the three for a detector.
 
-export type EcgNoise = 'wander' | 'muscle' | 'motion';
+import { mulberry32 } from '../../src/model/prng';
 
-/** mulberry32: a small seeded generator, so every run adds the same noise. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export type EcgNoise = 'wander' | 'muscle' | 'motion';
 
 function gaussian(rand: () => number): () => number {
   return () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
@@ -40,7 +30,7 @@ function highPass(x: number[], hz: number, rateHz: number): number[] {
 }
 
 function noiseOf(kind: EcgNoise, n: number, rateHz: number, seed: number): number[] {
-  const rand = random(seed);
+  const rand = mulberry32(seed); // seeded: every run adds the same noise
   const g = gaussian(rand);
   if (kind === 'muscle') return highPass(lowPass(Array.from({ length: n }, g), 0.45 * rateHz, rateHz), 5, rateHz);
   if (kind === 'wander') {
