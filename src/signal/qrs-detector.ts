@@ -11,15 +11,17 @@
 //    0.3125 of the way from the noise level to the QRS level, each the median of the last eight peaks of its kind,
 //    so it follows the signal's own amplitude and units and a single artefact moves it little. As in PT, the
 //    band-passed signal's deflection under the peak must pass its own threshold, learned the same way.
-//  - a peak 200-360 ms after a QRS complex whose steepest slope is under half that QRS's is a T wave.
+//  - a peak 200-360 ms after a QRS complex whose steepest slope is under half that QRS's is a T wave; a peak in the
+//    first 70 % of the median RR interval must reach half the QRS level (EARLY below).
 //  - no QRS for 1.5 median RR intervals: the tallest noise peak since the last QRS (at least 360 ms after it,
 //    so no T wave) above half the threshold was a missed beat (search-back).
 // Each beat says whether it is doubtful: found by the search-back, or a rival peak above the search-back level
 // came in the interval before it. Those are the detector's own evidence that the rhythm it reads may be wrong.
 import { bandPass, type Biquad, biquadStep, groupDelayMs, seedCascade } from './biquad';
+import { median } from './ibi-history';
 
 export interface QrsBeat {
-  /** Time of the R wave (the largest band-passed deflection, less the filter's delay), in the input's time base. */
+  /** Time of the R wave (the input's largest departure near the complex), in the input's time base. */
   tMs: number;
   /** Found by the search-back, or a rival peak above the search-back level came since the last beat. */
   doubtful: boolean;
@@ -346,10 +348,4 @@ function pushLevel(levels: number[], value: number): number[] {
   levels.push(value);
   if (levels.length > LEVELS) levels.shift();
   return levels;
-}
-
-function median(values: readonly number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
