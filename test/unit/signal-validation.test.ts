@@ -161,7 +161,7 @@ describe('beat detection on real recordings', function () {
         it(`${name}, ${label}: ≥ ${se * 100} % of the beats, ≥ ${ppv * 100} % precision, never a good reading 10 BPM off`, function () {
           const run = replay(evenTimes(values.length, 100), values, options);
           const score = matchBeats(run.beats.map((b) => b.tMs), reference, 150, 1000, endMs - 500);
-          assert.ok(score.sensitivity >= se && score.precision >= ppv, JSON.stringify(score)); // 5 min now 99.5 / 98.6 %
+          assert.ok(score.sensitivity >= se && score.precision >= ppv, JSON.stringify(score)); // 5 min now 99.5 / 98.8 %
           assertGoodIsRight(run, reference);
           const after = run.states.filter(([t]) => t >= 10_000);
           assert.ok(after.filter(([, s]) => s.bpm !== null).length >= 0.95 * after.length, 'a number ≥ 95 % of the time');
