@@ -43,7 +43,7 @@ function setup(node: Node, def: ArousalDef, t: Translate): void {
       throw translateError(t, 'emotion-arousal', e);
     }
     const { reading, alert } = outcome;
-    send([reading ? stateMsg(reading) : null, alert && reading ? alertMsg(alert, reading, t) : null]);
+    if (reading) send([stateMsg(reading), alert ? alertMsg(alert, reading, t) : null]); // most records end no window
     show(outcome);
   });
 

@@ -89,16 +89,18 @@ interface Person {
 export class ArousalTracker {
   private readonly people = new Map<string, Person>();
   private readonly watching?: string;
+  private readonly watchingKey?: string;
+  private lastNamed?: { given: unknown; name: string; key: string };
 
   constructor(readonly settings: ArousalSettings) {
     checkSettings(settings);
     this.watching = settings.participant ? participantName(settings.participant) : undefined;
+    this.watchingKey = this.watching && participantKey(this.watching);
   }
 
   /** One record `{ participant, timestamp, gsr }` (sensor-record's payload); throws, changing nothing, on a bad one. */
   add(payload: unknown): Outcome {
-    const { name, timestamp, gsr } = this.read(payload);
-    const key = participantKey(name);
+    const { name, key, timestamp, gsr } = this.read(payload);
     const x = Math.max(LOG_FLOOR, Math.log(gsr));
     const second = Math.floor(timestamp / 1000);
     let person = this.people.get(key);
@@ -140,22 +142,31 @@ export class ArousalTracker {
     return this.people.size;
   }
 
-  private read(payload: unknown): { name: string; timestamp: number; gsr: number } {
+  private read(payload: unknown): { name: string; key: string; timestamp: number; gsr: number } {
     if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
       throw keyed('payload', 'expected a record { participant, timestamp, gsr } in msg.payload');
     }
     const r = payload as Record<string, unknown>;
-    const given = r.participant === undefined || r.participant === null || r.participant === '' ? undefined : participantName(r.participant);
-    const name = given ?? this.watching;
-    if (name === undefined) throw keyed('participant', 'the record has no participant, and the node watches none');
-    if (this.watching && participantKey(name) !== participantKey(this.watching)) {
+    const given = r.participant === undefined || r.participant === null || r.participant === '' ? undefined : r.participant;
+    if (given === undefined && this.watching === undefined) throw keyed('participant', 'the record has no participant, and the node watches none');
+    const { name, key } = this.named(given ?? this.watching);
+    if (this.watching && key !== this.watchingKey) {
       throw keyed('otherParticipant', `record of ${name}: this node watches ${this.watching}`, { participant: name, watching: this.watching });
     }
     if (typeof r.timestamp !== 'number' || !Number.isFinite(r.timestamp)) {
       throw keyed('timestamp', 'record.timestamp must be a time in ms since the epoch');
     }
     if (typeof r.gsr !== 'number' || !Number.isFinite(r.gsr)) throw keyed('gsr', 'record.gsr must be a number (µS)');
-    return { name, timestamp: checkTimestamp(r.timestamp), gsr: checkPlausible('gsr', r.gsr) };
+    return { name, key, timestamp: checkTimestamp(r.timestamp), gsr: checkPlausible('gsr', r.gsr) };
+  }
+
+  /** The checked name and its key; records of one person come in a row, so the last one is remembered. */
+  private named(participant: unknown): { name: string; key: string } {
+    if (participant !== this.lastNamed?.given) {
+      const name = participantName(participant);
+      this.lastNamed = { given: participant, name, key: participantKey(name) };
+    }
+    return this.lastNamed!;
   }
 
   private start(key: string, name: string, second: number, x: number, timestamp: number): Person {

@@ -27,8 +27,8 @@ export interface Replay {
 export async function replayPerson(person: RealPerson, ids = { arousal: 'arousal', states: 'states', alerts: 'alerts' }): Promise<Replay> {
   const readings: ArousalReading[] = [];
   const alerts: ArousalAlert[] = [];
-  const onState = (m: NodeMessage & { arousal: ArousalReading }) => readings.push(m.arousal);
-  const onAlert = (m: NodeMessage & { payload: ArousalAlert }) => alerts.push(m.payload);
+  const onState = (m: NodeMessage) => readings.push((m as NodeMessage & { arousal: ArousalReading }).arousal);
+  const onAlert = (m: NodeMessage) => alerts.push(m.payload as ArousalAlert);
   helper.getNode(ids.states).on('input', onState);
   helper.getNode(ids.alerts).on('input', onAlert);
   try {
