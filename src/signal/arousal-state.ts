@@ -35,7 +35,7 @@ export interface AlertRules {
 export interface Alert {
   /** rising windows in a row so far */
   risingWindows: number;
-  /** when the episode's first rising window ended (ms) */
+  /** when the episode began (ms) */
   since: number;
 }
 

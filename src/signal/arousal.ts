@@ -4,7 +4,7 @@
 // parameters. Everything follows the records' own timestamps, never a clock, so a recorded session gives
 // the same answers at any replay speed.
 import { checkPlausible, checkTimestamp } from '../record/plausible';
-import { participantKey, participantName } from '../record/paths';
+import { participantKey, participantName } from '../record/participant';
 import { LogConductanceHistory } from './arousal-history';
 import { AlertEpisodes, classify, DEFAULT_THRESHOLDS, type AlertRules, type ArousalState, type Thresholds } from './arousal-state';
 
@@ -41,7 +41,7 @@ export interface ArousalReading {
   /** seconds of the window and of the history that hold records */
   windowSeconds: number;
   historySeconds: number;
-  /** when the current state began (ms) */
+  /** when the current state began (ms): the end of the last window in another state */
   since: number;
   /** the window's end (ms) */
   timestamp: number;
@@ -201,8 +201,9 @@ export class ArousalTracker {
     const z = ready ? (w.mean - h.mean) / (h.sd + SD_FLOOR) : null;
     const state = z === null ? 'warming-up' : classify(z, person.state, this.settings);
     if (state !== person.state) {
+      // it began after the previous window, which still said otherwise: "rising for 10 s" at the first one
       person.state = state;
-      person.since = end;
+      person.since = end - this.settings.everySeconds * 1000;
     }
     const reading: ArousalReading = {
       participant: person.name,
