@@ -7,10 +7,10 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { performance } from 'node:perf_hooks';
 import type { NodeMessage } from 'node-red';
-import { ArousalTracker, DEFAULT_SETTINGS, type ArousalReading } from '../src/signal/arousal';
+import { ArousalTracker, DEFAULT_SETTINGS, type ArousalAlert } from '../src/signal/arousal';
 import { helper, stopCallSpies } from '../test/support/node-red';
 import { replayPerson, scorePerson, secondsToState, type Comparison } from '../test/support/arousal-replay';
-import { stressPredictIds, stressPredictPerson, type RealPerson } from '../test/support/real-recordings';
+import { BLOCKS, stressPredictIds, stressPredictPerson, type Block, type RealPerson } from '../test/support/real-recordings';
 import arousalNode = require('../nodes/arousal/arousal');
 
 setFlagsFromString('--expose-gc');
@@ -38,31 +38,39 @@ async function loadNode(settings: Record<string, string> = {}): Promise<void> {
   stopCallSpies();
 }
 
+/** Alerts raised within the blocks (by the end of the window that raised them). */
+function inBlocks(person: RealPerson, blocks: Block[]) {
+  return (a: ArousalAlert) => blocks.some((b) => a.timestamp / 1000 > person.blocks[b][0] && a.timestamp / 1000 <= person.blocks[b][1]);
+}
+
 async function accuracy(people: RealPerson[], settings: Record<string, string>, detail: boolean): Promise<number> {
   await loadNode(settings);
-  const rows: { id: string; scores: number[]; toRising?: number; toCalm?: number; alerts: number }[] = [];
+  const rows: { id: string; scores: number[]; toRising?: number; toCalm?: number; alerts: [number, number, number] }[] = [];
+  const alertsPerBlock = new Map(BLOCKS.map((b) => [b, 0]));
   for (const person of people) {
     const { readings, alerts } = await replayPerson(person);
+    for (const b of BLOCKS) alertsPerBlock.set(b, alertsPerBlock.get(b)! + alerts.filter(inBlocks(person, [b])).length);
     rows.push({
       id: person.id,
       scores: Object.values(COMPARISONS).map((c) => scorePerson(person, readings, c).balanced),
       toRising: secondsToState(person, readings, 'interview', true),
       toCalm: secondsToState(person, readings, 'rest2', false),
-      alerts: alerts.filter((a) => a.timestamp / 1000 > person.blocks.interview[0] && a.timestamp / 1000 <= person.blocks.interview[1]).length,
+      alerts: [alerts.filter(inBlocks(person, ['interview'])).length, alerts.filter(inBlocks(person, ['rest2', 'rest3'])).length, alerts.length],
     });
   }
   await helper.unload();
   const main = rows.map((r) => r.scores[0]);
   if (detail) {
     const names = Object.keys(COMPARISONS);
-    console.log(`| person | ${names.join(' | ')} | interview start -> rising (s) | rest2 start -> not rising (s) | alerts in interview |`);
+    console.log(`| person | ${names.join(' | ')} | interview start -> rising (s) | rest2 start -> not rising (s) | alerts: interview / rest2+rest3 / session |`);
     console.log(`| --- | ${names.map(() => '---').join(' | ')} | --- | --- | --- |`);
-    for (const r of rows) console.log(`| ${r.id} | ${r.scores.map(pct).join(' | ')} | ${secs(r.toRising)} | ${secs(r.toCalm)} | ${r.alerts} |`);
+    for (const r of rows) console.log(`| ${r.id} | ${r.scores.map(pct).join(' | ')} | ${secs(r.toRising)} | ${secs(r.toCalm)} | ${r.alerts.join(' / ')} |`);
     const column = (i: number) => rows.map((r) => r.scores[i]);
     const latencies = (k: 'toRising' | 'toCalm') => rows.flatMap((r) => (r[k] === undefined ? [] : [r[k]!]));
     console.log(
-      `| mean ± sd | ${names.map((_, i) => `${pct(mean(column(i)))} ± ${pct(sd(column(i)))}`).join(' | ')} | median ${secs(median(latencies('toRising')))} | median ${secs(median(latencies('toCalm')))} | ${rows.reduce((a, r) => a + r.alerts, 0)} |`,
+      `| mean ± sd | ${names.map((_, i) => `${pct(mean(column(i)))} ± ${pct(sd(column(i)))}`).join(' | ')} | median ${secs(median(latencies('toRising')))} | median ${secs(median(latencies('toCalm')))} | ${[0, 1, 2].map((i) => rows.reduce((a, r) => a + r.alerts[i], 0)).join(' / ')} |`,
     );
+    console.log(`\nAlerts per block, all people: ${[...alertsPerBlock].map(([b, n]) => `${b} ${n}`).join(', ')}`);
   }
   return mean(main);
 }
@@ -92,26 +100,29 @@ async function nodeCostPerRecord(people: RealPerson[]): Promise<void> {
   console.log(`node (receive -> handler -> send queued), per person: median ${median(runs).toFixed(2)} µs, best ${Math.min(...runs).toFixed(2)} µs per record`);
 }
 
+/** Heap and typed-array bytes per participant, 100 of them at one record a second, after 10 and 60 minutes. */
 function memoryPerParticipant(): void {
   const participants = 100;
-  const tracker = new ArousalTracker(DEFAULT_SETTINGS);
-  const keep: ArousalReading[] = [];
+  const t0 = Date.UTC(2026, 0, 1);
   gc();
   const before = process.memoryUsage();
-  // 10 minutes of records for each: every bucket of the 5-min history and the window in use
-  const t0 = Date.UTC(2026, 0, 1);
-  for (let s = 0; s < 600; s++) {
-    for (let p = 0; p < participants; p++) {
-      const reading = tracker.add({ participant: `p${p}`, timestamp: t0 + s * 1000, gsr: 5 + Math.sin(s / 30 + p) }).reading;
-      if (reading && s === 599) keep.push(reading);
+  const tracker = new ArousalTracker(DEFAULT_SETTINGS);
+  const perParticipant = (fromSecond: number, toSecond: number) => {
+    for (let s = fromSecond; s < toSecond; s++) {
+      for (let p = 0; p < participants; p++) tracker.add({ participant: `p${p}`, timestamp: t0 + s * 1000, gsr: 5 + Math.sin(s / 30 + p) });
     }
-  }
-  gc();
-  const after = process.memoryUsage();
-  const perKiB = (after.heapUsed + after.arrayBuffers - before.heapUsed - before.arrayBuffers) / participants / 1024;
-  const ring = DEFAULT_SETTINGS.windowSeconds + DEFAULT_SETTINGS.historySeconds + 1;
-  console.log(`memory: ${perKiB.toFixed(1)} KiB per participant with a full history (heap + typed arrays, ${participants} participants; the ring alone is ${ring} buckets x 20 bytes = ${((ring * 20) / 1024).toFixed(1)} KiB), the same after an hour: bounded by the history`);
+    gc();
+    const now = process.memoryUsage();
+    return ((now.heapUsed + now.arrayBuffers - before.heapUsed - before.arrayBuffers) / participants / 1024).toFixed(1);
+  };
+  const tenMinutes = perParticipant(0, 600);
+  const hour = perParticipant(600, 3600);
   if (tracker.participants !== participants) throw new Error('participants lost');
+  const ring = DEFAULT_SETTINGS.windowSeconds + DEFAULT_SETTINGS.historySeconds + 1;
+  console.log(
+    `memory per participant (heap + typed arrays, ${participants} participants): ${tenMinutes} KiB after 10 min, ${hour} KiB after 60 min ` +
+      `(the ring alone: ${ring} one-second buckets x 20 bytes = ${((ring * 20) / 1024).toFixed(1)} KiB)`,
+  );
 }
 
 async function main(): Promise<void> {
