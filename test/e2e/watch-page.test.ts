@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { prepareDemoUserDir } from '../../src/demo/demo-user-dir';
+import { prepareDemoUserDir } from '../../demo/demo-user-dir';
 import { launchChromium, startNodeRed, withArousalSettings, type NodeRedProcess } from '../support/node-red-process';
 
 const root = join(__dirname, '..', '..');
