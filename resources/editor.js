@@ -152,7 +152,7 @@
 
   /** A tip under the fields, from the catalogue (may hold HTML). */
   function tip(key) {
-    return { tip: true, render: (ctx) => '<div class="form-tips" data-i18n="[html]' + keyOf(ctx, key) + '"></div>' };
+    return { tip: true, render: (ctx) => '<div class="form-tips" style="margin-bottom: 12px" data-i18n="[html]' + keyOf(ctx, key) + '"></div>' };
   }
 
   // The rows several nodes share.
