@@ -199,6 +199,33 @@
   }
 
   /**
+   * The settings' version and the steps that bring an older node's settings to it, as the runtime hands them
+   * to the editor (nodes/lib/migrations.ts: the node setting RED.settings.<type>Migrations).
+   */
+  function migrationsOf(type) {
+    const name = type.replace(/[^a-zA-Z0-9]+(.)/g, (_, c) => c.toUpperCase()) + 'Migrations';
+    return RED.settings[name];
+  }
+
+  /**
+   * A node of this package from an older flow (loaded or imported) takes the settings it lacks, as the
+   * runtime does when it starts it, so its dialog shows them and the next deploy saves them.
+   */
+  function migrate(node) {
+    const migrations = migrationsOf(node.type);
+    const raw = node.__node__ || node; // the editor's proxy refuses changes on a locked flow: this is no edit
+    const from = Number(raw.version) || 0;
+    if (!migrations || from >= migrations.version) return;
+    migrations.steps.forEach((step) => {
+      if (step.version <= from) return;
+      Object.keys(step.add).forEach((name) => {
+        if (raw[name] === undefined) raw[name] = JSON.parse(JSON.stringify(step.add[name]));
+      });
+    });
+    raw.version = migrations.version;
+  }
+
+  /**
    * Registers a node type with Node-RED: fills in category, colour, palette label, icon, the name and
    * version settings and the dialog template, then hands the definition to RED.nodes.registerType.
    */
@@ -212,7 +239,8 @@
     out.category = isConfig ? 'config' : CATEGORY;
     if (!isConfig) out.color = COLOURS[def.family];
     if (def.icon) out.icon = 'font-awesome/fa-' + def.icon;
-    out.defaults = Object.assign({ name: { value: '' } }, def.defaults);
+    const migrations = migrationsOf(type);
+    out.defaults = Object.assign({ name: { value: '' } }, def.defaults, { version: { value: migrations ? migrations.version : 1 } });
     // `this._` is the node set's translator: these run with `this` set to the definition or a node
     if (!isConfig) {
       const palette = def.paletteLabel || 'paletteLabel';
@@ -284,8 +312,61 @@
     });
   }
 
+  RED.events.on('nodes:add', migrate);
+
+  // Version 0.1.0's type names, before every type took the "emotion-" prefix (two of them belong to other
+  // packages too, so they cannot come back). The README's command renames them in a flows file.
+  const OLD_TYPES = ['grove-base-hat', 'grove-gsr', 'grove-ear-hr', 'pulse-bpm', 'sensor-record', 'record-store', 'aws-config',
+    'firehose-push', 'sns-notify', 'aws-iot-broker', 'aws-iot-in', 'aws-iot-out'];
+  const OLD_TYPES_FIX = "sed -E -i 's/\"type\": ?\"(" + OLD_TYPES.join('|') + ")\"/\"type\": \"emotion-\\1\"/' ~/.node-red/flows.json";
+
+  /** The types of 0.1.0 among the nodes the editor does not know (it keeps each one's type as its name). */
+  function oldTypesInFlows() {
+    const found = new Set();
+    const look = (n) => {
+      if (n.type === 'unknown' && OLD_TYPES.indexOf(n.name) >= 0) found.add(n.name);
+    };
+    RED.nodes.eachNode(look);
+    RED.nodes.eachConfig(look);
+    return Array.from(found).sort();
+  }
+
+  let shown; // the notice on screen, replaced when another import brings more
+  /** Tells a user whose flow has 0.1.0 type names what to do: Node-RED itself only says they are unknown. */
+  function noticeOldTypes() {
+    const types = oldTypesInFlows();
+    if (types.length === 0) return;
+    // the package-wide editor texts live in the hat's catalogue (the editor loads every node set's)
+    const _ = RED.nodes.getType('emotion-grove-base-hat')._;
+    const text = (key, vars) => $('<div>').text(_('emotion-iot.oldTypes.' + key, vars)).html();
+    const message =
+      '<p><strong>' + text('title') + '</strong></p><p>' + text('found', { types: types.join(', ') }) + '</p><p>' + text('fix') + '</p>' +
+      '<pre style="white-space: pre-wrap; word-break: break-all">' + $('<div>').text(OLD_TYPES_FIX).html() + '</pre><p>' + text('other') + '</p>';
+    if (shown) shown.close();
+    shown = RED.notify(message, {
+      type: 'warning',
+      fixed: true,
+      buttons: [
+        { text: text('copy'), click: () => RED.clipboard.copyText(OLD_TYPES_FIX) },
+        { text: text('close'), class: 'primary', click: () => shown.close() },
+      ],
+    });
+  }
+
+  let noticePending = false;
+  RED.events.on('nodes:add', (node) => {
+    if (node.type !== 'unknown' || OLD_TYPES.indexOf(node.name) < 0 || noticePending) return;
+    noticePending = true; // one notice for the whole import, once its nodes are in
+    setTimeout(() => {
+      noticePending = false;
+      noticeOldTypes();
+    }, 0);
+  });
+
   window.emotionIot = {
     registerType: registerType,
+    /** the README's command for flows saved with 0.1.0's type names (kept equal by a test) */
+    oldTypesFix: OLD_TYPES_FIX,
     registerGroveReader: registerGroveReader,
     // fields
     text: text,
@@ -320,7 +401,7 @@
     },
     /** Blank, or 1-30 letters, digits and single dashes. */
     endpointPrefix: function (v) {
-      return v === undefined || /^(|[a-zA-Z0-9](-?[a-zA-Z0-9]){0,29})$/.test(v);
+      return /^(|[a-zA-Z0-9](-?[a-zA-Z0-9]){0,29})$/.test(v);
     },
     /** An AWS config node, required only while the node's backend is `awsBackend`. */
     awsConfigFor: function (awsBackend) {

@@ -6,7 +6,8 @@ import { IotConnection } from '../../src/aws/iot-connection';
 import { BROKER_DEFAULTS } from '../../src/aws/iot-options';
 import { withPrefix } from '../../src/aws/iot-topic';
 import { configNumber, toError } from '../lib/node-kit';
-import type { IotBrokerCredentials, IotBrokerNode } from './broker-user';
+import type { IotBrokerNode } from './broker-user';
+import { registerNodeType } from '../lib/migrations';
 
 interface IotBrokerDef extends NodeDef {
   host: string;
@@ -64,7 +65,7 @@ export = function (RED: NodeAPI) {
     });
   }
 
-  RED.nodes.registerType<IotBrokerNode, IotBrokerDef, unknown, IotBrokerCredentials>('emotion-aws-iot-broker', AwsIotBroker, {
+  registerNodeType(RED, 'emotion-aws-iot-broker', AwsIotBroker, {
     credentials: {
       certPem: { type: 'text' },
       keyPem: { type: 'password' },

@@ -6,6 +6,7 @@ import { DEFAULT_ADDRESS, findI2cHat, openI2cHat } from '../../src/hat/i2c-hat';
 import { SimulatedHat, type Stimulus } from '../../src/hat/simulated-hat';
 import { configNumber, toError } from '../lib/node-kit';
 import type { HatConfigNode } from './reader';
+import { registerNodeType } from '../lib/migrations';
 
 interface HatDef extends NodeDef {
   mode: 'i2c' | 'simulated';
@@ -76,5 +77,5 @@ export = function (RED: NodeAPI) {
     return openI2cHat({ bus, address });
   }
 
-  RED.nodes.registerType('emotion-grove-base-hat', GroveBaseHat);
+  registerNodeType(RED, 'emotion-grove-base-hat', GroveBaseHat);
 };

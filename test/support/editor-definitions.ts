@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
+import { migrationsSetting } from '../../nodes/lib/migrations';
 
 const root = join(__dirname, '..', '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name: string; 'node-red': { nodes: Record<string, string> } };
@@ -43,6 +44,15 @@ export function editorFiles(): Array<{ set: string; file: string }> {
 
 /** Runs the package's editor files (or other .html files given with their paths) and returns every type they register. */
 export function editorTypes(files = editorFiles()): EditorType[] {
+  return run(files).types;
+}
+
+/** The shared editor helper (resources/editor.js) as the editor's pages have it: window.emotionIot. */
+export function editorHelper(): Record<string, unknown> {
+  return run([]).sandbox.emotionIot as Record<string, unknown>;
+}
+
+function run(files: Array<{ set: string; file: string }>) {
   const types: EditorType[] = [];
   const templates = new Map<string, string>();
   const resources = `resources/${pkg.name}/`;
@@ -62,7 +72,11 @@ export function editorTypes(files = editorFiles()): EditorType[] {
       if (name) templates.set(name, el.textContent);
     },
   };
+  // what the runtime exports to the editor: each type's settings migrations
+  const settings = Object.fromEntries(Object.keys(pkg['node-red'].nodes).map((type) => Object.values(migrationsSetting(type))));
   const RED = {
+    settings,
+    events: { on: () => undefined },
     nodes: {
       registerType(type: string, definition: EditorDefinition) {
         types.push({ type, ...current, definition, template: '' });
@@ -75,6 +89,7 @@ export function editorTypes(files = editorFiles()): EditorType[] {
   };
   const sandbox: Record<string, unknown> = { RED, document: { createElement: element, getElementById: () => container }, console };
   sandbox.window = sandbox;
+  runInNewContext(readFileSync(join(root, 'resources', 'editor.js'), 'utf8'), sandbox, { filename: `${resources}editor.js` });
   for (const file of files) {
     current = file;
     const html = readFileSync(join(root, file.file), 'utf8');
@@ -92,5 +107,5 @@ export function editorTypes(files = editorFiles()): EditorType[] {
     }
   }
   for (const t of types) t.template = templates.get(t.type) ?? '';
-  return types;
+  return { types, sandbox };
 }

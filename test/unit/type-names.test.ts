@@ -8,13 +8,14 @@ import { editorTypes } from '../support/editor-definitions';
 
 const root = join(__dirname, '..', '..');
 
-function registeredTypes(dir: string, ending: RegExp): string[] {
+function registeredTypes(dir: string, ending: RegExp, call = /registerType\s*(?:<[^>]*>)?\(\s*['"]([^'"]+)['"]/g): string[] {
   return readdirSync(dir, { recursive: true, encoding: 'utf8' })
     .filter((f) => ending.test(f) && !f.includes('locales'))
-    .flatMap((f) => [...readFileSync(join(dir, f), 'utf8').matchAll(/registerType\s*(?:<[^>]*>)?\(\s*['"]([^'"]+)['"]/g)].map((m) => m[1]));
+    .flatMap((f) => [...readFileSync(join(dir, f), 'utf8').matchAll(call)].map((m) => m[1]));
 }
 
-const runtime = registeredTypes(join(root, 'nodes'), /\.ts$/);
+// every node registers through nodes/lib/migrations.ts, so its settings migrate
+const runtime = registeredTypes(join(root, 'nodes'), /\.ts$/, /registerNodeType\(\s*RED,\s*'([^']+)'/g);
 const editor = editorTypes().map((t) => t.type);
 const ours = [...runtime, ...editor];
 const core = registeredTypes(join(dirname(require.resolve('@node-red/nodes/package.json')), 'core'), /\.js$/);
@@ -26,6 +27,7 @@ describe('node type names', () => {
     assert.ok(ours.length >= 28, `found ${ours.length} registrations`);
     assert.deepEqual(ours.filter((t) => !t.startsWith('emotion-')), []);
     assert.deepEqual([...new Set(runtime)].sort(), [...new Set(editor)].sort());
+    assert.deepEqual(registeredTypes(join(root, 'nodes'), /\.ts$/, /RED\.nodes\.registerType\(\s*'([^']+)'/g), [], 'registered without migrations');
   });
 
   it('no type collides with a core node or a type other packages are known to register', () => {
