@@ -4,7 +4,7 @@
 import { createCipheriv, createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { modelPath } from '../record/paths';
+import { modelPath } from '../src/record/paths';
 import { combineFlows, type FlowNode } from './combine-flows';
 import { seedDemoParticipant, DEMO_PARTICIPANT, type SeedSummary } from './seed';
 
