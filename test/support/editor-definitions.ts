@@ -77,6 +77,7 @@ function run(files: Array<{ set: string; file: string }>) {
   const RED = {
     settings,
     events: { on: () => undefined },
+    view: { importNodes: () => undefined },
     nodes: {
       registerType(type: string, definition: EditorDefinition) {
         types.push({ type, ...current, definition, template: '' });
