@@ -1,5 +1,5 @@
 // The whole cloud side of the published system in one stack, one construct per concern. Training
-// (issue: the SageMaker workflow) builds on `storage.bucket`, `storage.table` and `key`.
+// (training.ts: the SageMaker workflow) builds on `storage.bucket`, `storage.table` and `key`.
 import { ArnFormat, CfnOutput, Stack, Tags, type StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';

@@ -32,7 +32,7 @@ export interface TrainingProps {
 /** Channels and model artifacts of every run, under the records bucket (same key, same logs). */
 export const TRAINING_PREFIX = 'training/';
 
-/** The published settings (issue: the published training in the cloud); all values are strings. */
+/** The published settings (docs/cloud.md, Train in the cloud); all values are strings. */
 export const LINEAR_LEARNER_HYPERPARAMETERS = {
   predictor_type: 'multiclass_classifier',
   feature_dim: '2',

@@ -1,5 +1,5 @@
 // grove-gsr: samples the GSR sensor's channel at an interval (and once per other input message) and
-// emits skin conductance in µS, with raw, mV and resistance alongside (DESIGN.md message contract).
+// emits skin conductance in µS, with raw, mV and resistance alongside (README.md, Message contracts).
 import type { Node, NodeAPI, NodeMessage } from 'node-red';
 import { convertGsr, DEFAULT_REFERENCE_MV } from '../../src/signal/gsr';
 import { configNumber } from '../lib/node-kit';

@@ -1,4 +1,5 @@
-// The built-in Linear Learner's inference wire format (research/aws-facts.md §1.1-1.2): one row of
+// The built-in Linear Learner's inference wire format (SageMaker Developer Guide: "Common data formats for
+// inference" and "Linear learner response formats", LL-in-formats.html): one row of
 // raw features in model order as CSV (no header) or JSON, and a JSON multiclass answer.
 import { round3 } from '../record/record';
 

@@ -4,7 +4,7 @@ import { UNCERTAIN, scoresByLabel } from './label-map';
 import { orderFeatures, type OrderedBackend } from './local-backend';
 import type { Features } from './window-average';
 
-/** `msg.emotion` (DESIGN.md message contracts). */
+/** `msg.emotion` (README.md, Message contracts). */
 export interface EmotionAnswer {
   /** a configured label, or "uncertain" (see `reason`) */
   label: string;

@@ -1,7 +1,7 @@
 /** The labels and their indices used by the published system: 0 angry, 1 happy, 2 sad. */
 export const DEFAULT_LABELS: readonly string[] = ['angry', 'happy', 'sad'];
 
-/** One training or inference row, as `emotion-sensor-record` emits it (DESIGN.md message contracts). */
+/** One training or inference row, as `emotion-sensor-record` emits it (README.md, Message contracts). */
 export interface SensorRecord {
   participant: string;
   /** ms since the epoch */

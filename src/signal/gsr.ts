@@ -1,7 +1,7 @@
 // Grove GSR sensor: 12-bit Base Hat reading -> skin resistance and conductance.
 //
-// Seeed's formula (wiki "Grove - GSR Sensor", Seeed-Studio/wiki-documents
-// docs/Sensor/Grove/Grove_Sensors/Biometric/Grove-GSR_Sensor.md) for a 10-bit Arduino reading x:
+// Seeed's formula (Seeed wiki "Grove - GSR Sensor", wiki.seeedstudio.com/Grove-GSR_Sensor) for a 10-bit
+// Arduino reading x:
 //   R = ((1024 + 2x) * 10000) / (512 - x) ohm
 // after trimming the unworn output to half scale (512). With r = x / full scale it no longer depends on
 // the ADC width, so on the hat's 12-bit ADC (r = raw / 4096):

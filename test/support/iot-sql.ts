@@ -1,5 +1,5 @@
 // A small interpreter for the AWS IoT SQL our rules use (SELECT list, FROM topic), with the documented
-// semantics that matter here (IOTDG iot-sql-operators.md / iot-sql-functions.md, SQL 2016-03-23):
+// semantics that matter here (AWS IoT Developer Guide: "Operators" and "Functions" of the SQL reference, SQL 2016-03-23):
 // round(Decimal) gives the nearest Int (half away from zero: round(-1.5) = -2), Int op Int stays Int
 // (so 7 / 2 = 3), a Decimal on either side gives a Decimal, and an Undefined operand (a missing field)
 // makes the result Undefined, which leaves the key out of the output. Numbers from a JSON payload are

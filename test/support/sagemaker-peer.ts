@@ -1,5 +1,6 @@
 // A SageMaker runtime peer on the loopback peer: serves POST /endpoints/{name}/invocations the way
-// the real service answers a Linear Learner endpoint (research/aws-facts.md §1.2, §2.1).
+// the real service answers a Linear Learner endpoint (SageMaker Developer Guide, LL-in-formats.html; the
+// InvokeEndpoint request as @aws-sdk/client-sagemaker-runtime sends it).
 import { LoopbackPeer, type Fault, type PeerRequest, type PeerResponse } from './loopback-peer';
 
 export interface SageMakerPeer {

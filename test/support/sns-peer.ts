@@ -1,5 +1,5 @@
 // An SNS peer on the loopback peer: speaks awsQuery as @aws-sdk/client-sns sends it (form-encoded
-// POST /, Action=Publish) and answers with the service's XML (research/aws-facts.md §2.3). Like SNS, it
+// POST /, Action=Publish) and answers with the service's XML (SNS API Reference, Publish). Like SNS, it
 // takes a Publish it received even when the client no longer waits for the answer (a slow answer, a
 // dropped connection), so an SDK retry of it is a second message; and it keeps the rules of FIFO topics
 // (names ending in .fifo): MessageGroupId required, MessageDeduplicationId required unless the topic has
