@@ -15,6 +15,7 @@ import outNode = require('../../nodes/aws-iot-out/aws-iot-out');
 import type { IotBrokerNode } from '../../nodes/aws-iot-broker/broker-user';
 import { IotConnection } from '../../src/aws/iot-connection';
 import { unbuiltAwsCrt, useUnloadableModule, type UnbuiltProject } from '../support/unbuilt-addon';
+import { collect, waitFor } from '../support/probes';
 
 type FlowNode = { id: string; type: string; [key: string]: unknown };
 type Status = { fill?: string; shape?: string; text?: string };
@@ -28,16 +29,6 @@ function statuses(node: Node): Status[] {
   return spy.getCalls().filter((c) => c.thisValue === node).map((c) => c.args[0] as Status);
 }
 
-async function waitFor<T>(what: string, probe: () => T | undefined, ms = 8000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 function waitForStatus(node: Node, match: (s: Status) => boolean, what: string): Promise<Status> {
   return waitFor(`status ${what} (seen: ${JSON.stringify(statuses(node))})`, () => {
     const last = statuses(node).at(-1);
@@ -46,13 +37,6 @@ function waitForStatus(node: Node, match: (s: Status) => boolean, what: string):
 }
 
 const connected = (s: Status) => s.fill === 'green' && s.shape === 'dot' && s.text === 'connected';
-
-/** Collects what a helper node receives. */
-function collect(id: string): NodeMessage[] {
-  const got: NodeMessage[] = [];
-  helper.getNode(id).on('input', (msg: NodeMessage) => got.push(msg));
-  return got;
-}
 
 describe('aws-iot nodes on a mutual-TLS broker', function () {
   let broker: Broker;

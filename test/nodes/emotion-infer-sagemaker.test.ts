@@ -4,21 +4,12 @@ import { participantEndpointName } from '../../src/aws/participant-endpoint';
 import { helper, withTempUserDir } from '../support/node-red';
 import { testModel, writeTestModel } from '../support/infer-model';
 import { predictions, sageMakerFaults, startSageMakerPeer, type SageMakerPeer } from '../support/sagemaker-peer';
+import { nextMsg } from '../support/probes';
 import inferNode = require('../../nodes/emotion-infer/emotion-infer');
 import awsConfigNode = require('../../nodes/aws-config/aws-config');
 const catchNode = require('@node-red/nodes/core/common/25-catch') as NodeInitializer;
 
 type Msg = NodeMessage & { emotion: Record<string, unknown> & { scores: Record<string, number> }; error?: { message: string } };
-
-function next(id: string, ms = 3000): Promise<Msg> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no message at ${id} within ${ms} ms`)), ms);
-    helper.getNode(id).once('input', (msg: Msg) => {
-      clearTimeout(timer);
-      resolve(msg);
-    });
-  });
-}
 
 describe('emotion-infer node with the SageMaker backend', () => {
   const userDir = withTempUserDir('infer-sm-');
@@ -57,7 +48,7 @@ describe('emotion-infer node with the SageMaker backend', () => {
 
   it('sends the window mean as CSV to the endpoint and maps its answer', async () => {
     await load();
-    const out = next('out');
+    const out = nextMsg<Msg>('out');
     start();
     const msg = await out;
     assert.equal(msg.payload, 'happy');
@@ -70,25 +61,25 @@ describe('emotion-infer node with the SageMaker backend', () => {
 
   it('needs no participant unless the local fallback is on', async () => {
     await load({ participant: '', mode: 'each' });
-    const out = next('out');
+    const out = nextMsg<Msg>('out');
     helper.getNode('infer').receive({ payload: { gsr: 4, bpm: 70 } } as NodeMessage);
     const msg = await out;
     assert.equal(msg.payload, 'happy');
     assert.equal(msg.emotion.participant, '');
     await helper.unload();
     await load({ participant: '', mode: 'each', fallback: true });
-    const caught = next('caught');
+    const caught = nextMsg<Msg>('caught');
     helper.getNode('infer').receive({ payload: { gsr: 4, bpm: 70 } } as NodeMessage);
     assert.match((await caught).error!.message, /no participant/);
   });
 
   it('with the endpoint blank, asks each participant\'s own endpoint and needs a participant', async () => {
     await load({ participant: '', mode: 'each', endpoint: '', endpointPrefix: 'lab-2' });
-    const out = next('out');
+    const out = nextMsg<Msg>('out');
     helper.getNode('infer').receive({ payload: { gsr: 4, bpm: 70, participant: 'Bo Li' } } as NodeMessage);
     assert.equal((await out).emotion.model, `sagemaker:${participantEndpointName('lab-2', 'Bo Li')}/AllTraffic`);
     assert.match(sm.invocations()[0].endpoint, /^lab-2-bo-li-[0-9a-f]{24}$/);
-    const caught = next('caught');
+    const caught = nextMsg<Msg>('caught');
     helper.getNode('infer').receive({ payload: { gsr: 4, bpm: 70 } } as NodeMessage);
     assert.match((await caught).error!.message, /no participant/);
   });
@@ -96,7 +87,7 @@ describe('emotion-infer node with the SageMaker backend', () => {
   it('a ModelError ends the message with a clear error when fallback is off', async () => {
     await load();
     sm.peer.inject(sageMakerFaults.modelError());
-    const caught = next('caught');
+    const caught = nextMsg<Msg>('caught');
     start();
     const { error } = (await caught) as Msg & { error: { message: string; code?: string } };
     assert.match(error.message, /SageMaker endpoint "emotion-ep": the model failed \(ModelError/);
@@ -106,7 +97,7 @@ describe('emotion-infer node with the SageMaker backend', () => {
   it('falls back to the local model on 5xx, marked in source', async () => {
     await load({ fallback: true });
     sm.peer.inject(sageMakerFaults.unavailable());
-    const out = next('out');
+    const out = nextMsg<Msg>('out');
     start();
     const msg = await out;
     assert.equal(msg.emotion.source, 'local-fallback');
@@ -117,7 +108,7 @@ describe('emotion-infer node with the SageMaker backend', () => {
   it('when the local fallback has no model either, the error names both', async () => {
     await load({ fallback: true, participant: 'nobody' });
     sm.peer.inject(sageMakerFaults.unavailable());
-    const caught = next('caught');
+    const caught = nextMsg<Msg>('caught');
     start();
     assert.match((await caught).error!.message, /HTTP 503 .*; the local fallback failed too: no model for participant "nobody" yet/);
   });
@@ -125,7 +116,7 @@ describe('emotion-infer node with the SageMaker backend', () => {
   it('falls back when the endpoint is too slow, after the timeout, not after one timeout per SDK attempt', async () => {
     await load({ fallback: true }, ''); // the SDK's default 3 attempts
     sm.peer.inject({ kind: 'delay', ms: 3000 });
-    const out = next('out');
+    const out = nextMsg<Msg>('out');
     start();
     const msg = await out;
     assert.equal(msg.emotion.source, 'local-fallback');
@@ -143,7 +134,7 @@ describe('emotion-infer node with the SageMaker backend', () => {
       headers: { 'x-amzn-errortype': 'InvalidSignatureException' },
       body: JSON.stringify({ message: 'Signature expired for Credential=AKIDTEST/20261125/eu-west-1/sagemaker/aws4_request' }),
     });
-    const caught = next('caught');
+    const caught = nextMsg<Msg>('caught');
     start();
     const text = (await caught).error!.message;
     assert.match(text, /rejected the request \(HTTP 403 InvalidSignatureException\): Signature expired for Credential=\*\*\*\//);
@@ -152,7 +143,7 @@ describe('emotion-infer node with the SageMaker backend', () => {
 
   it('without an aws-config the error says what to pick', async () => {
     await load({ aws: '' });
-    const caught = next('caught');
+    const caught = nextMsg<Msg>('caught');
     start();
     assert.match((await caught).error!.message, /no aws-config selected/);
   });

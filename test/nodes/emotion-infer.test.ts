@@ -1,48 +1,12 @@
 import assert from 'node:assert/strict';
-import type { Node, NodeMessage, NodeInitializer } from 'node-red';
+import type { NodeMessage, NodeInitializer } from 'node-red';
 import { helper, withTempUserDir } from '../support/node-red';
 import { testModel, writeTestModel } from '../support/infer-model';
+import { nextMsg, noMsg, sleep, watchStatus } from '../support/probes';
 import inferNode = require('../../nodes/emotion-infer/emotion-infer');
 const catchNode = require('@node-red/nodes/core/common/25-catch') as NodeInitializer;
 
 type Msg = NodeMessage & { emotion?: Record<string, unknown> & { scores: Record<string, number>; features: Record<string, number> } };
-type Status = { fill?: string; text?: string };
-
-/** Collects what a node sends and the statuses it shows. */
-function watch(id: string) {
-  const node = helper.getNode(id) as Node & { status: (s: Status) => void };
-  const statuses: Status[] = [];
-  const original = node.status.bind(node);
-  node.status = (s: Status) => {
-    statuses.push(s);
-    original(s);
-  };
-  return { node, statuses };
-}
-
-function nextMsg(id: string, ms = 2000): Promise<Msg> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no message at ${id} within ${ms} ms`)), ms);
-    helper.getNode(id).once('input', (msg: Msg) => {
-      clearTimeout(timer);
-      resolve(msg);
-    });
-  });
-}
-
-function noMsg(id: string, ms: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const node = helper.getNode(id);
-    const fail = (msg: Msg) => reject(new Error(`unexpected message ${JSON.stringify(msg.payload)}`));
-    node.once('input', fail);
-    setTimeout(() => {
-      node.off('input', fail);
-      resolve();
-    }, ms);
-  });
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('emotion-infer node', () => {
   const userDir = withTempUserDir('infer-node-');
@@ -61,8 +25,8 @@ describe('emotion-infer node', () => {
 
   it('collects for the window, averages, and answers once with msg.emotion', async () => {
     await load();
-    const { statuses } = watch('infer');
-    const answer = nextMsg('out');
+    const statuses = watchStatus('infer');
+    const answer = nextMsg<Msg>('out');
     const t0 = Date.now();
     send({ payload: 'start', _socket: 'dash-1' });
     send({ payload: { gsr: 7, bpm: 95 } });
@@ -92,7 +56,7 @@ describe('emotion-infer node', () => {
   it('accepts start in msg.topic and the participant from msg.participant', async () => {
     writeTestModel(userDir(), testModel('bob', { weights: [[-1, -3], [0, 0], [1, 3]] }));
     await load({ participant: '' });
-    const answer = nextMsg('out');
+    const answer = nextMsg<Msg>('out');
     send({ topic: 'start', payload: true, participant: 'bob' });
     send({ payload: { gsr: 8, bpm: 100 } });
     const msg = await answer;
@@ -105,13 +69,13 @@ describe('emotion-infer node', () => {
     const warnings: string[] = [];
     const spied = helper.getNode('infer') as unknown as { on(event: 'call:warn', fn: (call: { args: unknown[] }) => void): void };
     spied.on('call:warn', (call) => warnings.push(String(call.args[0])));
-    const answer = nextMsg('out');
+    const answer = nextMsg<Msg>('out');
     send({ payload: 'start' });
     send({ payload: { gsr: 2, bpm: 60 } });
     const msg = await answer;
     assert.equal(msg.payload, 'gloomy');
     assert.deepEqual(Object.keys(msg.emotion!.scores), ['furious', 'cheerful', 'gloomy']);
-    const again = nextMsg('out');
+    const again = nextMsg<Msg>('out');
     send({ payload: 'start' });
     send({ payload: { gsr: 8, bpm: 100 } });
     assert.equal((await again).payload, 'furious');
@@ -120,8 +84,8 @@ describe('emotion-infer node', () => {
 
   it('answers "uncertain" below the confidence threshold', async () => {
     await load({ threshold: '0.5' });
-    const { statuses } = watch('infer');
-    const answer = nextMsg('out');
+    const statuses = watchStatus('infer');
+    const answer = nextMsg<Msg>('out');
     send({ payload: 'start' });
     send({ payload: { gsr: 5, bpm: 80 } }); // at the model's mean: all classes tie at 1/3
     const msg = await answer;
@@ -132,7 +96,7 @@ describe('emotion-infer node', () => {
 
   it('a missing model is an error at start, naming what to do', async () => {
     await load({ participant: 'carol' });
-    const caught = nextMsg('caught');
+    const caught = nextMsg<Msg>('caught');
     send({ payload: 'start' });
     const msg = (await caught) as Msg & { error: { message: string } };
     assert.match(msg.error.message, /no model for participant "carol" yet: .*Train model/);
@@ -141,14 +105,14 @@ describe('emotion-infer node', () => {
 
   it('an empty window is a clear error, and the node keeps working', async () => {
     await load();
-    const { statuses } = watch('infer');
-    const caught = nextMsg('caught');
+    const statuses = watchStatus('infer');
+    const caught = nextMsg<Msg>('caught');
     send({ payload: 'start' });
     send({ payload: { gsr: 3, bpm: null } });
     const err = (await caught) as Msg & { error: { message: string } };
     assert.match(err.error.message, /no valid records arrived in the 0.2 s window \(1 unusable/);
     assert.equal(statuses.at(-1)?.fill, 'red');
-    const answer = nextMsg('out');
+    const answer = nextMsg<Msg>('out');
     send({ payload: 'start' });
     send({ payload: { gsr: 8, bpm: 100 } });
     assert.equal((await answer).payload, 'angry');
@@ -156,7 +120,7 @@ describe('emotion-infer node', () => {
 
   it('stop cancels the window: no answer', async () => {
     await load();
-    const { statuses } = watch('infer');
+    const statuses = watchStatus('infer');
     send({ payload: 'start' });
     send({ payload: { gsr: 8, bpm: 100 } });
     send({ payload: 'stop' });
@@ -204,14 +168,14 @@ describe('emotion-infer node', () => {
     assert.match(errors[2], /invalid participant name/);
     await helper.unload();
     await load();
-    const caught = nextMsg('caught');
+    const caught = nextMsg<Msg>('caught');
     send({ payload: 42 });
     assert.match(((await caught) as Msg & { error: { message: string } }).error.message, /expected "start", "stop" or a record/);
   });
 
   it('a bad configuration shows red and fails every message', async () => {
     await load({ labels: 'a,a' });
-    const caught = nextMsg('caught');
+    const caught = nextMsg<Msg>('caught');
     send({ payload: 'start' });
     assert.match(((await caught) as Msg & { error: { message: string } }).error.message, /labels must be unique/);
   });

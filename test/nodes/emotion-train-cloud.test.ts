@@ -1,19 +1,16 @@
 import assert from 'node:assert/strict';
-import type { Node, NodeMessage } from 'node-red';
+import type { NodeMessage } from 'node-red';
 import { participantEndpointName } from '../../src/aws/participant-endpoint';
 import { WORKFLOW_ERRORS, WORKFLOW_STATES as S } from '../../src/aws/training-workflow';
 import { helper, withTempUserDir } from '../support/node-red';
 import { SfnPeer } from '../support/sfn-peer';
+import { nextMsg } from '../support/probes';
 import emotionTrainNode = require('../../nodes/emotion-train/emotion-train');
 import awsConfigNode = require('../../nodes/aws-config/aws-config');
 
 type Msg = NodeMessage & Record<string, unknown>;
 
 const ARN = 'arn:aws:states:eu-west-1:123456789012:stateMachine:emotion-training';
-
-function next(node: Node): Promise<Msg> {
-  return new Promise((resolve) => node.once('input', resolve));
-}
 
 describe('emotion-train node with the cloud backend', () => {
   withTempUserDir('emotion-train-cloud-');
@@ -63,7 +60,7 @@ describe('emotion-train node with the cloud backend', () => {
     await load();
     const progress: Msg[] = [];
     helper.getNode('progress').on('input', (m: Msg) => progress.push(m));
-    const out = next(helper.getNode('out'));
+    const out = nextMsg<Msg>(helper.getNode('out'));
     send({ participant: 'Ana', payload: 'train' });
     const msg = await out;
 
@@ -98,14 +95,14 @@ describe('emotion-train node with the cloud backend', () => {
       end: { status: 'FAILED', error: WORKFLOW_ERRORS.trainingData, cause: JSON.stringify({ errorType: WORKFLOW_ERRORS.trainingData, errorMessage: message }) },
     });
     await load();
-    const caught = next(helper.getNode('caught'));
+    const caught = nextMsg<Msg>(helper.getNode('caught'));
     send({ participant: 'Bo' });
     const error = (await caught).error as { message: string; code: string };
     assert.ok(error.message.endsWith(`cloud training of "Bo": ${message}`), error.message);
     assert.equal(error.code, WORKFLOW_ERRORS.trainingData);
 
     sfn.stateMachines.delete(ARN);
-    const again = next(helper.getNode('caught'));
+    const again = nextMsg<Msg>(helper.getNode('caught'));
     sfn.peer.inject({ kind: 'status', status: 400, headers: { 'content-type': 'application/x-amz-json-1.0' }, body: JSON.stringify({ __type: 'AccessDeniedException', message: 'User: arn:aws:iam::123456789012:user/x with key AKIAABCDEFGHIJKLMNOP is not authorized' }) });
     send({ participant: 'Bo' });
     const denied = (await again).error as { message: string };
@@ -118,19 +115,19 @@ describe('emotion-train node with the cloud backend', () => {
     sfn.script = () => ({ states: [{ name: S.train, afterMs: 0 }], endAfterMs: 60_000, end: { status: 'SUCCEEDED', output: {} } });
     await load();
     send({ participant: 'Ana' });
-    const caught = next(helper.getNode('caught'));
+    const caught = nextMsg<Msg>(helper.getNode('caught'));
     send({ participant: 'Ana' });
     assert.match(String(((await caught).error as { message: string }).message), /already training "Ana"/);
     await helper.unload();
 
     await load({ stateMachineArn: 'emotion-training' });
-    const bad = next(helper.getNode('caught'));
+    const bad = nextMsg<Msg>(helper.getNode('caught'));
     send({ participant: 'Ana' });
     assert.match(String(((await bad).error as { message: string }).message), /give the state machine ARN/);
     await helper.unload();
 
     await load({ aws: '' });
-    const none = next(helper.getNode('caught'));
+    const none = nextMsg<Msg>(helper.getNode('caught'));
     send({ participant: 'Ana' });
     assert.match(String(((await none).error as { message: string }).message), /no aws-config selected/);
   });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { existsSync, rmSync } from 'node:fs';
-import type { Node, NodeMessage } from 'node-red';
+import type { NodeMessage } from 'node-red';
 import type { ModelMetrics } from '../../src/model/model-file';
 import { loadModel } from '../../src/model/model-store';
 import { modelPath, participantRecordsDir } from '../../src/record/paths';
@@ -8,6 +8,7 @@ import type { SensorRecord } from '../../src/record/record';
 import { RecordStore } from '../../src/record/record-store';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { helper, withTempUserDir } from '../support/node-red';
+import { nextMsg } from '../support/probes';
 import { publishedLikeRecords } from '../reference/published-like';
 import emotionTrainNode = require('../../nodes/emotion-train/emotion-train');
 import emotionInferNode = require('../../nodes/emotion-infer/emotion-infer');
@@ -32,10 +33,6 @@ function synthetic(participant: string, moods = ['angry', 'happy', 'sad']): Sens
   return records;
 }
 
-function next(node: Node): Promise<Msg> {
-  return new Promise((resolve) => node.once('input', resolve));
-}
-
 describe('emotion-train node', () => {
   const userDir = withTempUserDir('emotion-train-');
   before(() => new RecordStore(userDir()).append([...synthetic('Ana'), ...synthetic('Bo', ['happy', 'sad']), ...synthetic('Cal', ['angry', 'happy', 'sad', 'calm'])]));
@@ -50,23 +47,23 @@ describe('emotion-train node', () => {
   ];
   const send = (msg: Record<string, unknown>) => helper.getNode('train').receive(msg as NodeMessage);
   async function errorOf(msg: Record<string, unknown>): Promise<string> {
-    const caught = next(helper.getNode('caught'));
+    const caught = nextMsg<Msg>(helper.getNode('caught'));
     send(msg);
     return String(((await caught).error as { message: string }).message);
   }
 
   it('answers topic "model" with the saved model\'s metrics and card, without training (null when none)', async () => {
     await helper.load(emotionTrainNode, flow());
-    const trained = next(helper.getNode('out'));
+    const trained = nextMsg<Msg>(helper.getNode('out'));
     send({ participant: 'Ana' });
     const card = (await trained).card as { participant: string; trainedAt: string; testRows: number };
     assert.equal(card.participant, 'Ana');
-    const shown = next(helper.getNode('out'));
+    const shown = nextMsg<Msg>(helper.getNode('out'));
     send({ topic: 'model', participant: 'ana' });
     const msg = await shown;
     assert.deepEqual(msg.card, card, 'the same card, read back from the file');
     assert.equal((msg.payload as ModelMetrics).labels.length, 3);
-    const none = next(helper.getNode('out'));
+    const none = nextMsg<Msg>(helper.getNode('out'));
     send({ topic: 'model', participant: 'Nobody' });
     const empty = await none;
     assert.equal(empty.payload, null);
@@ -79,16 +76,16 @@ describe('emotion-train node', () => {
       { id: 'infer', type: 'emotion-infer', z: 'tab', mode: 'each', labels: 'angry,happy,sad', wires: [['answer']] },
       { id: 'answer', type: 'helper', z: 'tab' },
     ] as never);
-    const out = next(helper.getNode('out'));
+    const out = nextMsg<Msg>(helper.getNode('out'));
     send({ participant: 'Cal' });
     assert.deepEqual(((await out).payload as ModelMetrics).labels, ['angry', 'happy', 'sad', 'calm']);
-    const answer = next(helper.getNode('answer'));
+    const answer = nextMsg<Msg>(helper.getNode('answer'));
     helper.getNode('infer').receive({ payload: { participant: 'Cal', gsr: 1, bpm: 55 } } as NodeMessage);
     const emotion = (await answer).emotion as { label: string; scores: Record<string, number> };
     assert.equal(emotion.label, 'calm');
     assert.deepEqual(Object.keys(emotion.scores), ['angry', 'happy', 'sad', 'calm']);
     // and Ana, who never recorded calm, keeps a three-mood model
-    const ana = next(helper.getNode('out'));
+    const ana = nextMsg<Msg>(helper.getNode('out'));
     send({ participant: 'Ana' });
     assert.deepEqual(((await ana).payload as ModelMetrics).labels, ['angry', 'happy', 'sad']);
   });
@@ -98,7 +95,7 @@ describe('emotion-train node', () => {
     await new RecordStore(userDir()).append(publishedLikeRecords(11_000).map((r) => ({ ...r, participant: 'Big' })));
     await helper.load(emotionTrainNode, flow());
     const delay = monitorEventLoopDelay({ resolution: 10 });
-    const out = next(helper.getNode('out'));
+    const out = nextMsg<Msg>(helper.getNode('out'), 55_000);
     delay.enable();
     send({ participant: 'Big' });
     const msg = await out;
@@ -110,7 +107,7 @@ describe('emotion-train node', () => {
 
   it('trains on the stored records, saves the model and emits its metrics', async () => {
     await helper.load(emotionTrainNode, flow());
-    const out = next(helper.getNode('out'));
+    const out = nextMsg<Msg>(helper.getNode('out'));
     send({ participant: 'Ana', payload: 'train' });
     const msg = await out;
     const metrics = msg.payload as ModelMetrics;
@@ -136,18 +133,18 @@ describe('emotion-train node', () => {
 
   it('takes the participant from msg.payload.participant or the node', async () => {
     await helper.load(emotionTrainNode, flow({ participant: 'Ana' }));
-    let out = next(helper.getNode('out'));
+    let out = nextMsg<Msg>(helper.getNode('out'));
     send({ payload: null });
     assert.equal(((await out).model as { participant: string }).participant, 'Ana');
-    out = next(helper.getNode('out'));
+    out = nextMsg<Msg>(helper.getNode('out'));
     send({ payload: { participant: 'Ana', gsr: 1 } });
     assert.equal(((await out).model as { participant: string }).participant, 'Ana');
   });
 
   it('refuses a second training while one runs', async () => {
     await helper.load(emotionTrainNode, flow());
-    const out = next(helper.getNode('out'));
-    const caught = next(helper.getNode('caught'));
+    const out = nextMsg<Msg>(helper.getNode('out'));
+    const caught = nextMsg<Msg>(helper.getNode('caught'));
     send({ participant: 'Ana' });
     send({ participant: 'Ana' });
     assert.match(String(((await caught).error as { message: string }).message), /already training "Ana"/);
@@ -174,7 +171,7 @@ describe('emotion-train node', () => {
     assert.match(await errorOf({ participant: 'Bo' }), /too few usable rows for participant 'Bo': 'angry' 0.*record more 'angry'/);
     assert.match(await errorOf({}), /no participant: set one in the node or send msg.participant/);
     assert.match(await errorOf({ participant: '../../etc' }), /invalid participant name/);
-    const out = next(helper.getNode('out'));
+    const out = nextMsg<Msg>(helper.getNode('out'));
     send({ participant: 'Ana' });
     assert.ok(((await out).payload as ModelMetrics).accuracy > 0.8, 'the node keeps working after errors');
   });

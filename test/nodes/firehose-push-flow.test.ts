@@ -15,6 +15,7 @@ import { FirehosePeer } from '../support/firehose-peer';
 import { startSageMakerPeer, type SageMakerPeer } from '../support/sagemaker-peer';
 import { SfnPeer } from '../support/sfn-peer';
 import { startSnsPeer, type SnsPeer } from '../support/sns-peer';
+import { collect, until } from '../support/probes';
 import awsConfigNode = require('../../nodes/aws-config/aws-config');
 import firehosePushNode = require('../../nodes/firehose-push/firehose-push');
 import hatNode = require('../../nodes/grove-base-hat/grove-base-hat');
@@ -31,14 +32,6 @@ const changeNode = require('@node-red/nodes/core/function/15-change') as NodeIni
 const commentNode = require('@node-red/nodes/core/common/90-comment') as NodeInitializer;
 
 type FlowNode = { id: string; type: string; d?: boolean; [key: string]: unknown };
-
-const until = async (cond: () => boolean, ms = 15000) => {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
 
 describe('AWS example flow (flows/aws.json)', function () {
   this.timeout(30000);
@@ -89,11 +82,6 @@ describe('AWS example flow (flows/aws.json)', function () {
     await helper.load([...nodes, bpmNode, recordNode, inferNode, snsNode, trainNode], flow, {
       'emotion-iot-aws-config': { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'example-secret' },
     });
-  };
-  const collect = (id: string) => {
-    const msgs: NodeMessage[] = [];
-    helper.getNode(id).on('input', (msg: NodeMessage) => msgs.push(msg));
-    return msgs;
   };
   const press = (id: string) => (helper.getNode(id) as unknown as { receive(msg: NodeMessage): void }).receive({});
 

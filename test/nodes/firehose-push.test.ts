@@ -6,6 +6,7 @@ import type { Node, NodeMessage } from 'node-red';
 import { helper } from '../support/node-red';
 import { fillDisk, withSmallDisk } from '../support/faulty-disk';
 import { FirehosePeer } from '../support/firehose-peer';
+import { until } from '../support/probes';
 import awsConfigNode = require('../../nodes/aws-config/aws-config');
 import firehosePushNode = require('../../nodes/firehose-push/firehose-push');
 
@@ -14,13 +15,6 @@ const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
 const creds = { aws: { accessKeyId: KEY_ID, secretAccessKey: SECRET } };
 const rec = (i: number) => ({ participant: 'ada', timestamp: 1_764_000_000_000 + i, gsr: 3.142, bpm: 71.5, mood: 'happy', i });
 const range = (n: number, from = 0) => Array.from({ length: n }, (_, k) => from + k);
-const until = async (cond: () => boolean, ms = 8000) => {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-};
 
 type Spied = Node & {
   status: { args: Array<[{ text?: string; fill?: string }]> };

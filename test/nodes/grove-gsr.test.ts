@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { helper } from '../support/node-red';
 import { FakeI2cBus } from '../support/fake-i2c-bus';
-import { loadReader, sleep, until, useFakeI2cBus } from './grove-support';
+import { loadReader, useFakeI2cBus } from '../support/grove-reader';
+import { sleep, until } from '../support/probes';
 import { useLanguage } from '../support/node-messages';
 import type { HatConfigNode } from '../../nodes/grove-base-hat/reader';
 import type { SimulatedHat } from '../../src/hat/simulated-hat';

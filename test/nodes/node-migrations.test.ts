@@ -13,6 +13,7 @@ import { syntheticPulse } from '../../src/signal/synthetic-pulse';
 import { flows010Renamed } from '../support/flows-0.1.0';
 import { helper, withTempUserDir } from '../support/node-red';
 import { predictions, startSageMakerPeer } from '../support/sagemaker-peer';
+import { nextMsg, type Msg } from '../support/probes';
 import hatNode = require('../../nodes/grove-base-hat/grove-base-hat');
 import gsrNode = require('../../nodes/grove-gsr/grove-gsr');
 import earNode = require('../../nodes/grove-ear-hr/grove-ear-hr');
@@ -29,23 +30,12 @@ import iotInNode = require('../../nodes/aws-iot-in/aws-iot-in');
 import iotOutNode = require('../../nodes/aws-iot-out/aws-iot-out');
 
 const nodeModules = [hatNode, gsrNode, earNode, bpmNode, recordNode, storeNode, trainNode, inferNode, awsConfigNode, firehoseNode, snsNode, brokerNode, iotInNode, iotOutNode] as NodeInitializer[];
-type Msg = NodeMessage & Record<string, unknown>;
 
 /** Our nodes of the 0.1.0 flows, renamed, on their tabs; wires to other nodes (core, dashboard) cut. */
 const old = combineFlows([...flows010Renamed().values()]).filter((n) => n.type === 'tab' || n.type.startsWith('emotion-'));
 const ids = new Set(old.map((n) => n.id));
 const ours: FlowNode[] = old.map((n) => (n.wires ? { ...n, wires: n.wires.map((port) => port.filter((id) => ids.has(id))) } : n));
 const oldNode = (type: string, extra: Record<string, unknown> = {}) => ({ ...ours.find((n) => n.type === type)!, ...extra });
-
-function next(id: string, ms = 5000): Promise<Msg> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no message at ${id} within ${ms} ms`)), ms);
-    helper.getNode(id).once('input', (msg: Msg) => {
-      clearTimeout(timer);
-      resolve(msg);
-    });
-  });
-}
 
 describe('0.1.0 flows in the runtime: node settings migrations', function () {
   this.timeout(20000);
@@ -93,7 +83,7 @@ describe('0.1.0 flows in the runtime: node settings migrations', function () {
     const statuses: string[] = [];
     await helper.load(trainNode, [{ id: 'tab', type: 'tab' }, oldNode('emotion-train', { id: 'train', z: 'tab', wires: [['out']] }), { id: 'out', type: 'helper', z: 'tab' }]);
     (helper.getNode('train') as unknown as EventEmitter).on('call:status', (call: { args: [{ text?: string }] }) => statuses.push(String(call.args[0].text)));
-    const trained = next('out', 15000);
+    const trained = nextMsg('out', 15000);
     helper.getNode('train').receive({ participant: 'demo' } as NodeMessage);
     const msg = await trained;
     assert.ok(typeof (msg.model as { path?: string }).path === 'string', 'a local model file');
@@ -111,7 +101,7 @@ describe('0.1.0 flows in the runtime: node settings migrations', function () {
         [{ id: 'tab', type: 'tab' }, { ...oldNode('emotion-aws-config'), id: 'aws', endpoint: sm.peer.endpoint, maxAttempts: '1' }, infer, { id: 'out', type: 'helper', z: 'tab' }],
         { aws: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' } },
       );
-      const out = next('out');
+      const out = nextMsg('out');
       helper.getNode('infer').receive({ payload: { gsr: 4, bpm: 70 } } as NodeMessage);
       assert.equal((await out).payload, 'happy');
       assert.equal(sm.invocations()[0].endpoint, participantEndpointName('emotion', 'demo'));

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Node, NodeMessage } from 'node-red';
+import type { NodeMessage } from 'node-red';
 import type { ModelFile } from '../../src/model/model-file';
 import { saveModel } from '../../src/model/model-store';
 import { modelPath, participantRecordsDir } from '../../src/record/paths';
@@ -9,6 +9,7 @@ import { RecordStore } from '../../src/record/record-store';
 import { readChannel } from '../support/linear-learner-csv';
 import { helper, withTempUserDir } from '../support/node-red';
 import { enospc, wrapFileWrites } from '../support/faulty-disk';
+import { nextMsg } from '../support/probes';
 import recordStoreNode = require('../../nodes/record-store/record-store');
 
 type Msg = NodeMessage & Record<string, unknown>;
@@ -16,10 +17,6 @@ type Msg = NodeMessage & Record<string, unknown>;
 const rec = (participant: string, mood: string, i: number) => ({
   participant, timestamp: 1_764_000_000_000 + i * 1000, gsr: 2.5, bpm: 70 + i, mood, session: `${mood}-1`,
 });
-
-function next(node: Node): Promise<Msg> {
-  return new Promise((resolve) => node.once('input', resolve));
-}
 
 describe('record-store node', () => {
   const userDir = withTempUserDir('emotion-record-store-');
@@ -36,7 +33,7 @@ describe('record-store node', () => {
     { id: 'caught', type: 'helper', z: 'tab' },
   ];
   async function ask(msg: Record<string, unknown>, from = 'out'): Promise<Msg> {
-    const answer = next(helper.getNode(from));
+    const answer = nextMsg<Msg>(helper.getNode(from));
     helper.getNode('store').receive(msg as NodeMessage);
     return answer;
   }

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { NodeInitializer, NodeMessage } from 'node-red';
 import { SimulatedHat } from '../../src/hat/simulated-hat';
 import { helper } from '../support/node-red';
+import { until } from '../support/probes';
 import hatNode = require('../../nodes/grove-base-hat/grove-base-hat');
 import gsrNode = require('../../nodes/grove-gsr/grove-gsr');
 import earNode = require('../../nodes/grove-ear-hr/grove-ear-hr');
@@ -57,10 +58,3 @@ describe('sensors example flow (flows/sensors.json)', function () {
   });
 });
 
-async function until(cond: () => boolean, ms = 15000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NodeInitializer, NodeMessage } from 'node-red';
 import { helper, withTempUserDir } from '../support/node-red';
+import { until } from '../support/probes';
 
 const core = (path: string) => require(`@node-red/nodes/core/${path}`) as NodeInitializer;
 const coreNodes = ['common/20-inject', 'common/90-comment', 'function/10-switch', 'function/15-change', 'network/10-mqtt'].map(core);
@@ -87,10 +88,3 @@ describe('smart-light example flow (flows/smart-light.json) with a real MQTT bro
   });
 });
 
-async function until(cond: () => boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}

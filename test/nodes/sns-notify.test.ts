@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import type { NodeMessage, NodeInitializer } from 'node-red';
 import { helper } from '../support/node-red';
 import { snsFault, startSnsPeer, type SnsPeer } from '../support/sns-peer';
+import { nextMsg, sleep, until } from '../support/probes';
 import snsNode = require('../../nodes/sns-notify/sns-notify');
 import awsConfigNode = require('../../nodes/aws-config/aws-config');
 const catchNode = require('@node-red/nodes/core/common/25-catch') as NodeInitializer;
@@ -14,25 +15,6 @@ const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
 const emotion = (participant = 'alice', label = 'sad') => ({
   label, index: 2, confidence: 0.9, participant, timestamp: Date.UTC(2026, 10, 25, 8, 5), source: 'local', features: { gsr: 4.2, bpm: 70 },
 });
-
-function next(id: string, ms = 3000): Promise<Msg> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no message at ${id} within ${ms} ms`)), ms);
-    helper.getNode(id).once('input', (msg: Msg) => {
-      clearTimeout(timer);
-      resolve(msg);
-    });
-  });
-}
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-/** Waits for a condition (a loaded machine can take far longer than usual for the first publish). */
-async function until(cond: () => boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await sleep(10);
-  }
-}
 
 describe('sns-notify node', () => {
   let sns: SnsPeer;
@@ -67,7 +49,7 @@ describe('sns-notify node', () => {
 
   it('publishes the templated message with subject and SMS attributes, and outputs the MessageId', async () => {
     await load();
-    const sent = next('sent');
+    const sent = nextMsg<Msg>('sent');
     send({ payload: 'sad', emotion: emotion() });
     const msg = await sent;
     assert.equal(msg.payload, 'sad', 'payload unchanged');
@@ -94,7 +76,7 @@ describe('sns-notify node', () => {
 
   it('publishes to a topic for a participant whose name is not ASCII (the subject drops accents, the message keeps them)', async () => {
     await load({ subject: 'Emotion: {{label}} ({{participant}})' });
-    const sent = next('sent');
+    const sent = nextMsg<Msg>('sent');
     send({ payload: 'sad', emotion: emotion('Zoë') });
     await sent;
     const [form] = sns.publishes();
@@ -104,7 +86,7 @@ describe('sns-notify node', () => {
 
   it('sends an SMS straight to msg.phoneNumber, without a subject', async () => {
     await load({ senderId: '', originationNumber: '' });
-    const sent = next('sent');
+    const sent = nextMsg<Msg>('sent');
     send({ payload: 'happy', emotion: emotion('bob', 'happy'), phoneNumber: '+15555550100' });
     await sent;
     const form = sns.publishes()[0];
@@ -140,7 +122,7 @@ describe('sns-notify node', () => {
   it('an SNS ErrorResponse is a clear error, does not count against the interval, and hides the secret', async () => {
     await load();
     sns.peer.inject(snsFault(400, 'InvalidParameter', `Invalid parameter: TopicArn (key ${SECRET})`));
-    const caught = next('caught');
+    const caught = nextMsg<Msg>('caught');
     send({ payload: 'sad', emotion: emotion() });
     const { error } = (await caught) as Msg & { error: { message: string; code?: string; stack?: string } };
     const err = error.message;
@@ -148,7 +130,7 @@ describe('sns-notify node', () => {
     assert.equal(error.code, 'InvalidParameterException');
     assert.match(err, /SNS publish to topic .*emotion-alerts failed \(InvalidParameter\): Invalid parameter: TopicArn/);
     assert.ok(!err.includes(SECRET), 'the secret key is redacted');
-    const sent = next('sent');
+    const sent = nextMsg<Msg>('sent');
     send({ payload: 'sad', emotion: emotion() });
     assert.ok((await sent).sns?.messageId, 'the retry was not suppressed');
   });
@@ -156,7 +138,7 @@ describe('sns-notify node', () => {
   it('sends one SMS per answer with the SDK retrying (default attempts), even when the answer is lost', async () => {
     await load({ target: '+15555550100' }, '');
     sns.peer.inject({ kind: 'drop-answer' });
-    const caught = next('caught');
+    const caught = nextMsg<Msg>('caught');
     send({ payload: 'sad', emotion: emotion() });
     assert.match((await caught).error!.message, /not sent again, SNS may have taken it/);
     await sleep(300);
@@ -166,7 +148,7 @@ describe('sns-notify node', () => {
   it('publishes to a FIFO topic with a message group per participant and a deduplication id', async () => {
     await load({ target: `${TOPIC}.fifo` }, '');
     sns.peer.inject({ kind: 'drop-answer' }); // on a FIFO topic a retry is safe: SNS drops the copy
-    const sent = next('sent');
+    const sent = nextMsg<Msg>('sent');
     send({ payload: 'sad', emotion: emotion('Zoë') });
     assert.ok((await sent).sns?.messageId);
     const [form] = sns.publishes();
@@ -191,7 +173,7 @@ describe('sns-notify node', () => {
 
   it('a template with raw physiology is refused unless allowed', async () => {
     await load({ template: 'GSR {{gsr}}' });
-    const caught = next('caught');
+    const caught = nextMsg<Msg>('caught');
     send({ payload: 'sad', emotion: emotion() });
     assert.match((await caught).error!.message, /unknown placeholder \{\{gsr\}\} \(raw physiology/);
   });

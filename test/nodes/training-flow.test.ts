@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { NodeInitializer, NodeMessage } from 'node-red';
 import { RecordStore } from '../../src/record/record-store';
 import { helper, withTempUserDir } from '../support/node-red';
+import { sleep, until } from '../support/probes';
 import hatNode = require('../../nodes/grove-base-hat/grove-base-hat');
 import gsrNode = require('../../nodes/grove-gsr/grove-gsr');
 import earNode = require('../../nodes/grove-ear-hr/grove-ear-hr');
@@ -106,12 +107,3 @@ function rowsOf(table: NodeMessage): Record<string, number> {
   return Object.fromEntries((table.payload as { mood: string; records: number }[]).map((r) => [r.mood, r.records]));
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until(cond: () => boolean, ms = 15000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await sleep(20);
-  }
-}

@@ -9,6 +9,7 @@ import type { NodeInitializer, NodeMessage } from 'node-red';
 import { helper } from '../support/node-red';
 import { sideSubscribe, startBroker, type Broker, type SideSubscriber } from '../support/mosquitto';
 import { startSnsPeer, type SnsPeer } from '../support/sns-peer';
+import { until } from '../support/probes';
 import arousalNode = require('../../nodes/arousal/arousal');
 import snsNode = require('../../nodes/sns-notify/sns-notify');
 import awsConfigNode = require('../../nodes/aws-config/aws-config');
@@ -27,14 +28,6 @@ function session(seconds: number, rises: [number, number][]) {
     gsr: (rises.some(([a, b]) => s >= a && s < b) ? 7 : 5) * (1 + 0.005 * Math.sin(s * 1.7)),
     bpm: 70,
   }));
-}
-
-async function until(cond: () => boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 describe('watch flow alerts (flows/watch.json) to a real MQTT broker and the SNS peer', function () {

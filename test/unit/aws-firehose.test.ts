@@ -8,16 +8,10 @@ import { firehosePut, isRetryable, permanentCause } from '../../src/aws/firehose
 import { FirehoseSender, type DeliveryReport, type SenderOptions } from '../../src/aws/firehose-sender';
 import { Spool } from '../../src/aws/spool';
 import { FirehosePeer, MAX_REQUEST_BYTES, THROTTLED } from '../support/firehose-peer';
+import { until } from '../support/probes';
 
 const rec = (i: number) => ({ participant: 'p1', timestamp: 1_700_000_000_000 + i, gsr: 1.234, bpm: 72.5, i });
 const range = (n: number, from = 0) => Array.from({ length: n }, (_, k) => from + k);
-const until = async (cond: () => boolean, ms = 5000) => {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-};
 
 describe('aws firehose records', () => {
   it('encodes one JSON object per record, newline terminated', () => {

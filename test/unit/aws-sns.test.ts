@@ -4,12 +4,12 @@ import { asciiSubjectValue, checkSubject, compileTemplate, parseTarget, publishI
 import { createSnsClient, publish } from '../../src/aws/sns-publish';
 import { MinInterval } from '../../src/aws/sns-rate-limit';
 import { snsFault, startSnsPeer, type SnsPeer } from '../support/sns-peer';
+import { sleep } from '../support/probes';
 
 const emotion = { label: 'sad', confidence: 0.8349, participant: 'Alice', timestamp: Date.UTC(2026, 10, 25, 19, 30), source: 'local', features: { gsr: 4.25, bpm: 71.04 } };
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:emotion-alerts';
 const FIFO_TOPIC = 'arn:aws:sns:eu-west-1:123456789012:emotion-alerts.fifo';
 const credentials = { accessKeyId: 'AKIDTEST', secretAccessKey: 's' };
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('aws sns: message', () => {
   it('fills the placeholders from msg.emotion', () => {

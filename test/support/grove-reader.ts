@@ -1,8 +1,9 @@
 // Shared by the grove-* node tests: a flow around one reader (hat config, a catch node, a
 // collecting sink), and swapping the real i2c-bus module for the fake bus.
-import type { Node, NodeMessage } from 'node-red';
-import { helper } from '../support/node-red';
-import type { FakeI2cBus } from '../support/fake-i2c-bus';
+import type { Node } from 'node-red';
+import { helper } from './node-red';
+import type { FakeI2cBus } from './fake-i2c-bus';
+import type { Msg, Status } from './probes';
 import hatNode = require('../../nodes/grove-base-hat/grove-base-hat');
 
 // Core nodes ship no type declarations: plain require.
@@ -18,10 +19,7 @@ RuntimeNode.prototype.status = function (this: { id: string }, s: Status) {
   originalStatus.call(this, s);
 };
 
-export type Msg = NodeMessage & Record<string, unknown>;
-export type Status = { fill?: string; shape?: string; text?: string };
-
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export type { Msg, Status } from './probes';
 
 /** Loads reader `r` (of the given type, with props) on a hat config `hat`; what it sends, its caught errors and its statuses are collected. */
 export async function loadReader(
@@ -48,15 +46,6 @@ export async function loadReader(
   const reader = helper.getNode('r') as Node;
   const last = (): Status | undefined => statuses[statuses.length - 1];
   return { reader, out, errors, statuses, last, hatNode: helper.getNode('hat') };
-}
-
-/** Resolves when pred holds, polling; rejects after ms. */
-export async function until(pred: () => boolean, ms = 2000, what = 'condition'): Promise<void> {
-  const end = Date.now() + ms;
-  while (!pred()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(5);
-  }
 }
 
 /** Makes `require('i2c-bus')` hand out the fake bus until the returned restore is called. */
