@@ -14,7 +14,8 @@ import { parseLabels, UNCERTAIN } from '../../src/model/label-map';
 import { LocalModels, type OrderedBackend } from '../../src/model/local-backend';
 import { loadModel } from '../../src/model/model-store';
 import { readFeatures, type Features } from '../../src/model/window-average';
-import { modelPath, participantKey } from '../../src/record/paths';
+import { modelPath } from '../../src/record/paths';
+import { messageParticipant } from '../../src/record/message-participant';
 import { translator } from '../lib/i18n';
 import { configNumber, onInput, status, userDir, type Send, readSettingsOrFail, usePlausibleRanges } from '../lib/node-kit';
 import { registerNodeType } from '../lib/migrations';
@@ -112,15 +113,11 @@ export = function (RED: NodeAPI) {
     }
 
     function participantOf(msg: NodeMessageInFlow): string {
-      const fromRecord = (msg.payload as { participant?: unknown } | null)?.participant;
-      const name = [(msg as { participant?: unknown }).participant, fromRecord, def.participant].find((p) => typeof p === 'string' && p.trim() !== '');
-      if (name === undefined) {
-        // only a model file or a participant endpoint is per participant; a fixed endpoint answers for everyone
-        if (settings.backend === 'sagemaker' && !fallback && settings.sagemaker.endpointName) return '';
-        throw new Error(t('emotion-infer.errors.participant'));
-      }
-      participantKey(name as string);
-      return (name as string).trim();
+      const name = messageParticipant(msg, { configured: def.participant });
+      if (name !== undefined) return name;
+      // only a model file or a participant endpoint is per participant; a fixed endpoint answers for everyone
+      if (settings.backend === 'sagemaker' && !fallback && settings.sagemaker.endpointName) return '';
+      throw new Error(t('emotion-infer.errors.participant'));
     }
 
     onInput(node, async (msg, send) => {

@@ -14,6 +14,7 @@ import { loadModel, saveModel } from '../../src/model/model-store';
 import { type TrainOptions } from '../../src/model/train';
 import { trainInWorker } from '../../src/model/train-in-worker';
 import { modelPath, participantKey } from '../../src/record/paths';
+import { messageParticipant } from '../../src/record/message-participant';
 import { RecordStore } from '../../src/record/record-store';
 import { translator, type Translate } from '../lib/i18n';
 import { configNumber, onInput, status, userDir, readSettingsOrFail, usePlausibleRanges, type Send } from '../lib/node-kit';
@@ -179,11 +180,8 @@ function readOptions(def: EmotionTrainDef, t: Translate): Hyperparameters {
   };
 }
 
-/** msg.participant, or msg.payload.participant (e.g. a record), or the node's participant. */
 function participantOf(msg: TrainMsg, configured: string, t: Translate): string {
-  const fromPayload = (msg.payload as { participant?: unknown } | null)?.participant;
-  const name = [msg.participant, fromPayload, configured].find((p) => typeof p === 'string' && p.trim() !== '') as string | undefined;
+  const name = messageParticipant(msg, { configured });
   if (name === undefined) throw new Error(t('emotion-train.errors.participant'));
-  participantKey(name);
-  return name.trim();
+  return name;
 }

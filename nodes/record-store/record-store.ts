@@ -6,6 +6,7 @@ import { parseLabels } from '../../src/model/label-map';
 import { linearLearnerChannels } from '../../src/model/linear-learner-csv';
 import { deleteModel } from '../../src/model/model-store';
 import { AnswerHistory, historyEntry } from '../../src/record/answer-history';
+import { messageParticipant } from '../../src/record/message-participant';
 import { participantKey } from '../../src/record/paths';
 import { RecordStore, type SkippedLine } from '../../src/record/record-store';
 import { translator, type Translate } from '../lib/i18n';
@@ -162,8 +163,7 @@ function actionOf(msg: StoreMsg, t: Translate): Action {
 
 /** msg.participant, or a bare name in msg.payload (a dashboard text field). */
 function participantOf(msg: StoreMsg, t: Translate): string {
-  const name = typeof msg.participant === 'string' ? msg.participant : typeof msg.payload === 'string' ? msg.payload : '';
-  if (name.trim() === '') throw new Error(t('record-store.errors.participant'));
-  participantKey(name);
-  return name.trim();
+  const name = messageParticipant(msg, { payloadIsName: true });
+  if (name === undefined) throw new Error(t('record-store.errors.participant'));
+  return name;
 }
