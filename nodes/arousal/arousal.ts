@@ -29,7 +29,7 @@ export = function (RED: NodeAPI) {
 };
 
 function setup(node: Node, def: ArousalDef, t: Translate): void {
-  const made = readSettingsOrFail(node, () => new ArousalTracker(readSettings(def)));
+  const made = readSettingsOrFail(node, () => new ArousalTracker(readSettings(def, t)));
   if (!made) return;
   const tracker = made; // a const the nested functions below can rely on
   let shown = '';
@@ -91,18 +91,18 @@ function alertMsg(alert: ArousalAlert, reading: ArousalReading, t: Translate): N
   } as NodeMessage;
 }
 
-function readSettings(def: ArousalDef) {
+function readSettings(def: ArousalDef, t: Translate) {
   const d = DEFAULT_SETTINGS;
-  const seconds = (value: string, name: string, fallback: number, scale = 1) =>
-    Math.round(configNumber(value, name, { min: 0, fallback: fallback / scale }) * scale);
+  const seconds = (value: string, field: string, fallback: number, scale = 1) =>
+    Math.round(configNumber(t, value, field, { min: 0, fallback: fallback / scale }) * scale);
   return {
     participant: def.participant?.trim() || undefined,
-    windowSeconds: seconds(def.windowSeconds, 'window (s)', d.windowSeconds),
-    everySeconds: seconds(def.everySeconds, 'every (s)', d.everySeconds),
-    historySeconds: seconds(def.historyMinutes, 'history (min)', d.historySeconds, 60),
-    enterZ: configNumber(def.enterZ, 'start threshold (z)', { fallback: d.enterZ }),
-    leaveZ: configNumber(def.leaveZ, 'hold threshold (z)', { fallback: d.leaveZ }),
-    alertWindows: configNumber(def.alertWindows, 'alert after (windows)', { fallback: d.alertWindows }),
-    quietMs: seconds(def.quietMinutes, 'quiet period (min)', d.quietMs / 1000, 60) * 1000,
+    windowSeconds: seconds(def.windowSeconds, 'windowSeconds', d.windowSeconds),
+    everySeconds: seconds(def.everySeconds, 'everySeconds', d.everySeconds),
+    historySeconds: seconds(def.historyMinutes, 'historyMinutes', d.historySeconds, 60),
+    enterZ: configNumber(t, def.enterZ, 'enterZ', { fallback: d.enterZ }),
+    leaveZ: configNumber(t, def.leaveZ, 'leaveZ', { fallback: d.leaveZ }),
+    alertWindows: configNumber(t, def.alertWindows, 'alertWindows', { fallback: d.alertWindows }),
+    quietMs: seconds(def.quietMinutes, 'quietMinutes', d.quietMs / 1000, 60) * 1000,
   };
 }

@@ -36,19 +36,19 @@ export = function (RED: NodeAPI) {
     const prefix = def.topicPrefix ?? 'iotsensors';
     this.topic = (topic) => withPrefix(prefix, topic);
     try {
-      const minReconnectDelayMs = configNumber(def.minReconnectDelay, 'min reconnect delay', { min: 10, fallback: BROKER_DEFAULTS.minReconnectDelayMs });
+      const minReconnectDelayMs = configNumber(RED._, def.minReconnectDelay, 'minReconnectDelay', { min: 10, fallback: BROKER_DEFAULTS.minReconnectDelayMs });
       this.connection = new IotConnection({
         host: def.host,
-        port: configNumber(def.port, 'port', { min: 1, max: 65535, fallback: BROKER_DEFAULTS.port }),
+        port: configNumber(RED._, def.port, 'port', { min: 1, max: 65535, fallback: BROKER_DEFAULTS.port }),
         clientId: def.clientId || `emotion-iot-${Math.random().toString(16).slice(2, 10)}`,
         cert: { path: def.certPath, pem: creds.certPem },
         key: { path: def.keyPath, pem: creds.keyPem },
         ca: { path: def.caPath, pem: creds.caPem },
-        keepAliveSeconds: configNumber(def.keepAlive, 'keep-alive', { min: 30, max: 1200, fallback: BROKER_DEFAULTS.keepAliveSeconds }),
+        keepAliveSeconds: configNumber(RED._, def.keepAlive, 'keepAlive', { min: 30, max: 1200, fallback: BROKER_DEFAULTS.keepAliveSeconds }),
         cleanSession: def.cleanSession !== false,
         minReconnectDelayMs,
-        maxReconnectDelayMs: configNumber(def.maxReconnectDelay, 'max reconnect delay', { min: minReconnectDelayMs, fallback: Math.max(minReconnectDelayMs, BROKER_DEFAULTS.maxReconnectDelayMs) }),
-        offlineQueueLimit: configNumber(def.queueLimit, 'offline queue limit', { min: 0, fallback: DEFAULT_QUEUE_LIMIT }),
+        maxReconnectDelayMs: configNumber(RED._, def.maxReconnectDelay, 'maxReconnectDelay', { min: minReconnectDelayMs, fallback: Math.max(minReconnectDelayMs, BROKER_DEFAULTS.maxReconnectDelayMs) }),
+        offlineQueueLimit: configNumber(RED._, def.queueLimit, 'queueLimit', { min: 0, fallback: DEFAULT_QUEUE_LIMIT }),
         onWarning: (message) => this.warn(message),
         probeAfterMs: PROBE_AFTER_MS,
         loadSdk: () => loadIotSdk({ fallbackDir: userDir(RED) }),

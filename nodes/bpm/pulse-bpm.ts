@@ -78,13 +78,13 @@ export = function (RED: NodeAPI) {
 
   function makeReporter(def: PulseBpmDef): BpmReporter {
     const mode: EmitMode = def.emit === 'beat' ? 'beat' : 'interval';
-    const intervalS = configNumber(def.interval, 'emit interval (s)', { min: 0.1, max: 3600, fallback: 1 });
+    const intervalS = configNumber(t, def.interval, 'interval', { min: 0.1, max: 3600, fallback: 1 });
     const waveform = def.waveform === 'ecg' ? 'ecg' : 'pulse'; // older flows: 'pulse' (nodes/lib/migrations.ts)
     // blank: the hat's 20 counts for a pulse; adaptive (flat only when constant) for an ECG, whose detector needs
     // no floor. An older ECG flow's 0.1 (the former advice) stays its flat-signal limit and nothing more.
-    const minAmplitude = configNumber(def.minAmplitude, 'minimum amplitude', { min: 0, fallback: waveform === 'ecg' ? 0 : 20 });
+    const minAmplitude = configNumber(t, def.minAmplitude, 'minAmplitude', { min: 0, fallback: waveform === 'ecg' ? 0 : 20 });
     // blank in the editor: never saturated; absent (a flow written by hand): the hat's 12-bit top
-    const saturationLevel = def.saturation === '' ? null : configNumber(def.saturation, 'saturation level', { fallback: 4095 });
+    const saturationLevel = def.saturation === '' ? null : configNumber(t, def.saturation, 'saturation', { fallback: 4095 });
     const detector = new BeatDetector({ minAmplitude, saturationLevel, invert: Boolean(def.invert), waveform });
     return new BpmReporter(detector, mode, intervalS * 1000);
   }

@@ -16,7 +16,7 @@ import { loadModel } from '../../src/model/model-store';
 import { readFeatures, type Features } from '../../src/model/window-average';
 import { modelPath } from '../../src/record/paths';
 import { messageParticipant } from '../../src/record/message-participant';
-import { translator } from '../lib/i18n';
+import { translator, type Translate } from '../lib/i18n';
 import { configNumber, onInput, status, userDir, type Send, readSettingsOrFail, usePlausibleRanges } from '../lib/node-kit';
 import { registerNodeType } from '../lib/migrations';
 
@@ -46,7 +46,7 @@ export = function (RED: NodeAPI) {
   function setup(node: Node, def: InferDef) {
     const dir = userDir(RED);
     const models = new LocalModels((p) => loadModel(dir, p), (p) => modelPath(dir, p));
-    const read = readSettingsOrFail(node, () => readSettings(def));
+    const read = readSettingsOrFail(node, () => readSettings(def, t));
     if (!read) return;
     const settings = read; // a const the nested functions below can rely on
     const { mode, windowMs, labels, threshold } = settings;
@@ -163,15 +163,15 @@ function commandOf(msg: NodeMessageInFlow): 'start' | 'stop' | undefined {
   return undefined;
 }
 
-function readSettings(def: InferDef) {
+function readSettings(def: InferDef, t: Translate) {
   const backend = def.backend === 'sagemaker' ? 'sagemaker' : 'local';
   return {
     mode: def.mode === 'each' ? ('each' as const) : ('window' as const),
-    windowMs: Math.round(configNumber(def.windowSeconds, 'window', { min: 0.05, max: 600, fallback: 10 }) * 1000),
+    windowMs: Math.round(configNumber(t, def.windowSeconds, 'windowSeconds', { min: 0.05, max: 600, fallback: 10 }) * 1000),
     labels: parseLabels(def.labels),
-    threshold: configNumber(def.threshold, 'confidence threshold', { min: 0, max: 1, fallback: 0 }),
+    threshold: configNumber(t, def.threshold, 'threshold', { min: 0, max: 1, fallback: 0 }),
     backend,
-    timeoutMs: configNumber(def.timeoutMs, 'timeout', { min: 100, max: 120000, fallback: 5000 }),
+    timeoutMs: configNumber(t, def.timeoutMs, 'timeoutMs', { min: 100, max: 120000, fallback: 5000 }),
     sagemaker: {
       /** blank: each participant's endpoint (participantEndpointName) */
       endpointName: fixedEndpoint(def),

@@ -164,19 +164,19 @@ function accuracyVars(participant: string, accuracy: number) {
 
 /** Blank editor fields leave the trainer's defaults (see docs/training.md). */
 function readOptions(def: EmotionTrainDef, t: Translate): Hyperparameters {
-  const optional = (value: string, name: string, opts: { min?: number; max?: number }) =>
-    value === '' || value === undefined ? undefined : configNumber(value, name, opts);
+  const optional = (value: string, field: string, opts: { min?: number; max?: number }) =>
+    value === '' || value === undefined ? undefined : configNumber(t, value, field, opts);
   const smote = def.smote || undefined;
   if (smote !== undefined && smote !== 'auto' && smote !== 'off') throw new Error(t('emotion-train.errors.smote'));
   return {
     labels: parseLabels(def.labels),
     optionalLabels: String(def.optionalLabels ?? '').split(',').map((l) => l.trim()).filter((l) => l !== ''),
-    warmupSeconds: optional(def.warmupSeconds, 'warm-up seconds', { min: 0 }),
-    testFraction: optional(def.testFraction, 'test fraction', { min: 0.01, max: 0.99 }),
+    warmupSeconds: optional(def.warmupSeconds, 'warmupSeconds', { min: 0 }),
+    testFraction: optional(def.testFraction, 'testFraction', { min: 0.01, max: 0.99 }),
     seed: optional(def.seed, 'seed', {}),
-    l2: optional(def.l2, 'L2', { min: 0 }),
+    l2: optional(def.l2, 'l2', { min: 0 }),
     smote,
-    maxIterations: optional(def.maxIterations, 'max iterations', { min: 1 }),
+    maxIterations: optional(def.maxIterations, 'maxIterations', { min: 1 }),
   };
 }
 

@@ -63,10 +63,10 @@ export = function (RED: NodeAPI) {
       const stream = String(def.stream ?? '').trim();
       // the name is also the spool folder's: "." or ".." would put the spool outside spool/
       if (!STREAM.test(stream) || /^\.+$/.test(stream)) throw new Error(t('firehose-push.errors.stream'));
-      const maxRecords = Math.floor(configNumber(def.batchSize, 'batch size', { min: 1, max: MAX_BATCH_RECORDS, fallback: MAX_BATCH_RECORDS }));
-      const maxDelayMs = configNumber(def.maxDelay, 'max delay', { min: 0, max: 900_000, fallback: 1000 });
-      const budgetMb = configNumber(def.spoolMb, 'spool budget', { min: 1, max: 1_000_000, fallback: 100 });
-      const backoffMaxMs = configNumber(def.retryMax, 'max retry interval', { min: 10, max: 3_600_000, fallback: 30_000 });
+      const maxRecords = Math.floor(configNumber(t, def.batchSize, 'batchSize', { min: 1, max: MAX_BATCH_RECORDS, fallback: MAX_BATCH_RECORDS }));
+      const maxDelayMs = configNumber(t, def.maxDelay, 'maxDelay', { min: 0, max: 900_000, fallback: 1000 });
+      const budgetMb = configNumber(t, def.spoolMb, 'spoolMb', { min: 1, max: 1_000_000, fallback: 100 });
+      const backoffMaxMs = configNumber(t, def.retryMax, 'retryMax', { min: 10, max: 3_600_000, fallback: 30_000 });
       const client = aws.client('firehose', (config) => new FirehoseClient(config));
       const spool = await Spool.open(join(dataRoot(userDir(RED)), 'spool', stream), {
         budgetBytes: budgetMb * 1024 * 1024,

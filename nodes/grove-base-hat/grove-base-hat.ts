@@ -85,9 +85,9 @@ export = function (RED: NodeAPI) {
 
   async function openFromConfig(def: HatDef, openBus: OpenBus | undefined): Promise<GroveHat> {
     if (def.mode !== 'i2c' || !openBus) throw new Error(RED._('grove-base-hat.error.unknownMode', { mode: String(def.mode) }));
-    const bus = configNumber(def.bus, 'I2C bus', { min: 0, max: 255, fallback: 1 });
+    const bus = configNumber(RED._, def.bus, 'bus', { min: 0, max: 255, fallback: 1 });
     if (def.address === 'auto') return findI2cHat({ bus, openBus });
-    const address = configNumber(def.address, 'I2C address', { min: 0x03, max: 0x77, fallback: DEFAULT_ADDRESS });
+    const address = configNumber(RED._, def.address, 'address', { min: 0x03, max: 0x77, fallback: DEFAULT_ADDRESS });
     return openI2cHat({ bus, address, openBus });
   }
 

@@ -22,9 +22,9 @@ export = function (RED: NodeAPI) {
   }
 
   function pulseSampler(node: Node, def: EarHrDef, ctx: ReaderContext): Sampler {
-    const channel = configNumber(def.channel, 'channel', { min: 0, max: 7, fallback: 4 });
-    const rateHz = configNumber(def.rateHz, 'sample rate (Hz)', { min: 25, max: 500, fallback: 100 });
-    const batchMs = configNumber(def.batchMs, 'batch period (ms)', { min: 10, max: 60_000, fallback: 1000 });
+    const channel = configNumber(RED._, def.channel, 'channel', { min: 0, max: 7, fallback: 4 });
+    const rateHz = configNumber(RED._, def.rateHz, 'rateHz', { min: 25, max: 500, fallback: 100 });
+    const batchMs = configNumber(RED._, def.batchMs, 'batchMs', { min: 10, max: 60_000, fallback: 1000 });
     if (!Number.isInteger(channel)) throw new Error(RED._('reader.error.channel'));
     const perBatch = Math.max(1, Math.round((rateHz * batchMs) / 1000));
     // Wake at the sample period (at most every 5 ms) and read every sample that has come due.

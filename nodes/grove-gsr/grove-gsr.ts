@@ -20,9 +20,9 @@ export = function (RED: NodeAPI) {
   }
 
   function gsrSampler(node: Node, def: GsrDef, ctx: ReaderContext): Sampler {
-    const channel = configNumber(def.channel, 'channel', { min: 0, max: 7, fallback: 0 });
-    const intervalMs = configNumber(def.interval, 'interval (ms)', { min: 10, max: 3_600_000, fallback: 200 });
-    const referenceMv = configNumber(def.referenceMv, 'reference (mV)', { min: 1000, max: 5500, fallback: DEFAULT_REFERENCE_MV });
+    const channel = configNumber(RED._, def.channel, 'channel', { min: 0, max: 7, fallback: 0 });
+    const intervalMs = configNumber(RED._, def.interval, 'interval', { min: 10, max: 3_600_000, fallback: 200 });
+    const referenceMv = configNumber(RED._, def.referenceMv, 'referenceMv', { min: 1000, max: 5500, fallback: DEFAULT_REFERENCE_MV });
     if (!Number.isInteger(channel)) throw new Error(RED._('reader.error.channel'));
     let timer: NodeJS.Timeout | undefined;
     let busy = false;

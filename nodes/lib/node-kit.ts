@@ -2,6 +2,7 @@
 // reports failures the same way: red status with a short reason, and done(err) so a Catch node sees it.
 import type { Node, NodeMessageInFlow, NodeMessage } from 'node-red';
 import { setPlausibleRanges } from '../../src/record/plausible';
+import type { Translate } from './i18n';
 
 export type Send = (msg: NodeMessage | Array<NodeMessage | NodeMessage[] | null>) => void;
 export type Done = (err?: Error) => void;
@@ -61,12 +62,20 @@ function fail(node: Node, done: Done, e: unknown): void {
   done(err);
 }
 
-/** Reads a number from node config (always strings from the editor), with a clear error. */
-export function configNumber(value: unknown, name: string, opts: { min?: number; max?: number; fallback?: number } = {}): number {
+/**
+ * Reads a number from node config (always strings from the editor). A bad value is an error in the runtime's
+ * language from the node's catalogue: `setting.<number|atLeast|atMost>` naming the field by `setting.name.<field>`,
+ * with the short `setting.status` as the node's status (the same texts for every node, nothing cut).
+ */
+export function configNumber(t: Translate, value: unknown, field: string, opts: { min?: number; max?: number; fallback?: number } = {}): number {
   const raw = value === '' || value === undefined || value === null ? opts.fallback : Number(value);
-  if (raw === undefined || !Number.isFinite(raw)) throw new Error(`${name} must be a number`);
-  if (opts.min !== undefined && raw < opts.min) throw new Error(`${name} must be at least ${opts.min}`);
-  if (opts.max !== undefined && raw > opts.max) throw new Error(`${name} must be at most ${opts.max}`);
+  const fail = (rule: 'number' | 'atLeast' | 'atMost') => {
+    const vars = { name: t(`setting.name.${field}`), min: opts.min ?? '', max: opts.max ?? '' };
+    return Object.assign(new Error(t(`setting.${rule}`, vars)), { status: t('setting.status', vars) });
+  };
+  if (raw === undefined || !Number.isFinite(raw)) throw fail('number');
+  if (opts.min !== undefined && raw < opts.min) throw fail('atLeast');
+  if (opts.max !== undefined && raw > opts.max) throw fail('atMost');
   return raw;
 }
 

@@ -39,13 +39,13 @@ export = function (RED: NodeAPI) {
 
 function setup(node: Node, def: SensorRecordDef, t: Translate): void {
   const settings = readSettingsOrFail(node, () => {
-    const duration = configNumber(def.duration, 'duration', { min: 0, fallback: 0 });
+    const duration = configNumber(t, def.duration, 'duration', { min: 0, fallback: 0 });
     return {
-      tickMs: configNumber(def.tick, 'tick', { min: 0.01, max: 3600, fallback: 1 }) * 1000,
+      tickMs: configNumber(t, def.tick, 'tick', { min: 0.01, max: 3600, fallback: 1 }) * 1000,
       defaultDurationMs: duration > 0 ? duration * 1000 : undefined,
       recorder: new Recorder({
         labels: parseLabels(def.labels),
-        maxAgeMs: configNumber(def.maxAge, 'max age', { min: 0.01, fallback: 3 }) * 1000,
+        maxAgeMs: configNumber(t, def.maxAge, 'maxAge', { min: 0.01, fallback: 3 }) * 1000,
         participant: def.participant?.trim() || undefined,
         mood: def.mood?.trim() || undefined,
         session: def.session?.trim() || undefined,

@@ -6,7 +6,7 @@ import { asciiSubjectValue, compileTemplate, DEFAULT_MESSAGE_TEMPLATE, parseTarg
 import { publish, snsClientFor } from '../../src/aws/sns-publish';
 import { MinInterval } from '../../src/aws/sns-rate-limit';
 import { redactError } from '../../src/aws/sdk-error';
-import { translator } from '../lib/i18n';
+import { translator, type Translate } from '../lib/i18n';
 import { configNumber, onInput, status, readSettingsOrFail } from '../lib/node-kit';
 import { registerNodeType } from '../lib/migrations';
 
@@ -33,7 +33,7 @@ export = function (RED: NodeAPI) {
 
   function setup(node: Node, def: SnsNotifyDef) {
     const aws = RED.nodes.getNode(def.aws) as unknown as AwsClientSource | null;
-    const settings = readSettingsOrFail(node, () => readSettings(def));
+    const settings = readSettingsOrFail(node, () => readSettings(def, t));
     if (!settings) return;
     const { message, subject, sms, limit } = settings;
 
@@ -79,13 +79,13 @@ function targetOf(msg: NodeMessageInFlow): unknown {
   return m.topicArn ?? m.phoneNumber;
 }
 
-function readSettings(def: SnsNotifyDef) {
+function readSettings(def: SnsNotifyDef, t: Translate) {
   if (String(def.target ?? '').trim() !== '') parseTarget(def.target); // a typo shows at deploy, not at the first answer
   return {
     message: compileTemplate(def.template || DEFAULT_MESSAGE_TEMPLATE, def.allowPhysiology === true),
     subject: compileTemplate(def.subject ?? '', def.allowPhysiology === true, asciiSubjectValue),
     sms: smsAttributes({ smsType: def.smsType ?? 'Transactional', senderId: def.senderId?.trim(), originationNumber: def.originationNumber?.trim() }),
-    limit: new MinInterval(configNumber(def.intervalSeconds, 'minimum interval', { min: 0, max: 86400, fallback: 300 }) * 1000),
+    limit: new MinInterval(configNumber(t, def.intervalSeconds, 'intervalSeconds', { min: 0, max: 86400, fallback: 300 }) * 1000),
   };
 }
 

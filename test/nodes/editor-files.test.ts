@@ -54,5 +54,17 @@ describe('editor files of every node', () => {
         }
       }
     });
+
+    const source = readFileSync(join(folder, `${name}.ts`), 'utf8');
+    if (source.includes('configNumber(')) it(`${set}: a bad number setting is named and explained in English and German`, () => {
+      // configNumber(t, value, 'field', ...) or a node's own wrapper around it: optional(def.x, 'field', ...)
+      const fields = [...source.matchAll(/(?:configNumber\([^,()]+, [^,()]+|(?:optional|seconds)\(def\.\w+), '(\w+)'/g)].map((m) => m[1]);
+      assert.ok(fields.length > 0, 'its number settings are found');
+      for (const lang of ['en-US', 'de']) {
+        const _ = catalogue(folder, name, lang);
+        for (const rule of ['number', 'atLeast', 'atMost', 'status']) _(`setting.${rule}`);
+        for (const field of fields) _(`setting.name.${field}`);
+      }
+    });
   }
 });

@@ -102,8 +102,21 @@ describe('grove-gsr node', () => {
     t.reader.receive({ payload: 'start' });
     await until(() => t.errors.length === 1, 2000, 'caught error');
     assert.match((t.errors[0].error as Error).message, /interval \(ms\) must be a number/);
-    assert.equal(t.last()?.fill, 'red');
+    assert.deepEqual(t.last(), { fill: 'red', shape: 'ring', text: 'check interval (ms)' }, 'the status names the setting, not a cut message');
     assert.equal(t.out.length, 0);
+  });
+
+  it('a bad setting is said in the runtime\'s language, with its limit', async () => {
+    await useLanguage('de');
+    try {
+      const t = await load({ referenceMv: '900' });
+      t.reader.receive({ payload: 'start' });
+      await until(() => t.errors.length === 1, 2000, 'caught error');
+      assert.match((t.errors[0].error as Error).message, /Referenz \(mV\) muss mindestens 1000 sein$/);
+      assert.deepEqual(t.last(), { fill: 'red', shape: 'ring', text: 'Referenz (mV) prüfen' });
+    } finally {
+      await useLanguage('en-US');
+    }
   });
 
   it('without a hat config node it says to pick one', async () => {
