@@ -3,7 +3,7 @@
 import type { Node, NodeAPI } from 'node-red';
 import type { IotConnection, IotState, IotUser } from '../../src/aws/iot-connection';
 import { translateAddonError, translator, type Translate } from '../lib/i18n';
-import { shortReason, status, toError } from '../lib/node-kit';
+import { shortReason, status, toError, nodeError } from '../lib/node-kit';
 
 export interface IotBrokerCredentials {
   certPem?: string;
@@ -60,7 +60,7 @@ export function linkBroker(
 ): BrokerLink | undefined {
   const t = translator(RED);
   const broker = RED.nodes.getNode(brokerId) as IotBrokerNode | null;
-  const problem = !broker ? new Error(t('aws-iot.errors.noBroker')) : broker.problem ?? attempt(() => check?.(broker));
+  const problem = !broker ? nodeError(t, 'aws-iot.errors.noBroker') : broker.problem ?? attempt(() => check?.(broker));
   if (problem || !broker?.connection) {
     const unavailable = t('aws-iot.errors.unavailable');
     status.error(node, problem ?? unavailable);

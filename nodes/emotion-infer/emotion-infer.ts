@@ -17,7 +17,7 @@ import { readFeatures, type Features } from '../../src/model/window-average';
 import { modelPath } from '../../src/record/paths';
 import { messageParticipant } from '../../src/record/message-participant';
 import { translator, type Translate } from '../lib/i18n';
-import { configNumber, onInput, status, userDir, type Send, readSettingsOrFail, usePlausibleRanges } from '../lib/node-kit';
+import { configNumber, onInput, status, userDir, type Send, readSettingsOrFail, usePlausibleRanges, nodeError } from '../lib/node-kit';
 import { registerNodeType } from '../lib/migrations';
 
 interface InferDef extends NodeDef {
@@ -58,7 +58,7 @@ export = function (RED: NodeAPI) {
     function sagemakerBackend(s: typeof settings): (participant: string) => OrderedBackend {
       const aws = RED.nodes.getNode(def.aws) as unknown as AwsClientSource | null;
       return (participant) => {
-        if (!aws) throw new Error(t('emotion-infer.errors.noAws'));
+        if (!aws) throw nodeError(t, 'emotion-infer.errors.noAws');
         const client = aws.client('sagemaker-runtime', (config) => new SageMakerRuntimeClient(config));
         // a blank endpoint means the participant's own, as the cloud training workflow names it
         const endpointName = s.sagemaker.endpointName || participantEndpointName(s.sagemaker.endpointPrefix, participant);
@@ -117,13 +117,13 @@ export = function (RED: NodeAPI) {
       if (name !== undefined) return name;
       // only a model file or a participant endpoint is per participant; a fixed endpoint answers for everyone
       if (settings.backend === 'sagemaker' && !fallback && settings.sagemaker.endpointName) return '';
-      throw new Error(t('emotion-infer.errors.participant'));
+      throw nodeError(t, 'emotion-infer.errors.participant');
     }
 
     onInput(node, async (msg, send) => {
       const command = commandOf(msg);
       if (mode === 'each') {
-        if (command) throw new Error(t('emotion-infer.errors.eachCommand', { command }));
+        if (command) throw nodeError(t, 'emotion-infer.errors.eachCommand', { command });
         const startedAt = performance.now();
         const participant = participantOf(msg);
         await answer(msg, send, readFeatures(msg.payload), participant, primary(participant), startedAt);
@@ -143,7 +143,7 @@ export = function (RED: NodeAPI) {
         return;
       }
       if (msg.payload === null || typeof msg.payload !== 'object') {
-        throw new Error(t('emotion-infer.errors.payload'));
+        throw nodeError(t, 'emotion-infer.errors.payload');
       }
       win.add(msg.payload); // records outside a window are not needed: dropped quietly
     });

@@ -17,7 +17,7 @@ import { modelPath, participantKey } from '../../src/record/paths';
 import { messageParticipant } from '../../src/record/message-participant';
 import { RecordStore } from '../../src/record/record-store';
 import { translator, type Translate } from '../lib/i18n';
-import { configNumber, onInput, status, userDir, readSettingsOrFail, usePlausibleRanges, type Send } from '../lib/node-kit';
+import { configNumber, onInput, status, userDir, readSettingsOrFail, usePlausibleRanges, type Send, nodeError } from '../lib/node-kit';
 import { registerNodeType } from '../lib/migrations';
 
 interface EmotionTrainDef extends NodeDef, CloudTrainingDef {
@@ -71,7 +71,7 @@ function setup(node: Node, def: EmotionTrainDef, dir: string, awsNode: (id: stri
       return;
     }
     if (training !== undefined) {
-      throw new Error(t('emotion-train.errors.busy', { participant: training }));
+      throw nodeError(t, 'emotion-train.errors.busy', { participant: training });
     }
     training = participant;
     try {
@@ -88,7 +88,7 @@ function setup(node: Node, def: EmotionTrainDef, dir: string, awsNode: (id: stri
       });
       // A delete (record-store) that ran while this trained must not see the model come back afterwards.
       if (!store.holds(participant)) {
-        throw new Error(t('emotion-train.errors.deleted', { participant }));
+        throw nodeError(t, 'emotion-train.errors.deleted', { participant });
       }
       const path = saveModel(dir, model);
       if (closed) return;
@@ -135,7 +135,7 @@ interface CloudRun {
  * with the metrics on output 1; msg.model names the participant's endpoint instead of a model file.
  */
 async function trainInCloud({ node, aws, settings, options, participant, msg, send, signal, t }: CloudRun): Promise<void> {
-  if (!aws) throw new Error(t('emotion-train.errors.noAws'));
+  if (!aws) throw nodeError(t, 'emotion-train.errors.noAws');
   const client = aws.client('sfn', (config) => new SFNClient(config));
   let result;
   try {
@@ -167,7 +167,7 @@ function readOptions(def: EmotionTrainDef, t: Translate): Hyperparameters {
   const optional = (value: string, field: string, opts: { min?: number; max?: number }) =>
     value === '' || value === undefined ? undefined : configNumber(t, value, field, opts);
   const smote = def.smote || undefined;
-  if (smote !== undefined && smote !== 'auto' && smote !== 'off') throw new Error(t('emotion-train.errors.smote'));
+  if (smote !== undefined && smote !== 'auto' && smote !== 'off') throw nodeError(t, 'emotion-train.errors.smote');
   return {
     labels: parseLabels(def.labels),
     optionalLabels: String(def.optionalLabels ?? '').split(',').map((l) => l.trim()).filter((l) => l !== ''),
@@ -182,6 +182,6 @@ function readOptions(def: EmotionTrainDef, t: Translate): Hyperparameters {
 
 function participantOf(msg: TrainMsg, configured: string, t: Translate): string {
   const name = messageParticipant(msg, { configured });
-  if (name === undefined) throw new Error(t('emotion-train.errors.participant'));
+  if (name === undefined) throw nodeError(t, 'emotion-train.errors.participant');
   return name;
 }

@@ -10,7 +10,7 @@ import { FirehoseSender, type DeliveryReport } from '../../src/aws/firehose-send
 import { formatBytes, Spool } from '../../src/aws/spool';
 import { dataRoot } from '../../src/record/paths';
 import { translator } from '../lib/i18n';
-import { configNumber, onInput, status, toError, userDir } from '../lib/node-kit';
+import { configNumber, onInput, status, toError, userDir, nodeError } from '../lib/node-kit';
 import { registerNodeType } from '../lib/migrations';
 
 interface FirehosePushDef extends NodeDef {
@@ -59,10 +59,10 @@ export = function (RED: NodeAPI) {
     pipeline.catch(() => undefined); // reported above; each input fails with it too
 
     async function start(): Promise<Pipeline> {
-      if (!aws) throw new Error(t('firehose-push.errors.noConfig'));
+      if (!aws) throw nodeError(t, 'firehose-push.errors.noConfig');
       const stream = String(def.stream ?? '').trim();
       // the name is also the spool folder's: "." or ".." would put the spool outside spool/
-      if (!STREAM.test(stream) || /^\.+$/.test(stream)) throw new Error(t('firehose-push.errors.stream'));
+      if (!STREAM.test(stream) || /^\.+$/.test(stream)) throw nodeError(t, 'firehose-push.errors.stream');
       const maxRecords = Math.floor(configNumber(t, def.batchSize, 'batchSize', { min: 1, max: MAX_BATCH_RECORDS, fallback: MAX_BATCH_RECORDS }));
       const maxDelayMs = configNumber(t, def.maxDelay, 'maxDelay', { min: 0, max: 900_000, fallback: 1000 });
       const budgetMb = configNumber(t, def.spoolMb, 'spoolMb', { min: 1, max: 1_000_000, fallback: 100 });

@@ -5,7 +5,7 @@ import type { GroveHat } from '../../src/hat/hat';
 import { DEFAULT_ADDRESS, findI2cHat, loadI2cBus, openI2cHat, type OpenBus } from '../../src/hat/i2c-hat';
 import { SimulatedHat, type Stimulus } from '../../src/hat/simulated-hat';
 import { translateAddonError, translator } from '../lib/i18n';
-import { configNumber, toError, userDir } from '../lib/node-kit';
+import { configNumber, toError, userDir, nodeError } from '../lib/node-kit';
 import type { HatConfigNode } from './reader';
 import { registerNodeType } from '../lib/migrations';
 
@@ -47,7 +47,7 @@ export = function (RED: NodeAPI) {
     Object.assign(node, {
       simulated: simulated !== undefined,
       hat(): Promise<GroveHat> {
-        if (closed) return Promise.reject(new Error(RED._('grove-base-hat.error.closed')));
+        if (closed) return Promise.reject(nodeError(RED._, 'grove-base-hat.error.closed'));
         if (simulated) return Promise.resolve(simulated);
         if (addonProblem) return Promise.reject(addonProblem);
         if (opening && failedAt && Date.now() - failedAt >= REOPEN_AFTER_MS) opening = undefined;
@@ -59,7 +59,7 @@ export = function (RED: NodeAPI) {
         return opening;
       },
       setStimulus(s: Stimulus): void {
-        if (!simulated) throw new Error(RED._('grove-base-hat.error.stimulusOnI2c'));
+        if (!simulated) throw nodeError(RED._, 'grove-base-hat.error.stimulusOnI2c');
         simulated.setStimulus(s);
       },
     });
@@ -84,7 +84,7 @@ export = function (RED: NodeAPI) {
   }
 
   async function openFromConfig(def: HatDef, openBus: OpenBus | undefined): Promise<GroveHat> {
-    if (def.mode !== 'i2c' || !openBus) throw new Error(RED._('grove-base-hat.error.unknownMode', { mode: String(def.mode) }));
+    if (def.mode !== 'i2c' || !openBus) throw nodeError(RED._, 'grove-base-hat.error.unknownMode', { mode: String(def.mode) });
     const bus = configNumber(RED._, def.bus, 'bus', { min: 0, max: 255, fallback: 1 });
     if (def.address === 'auto') return findI2cHat({ bus, openBus });
     const address = configNumber(RED._, def.address, 'address', { min: 0x03, max: 0x77, fallback: DEFAULT_ADDRESS });

@@ -4,7 +4,8 @@ import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from 'nod
 import type { GroveHat } from '../../src/hat/hat';
 import { isStimulus, STIMULI, type Stimulus } from '../../src/hat/simulated-hat';
 import { RepeatGate } from '../../src/hat/repeat-gate';
-import { onInput, status, toError, type Send, readSettingsOrFail } from '../lib/node-kit';
+import { onInput, status, toError, type Send, readSettingsOrFail, nodeError } from '../lib/node-kit';
+import type { Translate } from '../lib/i18n';
 
 /** The runtime face of a grove-base-hat config node. */
 export interface HatConfigNode extends Node {
@@ -38,7 +39,7 @@ export interface ReaderContext {
 }
 
 export function runReader(RED: NodeAPI, node: Node, def: ReaderDef, build: (ctx: ReaderContext) => Sampler): void {
-  const t = (key: string, subs?: Record<string, string>) => RED._(`reader.${key}`, subs);
+  const t: Translate = (key, subs) => RED._(`reader.${key}`, subs);
   let running = false;
   let shown = '';
   let toldNoStimulus = false;
@@ -65,7 +66,7 @@ export function runReader(RED: NodeAPI, node: Node, def: ReaderDef, build: (ctx:
 
   const built = readSettingsOrFail(node, () => {
     if (!ctx.hatNode || typeof ctx.hatNode.hat !== 'function') {
-      throw new Error(t('error.noHat'));
+      throw nodeError(t, 'error.noHat');
     }
     return build(ctx);
   });
@@ -93,7 +94,7 @@ export function runReader(RED: NodeAPI, node: Node, def: ReaderDef, build: (ctx:
   async function handle(msg: NodeMessageInFlow, send: Send): Promise<void> {
     const m = msg as NodeMessageInFlow & { stimulus?: unknown };
     if (m.stimulus !== undefined) {
-      if (!isStimulus(m.stimulus)) throw new Error(t('error.unknownStimulus', { stimulus: String(m.stimulus), known: STIMULI.join(', ') }));
+      if (!isStimulus(m.stimulus)) throw nodeError(t, 'error.unknownStimulus', { stimulus: String(m.stimulus), known: STIMULI.join(', ') });
       // The shipped flows send the stimulus on every recording: on a real hat it means nothing, and an
       // error there would greet each Start and Stop with a red notification. Said once in the log.
       if (ctx.hatNode.simulated) ctx.hatNode.setStimulus(m.stimulus);
@@ -106,7 +107,7 @@ export function runReader(RED: NodeAPI, node: Node, def: ReaderDef, build: (ctx:
     else if (msg.payload === 'stop') stop();
     else if (m.stimulus !== undefined) return;
     else if (sampler.other) await sampler.other(msg, send);
-    else throw new Error(t('error.badInput', { type: node.type }));
+    else throw nodeError(t, 'error.badInput', { type: node.type });
   }
 
   node.on('close', (_removed: boolean, done: () => void) => {

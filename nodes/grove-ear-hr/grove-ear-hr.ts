@@ -4,7 +4,7 @@ import type { Node, NodeAPI } from 'node-red';
 import type { GroveHat } from '../../src/hat/hat';
 import { PulseSchedule } from '../../src/hat/pulse-schedule';
 import { SimulatedHat } from '../../src/hat/simulated-hat';
-import { configNumber } from '../lib/node-kit';
+import { configNumber, nodeError } from '../lib/node-kit';
 import { runReader, type ReaderContext, type ReaderDef, type Sampler } from '../grove-base-hat/reader';
 import { registerNodeType } from '../lib/migrations';
 
@@ -25,7 +25,7 @@ export = function (RED: NodeAPI) {
     const channel = configNumber(RED._, def.channel, 'channel', { min: 0, max: 7, fallback: 4 });
     const rateHz = configNumber(RED._, def.rateHz, 'rateHz', { min: 25, max: 500, fallback: 100 });
     const batchMs = configNumber(RED._, def.batchMs, 'batchMs', { min: 10, max: 60_000, fallback: 1000 });
-    if (!Number.isInteger(channel)) throw new Error(RED._('reader.error.channel'));
+    if (!Number.isInteger(channel)) throw nodeError(RED._, 'reader.error.channel');
     const perBatch = Math.max(1, Math.round((rateHz * batchMs) / 1000));
     // Wake at the sample period (at most every 5 ms) and read every sample that has come due.
     const tickMs = Math.max(5, Math.min(50, 1000 / rateHz));

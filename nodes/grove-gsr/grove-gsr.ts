@@ -2,7 +2,7 @@
 // emits skin conductance in µS, with raw, mV and resistance alongside (README.md, Message contracts).
 import type { Node, NodeAPI, NodeMessage } from 'node-red';
 import { convertGsr, DEFAULT_REFERENCE_MV } from '../../src/signal/gsr';
-import { configNumber } from '../lib/node-kit';
+import { configNumber, nodeError } from '../lib/node-kit';
 import { runReader, type ReaderContext, type ReaderDef, type Sampler } from '../grove-base-hat/reader';
 import { registerNodeType } from '../lib/migrations';
 
@@ -23,7 +23,7 @@ export = function (RED: NodeAPI) {
     const channel = configNumber(RED._, def.channel, 'channel', { min: 0, max: 7, fallback: 0 });
     const intervalMs = configNumber(RED._, def.interval, 'interval', { min: 10, max: 3_600_000, fallback: 200 });
     const referenceMv = configNumber(RED._, def.referenceMv, 'referenceMv', { min: 1000, max: 5500, fallback: DEFAULT_REFERENCE_MV });
-    if (!Number.isInteger(channel)) throw new Error(RED._('reader.error.channel'));
+    if (!Number.isInteger(channel)) throw nodeError(RED._, 'reader.error.channel');
     let timer: NodeJS.Timeout | undefined;
     let busy = false;
     // Bumped on every stop, so a read still in flight when sampling stops is not sent.

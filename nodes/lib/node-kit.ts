@@ -2,7 +2,7 @@
 // reports failures the same way: red status with a short reason, and done(err) so a Catch node sees it.
 import type { Node, NodeMessageInFlow, NodeMessage } from 'node-red';
 import { setPlausibleRanges } from '../../src/record/plausible';
-import type { Translate } from './i18n';
+import type { Translate, Vars } from './i18n';
 
 export type Send = (msg: NodeMessage | Array<NodeMessage | NodeMessage[] | null>) => void;
 export type Done = (err?: Error) => void;
@@ -77,6 +77,15 @@ export function configNumber(t: Translate, value: unknown, field: string, opts: 
   if (opts.min !== undefined && raw < opts.min) throw fail('atLeast');
   if (opts.max !== undefined && raw > opts.max) throw fail('atMost');
   return raw;
+}
+
+/**
+ * A node's own error, from its catalogue: the message `<section>.errors.<key>` (`error.<key>` in the Grove
+ * catalogues), and as its red status the short `<section>.status.<key>` (not the message cut short).
+ */
+export function nodeError(t: Translate, messageKey: string, vars?: Vars): Error & { status: string } {
+  const statusKey = messageKey.replace(/(^|\.)errors?\.(?=[^.]+$)/, '$1status.');
+  return Object.assign(new Error(t(messageKey, vars)), { status: t(statusKey, vars) });
 }
 
 /** The Node-RED user directory, where the embedded default keeps records and models. */

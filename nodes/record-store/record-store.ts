@@ -10,7 +10,7 @@ import { messageParticipant } from '../../src/record/message-participant';
 import { participantKey } from '../../src/record/paths';
 import { RecordStore, type SkippedLine } from '../../src/record/record-store';
 import { translator, type Translate } from '../lib/i18n';
-import { onInput, status, userDir, type Send, readSettingsOrFail, usePlausibleRanges } from '../lib/node-kit';
+import { onInput, status, userDir, type Send, readSettingsOrFail, usePlausibleRanges, nodeError } from '../lib/node-kit';
 import { registerNodeType } from '../lib/migrations';
 
 interface RecordStoreDef extends NodeDef {
@@ -100,7 +100,7 @@ function setup(node: Node, def: RecordStoreDef, dir: string, t: Translate): void
     if (result.rejected.length > 0) {
       const first = result.rejected[0];
       const vars = { rejected: result.rejected.length, total: records.length, index: first.index, reason: first.reason };
-      throw new Error(t(Array.isArray(msg.payload) ? 'record-store.errors.rejectedFirst' : 'record-store.errors.rejected', vars));
+      throw nodeError(t, Array.isArray(msg.payload) ? 'record-store.errors.rejectedFirst' : 'record-store.errors.rejected', vars);
     }
     msg.stored = result.stored;
     send(msg);
@@ -125,7 +125,7 @@ function setup(node: Node, def: RecordStoreDef, dir: string, t: Translate): void
       send(msg);
       return;
     }
-    if (format !== 'linear-learner') throw new Error(t('record-store.errors.format', { format: String(JSON.stringify(format)) }));
+    if (format !== 'linear-learner') throw nodeError(t, 'record-store.errors.format', { format: String(JSON.stringify(format)) });
     const channels = linearLearnerChannels(await store.read(participant), { participant, labels: labels! });
     const file = (channel: 'train' | 'validation') => ({
       ...msg,
@@ -141,7 +141,7 @@ function setup(node: Node, def: RecordStoreDef, dir: string, t: Translate): void
   async function remove(msg: StoreMsg, send: Send): Promise<void> {
     const participant = participantOf(msg, t);
     if (msg.confirm !== true) {
-      throw new Error(t('record-store.errors.confirm', { participant }));
+      throw nodeError(t, 'record-store.errors.confirm', { participant });
     }
     const records = await store.delete(participant);
     const model = deleteModel(dir, participant);
@@ -156,7 +156,7 @@ function setup(node: Node, def: RecordStoreDef, dir: string, t: Translate): void
 function actionOf(msg: StoreMsg, t: Translate): Action {
   const requested = msg.action ?? (ACTIONS.includes(msg.topic as Action) && msg.topic !== 'append' ? msg.topic : 'append');
   if (!ACTIONS.includes(requested as Action)) {
-    throw new Error(t('record-store.errors.action', { action: String(JSON.stringify(requested)), actions: ACTIONS.join(', ') }));
+    throw nodeError(t, 'record-store.errors.action', { action: String(JSON.stringify(requested)), actions: ACTIONS.join(', ') });
   }
   return requested as Action;
 }
@@ -164,6 +164,6 @@ function actionOf(msg: StoreMsg, t: Translate): Action {
 /** msg.participant, or a bare name in msg.payload (a dashboard text field). */
 function participantOf(msg: StoreMsg, t: Translate): string {
   const name = messageParticipant(msg, { payloadIsName: true });
-  if (name === undefined) throw new Error(t('record-store.errors.participant'));
+  if (name === undefined) throw nodeError(t, 'record-store.errors.participant');
   return name;
 }

@@ -4,7 +4,7 @@ import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from 'node-red';
 import { parseLabels } from '../../src/model/label-map';
 import { Recorder, type RecorderState, type SkipProblem, type StartOptions } from '../../src/record/recorder';
 import { translator, type Translate } from '../lib/i18n';
-import { configNumber, onInput, status, readSettingsOrFail, usePlausibleRanges } from '../lib/node-kit';
+import { configNumber, onInput, status, readSettingsOrFail, usePlausibleRanges, nodeError } from '../lib/node-kit';
 import { registerNodeType } from '../lib/migrations';
 
 interface SensorRecordDef extends NodeDef {
@@ -84,7 +84,7 @@ function setup(node: Node, def: SensorRecordDef, t: Translate): void {
     else if (topic === 'mood') recorder.setMood(msg.payload as string | null, now);
     else if (topic === 'session') recorder.setSession(msg.payload as string);
     else if (!setAny) {
-      throw new Error(t('sensor-record.errors.topic', { topic }));
+      throw nodeError(t, 'sensor-record.errors.topic', { topic });
     }
     if (topic !== 'gsr' && topic !== 'bpm') showStatus();
   });
@@ -110,7 +110,7 @@ function setup(node: Node, def: SensorRecordDef, t: Translate): void {
       node.send([null, stateMsg(recorder.state, now)]);
       showStatus();
     } else {
-      throw new Error(t('sensor-record.errors.control', { payload: String(JSON.stringify(msg.payload)) }));
+      throw nodeError(t, 'sensor-record.errors.control', { payload: String(JSON.stringify(msg.payload)) });
     }
   }
 
@@ -165,12 +165,12 @@ function stateMsg(s: RecorderState, now: number) {
 
 function reading(payload: unknown, topic: string, t: Translate): number | null {
   if (payload === null || typeof payload === 'number') return payload;
-  throw new Error(t('sensor-record.errors.reading', { topic, payload: String(JSON.stringify(payload)) }));
+  throw nodeError(t, 'sensor-record.errors.reading', { topic, payload: String(JSON.stringify(payload)) });
 }
 
 function seconds(value: unknown, t: Translate): number {
   const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(t('sensor-record.errors.duration', { duration: String(JSON.stringify(value)) }));
+  if (!Number.isFinite(n) || n <= 0) throw nodeError(t, 'sensor-record.errors.duration', { duration: String(JSON.stringify(value)) });
   return n;
 }
 

@@ -7,7 +7,7 @@ import { publish, snsClientFor } from '../../src/aws/sns-publish';
 import { MinInterval } from '../../src/aws/sns-rate-limit';
 import { redactError } from '../../src/aws/sdk-error';
 import { translator, type Translate } from '../lib/i18n';
-import { configNumber, onInput, status, readSettingsOrFail } from '../lib/node-kit';
+import { configNumber, onInput, status, readSettingsOrFail, nodeError } from '../lib/node-kit';
 import { registerNodeType } from '../lib/migrations';
 
 interface SnsNotifyDef extends NodeDef {
@@ -40,9 +40,9 @@ export = function (RED: NodeAPI) {
     onInput(node, async (msg, send) => {
       const emotion = (msg as { emotion?: EmotionLike }).emotion;
       if (!emotion || typeof emotion !== 'object' || typeof emotion.label !== 'string') {
-        throw new Error(t('sns-notify.errors.noEmotion'));
+        throw nodeError(t, 'sns-notify.errors.noEmotion');
       }
-      if (!aws) throw new Error(t('sns-notify.errors.noConfig'));
+      if (!aws) throw nodeError(t, 'sns-notify.errors.noConfig');
       const participant = String(emotion.participant ?? (msg as { participant?: unknown }).participant ?? '');
       const input = publishInput(parseTarget(targetOf(msg) ?? def.target), message(emotion), subject(emotion), sms, participant);
       const slot = limit.take(participant.trim().toLowerCase());

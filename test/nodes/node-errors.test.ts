@@ -1,0 +1,58 @@
+// Every error a node makes from its catalogue (nodeError in nodes/lib/node-kit.ts) has its message and its
+// short status in English and German, in every catalogue that holds its section (aws-iot-in and -out share
+// `aws-iot.*`, the two Grove readers `reader.*`), so no status shows a bare key or a message cut short.
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const nodesDir = join(__dirname, '..', '..', 'nodes');
+const lookup = (messages: Record<string, unknown>, key: string) =>
+  key.split('.').reduce<unknown>((at, part) => (at as Record<string, unknown> | undefined)?.[part], messages);
+
+const catalogues = readdirSync(nodesDir).flatMap((dir) =>
+  ['en-US', 'de'].flatMap((lang) => {
+    const folder = join(nodesDir, dir, 'locales', lang);
+    if (!existsSync(folder)) return [];
+    return readdirSync(folder)
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => ({ file: `${dir}/${lang}/${f}`, messages: JSON.parse(readFileSync(join(folder, f), 'utf8')) as Record<string, unknown> }));
+  }),
+);
+
+/** The message keys each node source passes to nodeError (reader.ts's translator prefixes `reader.`). */
+function errorKeys(): { source: string; key: string }[] {
+  return readdirSync(nodesDir).flatMap((dir) =>
+    readdirSync(join(nodesDir, dir))
+      .filter((f) => f.endsWith('.ts'))
+      .flatMap((f) => {
+        const text = readFileSync(join(nodesDir, dir, f), 'utf8');
+        const calls = text.split('\n').filter((line) => line.includes('nodeError(') && !line.includes('export function'));
+        return calls.flatMap((line) =>
+          [...line.matchAll(/'((?:[\w-]+\.)?errors?\.\w+)'/g)].map((m) => ({ source: `${dir}/${f}`, key: f === 'reader.ts' ? `reader.${m[1]}` : m[1] })),
+        );
+      }),
+  );
+}
+
+describe("nodes' own errors: message and status in every catalogue", () => {
+  const keys = errorKeys();
+
+  it('finds the errors the nodes make', () => {
+    assert.ok(keys.length >= 30, `${keys.length} keys found`);
+  });
+
+  for (const { source, key } of keys) {
+    it(`${source}: ${key}`, () => {
+      const section = key.split('.')[0];
+      const holders = catalogues.filter((c) => section in c.messages);
+      assert.ok(holders.some((c) => c.file.includes('/de/')) && holders.some((c) => c.file.includes('/en-US/')), 'in English and German');
+      const statusKey = key.replace(/(^|\.)errors?\.(?=[^.]+$)/, '$1status.');
+      for (const { file, messages } of holders) {
+        assert.equal(typeof lookup(messages, key), 'string', `${file} has ${key}`);
+        const status = lookup(messages, statusKey);
+        assert.equal(typeof status, 'string', `${file} has ${statusKey}`);
+        assert.ok((status as string).length <= 32, `${file}: ${statusKey} fits under a node`);
+      }
+    });
+  }
+});
