@@ -4,9 +4,11 @@
 import type { NodeAPI, NodeDef } from 'node-red';
 import { IotConnection } from '../../src/aws/iot-connection';
 import { BROKER_DEFAULTS } from '../../src/aws/iot-options';
+import { loadIotSdk } from '../../src/aws/iot-sdk';
 import { withPrefix } from '../../src/aws/iot-topic';
-import { configNumber, toError } from '../lib/node-kit';
-import type { IotBrokerCredentials, IotBrokerNode } from './broker-user';
+import { configNumber, toError, userDir } from '../lib/node-kit';
+import type { IotBrokerNode } from './broker-user';
+import { registerNodeType } from '../lib/migrations';
 
 interface IotBrokerDef extends NodeDef {
   host: string;
@@ -49,6 +51,7 @@ export = function (RED: NodeAPI) {
         offlineQueueLimit: configNumber(def.queueLimit, 'offline queue limit', { min: 0, fallback: DEFAULT_QUEUE_LIMIT }),
         onWarning: (message) => this.warn(message),
         probeAfterMs: PROBE_AFTER_MS,
+        loadSdk: () => loadIotSdk({ fallbackDir: userDir(RED) }),
       });
     } catch (e) {
       this.problem = toError(e);
@@ -64,7 +67,7 @@ export = function (RED: NodeAPI) {
     });
   }
 
-  RED.nodes.registerType<IotBrokerNode, IotBrokerDef, unknown, IotBrokerCredentials>('emotion-aws-iot-broker', AwsIotBroker, {
+  registerNodeType(RED, 'emotion-aws-iot-broker', AwsIotBroker, {
     credentials: {
       certPem: { type: 'text' },
       keyPem: { type: 'password' },
