@@ -67,18 +67,19 @@ export class IbiHistory {
    */
   add(ibiMs: number, atMs: number, vouched = false): number[] {
     const { minIbiMs, maxIbiMs } = this.limits;
-    if (ibiMs < minIbiMs || ibiMs > maxIbiMs) {
+    const interval = { ms: ibiMs, at: atMs };
+    // a compensatory pause may outlast the slowest rate (after a couplet at 55 BPM: over 2 s); it still counts
+    if (ibiMs < minIbiMs || (ibiMs > maxIbiMs && !this.compensates(interval, this.usualMs()))) {
       this.heldShort = null;
       this.raw.length = this.unsettled = 0; // a break in the chain: no rhythm is learned across it
       this.verdict('rejected');
       return [];
     }
-    const interval = { ms: ibiMs, at: atMs };
     this.raw.push(interval);
     if (this.raw.length > RAW) this.raw.shift();
     const usual = this.usualMs();
-    if (vouched) return this.count(interval, usual);
-    if (!Number.isNaN(usual)) return this.judge(interval, usual);
+    // a rhythm is learned the same way whoever vouches for the beats: a first interval may still be anything
+    if (!Number.isNaN(usual)) return vouched ? this.count(interval, usual) : this.judge(interval, usual);
     const learned = this.learn(this.raw.length, true);
     if (learned.length === 0) this.verdict('rejected');
     return learned;
@@ -97,12 +98,31 @@ export class IbiHistory {
 
   private vouchedVerdict(interval: Interval, usual: number): Verdict {
     const { minIbiMs, maxIbiMs, tolerance } = this.limits;
-    if (interval.ms < minIbiMs || interval.ms > maxIbiMs) return 'rejected';
-    if (Number.isNaN(usual) || Math.abs(interval.ms - usual) <= tolerance * usual) return 'usual';
-    const before = this.counted[this.counted.length - 1];
-    // a long one after a premature beat (or a run of them) is its pause
-    const pause = before !== undefined && before.ms < usual && Math.abs(before.at - (interval.at - interval.ms)) < 1;
-    return interval.ms < usual || pause ? 'ectopic' : 'rejected';
+    if (interval.ms < minIbiMs) return 'rejected';
+    const inRange = interval.ms <= maxIbiMs;
+    if (inRange && (Number.isNaN(usual) || Math.abs(interval.ms - usual) <= tolerance * usual)) return 'usual';
+    if (this.compensates(interval, usual)) return 'ectopic';
+    return inRange && interval.ms < usual ? 'ectopic' : 'rejected';
+  }
+
+  /**
+   * A long interval right after a run of k premature intervals that, with them, spans k + 1 usual intervals
+   * (each within the tolerance): their compensatory pause. A full one makes exactly k + 1; a pause and a missed
+   * beat make k + 2.
+   */
+  private compensates(interval: Interval, usual: number): boolean {
+    if (Number.isNaN(usual) || !(interval.ms > usual)) return false;
+    let start = interval.at - interval.ms;
+    let run = 0;
+    let k = 0;
+    for (let i = this.counted.length - 1; i >= 0; i--) {
+      const c = this.counted[i];
+      if (!(c.ms < usual) || Math.abs(c.at - start) >= 1) break;
+      run += c.ms;
+      k++;
+      start = c.at - c.ms;
+    }
+    return k > 0 && run + interval.ms <= (k + 1) * (1 + this.limits.tolerance) * usual;
   }
 
   private judge(interval: Interval, usual: number): number[] {
@@ -118,12 +138,13 @@ export class IbiHistory {
         return this.take([{ ...held, usual: false }, { ...interval, usual: false }], 'ectopic');
       }
     }
+    if (ibiMs > this.limits.maxIbiMs) return this.take([{ ...interval, usual: false }], 'ectopic'); // a pause (add())
     if (Math.abs(ibiMs - usual) <= slack) return this.take([{ ...interval, usual: true }], 'usual');
     const before = this.counted[this.counted.length - 1];
-    if (ibiMs > usual && this.verdicts.at(-1) === 'usual' && before.ms < usual && ibiMs <= 2 * usual - before.ms + slack) {
-      // the pause after a mildly premature beat (one short enough to be early, not enough to be held)
+    if (this.compensates(interval, usual)) {
+      // the pause after premature beats counted as they came (mildly premature, or vouched for)
       before.usual = false;
-      this.verdicts[this.verdicts.length - 1] = 'ectopic';
+      if (this.verdicts.at(-1) === 'usual') this.verdicts[this.verdicts.length - 1] = 'ectopic';
       return this.take([{ ...interval, usual: false }], 'ectopic');
     }
     if (ibiMs < usual) this.heldShort = interval;
@@ -182,7 +203,7 @@ export class IbiHistory {
     // keep the last historySize intervals, and any that began in the last windowMs
     while (this.counted.length > historySize && this.counted[0].at - this.counted[0].ms < c.at - windowMs) this.counted.shift();
     const recent = this.counted.slice(-historySize);
-    this.usual = recent.length < 3 ? NaN : median(pairAverages(recent.map((x) => x.ms)));
+    this.usual = recent.length < 3 ? NaN : median(sinusEstimates(recent, this.usual));
     this.scatter = scatters(recent);
   }
 
@@ -257,6 +278,33 @@ function scatters(counted: readonly Counted[]): boolean {
 }
 
 /** Means of neighbouring intervals (one value when there is only one interval). */
+/**
+ * What each stretch of the counted intervals says the sinus interval is: a usual interval itself; a premature
+ * beat (or a run of them) and the pause that ends it, their average (k premature intervals and a full
+ * compensatory pause span k + 1 sinus intervals). A run still waiting for its pause says nothing yet. Before
+ * there is a usual interval to tell a premature interval from a pause, or while fewer than three stretches
+ * are complete: the averages of neighbouring intervals.
+ */
+function sinusEstimates(counted: readonly Counted[], usual: number): number[] {
+  const out: number[] = [];
+  let run = 0;
+  let k = 0;
+  for (const c of counted) {
+    if (c.usual) {
+      out.push(c.ms);
+      run = k = 0;
+      continue;
+    }
+    run += c.ms;
+    k++;
+    if (c.ms > usual) {
+      out.push(run / k);
+      run = k = 0;
+    }
+  }
+  return out.length >= 3 ? out : pairAverages(counted.map((x) => x.ms));
+}
+
 function pairAverages(intervals: readonly number[]): number[] {
   if (intervals.length < 2) return [...intervals];
   const out: number[] = [];
@@ -277,10 +325,16 @@ function explain(run: readonly Interval[], usual: number, tolerance: number, pai
       out.push({ ...run[i], usual: true });
       continue;
     }
-    const next = run[i + 1]?.ms;
-    if (!(pairs && x < usual && next >= usual + 0.5 * (usual - x) && next <= 2 * usual - x + slack)) return null;
-    out.push({ ...run[i], usual: false }, { ...run[i + 1], usual: false });
-    i++;
+    // k premature intervals (a couplet: two) and a pause that makes up at least half of their prematurity and
+    // spans, with them, k + 1 usual intervals
+    let k = 0;
+    let early = 0;
+    while (i + k < run.length && run[i + k].ms < usual - slack) early += run[i + k++].ms;
+    const pause = run[i + k]?.ms;
+    const owed = (k + 1) * usual - early;
+    if (!(pairs && k > 0 && pause >= usual + 0.5 * (owed - usual) && pause <= owed + slack)) return null;
+    for (let j = i; j <= i + k; j++) out.push({ ...run[j], usual: false });
+    i += k;
   }
   return out;
 }

@@ -154,4 +154,28 @@ describe('IbiHistory', function () {
     assert.deepEqual(h.intervals(now() + 500, { ms: 480, at: now() + 480 }), [800, 800, 800, 800, 800, 480]);
     assert.deepEqual(h.intervals(now() + 1700, { ms: 1600, at: now() + 1600 }), [800, 800, 800, 800, 800]); // a missed beat: no
   });
+
+  it('counts the compensatory pause after a couplet even beyond the slowest rate, and not a pause with a missed beat', function () {
+    const { h, feed, now } = clocked();
+    feed([1080, 1100, 1060, 1090, 1070], true);
+    // two PVCs at 55 % and the pause that completes three sinus intervals: 2.1 s, beyond 30 BPM's 2 s
+    assert.deepEqual(feed([590, 590, 2110], true), [[590], [590], [2110]]);
+    assert.equal(Math.round(h.bpm(now()) ?? 0), Math.round((60000 * 8) / (5400 + 3290)));
+    // a PVC and then a missed beat: 0.55 + 2.45 usual intervals is one more than a pause makes up
+    assert.deepEqual(feed([1080, 1080, 600, 2640], true).slice(-1), [[]]);
+  });
+
+  it('keeps the usual interval at the sinus one under frequent couplets (premature runs and their pauses averaged)', function () {
+    const { h, feed } = clocked();
+    feed(new Array(4).fill([1000, 1000, 550, 550, 1900]).flat(), true);
+    assert.ok(Math.abs(h.usualMs() - 1000) <= 20, `usual ${h.usualMs()}`);
+  });
+
+  it('learns a rhythm with couplets from the start, whoever vouches for the beats (a warm-up interval does not count)', function () {
+    const { h, feed, now } = clocked();
+    feed([420, 800, 440, 440, 1520, 800, 800, 440, 440, 1520, 800, 800], true);
+    assert.ok(Math.abs(h.usualMs() - 800) <= 20, `usual ${h.usualMs()}`);
+    assert.ok(!h.intervals(now()).includes(420));
+    assert.ok(Math.abs((h.bpm(now()) ?? 0) - 75) < 1, `${h.bpm(now())} BPM`);
+  });
 });
