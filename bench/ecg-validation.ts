@@ -62,8 +62,11 @@ function records(): Record[] {
   for (const snr of [6, 0]) {
     list.push({ ...r118, name: `MIT-BIH 118 + motion ${snr} dB`, set: 'held out', samples: addEcgNoise(r118.samples, r118.reference ?? [], 360, 'motion', snr, 23) });
   }
-  const rest8 = list.find((r) => r.name === 'NeuroKit2 rest, 8 min') as Record;
-  list.push(pvcs(r118, 'held out', 'random', 11), pvcs(rest8, 'held out', 'random', 13), pvcs(rest8, 'held out', 'bigeminy', 17, -1));
+  const physioRecord = (label: string) => list.find((r) => r.name === label) as Record;
+  const rest8 = physioRecord('NeuroKit2 rest, 8 min');
+  // (the first, rest8 with random PVCs, showed IbiHistory's couplet-pause bug and was then designed on)
+  list.push(pvcs(rest8, 'design', 'random', 13), pvcs(r118, 'held out', 'random', 11), pvcs(rest8, 'held out', 'bigeminy', 17, -1));
+  list.push(pvcs(physioRecord('NeuroKit2 rest, 5 min'), 'held out', 'random', 19), pvcs(physioRecord('NeuroKit2 event-related'), 'held out', 'trigeminy', 23));
   return list;
 }
 

@@ -203,7 +203,7 @@ describe('beat detection on real recordings', function () {
     const rest = neurokitRecording('resting_8min_100hz_ecg-eda-photosensor').ECG;
     const rest8 = { values: rest, beats: neurokitRPeaks('resting_8min_100hz_ecg-eda-photosensor'), rateHz: 100 };
     const cases: Array<[string, typeof mitdb, EctopyPattern, number]> = [
-      // MIT-BIH 100 is where the ECG path was designed; the NeuroKit2 record was only measured
+      // designed on (docs/bpm.md: MIT-BIH 100, and the NeuroKit2 record whose couplet pauses showed a bug)
       ['MIT-BIH 100', mitdb, 'bigeminy', 7],
       ['MIT-BIH 100', mitdb, 'trigeminy', 7],
       ['MIT-BIH 100', mitdb, 'couplets', 7],
