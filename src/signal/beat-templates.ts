@@ -64,7 +64,7 @@ export class BeatTemplates {
 
   /**
    * The type the segment is most like (its centre is the R wave), among those averaging `seen` beats or more and,
-   * given the beat's `size` (first measure), those whose level is within a factor 2 of it: a shape alone does
+   * given the beat's `size` (first measure), those whose level is within a factor 3 of it: a shape alone does
    * not tell a tall wide ventricular beat from a narrow sinus one, a window of mostly baseline around one spike
    * correlates with any other.
    */
