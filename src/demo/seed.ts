@@ -28,7 +28,9 @@ export interface SeedOptions {
 export interface SeedSummary {
   participant: string;
   records: number;
-  accuracy: number;
+  /** the model's held-out balanced accuracy (null when nothing could be held out) and its verdict */
+  balancedAccuracy: number | null;
+  verdict?: string;
   modelPath: string;
 }
 
@@ -96,5 +98,6 @@ export async function seedDemoParticipant(userDir: string, options: Partial<Seed
   }
   // Trained on everything stored for the participant, as emotion-train does.
   const model = trainModel(stored, { participant: o.participant });
-  return { participant: o.participant, records: stored.length, accuracy: model.metrics.accuracy, modelPath: saveModel(userDir, model) };
+  const { balancedAccuracy = null, verdict } = model.metrics;
+  return { participant: o.participant, records: stored.length, balancedAccuracy, verdict, modelPath: saveModel(userDir, model) };
 }
