@@ -87,7 +87,7 @@ describe('emotion-infer node with the SageMaker backend', () => {
     const out = next('out');
     helper.getNode('infer').receive({ payload: { gsr: 4, bpm: 70, participant: 'Bo Li' } } as NodeMessage);
     assert.equal((await out).emotion.model, `sagemaker:${participantEndpointName('lab-2', 'Bo Li')}/AllTraffic`);
-    assert.match(sm.invocations()[0].endpoint, /^lab-2-bo-li-[0-9a-f]{8}$/);
+    assert.match(sm.invocations()[0].endpoint, /^lab-2-bo-li-[0-9a-f]{24}$/);
     const caught = next('caught');
     helper.getNode('infer').receive({ payload: { gsr: 4, bpm: 70 } } as NodeMessage);
     assert.match((await caught).error!.message, /no participant/);

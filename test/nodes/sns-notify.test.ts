@@ -171,7 +171,7 @@ describe('sns-notify node', () => {
     assert.ok((await sent).sns?.messageId);
     const [form] = sns.publishes();
     assert.equal(sns.publishes().length, 1);
-    assert.match(String(form.get('MessageGroupId')), /^emotion-zoe-[0-9a-f]{8}$/);
+    assert.match(String(form.get('MessageGroupId')), /^emotion-zoe-[0-9a-f]{24}$/);
     assert.match(String(form.get('MessageDeduplicationId')), /^[0-9a-f-]{36}$/);
   });
 

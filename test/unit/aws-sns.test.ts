@@ -170,7 +170,7 @@ describe('aws sns: FIFO topics', () => {
   it('sends a message group per participant and a deduplication id per answer', async () => {
     const a = publishInput({ TopicArn: FIFO_TOPIC }, 'Zoë seems sad', '', {}, 'Zoë');
     const b = publishInput({ TopicArn: FIFO_TOPIC }, 'Zoë seems sad', '', {}, 'Zoë');
-    assert.match(a.MessageGroupId!, /^emotion-zoe-[0-9a-f]{8}$/);
+    assert.match(a.MessageGroupId!, /^emotion-zoe-[0-9a-f]{24}$/);
     assert.equal(b.MessageGroupId, a.MessageGroupId);
     assert.notEqual(b.MessageDeduplicationId, a.MessageDeduplicationId, 'the same text twice is two answers');
     assert.equal(publishInput({ TopicArn: FIFO_TOPIC }, 'hi', '', {}).MessageGroupId, 'emotion-iot');
