@@ -40,10 +40,18 @@ export function wilson(k: number, n: number): [number, number] {
   return [Math.max(0, centre - half), Math.min(1, centre + half)];
 }
 
+/**
+ * Fewer held-out windows of a mood than this, and a figure at or near chance says nothing either way:
+ * not measurable yet rather than not separable (the model card warns below the same number).
+ */
+export const MIN_WINDOWS_PER_MOOD = 10;
+
 export interface VerdictInput {
   protocol: HeldOutProtocol;
   labels: readonly string[];
   sessionsPerMood: readonly number[];
+  /** separate sittings (an hour or more apart) per mood */
+  occasionsPerMood: readonly number[];
   /** test windows per mood */
   windowsPerMood: readonly number[];
   balanced?: number;
@@ -54,11 +62,16 @@ export interface VerdictInput {
 /**
  * The verdict, by rules stated in advance (not fitted to any data):
  * - a mood with no held-out window: `not-measurable` (record longer);
- * - the interval's lower bound at or below chance: `not-separable` (it may be no better than guessing on
- *   windows it never saw; with single sessions even the optimistic figure is not above chance);
+ * - the interval's lower bound above chance, every mood in two or more sessions on two or more separate
+ *   occasions, each session answered by a model without it: `separable`;
  * - above chance, but a mood recorded in a single session: `not-measurable` (the model may have learned
  *   when each mood was recorded, not how it felt);
- * - above chance, every mood in two or more sessions, each answered by a model without it: `separable`.
+ * - above chance, but a mood whose sessions all come from one sitting: `not-measurable` (what changes
+ *   between sittings, skin conductance drifting by tens of percent, was never measured);
+ * - at or below chance with fewer than MIN_WINDOWS_PER_MOOD held-out windows of a mood: `not-measurable`
+ *   (too few to tell);
+ * - at or below chance otherwise: `not-separable` (it may be no better than guessing on windows it never
+ *   saw; with single sessions, not even on the end of the recordings it learned from).
  */
 export function verdictOf(v: VerdictInput): { verdict: Verdict; reason: string } {
   const pct = (x: number) => `${Math.round(x * 100)} %`;
@@ -70,8 +83,15 @@ export function verdictOf(v: VerdictInput): { verdict: Verdict; reason: string }
     };
   }
   const once = v.labels.filter((_, k) => v.sessionsPerMood[k] < 2);
-  const figure = `${pct(v.balanced)} on held-out windows (95 % interval ${pct(v.interval[0])}–${pct(v.interval[1])}, chance ${pct(v.chance)})`;
+  const figure = `${pct(v.balanced)} on held-out windows, 95 % interval ${pct(v.interval[0])}–${pct(v.interval[1])}, chance ${pct(v.chance)}`;
   const again = once.length > 0 ? `record ${once.join(', ')} again on another occasion` : 'record each mood again on other occasions, in a varied order';
+  const few = v.labels.filter((_, k) => v.windowsPerMood[k] < MIN_WINDOWS_PER_MOOD);
+  if (v.interval[0] <= v.chance && few.length > 0) {
+    return {
+      verdict: 'not-measurable',
+      reason: `not measurable yet: too few held-out windows of ${few.join(', ')} to tell (${figure}); record each mood for longer, in two or more sessions on separate occasions`,
+    };
+  }
   if (v.interval[0] <= v.chance) {
     const where = once.length > 0 ? 'even on the end of the recordings it learned from' : 'on sessions it did not learn from';
     return { verdict: 'not-separable', reason: `cannot tell these moods apart better than chance ${where}: ${figure}; ${again}` };
@@ -84,5 +104,17 @@ export function verdictOf(v: VerdictInput): { verdict: Verdict; reason: string }
         `not how you felt (optimistic: ${figure}); ${again}`,
     };
   }
-  return { verdict: 'separable', reason: `can tell these moods apart: ${figure}, each session answered by a model trained without it` };
+  const oneSitting = v.labels.filter((_, k) => v.occasionsPerMood[k] < 2);
+  if (oneSitting.length > 0) {
+    return {
+      verdict: 'not-measurable',
+      reason:
+        `not measurable yet: every session of ${oneSitting.join(', ')} comes from one sitting, so how the model does on another day was never measured ` +
+        `(within the sitting: ${figure}); record ${oneSitting.join(', ')} again on another occasion, an hour or more later`,
+    };
+  }
+  return {
+    verdict: 'separable',
+    reason: `can tell these moods apart: ${figure}; each session answered by a model trained without it, sessions from separate occasions`,
+  };
 }

@@ -2,6 +2,7 @@ import type { CleanData } from './clean';
 import { nearestClass } from './familiarity';
 import { fitRows, type FitSettings } from './fit';
 import { logits, standardiseRow, type HeldOutProtocol } from './model-file';
+import { sittingsOf } from '../record/recording-protocol';
 import { mulberry32 } from './prng';
 import { windowFeatures, type SessionWindows } from './windows';
 
@@ -24,6 +25,8 @@ export interface HeldOutPlan {
   folds: HeldOutFold[];
   /** per class index, the sessions with at least one complete window */
   sessionsPerMood: number[];
+  /** per class index, the separate sittings (an hour or more apart) those sessions come from */
+  occasionsPerMood: number[];
 }
 
 /**
@@ -40,6 +43,8 @@ export const MAX_SESSION_FOLDS = 20;
 export function planHeldOut(clean: CleanData, sessions: readonly SessionWindows[], classes: number, testFraction: number): HeldOutPlan {
   const counted = sessions.filter((s) => s.windows.length > 0);
   const sessionsPerMood = Array.from({ length: classes }, (_, k) => counted.filter((s) => s.label === k).length);
+  const sitting = sittingsOf(sessions);
+  const occasionsPerMood = Array.from({ length: classes }, (_, k) => new Set(counted.filter((s) => s.label === k).map((s) => sitting.get(s))).size);
   const all = clean.y.map((_, i) => i);
   const without = (excluded: ReadonlySet<number>) => all.filter((i) => !excluded.has(i));
   const folds: HeldOutFold[] = [];
@@ -71,7 +76,7 @@ export function planHeldOut(clean: CleanData, sessions: readonly SessionWindows[
   if (ends.test.length > 0) folds.push({ ...ends, train: without(excluded) });
   const multi = sessionsPerMood.map((n) => n >= 2);
   const protocol = multi.every(Boolean) ? 'leave-one-session-out' : multi.some(Boolean) ? 'mixed' : 'end-of-session';
-  return { protocol, folds, sessionsPerMood };
+  return { protocol, folds, sessionsPerMood, occasionsPerMood };
 }
 
 /** Every held-out window's answer: the fold model's logits and its distance to the nearest recorded mood. */

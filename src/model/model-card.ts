@@ -1,4 +1,4 @@
-import { wilson } from './held-out-metrics';
+import { MIN_WINDOWS_PER_MOOD, wilson } from './held-out-metrics';
 import type { HeldOutProtocol, ModelFile, Verdict } from './model-file';
 
 /**
@@ -28,6 +28,7 @@ export interface ModelCard {
   /** true unless every held-out window came from a session the model never saw */
   optimistic: boolean;
   sessionsPerMood?: Record<string, number>;
+  occasionsPerMood?: Record<string, number>;
   testWindows?: number;
   windowSeconds?: number;
   /** mean one-vs-rest ROC AUC over the moods (undefined when the model has no ROC) */
@@ -46,9 +47,6 @@ export interface ModelCard {
   warning?: string;
 }
 
-/** Fewer held-out windows than this for any mood, and the card warns. */
-export const MIN_TEST_WINDOWS_PER_MOOD = 10;
-
 export function modelCard(model: ModelFile): ModelCard {
   const m = model.metrics;
   const random = m.randomSplit ?? { accuracy: m.accuracy ?? 0, perClass: m.perClass, testRows: undefined };
@@ -56,7 +54,7 @@ export function modelCard(model: ModelFile): ModelCard {
   const testRows = random.testRows ?? (random.perClass.reduce((s, c) => s + c.support, 0) || model.rows.test);
   const aucs = (m.roc ?? []).map((r) => r.auc);
   const measured = m.verdict !== undefined;
-  const short = measured ? m.perClass.filter((c) => c.support < MIN_TEST_WINDOWS_PER_MOOD) : [];
+  const short = measured ? m.perClass.filter((c) => c.support < MIN_WINDOWS_PER_MOOD) : [];
   const f = model.familiarity;
   return {
     participant: model.participant,
@@ -75,6 +73,7 @@ export function modelCard(model: ModelFile): ModelCard {
     ...(m.heldOut ? { heldOut: m.heldOut } : {}),
     optimistic: m.heldOut !== 'leave-one-session-out',
     ...(m.sessionsPerMood ? { sessionsPerMood: m.sessionsPerMood } : {}),
+    ...(m.occasionsPerMood ? { occasionsPerMood: m.occasionsPerMood } : {}),
     ...(m.testWindows !== undefined ? { testWindows: m.testWindows } : {}),
     ...(m.windowSeconds !== undefined ? { windowSeconds: m.windowSeconds } : {}),
     ...(aucs.length ? { rocAuc: aucs.reduce((a, b) => a + b, 0) / aucs.length } : {}),

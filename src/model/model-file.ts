@@ -64,6 +64,8 @@ export interface ModelMetrics {
   heldOut?: HeldOutProtocol;
   /** sessions per mood with at least one complete window */
   sessionsPerMood?: Record<string, number>;
+  /** separate sittings (an hour or more apart) those sessions come from, per mood */
+  occasionsPerMood?: Record<string, number>;
   testWindows?: number;
   windowSeconds?: number;
   verdict?: Verdict;

@@ -3,7 +3,7 @@ import { calibrate } from './calibration';
 import { cleanRecords, type CleanData } from './clean';
 import { unfamiliarLimit } from './familiarity';
 import { fitRows, type FitSettings } from './fit';
-import { planHeldOut, scoreHeldOut, type HeldOutScores } from './held-out';
+import { planHeldOut, scoreHeldOut, type HeldOutPlan, type HeldOutScores } from './held-out';
 import { balancedAccuracy, balancedInterval, INTERVAL_METHOD, verdictOf } from './held-out-metrics';
 import { confusionMatrix, metricsFromConfusion, rocOneVsRest } from './metrics';
 import { predictProbabilities, softmax, type Calibration, type ModelFile, type ModelMetrics } from './model-file';
@@ -137,7 +137,7 @@ export function trainModel(
       trainLoss: final.loss,
     },
     metrics: {
-      ...heldOutMetrics(scores, plan.protocol, plan.sessionsPerMood, labels, calibration),
+      ...heldOutMetrics(scores, plan, labels, calibration),
       windowSeconds: o.windowSeconds,
       randomSplitAccuracy: randomSplit.accuracy,
       randomSplit,
@@ -161,20 +161,15 @@ export function trainModel(
 }
 
 /** The held-out windows' figures, their verdict, and how reliable the calibrated confidence is. */
-function heldOutMetrics(
-  scores: HeldOutScores,
-  protocol: ModelMetrics['heldOut'] & string,
-  sessionsPerMood: readonly number[],
-  labels: readonly string[],
-  calibration: Calibration,
-): ModelMetrics {
+function heldOutMetrics(scores: HeldOutScores, plan: HeldOutPlan, labels: readonly string[], calibration: Calibration): ModelMetrics {
+  const { protocol, sessionsPerMood, occasionsPerMood } = plan;
   const probabilities = scores.logits.map((z) => softmax(z, calibration.temperature));
   const confusion = confusionMatrix(scores.actual, probabilities.map(argmax), labels.length);
   const windowsPerMood = confusion.map((row) => row.reduce((a, b) => a + b, 0));
   const balanced = balancedAccuracy(confusion);
   const interval = balanced === undefined ? ([0, 1] as [number, number]) : balancedInterval(confusion, balanced);
   const chance = 1 / labels.length;
-  const { verdict, reason } = verdictOf({ protocol, labels, sessionsPerMood, windowsPerMood, balanced, interval, chance });
+  const { verdict, reason } = verdictOf({ protocol, labels, sessionsPerMood, occasionsPerMood, windowsPerMood, balanced, interval, chance });
   const base = metricsFromConfusion(confusion, labels);
   return {
     ...base,
@@ -187,6 +182,7 @@ function heldOutMetrics(
     intervalMethod: INTERVAL_METHOD,
     heldOut: protocol,
     sessionsPerMood: Object.fromEntries(labels.map((l, k) => [l, sessionsPerMood[k]])),
+    occasionsPerMood: Object.fromEntries(labels.map((l, k) => [l, occasionsPerMood[k]])),
     testWindows: scores.actual.length,
     verdict,
     verdictReason: reason,

@@ -108,12 +108,15 @@ function sessionsOf(records: readonly SensorRecord[]): Session[] {
   return [...byKey.values()].sort((a, b) => a.start - b.start);
 }
 
-/** The sitting (0, 1, ...) of each session: a new one starts after an hour with nothing recorded. */
-function sittingsOf(sessions: readonly Session[]): Map<Session, number> {
-  const out = new Map<Session, number>();
+/**
+ * The sitting (0, 1, ...) of each session: sessions in order of their start, a new sitting after an hour
+ * with nothing recorded. Shared with the trainer, which counts occasions the same way.
+ */
+export function sittingsOf<S extends { start: number; end: number }>(sessions: readonly S[]): Map<S, number> {
+  const out = new Map<S, number>();
   let sitting = -1;
   let lastEnd = -Infinity;
-  for (const s of sessions) {
+  for (const s of [...sessions].sort((a, b) => a.start - b.start)) {
     if (s.start - lastEnd >= OCCASION_GAP_MS) sitting += 1;
     out.set(s, sitting);
     lastEnd = Math.max(lastEnd, s.end);

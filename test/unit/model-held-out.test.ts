@@ -105,9 +105,14 @@ describe('held out in time: detection windows the model never learned from', () 
 
     it('gives each verdict by its stated rule', () => {
       const base = { labels: ['a', 'b'], windowsPerMood: [20, 20], chance: 0.5 };
-      const verdict = (v: Partial<Parameters<typeof verdictOf>[0]>) => verdictOf({ ...base, protocol: 'leave-one-session-out', sessionsPerMood: [2, 2], balanced: 0.8, interval: [0.7, 0.9], ...v });
+      const verdict = (v: Partial<Parameters<typeof verdictOf>[0]>) =>
+        verdictOf({ ...base, protocol: 'leave-one-session-out', sessionsPerMood: [2, 2], occasionsPerMood: [2, 2], balanced: 0.8, interval: [0.7, 0.9], ...v });
       assert.equal(verdict({}).verdict, 'separable');
-      assert.match(verdict({}).reason, /^can tell these moods apart: 80 % on held-out windows \(95 % interval 70 %–90 %, chance 50 %\)/);
+      const sitting = verdict({ occasionsPerMood: [2, 1] });
+      assert.equal(sitting.verdict, 'not-measurable', 'b\'s sessions all from one sitting');
+      assert.match(sitting.reason, /^not measurable yet: every session of b comes from one sitting, so how the model does on another day was never measured/);
+      assert.match(sitting.reason, /record b again on another occasion, an hour or more later$/);
+      assert.match(verdict({}).reason, /^can tell these moods apart: 80 % on held-out windows, 95 % interval 70 %–90 %, chance 50 %; each session/);
       assert.equal(verdict({ balanced: 0.62, interval: [0.49, 0.74] }).verdict, 'not-separable', 'lower bound below chance');
       assert.match(verdict({ balanced: 0.62, interval: [0.49, 0.74] }).reason, /^cannot tell these moods apart better than chance on sessions it did not learn from/);
       const once = verdict({ protocol: 'end-of-session', sessionsPerMood: [1, 1] });
@@ -115,7 +120,12 @@ describe('held out in time: detection windows the model never learned from', () 
       assert.match(once.reason, /a, b were recorded once, so the model may have learned when you recorded, not how you felt/);
       assert.match(once.reason, /record a, b again on another occasion$/);
       assert.equal(verdict({ protocol: 'end-of-session', sessionsPerMood: [1, 1], interval: [0.3, 0.7], balanced: 0.5 }).verdict, 'not-separable', 'not even the optimistic figure');
+      assert.equal(verdict({ occasionsPerMood: [1, 1], interval: [0.3, 0.7], balanced: 0.5 }).verdict, 'not-separable', 'not even within one sitting');
       assert.equal(verdict({ protocol: 'mixed', sessionsPerMood: [2, 1] }).verdict, 'not-measurable');
+      const few = verdict({ windowsPerMood: [20, 9], balanced: 0.6, interval: [0.4, 0.78] });
+      assert.equal(few.verdict, 'not-measurable', 'at chance on 9 windows of b: too few to tell');
+      assert.match(few.reason, /^not measurable yet: too few held-out windows of b to tell/);
+      assert.equal(verdict({ windowsPerMood: [20, 9] }).verdict, 'separable', 'above chance even so');
       const none = verdict({ windowsPerMood: [0, 12], balanced: 1 });
       assert.equal(none.verdict, 'not-measurable');
       assert.match(none.reason, /too little of a to hold any of it out/);
@@ -141,7 +151,9 @@ describe('held out in time: detection windows the model never learned from', () 
       assert.equal(m.balancedAccuracy, balancedAccuracy(m.confusion));
       assert.deepEqual(m.interval, balancedInterval(m.confusion, m.balancedAccuracy!));
       assert.ok(m.interval![0] <= m.balancedAccuracy! && m.balancedAccuracy! <= m.interval![1]);
-      assert.equal(m.verdict, m.interval![0] > 0.5 ? 'separable' : 'not-separable');
+      assert.deepEqual(m.occasionsPerMood, { rest: 1, stress: 1 }, 'one hour, one sitting');
+      // above chance within the sitting is not yet a verdict on another day
+      assert.equal(m.verdict, m.interval![0] > 0.5 ? 'not-measurable' : 'not-separable');
       assert.equal(m.accuracy, (m.confusion[0][0] + m.confusion[1][1]) / windows);
       // the published figure is there, under its own name, and flatters: single seconds, neighbours on both sides
       assert.ok(m.randomSplitAccuracy! > m.balancedAccuracy! + 0.2, `${m.randomSplitAccuracy} vs ${m.balancedAccuracy}`);
