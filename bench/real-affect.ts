@@ -3,7 +3,7 @@
 // test/support/real-affect-protocol.ts and docs/model.md). Per person and scenario: what the trainer
 // reports (held out in time, and the random split of seconds as published), its verdict, and what the
 // model then achieves on the person's later blocks through emotion-infer's answers, with the unfamiliar
-// rates. Run: npx tsx bench/real-affect.ts   (MARKDOWN=1 for the tables of bench/README.md)
+// rates. Run: npx tsx bench/real-affect.ts (its tables are in bench/README.md)
 import { balanced, detectLater, SCENARIOS, trainReal, type Scenario } from '../test/support/real-affect-protocol';
 import { stressPredictIds } from '../test/support/real-recordings';
 
