@@ -30,11 +30,12 @@ export interface HeldOutPlan {
 }
 
 /**
- * At most this many models are fitted for sessions held out whole: with more sessions, each mood's j-th
- * session (in time order) is left out in fold j mod MAX_SESSION_FOLDS, so every fold still trains on
- * another session of each mood, and a month of one-minute sessions does not take a thousand fits.
+ * At most this many models are fitted for sessions held out whole (ten folds, the usual choice for
+ * cross-validation): with more sessions, each mood's j-th session (in time order) is left out in fold
+ * j mod MAX_SESSION_FOLDS, so every fold still trains on another session of each mood, and a month of
+ * one-minute sessions does not take a thousand fits.
  */
-export const MAX_SESSION_FOLDS = 20;
+export const MAX_SESSION_FOLDS = 10;
 
 /**
  * @param testFraction share of a single session's windows held out at its end (at least one window; the

@@ -55,7 +55,7 @@ describe('held out in time: detection windows the model never learned from', () 
       }
     });
 
-    it('leaves sessions out in at most 20 groups, each still training on another session of every mood', () => {
+    it('leaves sessions out in at most 10 groups, each still training on another session of every mood', () => {
       const records = LABELS.flatMap((m, k) => Array.from({ length: 30 }, (_, j) => session(m, `${m}-${j}`, (j * 3 + k) * 100_000, 30)).flat());
       const data = clean(records);
       const plan = planHeldOut(data, sessionWindows(data, 10), 3, 0.2);
