@@ -33,6 +33,8 @@ interface InferDef extends NodeDef {
   contentType: string;
   timeoutMs: string;
   fallback: boolean;
+  /** absent in flows saved before it existed: on */
+  followVerdict?: boolean;
 }
 
 export = function (RED: NodeAPI) {
@@ -83,6 +85,7 @@ export = function (RED: NodeAPI) {
         participant,
         labels: labelsFor(backend),
         threshold,
+        followVerdict: settings.followVerdict,
         startedAt,
       });
       showAnswer(emotion);
@@ -170,6 +173,7 @@ function readSettings(def: InferDef, t: Translate) {
     windowMs: Math.round(configNumber(t, def.windowSeconds, 'windowSeconds', { min: 0.05, max: 600, fallback: 10 }) * 1000),
     labels: parseLabels(def.labels),
     threshold: configNumber(t, def.threshold, 'threshold', { min: 0, max: 1, fallback: 0 }),
+    followVerdict: def.followVerdict !== false,
     backend,
     timeoutMs: configNumber(t, def.timeoutMs, 'timeoutMs', { min: 100, max: 120000, fallback: 5000 }),
     sagemaker: {
