@@ -21,10 +21,15 @@ export function isKeyedError(e: unknown): e is KeyedError {
   return e instanceof Error && typeof (e as Partial<KeyedError>).key === 'string';
 }
 
-/** The error in the runtime's language (its English message stays for anything without a key). */
+/**
+ * The error in the runtime's language, with its short status `<node>.status.<key>` when the catalogue has one
+ * (its English message stays for anything without a key).
+ */
 export function translateError(t: Translate, node: string, e: unknown): unknown {
   if (!isKeyedError(e)) return e;
-  return Object.assign(new Error(t(`${node}.errors.${e.key}`, e.vars)), { key: e.key, vars: e.vars });
+  const statusKey = `${node}.status.${e.key}`;
+  const status = t(statusKey, e.vars);
+  return Object.assign(new Error(t(`${node}.errors.${e.key}`, e.vars)), { key: e.key, vars: e.vars }, status.endsWith(statusKey) ? {} : { status });
 }
 
 /** An error that carries its own short status text (the node's status shows it instead of the cut message). */

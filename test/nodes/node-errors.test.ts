@@ -34,7 +34,30 @@ function errorKeys(): { source: string; key: string }[] {
   );
 }
 
+/** The catalogue sections whose `errors.*` a node says through translateError (errors of the pure core). */
+function translatedSections(): string[] {
+  return readdirSync(nodesDir).flatMap((dir) =>
+    readdirSync(join(nodesDir, dir))
+      .filter((f) => f.endsWith('.ts'))
+      .flatMap((f) => [...readFileSync(join(nodesDir, dir, f), 'utf8').matchAll(/translateError\(\w+, '([\w-]+)'/g)].map((m) => m[1])),
+  );
+}
+
 describe("nodes' own errors: message and status in every catalogue", () => {
+  for (const section of translatedSections()) {
+    it(`${section}: every error of the core it translates has a status`, () => {
+      const holders = catalogues.filter((c) => section in c.messages);
+      assert.equal(holders.length, 2, 'English and German');
+      for (const { file, messages } of holders) {
+        const errors = Object.keys(lookup(messages, `${section}.errors`) as Record<string, string>);
+        for (const key of errors) {
+          const status = lookup(messages, `${section}.status.${key}`);
+          assert.ok(typeof status === 'string' && status.length <= 32, `${file} has a short ${section}.status.${key}`);
+        }
+      }
+    });
+  }
+
   const keys = errorKeys();
 
   it('finds the errors the nodes make', () => {

@@ -112,23 +112,24 @@ describe('pulse-bpm node', function () {
 
   it('reports each bad input to Catch with a clear reason, goes red, and keeps working', async function () {
     const { node, out, errors, statuses } = await load();
-    const bad: Array<[unknown, RegExp, Record<string, unknown>?]> = [
-      ['hello', /pulse batch/],
-      [[1, 2, 3], /pulse batch/],
-      [{ t0: T0, rateHz: 1000, samples: [1] }, /rateHz must be 25-500/],
-      [{ t0: T0, rateHz: 10, samples: [1] }, /rateHz must be 25-500/],
-      [{ t0: T0, rateHz: 100, samples: [1, 'x', 3] }, /samples\[1\] is not a number/],
-      [{ t0: T0, rateHz: 100, samples: [1, null] }, /samples\[1\] is not a number/],
-      [{ t0: 'now', rateHz: 100, samples: [1] }, /t0/],
-      [{ t0: T0, rateHz: 100 }, /samples must be an array/],
-      [512, /msg.timestamp/],
+    // the reason in full to Catch; the status its short name, not the reason cut
+    const bad: Array<[unknown, RegExp, string]> = [
+      ['hello', /pulse batch/, 'not a pulse batch'],
+      [[1, 2, 3], /pulse batch/, 'not a pulse batch'],
+      [{ t0: T0, rateHz: 1000, samples: [1] }, /rateHz must be 25-500/, 'bad payload.rateHz'],
+      [{ t0: T0, rateHz: 10, samples: [1] }, /rateHz must be 25-500/, 'bad payload.rateHz'],
+      [{ t0: T0, rateHz: 100, samples: [1, 'x', 3] }, /samples\[1\] is not a number/, 'bad sample'],
+      [{ t0: T0, rateHz: 100, samples: [1, null] }, /samples\[1\] is not a number/, 'bad sample'],
+      [{ t0: 'now', rateHz: 100, samples: [1] }, /t0/, 'bad payload.t0'],
+      [{ t0: T0, rateHz: 100 }, /samples must be an array/, 'bad payload.samples'],
+      [512, /msg.timestamp/, 'no msg.timestamp'],
     ];
-    for (const [payload, reason] of bad) {
+    for (const [payload, reason, status] of bad) {
       await receive(node, { payload });
       const err = errors[errors.length - 1];
       assert.ok(err, `no error for ${JSON.stringify(payload)}`);
       assert.match((err.error as { message: string }).message, reason);
-      assert.equal(statuses[statuses.length - 1].fill, 'red');
+      assert.deepEqual(statuses[statuses.length - 1], { fill: 'red', shape: 'ring', text: status });
     }
     assert.equal(errors.length, bad.length, 'each error reported once');
     assert.equal(out.length, 0);
