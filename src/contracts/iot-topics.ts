@@ -29,3 +29,25 @@ export const TRAIN_RULE_SQL =
  * names the result topic; a `thing` in the payload cannot redirect an answer to another device.
  */
 export const INFER_RULE_SQL = `SELECT participant, gsr, bpm, requestId, clientid() AS thing FROM '${INFER_TOPIC}'`;
+
+/**
+ * What the cloud publishes on a device's result topic besides an answer (msg.emotion plus requestId):
+ * a notice that the endpoint is starting and the answer follows, and an error instead of an answer.
+ * The shipped flow (flows/aws-iot.json) shows the first as a status and sends the second to Catch.
+ */
+export const WARMING_UP = 'warming-up';
+
+export interface InferWarming {
+  status: typeof WARMING_UP;
+  message: string;
+  participant?: string;
+  requestId?: string;
+  timestamp: number;
+}
+
+export interface InferError {
+  error: { message: string; code: string };
+  participant?: string;
+  requestId?: string;
+  timestamp: number;
+}

@@ -113,7 +113,9 @@ describe('flows/aws-iot.json', () => {
     const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' };
     const sagemaker = new SageMakerRuntimeClient({ endpoint: sm.peer.endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
     const iotData = new IoTDataPlaneClient({ endpoint: dataPlane.endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
-    const lambda = createInferHandler({ sagemaker, iotData, endpointPrefix: 'emotion', labels: ['angry', 'happy', 'sad'], threshold: 0, timeoutMs: 2000, log: () => {} });
+    // who may ask for whom is checked in test/cloud/infer-handler.test.ts; this device may ask for anyone
+    const mayAsk = async () => ({ allowed: true as const });
+    const lambda = createInferHandler({ sagemaker, iotData, endpointPrefix: 'emotion', labels: ['angry', 'happy', 'sad'], threshold: 0, timeoutMs: 2000, waitMs: 2000, mayAsk, log: () => {} });
     const rule = await sideSubscribe(broker, 'iotsensors/infer');
     const inferRule = parseRule(INFER_RULE_SQL);
     let handled = 0;

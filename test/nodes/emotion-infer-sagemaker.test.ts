@@ -138,7 +138,7 @@ describe('emotion-infer node with the SageMaker backend', () => {
   it('through a cold start: shows "endpoint warming up", then sends the answer without another "start"', async () => {
     await load({ waitSeconds: '10' });
     sm.coldStart = { idleMs: 60_000, startMs: 1500, mode: 'hold' };
-    const infer = helper.getNode('infer') as ReturnType<typeof helper.getNode> & { status: (s: { text?: string }) => void };
+    const infer = helper.getNode('infer') as unknown as { status: (s: { text?: string }) => void };
     const texts: string[] = [];
     const original = infer.status.bind(infer);
     infer.status = (s) => {
