@@ -18,11 +18,17 @@ export const IOT_SQL_VERSION = '2016-03-23';
 
 /**
  * The published `rounding_op` Lambda, as rule SQL: gsr and bpm to 3 decimals. round() gives an integer
- * and Int / Int is integer division in IoT SQL, hence the decimal divisor 1000.0.
+ * and Int / Int is integer division in IoT SQL, hence the decimal divisor 1000.0. The WHERE clause keeps
+ * a record only when the participant gate (cloud/lambda/participant-check-handler.ts, called through
+ * IoT SQL's aws_lambda()) says the publishing thing may record for that participant.
  */
-export const TRAIN_RULE_SQL =
-  'SELECT participant, timestamp, round(gsr * 1000) / 1000.0 AS gsr, round(bpm * 1000) / 1000.0 AS bpm, ' +
-  `mood, session, simulated FROM '${TRAIN_TOPIC}'`;
+export function trainRuleSql(gateFunctionArn: string): string {
+  return (
+    'SELECT participant, timestamp, round(gsr * 1000) / 1000.0 AS gsr, round(bpm * 1000) / 1000.0 AS bpm, ' +
+    `mood, session, simulated FROM '${TRAIN_TOPIC}' ` +
+    `WHERE aws_lambda("${gateFunctionArn}", {"thing": clientid(), "participant": participant}).allowed = true`
+  );
+}
 
 /**
  * The client id is the thing name (the device policy only lets a Pi connect as its own thing), so it
