@@ -92,7 +92,7 @@ describe('cloud training workflow, run in a local Step Functions interpreter', f
     const waits = Object.fromEntries(Object.entries(definition.States).filter(([, st]) => st.Type === 'Wait').map(([name]) => [name, 0]));
     const execution = machine.run(
       { participant: PARTICIPANT, endpointName: ENDPOINT, labels: ['angry', 'happy', 'sad'] },
-      { overrides: { taskResourceLocalHandlers: handlers, waitTimeOverrides: waits }, context: { Execution: { Name: executionName } } },
+      { overrides: { taskResourceLocalHandlers: handlers as never, waitTimeOverrides: waits }, context: { Execution: { Name: executionName } } },
     );
     const states: string[] = [];
     const logged = (async () => {
