@@ -12,7 +12,7 @@ import { acknowledge } from './nag';
 import { Notify, type Subscriber } from './notify';
 import { RuleErrors } from './rule-errors';
 import { RecordsStorage } from './storage';
-import { Training, type EndpointSetting } from './training';
+import { DEFAULT_INSTANCE_TYPE, Training, type EndpointSetting } from './training';
 
 export interface EmotionCloudProps extends StackProps {
   /** starts every resource name, and the participant endpoint names (participantEndpointName) */
@@ -87,6 +87,8 @@ export class EmotionCloudStack extends Stack {
     // cloud:deploy writes these to cloud/deployed.json; cloud:device, cloud:notify and cloud:check read them from there
     new CfnOutput(this, 'Prefix', { value: this.prefix });
     new CfnOutput(this, 'Region', { value: Aws.REGION });
+    const endpoint = props.endpoint ?? { kind: 'serverless' };
+    new CfnOutput(this, 'Endpoints', { value: endpoint.kind === 'instance' ? `instance ${endpoint.instanceType ?? DEFAULT_INSTANCE_TYPE}` : 'serverless', description: 'how participant endpoints serve (cloud:check reads it)' });
     new CfnOutput(this, 'DevicePolicyName', { value: this.devices.policyName, description: 'npm run cloud:device -- <name> attaches it' });
     new CfnOutput(this, 'RecordsBucket', { value: this.storage.bucket.bucketName });
     new CfnOutput(this, 'DeliveryStream', { value: this.ingest.streamName, description: 'firehose-push: stream name' });

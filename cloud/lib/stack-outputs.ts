@@ -14,6 +14,9 @@ export interface StackOutputs {
   devicePolicyName: string;
   answersTopic: string;
   trainingWorkflowArn?: string;
+  /** how participant endpoints serve (output Endpoints: "serverless" or "instance ml.t2.medium") */
+  endpointKind?: 'serverless' | 'instance';
+  instanceType?: string;
 }
 
 export function readStackOutputs(file: string = DEPLOYED_OUTPUTS, stackName?: string): StackOutputs {
@@ -31,5 +34,15 @@ export function readStackOutputs(file: string = DEPLOYED_OUTPUTS, stackName?: st
   for (const key of ['Region', 'Prefix', 'DevicePolicyName', 'AnswersTopic']) {
     if (!o[key]) throw new Error(`stack ${name} in ${file} has no ${key} output: deploy the current cloud/ (npm run cloud:deploy) once more`);
   }
-  return { stackName: name, region: o.Region, prefix: o.Prefix, devicePolicyName: o.DevicePolicyName, answersTopic: o.AnswersTopic, trainingWorkflowArn: o.TrainingWorkflowArn };
+  const [kind, instanceType] = String(o.Endpoints ?? 'serverless').split(' ');
+  return {
+    stackName: name,
+    region: o.Region,
+    prefix: o.Prefix,
+    devicePolicyName: o.DevicePolicyName,
+    answersTopic: o.AnswersTopic,
+    trainingWorkflowArn: o.TrainingWorkflowArn,
+    endpointKind: kind === 'instance' ? 'instance' : 'serverless',
+    ...(instanceType ? { instanceType } : {}),
+  };
 }
