@@ -116,6 +116,43 @@ describe('cloud training functions (real S3 / SageMaker runtime clients, loopbac
     assert.ok(logs.some((l) => l.includes('part-3') && l.includes('not readable as Parquet')));
   });
 
+  it('reads the files of many list pages concurrently, and writes the same channels as one file after another', async () => {
+    for (let day = 0; day < 30; day++) {
+      const mood = ['angry', 'happy', 'sad'][day % 3];
+      s3.put(BUCKET, `records/participant=Ana/2026/11/${String(day + 1).padStart(2, '0')}/part-1`, parquet(session(mood, day % 3, day * 86_400_000, 40)));
+    }
+    s3.pageSize = 7;
+    const original = s3.peer.handler;
+    let inFlight = 0;
+    let most = 0;
+    s3.peer.handler = async (req) => {
+      inFlight++;
+      most = Math.max(most, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 15));
+      try {
+        return await original(req);
+      } finally {
+        inFlight--;
+      }
+    };
+    try {
+      const prepare = (concurrency: number) =>
+        createPrepareHandler({ s3: s3Client, bucket: BUCKET, recordsPrefix: 'records/', trainingPrefix: 'training/', endpointPrefix: 'emotion', trainingImage: () => 'image', log: () => {}, concurrency })({
+          input: { participant: 'Ana', endpointName: participantEndpointName('emotion', 'Ana'), labels: ['angry', 'happy', 'sad'] },
+          executionName: `run-${concurrency}`,
+        });
+      const one = await prepare(1);
+      assert.equal(most, 1);
+      most = 0;
+      const many = await prepare(8);
+      assert.ok(most > 2 && most <= 8, `${most} requests at once`);
+      assert.deepEqual(many.rows, one.rows);
+      assert.equal(s3.text(BUCKET, many.validationKey), s3.text(BUCKET, one.validationKey), 'the same rows, in the same order');
+    } finally {
+      s3.peer.handler = original;
+    }
+  });
+
   it('too few rows of a mood fails as TrainingDataError with the trainer\'s sentence, writing nothing', async () => {
     s3.put(BUCKET, 'records/participant=Ana/a', parquet([...session('angry', 0, 0, 40), ...session('happy', 1, 100_000, 40), ...session('sad', 2, 200_000, 15)]));
     await assert.rejects(run('Ana'), (e: Error) => {
