@@ -144,7 +144,7 @@ export async function setParticipants(client: IoTClient, thingName: string, part
  */
 export function brokerSetting(thingName: string, host: string, certPath: string, keyPath: string): Record<string, unknown> {
   return {
-    id: 'awsiot-broker',
+    id: 'emotion-iot-aws-iot-broker',
     type: 'emotion-aws-iot-broker',
     name: 'AWS IoT Core',
     host,
