@@ -5,9 +5,9 @@
 // byte comes in tens of ms); the figures compare reading the files one after another with the handler's
 // concurrent reads. Run: npx tsx bench/cloud-prepare.ts [latencyMs=30]
 import { S3Client } from '@aws-sdk/client-s3';
-import { parquetWriteBuffer } from 'hyparquet-writer';
 import { createPrepareHandler } from '../cloud/lambda/train-prepare-handler';
 import { participantEndpointName } from '../src/aws/participant-endpoint';
+import { firehoseParquet } from '../test/support/firehose-parquet';
 import { S3Peer } from '../test/support/s3-peer';
 
 const LATENCY_MS = Number(process.argv[2] ?? 30);
@@ -15,22 +15,6 @@ const DAYS = 365;
 const SESSION_S = 30 * 60;
 const FILE_S = 300;
 const BUCKET = 'emotion-records';
-
-function file(rows: { timestamp: number; gsr: number; bpm: number; mood: string; session: string }[]): Buffer {
-  const col = <T>(f: (r: (typeof rows)[number]) => T) => rows.map(f);
-  return Buffer.from(
-    parquetWriteBuffer({
-      columnData: [
-        { name: 'timestamp', data: col((r) => BigInt(r.timestamp)), type: 'INT64' },
-        { name: 'gsr', data: col((r) => r.gsr), type: 'DOUBLE' },
-        { name: 'bpm', data: col((r) => r.bpm), type: 'DOUBLE' },
-        { name: 'mood', data: col((r) => r.mood), type: 'STRING' },
-        { name: 'session', data: col((r) => r.session), type: 'STRING' },
-        { name: 'simulated', data: col(() => false), type: 'BOOLEAN' },
-      ],
-    }),
-  );
-}
 
 async function main(): Promise<void> {
   const s3 = await S3Peer.start();
@@ -45,7 +29,7 @@ async function main(): Promise<void> {
         const t = f * FILE_S + i;
         return { timestamp: start + t * 1000, gsr: 2 + (day % 3) + Math.sin(t / 60) * 0.3, bpm: 70 + (day % 3) * 6 + Math.cos(t / 17) * 4, mood, session: `${mood}-${day}` };
       });
-      const body = file(part);
+      const body = firehoseParquet(part);
       rows += part.length;
       bytes += body.length;
       const d = new Date(start);

@@ -4,7 +4,6 @@
 import assert from 'node:assert/strict';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
-import { parquetWriteBuffer } from 'hyparquet-writer';
 import { participantEndpointName } from '../../src/aws/participant-endpoint';
 import { WORKFLOW_ERRORS } from '../../src/aws/training-workflow';
 import { createEvaluateHandler } from '../../cloud/lambda/train-evaluate-handler';
@@ -13,30 +12,14 @@ import { createPrepareHandler } from '../../cloud/lambda/train-prepare-handler';
 import { linearLearnerChannels } from '../../src/model/linear-learner-csv';
 import type { SensorRecord } from '../../src/record/record';
 import { readChannel } from '../support/linear-learner-csv';
+import { firehoseParquet, type StoredRow } from '../support/firehose-parquet';
 import { S3Peer } from '../support/s3-peer';
 import { startSageMakerPeer, type SageMakerPeer } from '../support/sagemaker-peer';
 
 const BUCKET = 'emotion-records';
 const credentials = { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' };
-/** A stored row: any field may be missing (null) or NaN in a bad record. */
-type Row = { timestamp: number; gsr: number | null; bpm: number | null; mood: string | null; session: string; simulated?: boolean };
-
-/** A Parquet file with the Glue table's columns, as Firehose's conversion writes (participant is the path). */
-function parquet(rows: Row[]): Buffer {
-  const column = <T>(pick: (r: Row) => T) => rows.map(pick);
-  return Buffer.from(
-    parquetWriteBuffer({
-      columnData: [
-        { name: 'timestamp', data: column((r) => BigInt(r.timestamp)), type: 'INT64' },
-        { name: 'gsr', data: column((r) => r.gsr), type: 'DOUBLE' },
-        { name: 'bpm', data: column((r) => r.bpm), type: 'DOUBLE' },
-        { name: 'mood', data: column((r) => r.mood), type: 'STRING' },
-        { name: 'session', data: column((r) => r.session), type: 'STRING' },
-        { name: 'simulated', data: column((r) => r.simulated ?? false), type: 'BOOLEAN' },
-      ],
-    }),
-  );
-}
+type Row = StoredRow;
+const parquet = firehoseParquet;
 
 /** `seconds` one-second rows of one session; mood k sits at gsr k+1 (readable in the CSV). */
 function session(mood: string, k: number, start: number, seconds: number): Row[] {
