@@ -1,7 +1,8 @@
 // The published training, as a workflow (CloudFormation has no training-job resource): Step Functions
 // runs one participant's training on request (emotion-train's cloud backend, or the CLI): Prepare
-// channels (Lambda) -> Train Linear Learner (SageMaker, .sync) -> Create model -> Create endpoint config
-// (serverless, or an instance endpoint: one setting) -> the participant's endpoint created, updated, or
+// channels (Lambda: the local trainer's cleaning, split and held-out evaluation, then Linear Learner CSV)
+// -> Train Linear Learner (SageMaker, .sync) -> Create model -> Create endpoint config (serverless, or an
+// instance endpoint: one setting) -> the participant's endpoint created, updated, or
 // deleted and recreated, by the state it is in -> Evaluate on validation rows (Lambda) -> the config and
 // model it replaced removed -> Ready. The states and what each endpoint state leads to are the contract
 // in src/aws/training-workflow.ts (WORKFLOW_STATES), checked by running this definition in a local Step
@@ -279,6 +280,7 @@ export class Training extends Construct {
         finalMetrics: sfn.JsonPath.listAt('$.training.finalMetrics'),
         evaluation: sfn.JsonPath.objectAt('$.evaluation'),
         rows: sfn.JsonPath.objectAt('$.prepared.rows'),
+        heldOut: sfn.JsonPath.objectAt('$.prepared.heldOut'),
       },
     });
     const busy = ['Creating', 'Updating', 'SystemUpdating', 'RollingBack', 'Deleting'];

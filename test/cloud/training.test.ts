@@ -51,6 +51,8 @@ describe('cloud training workflow (CDK construct on a bare Stack)', function () 
     assert.equal(choice.Default, S.endpointUnusable);
     assert.equal(d.States[S.readServing].Next, S.updateEndpoint);
     assert.equal(d.States[S.readFailed].Next, S.deleteFailed);
+    const ready = d.States[S.ready] as State & { Parameters: Record<string, string> };
+    assert.equal(ready.Parameters['heldOut.$'], '$.prepared.heldOut', 'the held-out figures reach emotion-train');
     for (const name of Object.values(S)) assert.ok(d.States[name], `state "${name}" (emotion-train follows it by this name)`);
     assert.deepEqual(Object.keys(d.States).sort(), Object.values(S).sort(), 'every state is in the contract');
     assert.equal(d.States[S.updateFailed].Error, WORKFLOW_ERRORS.updateFailed);

@@ -28,6 +28,9 @@ interface Run {
   states: string[];
 }
 
+/** The Prepare step's held-out figures, carried to the end as they are (their shape is the trainer's). */
+const HELD_OUT = { accuracy: 0.7, labels: ['angry', 'happy', 'sad'], confusion: [[7, 2, 1], [2, 7, 1], [1, 2, 7]], perClass: [] };
+
 /** What the Prepare function returns for this execution (its own test checks how it gets there). */
 function prepared(executionName: string) {
   const names = runNames(ENDPOINT, executionName);
@@ -45,6 +48,7 @@ function prepared(executionName: string) {
     featureDim: '2',
     miniBatchSize: '240',
     rows: { train: 240, validation: 60 },
+    heldOut: HELD_OUT,
   };
 }
 
@@ -119,7 +123,7 @@ describe('cloud training workflow, run in a local Step Functions interpreter', f
     assert.equal(r.status, 'SUCCEEDED', `${r.error}: ${r.cause}`);
     assert.deepEqual(r.output, {
       participant: PARTICIPANT, endpointName: ENDPOINT, endpointConfigName: names('run-1').endpointConfigName, trainingJobName: names('run-1').trainingJobName,
-      finalMetrics: [{ MetricName: 'validation:multiclass_accuracy', Value: 0.9 }], evaluation: { confusion: [[20, 0, 0], [1, 18, 1], [0, 2, 18]] }, rows: { train: 240, validation: 60 },
+      finalMetrics: [{ MetricName: 'validation:multiclass_accuracy', Value: 0.9 }], evaluation: { confusion: [[20, 0, 0], [1, 18, 1], [0, 2, 18]] }, rows: { train: 240, validation: 60 }, heldOut: HELD_OUT,
     });
     assert.ok(r.states.includes(S.createEndpoint) && !r.states.includes(S.updateEndpoint));
     assert.deepEqual(r.states.slice(0, 6), [S.prepare, S.train, S.model, S.endpointConfig, S.findEndpoint, S.createEndpoint]);
