@@ -124,7 +124,7 @@ export class Ingest extends Construct {
         errorAction: props.ruleErrors.action,
       },
     });
-    // aws_lambda() in a rule's SQL needs the same permission as a Lambda action (iot-sql-functions.md).
+    // aws_lambda() in a rule's SQL needs the same permission as a Lambda action (AWS IoT Developer Guide, "Functions" of the SQL reference: aws_lambda).
     props.gate.addPermission('TrainRuleInvoke', { principal: new iam.ServicePrincipal('iot.amazonaws.com'), sourceArn: this.trainRule.attrArn, sourceAccount: stack.account });
   }
 }
