@@ -110,8 +110,8 @@ describe('a second language: pulse-bpm in German', function () {
     await page.locator('#red-ui-editor-shade').waitFor({ state: 'hidden' });
     const palette = (type: string) =>
       page.locator(`[data-palette-type="${type}"] .red-ui-palette-label`).textContent().then((t) => t?.replace(/\s+/g, ' ').trim());
-    assert.equal(await palette('emotion-sensor-record'), 'Sensoraufzeichnung');
-    assert.equal(await palette('emotion-record-store'), 'Datenspeicher');
+    assert.equal(await palette('emotion-sensor-record'), 'Messwerte aufzeichnen');
+    assert.equal(await palette('emotion-record-store'), 'Daten speichern');
     assert.equal(await palette('emotion-train'), 'Modell trainieren');
     assert.equal(await palette('emotion-infer'), 'Emotion erkennen');
     await page.waitForFunction(() => document.querySelector('[id="rec"] .red-ui-flow-node-status-label')?.textContent === 'kein Teilnehmer');
@@ -138,10 +138,9 @@ describe('a second language: pulse-bpm in German', function () {
     assert.equal(await statusOf('fire'), 'bereit');
     await statusStarts('iotIn', 'kein');
     assert.equal(await statusOf('iotIn'), 'kein aws-iot-broker konfiguriert');
-    // the palette may also break a label after a hyphen
-    const palette = (type: string) => text(`[data-palette-type="${type}"] .red-ui-palette-label`).then((t) => t?.replace(/\s*-\s*/g, '-'));
-    assert.equal(await palette('emotion-firehose-push'), 'Firehose-Push');
-    assert.equal(await palette('emotion-sns-notify'), 'SNS-Benachrichtigung');
+    const palette = (type: string) => text(`[data-palette-type="${type}"] .red-ui-palette-label`);
+    assert.equal(await palette('emotion-firehose-push'), 'an Firehose senden');
+    assert.equal(await palette('emotion-sns-notify'), 'per SNS melden');
     assert.equal(await text('[id="fire"] .red-ui-flow-node-label'), 'Firehose emotion');
     assert.equal(await text('[id="sns"] .red-ui-flow-node-label'), 'SNS-Benachrichtigung');
 
@@ -174,5 +173,37 @@ describe('a second language: pulse-bpm in German', function () {
     assert.equal(await text('label[for="node-config-input-keyPath"]'), 'Privater Schlüssel');
     assert.equal(await text('label[for="node-config-input-cleanSession"]'), 'Clean Session');
     await cancel('#node-config-dialog-cancel');
+  });
+
+  it('fits every palette label of this package into the palette without breaking a word, in German and in English', async () => {
+    const english = await browser.newPage({ locale: 'en-US', viewport: { width: 1280, height: 800 } });
+    try {
+      await english.goto(nr.url);
+      await english.waitForFunction(() => document.querySelectorAll('[data-palette-type^="emotion-"] .red-ui-palette-label').length >= 12);
+      for (const p of [page, english]) {
+        // Node-RED wraps a palette label at spaces and hyphens, and cuts a word that is wider than the node
+        const broken = await p.evaluate(() =>
+          Array.from(document.querySelectorAll('[data-palette-type^="emotion-"]')).flatMap((el) => {
+            const words = new Set((el.getAttribute('data-palette-label') ?? '').split(/[\s-]+/));
+            const lines = (el.querySelector('.red-ui-palette-label')?.innerHTML ?? '').split(/<br\s*\/?>/);
+            const pieces = lines.flatMap((line) => line.split(/[\s-]+/).filter((w) => w !== ''));
+            return pieces.some((w) => !words.has(w)) ? [`${el.getAttribute('data-palette-type')}: ${lines.join(' / ')}`] : [];
+          }),
+        );
+        const count = await p.locator('[data-palette-type^="emotion-"]').count();
+        assert.ok(count >= 12, `the palette shows this package's nodes (${count})`);
+        assert.deepEqual(broken, [], 'labels with a word cut in two');
+      }
+    } finally {
+      await english.close();
+    }
+  });
+
+  it('shows the help of a node in German', async () => {
+    // the text the help sidebar and the palette's popover show for the node type, in the editor's language
+    const help = (type: string) =>
+      page.evaluate((t) => (window as unknown as { RED: { nodes: { getNodeHelp(t: string): string } } }).RED.nodes.getNodeHelp(t), type);
+    assert.match(await help('emotion-grove-gsr'), /Liest einen Grove-GSR-Sensor über einen Grove Base Hat/);
+    assert.match(await help('emotion-aws-iot-broker'), /Ein Endpunkt von AWS IoT Core/);
   });
 });
