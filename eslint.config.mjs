@@ -12,7 +12,7 @@ export default tseslint.config(
   {
     // the editor's side: a browser script
     files: ['resources/**/*.js'],
-    languageOptions: { globals: { window: 'readonly', RED: 'readonly' } },
+    languageOptions: { globals: { window: 'readonly', RED: 'readonly', fetch: 'readonly', navigator: 'readonly' } },
   },
   {
     files: ['**/*.cjs'],

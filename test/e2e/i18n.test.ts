@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { prepareDemoUserDir } from '../../demo/demo-user-dir';
 import { launchChromium, startNodeRed, type NodeRedProcess } from '../support/node-red-process';
 
 const root = join(__dirname, '..', '..');
@@ -205,5 +206,74 @@ describe('a second language: pulse-bpm in German', function () {
       page.evaluate((t) => (window as unknown as { RED: { nodes: { getNodeHelp(t: string): string } } }).RED.nodes.getNodeHelp(t), type);
     assert.match(await help('emotion-grove-gsr'), /Liest einen Grove-GSR-Sensor über einen Grove Base Hat/);
     assert.match(await help('emotion-aws-iot-broker'), /Ein Endpunkt von AWS IoT Core/);
+  });
+});
+
+describe('the dashboard pages in a German browser', function () {
+  this.timeout(120_000);
+  let userDir: string;
+  let nr: NodeRedProcess;
+  let browser: Browser;
+
+  before(async () => {
+    userDir = mkdtempSync(join(tmpdir(), 'emotion-i18n-pages-'));
+    await prepareDemoUserDir(userDir, { flowsDir: join(root, 'flows') });
+    nr = await startNodeRed({ userDir }); // the runtime in English: the pages follow the browser
+    browser = await launchChromium();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await nr?.stop();
+    if (userDir) rmSync(userDir, { recursive: true, force: true });
+  });
+
+  /** The page in a browser of that language, once its texts are applied (the Participant field is relabelled last in German). */
+  async function open(locale: string, path: string): Promise<Page> {
+    const page = await browser.newPage({ locale, viewport: { width: 1280, height: 1000 } });
+    await page.goto(`${nr.url}/dashboard/${path}`);
+    await page.locator('.nrdb-ui-group').first().waitFor();
+    return page;
+  }
+  const groupTitles = (page: Page) => page.locator('.nrdb-ui-group .v-card-title, .nrdb-ui-group-title').allTextContents().then((t) => t.map((s) => s.trim()).filter(Boolean));
+
+  it('shows the Detect page in German: group titles, field and button labels, the feelings, the gauges and the table', async () => {
+    const page = await open('de-DE', 'detect');
+    try {
+      await page.getByRole('button', { name: 'Emotion erkennen' }).waitFor();
+      await page.getByText('Letzte Antworten').waitFor();
+      const text = await page.locator('body').innerText();
+      for (const german of ['Ihre Emotion', 'Live-Signale', 'Person', 'Simuliertes Gefühl (nur Demo)', 'Erfassung', 'Hautleitwert', 'Herzfrequenz', 'Zeit', 'Sicherheit']) {
+        assert.ok(text.includes(german), `"${german}" on the page`);
+      }
+      for (const english of ['Recent answers', 'Live signals', 'Collecting', 'Skin conductance', 'Confidence']) {
+        assert.ok(!text.includes(english), `"${english}" left in English`);
+      }
+      await page.getByLabel('Simuliertes Gefühl (nur Demo)').click({ force: true });
+      assert.deepEqual(await page.locator('.v-overlay .v-list-item').allInnerTexts().then((t) => t.map((x) => x.trim())), ['ruhig', 'fröhlich', 'traurig', 'wütend']);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('shows the Training page in German, and both pages in English to an English browser', async () => {
+    const page = await open('de-DE', 'training');
+    try {
+      await page.getByRole('button', { name: 'Modell trainieren' }).waitFor();
+      const text = await page.locator('body').innerText();
+      for (const german of ['Eine Stimmung aufnehmen', 'Aufnahmen pro Stimmung', 'Persönliches Modell', 'Aufzunehmende Stimmung', 'Dauer (s)', 'Stopp', 'Stimmung', 'Datensätze']) {
+        assert.ok(text.includes(german), `"${german}" on the page`);
+      }
+    } finally {
+      await page.close();
+    }
+    const english = await open('en-US', 'training');
+    try {
+      await english.getByRole('button', { name: 'Train model' }).waitFor();
+      assert.ok((await english.locator('body').innerText()).includes('Record a mood'));
+      assert.ok(!(await groupTitles(english)).includes('Eine Stimmung aufnehmen'));
+    } finally {
+      await english.close();
+    }
   });
 });
