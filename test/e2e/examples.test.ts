@@ -150,5 +150,18 @@ describe('example flows', () => {
       }
       assert.deepEqual(missing, []);
     });
+
+    it(`${file}: every text the page's own templates and messages use is in the English and the German catalogue`, () => {
+      const flow = examples.get(file)!;
+      const code = flow.map((n) => String(n.format ?? '') + String(n.func ?? '')).join('\n');
+      // t('key', ...) in a template, { key: 'name' } in a message for one
+      const keys = new Set([...code.matchAll(/\bt\('([\w-]*\w)'[,)]/g), ...code.matchAll(/\{ key: '([\w-]+)'/g)].map((m) => m[1]));
+      if (/mood\(/.test(code)) for (const label of ['angry', 'happy', 'sad', 'calm', 'uncertain']) keys.add(`mood-${label}`);
+      for (const lang of ['en-US', 'de']) {
+        const catalogue = JSON.parse(readFileSync(join(root, 'nodes', node, 'locales', lang, `${node}.json`), 'utf8'));
+        const text = (catalogue[`${page}-page`]?.text ?? {}) as Record<string, string>;
+        assert.deepEqual([...keys].filter((k) => typeof text[k] !== 'string'), [], `${lang}: texts missing`);
+      }
+    });
   }
 });

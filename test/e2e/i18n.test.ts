@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { prepareDemoUserDir } from '../../demo/demo-user-dir';
-import { launchChromium, startNodeRed, type NodeRedProcess } from '../support/node-red-process';
+import { DEMO_PARTICIPANT } from '../../demo/seed';
+import { launchChromium, startNodeRed, withDetectWindow, type NodeRedProcess } from '../support/node-red-process';
 
 const root = join(__dirname, '..', '..');
 
@@ -217,7 +218,7 @@ describe('the dashboard pages in a German browser', function () {
 
   before(async () => {
     userDir = mkdtempSync(join(tmpdir(), 'emotion-i18n-pages-'));
-    await prepareDemoUserDir(userDir, { flowsDir: join(root, 'flows') });
+    await prepareDemoUserDir(userDir, { flowsDir: join(root, 'flows'), adjustFlows: withDetectWindow(2) });
     nr = await startNodeRed({ userDir }); // the runtime in English: the pages follow the browser
     browser = await launchChromium();
   });
@@ -237,7 +238,7 @@ describe('the dashboard pages in a German browser', function () {
   }
   const groupTitles = (page: Page) => page.locator('.nrdb-ui-group .v-card-title, .nrdb-ui-group-title').allTextContents().then((t) => t.map((s) => s.trim()).filter(Boolean));
 
-  it('shows the Detect page in German: group titles, field and button labels, the feelings, the gauges and the table', async () => {
+  it('shows the Detect page in German: group titles, field and button labels, the feelings, the gauges, the table, its messages, the countdown and the answer', async () => {
     const page = await open('de-DE', 'detect');
     try {
       await page.getByRole('button', { name: 'Emotion erkennen' }).waitFor();
@@ -251,6 +252,23 @@ describe('the dashboard pages in a German browser', function () {
       }
       await page.getByLabel('Simuliertes Gefühl (nur Demo)').click({ force: true });
       assert.deepEqual(await page.locator('.v-overlay .v-list-item').allInnerTexts().then((t) => t.map((x) => x.trim())), ['ruhig', 'fröhlich', 'traurig', 'wütend']);
+      await page.locator('.v-overlay .v-list-item', { hasText: 'wütend' }).click();
+      await page.getByText(/^Der Körper braucht etwa 9 s, um auf ein neues Gefühl \(wütend\) zu reagieren: in \d s erkennen\.$/).waitFor();
+
+      // the page's own texts: the hint, its messages, the answer and its suggestion
+      await page.getByText('„Emotion erkennen“ drücken').waitFor();
+      await page.getByRole('button', { name: 'Emotion erkennen' }).click();
+      await page.getByText('Zuerst eine Person eingeben: wessen Modell soll antworten?').waitFor();
+      const field = page.getByLabel('Person');
+      await field.fill(DEMO_PARTICIPANT);
+      await field.press('Enter');
+      await page.waitForFunction(() => !document.querySelector('.page-message'));
+      await page.getByRole('button', { name: 'Emotion erkennen' }).click();
+      await page.getByText('Der Körper wird gemessen: die neue Antwort kommt, wenn der Balken voll ist.').waitFor();
+      await page.waitForFunction(() => /^(wütend|fröhlich|traurig|unsicher)$/.test(document.querySelector('.emotion-label')?.textContent?.trim() ?? ''), null, { timeout: 20_000 });
+      const answer = await page.locator('.emotion-answer').innerText();
+      assert.match(answer, /\d+ % sicher|Das ähnelt noch keiner Stimmung, die für demo aufgenommen wurde/);
+      assert.match(answer, /Musik:.*\n.*Licht:/);
     } finally {
       await page.close();
     }
