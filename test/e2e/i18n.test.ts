@@ -207,6 +207,8 @@ describe('a second language: pulse-bpm in German', function () {
       page.evaluate((t) => (window as unknown as { RED: { nodes: { getNodeHelp(t: string): string } } }).RED.nodes.getNodeHelp(t), type);
     assert.match(await help('emotion-grove-gsr'), /Liest einen Grove-GSR-Sensor über einen Grove Base Hat/);
     assert.match(await help('emotion-aws-iot-broker'), /Ein Endpunkt von AWS IoT Core/);
+    assert.match(await help('emotion-firehose-push'), /Sendet Datensätze an einen Amazon-Data-Firehose-Lieferstream/);
+    assert.match(await help('emotion-record-store'), /<h3>Eingangsdaten<\/h3>/);
   });
 });
 
