@@ -156,7 +156,11 @@ describe('example flows', () => {
       const code = flow.map((n) => String(n.format ?? '') + String(n.func ?? '')).join('\n');
       // t('key', ...) in a template, { key: 'name' } in a message for one
       const keys = new Set([...code.matchAll(/\bt\('([\w-]*\w)'[,)]/g), ...code.matchAll(/\{ key: '([\w-]+)'/g)].map((m) => m[1]));
-      if (/mood\(/.test(code)) for (const label of ['angry', 'happy', 'sad', 'calm', 'uncertain']) keys.add(`mood-${label}`);
+      // mood(label): the moods of the page's dropdowns, and "uncertain" where it shows answers
+      if (/mood\(/.test(code)) {
+        const moods = flow.filter((n) => n.type === 'ui-dropdown').flatMap((n) => (n.options as { value: string }[]).map((o) => o.value));
+        for (const label of [...moods, ...(/mood\(msg\.payload\)/.test(code) ? ['uncertain'] : [])]) keys.add(`mood-${label}`);
+      }
       for (const lang of ['en-US', 'de']) {
         const catalogue = JSON.parse(readFileSync(join(root, 'nodes', node, 'locales', lang, `${node}.json`), 'utf8'));
         const text = (catalogue[`${page}-page`]?.text ?? {}) as Record<string, string>;

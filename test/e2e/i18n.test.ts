@@ -284,6 +284,20 @@ describe('the dashboard pages in a German browser', function () {
       for (const german of ['Eine Stimmung aufnehmen', 'Aufnahmen pro Stimmung', 'Persönliches Modell', 'Aufzunehmende Stimmung', 'Dauer (s)', 'Stopp', 'Stimmung', 'Datensätze']) {
         assert.ok(text.includes(german), `"${german}" on the page`);
       }
+      // its messages and the recording state line
+      await page.getByRole('button', { name: 'Start' }).click();
+      await page.getByText('Zuerst eine Person eingeben: ohne sie wird nichts aufgenommen.').waitFor();
+      const field = page.getByLabel('Person');
+      await field.fill('Lena');
+      await field.press('Enter');
+      await page.waitForFunction(() => !document.querySelector('.page-message'));
+      await page.getByRole('button', { name: 'Start' }).click();
+      await page.getByText(/^nimmt fröhlich auf: [1-9]\d* Datensätze(, \d+ übersprungen)?, Aufwärmen \d+ s \(nicht fürs Training\)$/).waitFor({ timeout: 10_000 });
+      await page.getByRole('button', { name: 'Start' }).click();
+      await page.getByText('Nimmt schon für Lena auf: zuerst Stopp drücken.').waitFor();
+      await page.getByRole('button', { name: 'Stopp' }).click();
+      await page.getByText(/^gestoppt: \d+ Datensätze$/).waitFor();
+      assert.ok((await page.locator('.state-line').innerText()).startsWith('Zustand'));
     } finally {
       await page.close();
     }
