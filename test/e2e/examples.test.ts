@@ -161,11 +161,14 @@ describe('example flows', () => {
         const moods = flow.filter((n) => n.type === 'ui-dropdown').flatMap((n) => (n.options as { value: string }[]).map((o) => o.value));
         for (const label of [...moods, ...(/mood\(msg\.payload\)/.test(code) ? ['uncertain'] : [])]) keys.add(`mood-${label}`);
       }
-      for (const lang of ['en-US', 'de']) {
+      const texts = ['en-US', 'de'].map((lang) => {
         const catalogue = JSON.parse(readFileSync(join(root, 'nodes', node, 'locales', lang, `${node}.json`), 'utf8'));
         const text = (catalogue[`${page}-page`]?.text ?? {}) as Record<string, string>;
         assert.deepEqual([...keys].filter((k) => typeof text[k] !== 'string'), [], `${lang}: texts missing`);
-      }
+        return text;
+      });
+      // and every English text has its German (keys made at run time, such as 'verdict-' + verdict, too)
+      assert.deepEqual(Object.keys(texts[0]).filter((k) => typeof texts[1][k] !== 'string'), [], 'German texts missing');
     });
   }
 });

@@ -298,6 +298,17 @@ describe('the dashboard pages in a German browser', function () {
       await page.getByRole('button', { name: 'Stopp' }).click();
       await page.getByText(/^gestoppt: \d+ Datensätze$/).waitFor();
       assert.ok((await page.locator('.state-line').innerText()).startsWith('Zustand'));
+      // the seeded participant's model card
+      await field.fill(DEMO_PARTICIPANT);
+      await field.press('Enter');
+      const card = page.locator('.model-card');
+      await card.waitFor();
+      const shown = (await card.innerText()).replace(/\s+/g, ' ');
+      assert.match(shown, /Modell von demo simulierte Daten Trainiert \S+/);
+      assert.match(shown, /Kann diese Stimmungen unterscheiden/);
+      assert.match(shown, /Balancierte Genauigkeit [\d.]+ % gegen Zufall 33 %, an \d+ zurückgehaltenen Fenstern von 10 s/);
+      assert.match(shown, /Zeilen pro Stimmung: wütend \d+ · fröhlich \d+ · traurig \d+/);
+      assert.match(await page.locator('.confusion caption').innerText(), /^Konfusionsmatrix über zurückgehaltene Fenster/);
     } finally {
       await page.close();
     }
