@@ -289,7 +289,7 @@ describe('dashboard in a real Node-RED and headless Chromium', function () {
     assert.match(text, /Trained \S+/);
     assert.match(text, /Can tell these moods apart/);
     assert.match(text, /Balanced accuracy [\d.]+ % vs chance 33 %, on \d+ held-out windows of 10 s \(95 % interval \d+–\d+ %\)/);
-    assert.match(text, /Sessions per mood \(separate occasions\): angry 2 \(2\) · happy 2 \(2\) · sad 2 \(2\) — each session answered by a model trained without it/);
+    assert.match(text, /Sessions per mood \(separate occasions\): angry 2 \(2\) · happy 2 \(2\) · sad 2 \(2\) — each session answered by a model trained only on the sessions before it/);
     assert.match(text, /Confidence calibrated on \d+ held-out windows: expected calibration error \d\.\d\d \(\d\.\d\d uncalibrated\)/);
     assert.match(text, /Random split of seconds, as published: [\d.]+ % on \d+ test rows \(95 % interval \d+–\d+ %\)/);
     assert.match(text, /Rows per mood: angry \d+ · happy \d+ · sad \d+/);
