@@ -13,7 +13,7 @@ import { asciiSubjectValue, compileTemplate, DEFAULT_MESSAGE_TEMPLATE, publishIn
 import { publish as snsPublish } from '../aws/sns-publish';
 import { answerEmotion, type EmotionAnswer } from '../model/emotion-answer';
 import { readFeatures } from '../model/window-average';
-import { participantKey } from '../record/paths';
+import { participantKey } from '../record/participant';
 import { resultTopic } from './iot-topics';
 
 /** What the rule's SQL hands the function: the device's payload fields plus its thing name. */

@@ -131,7 +131,7 @@ describe('emotion-train node', () => {
     assert.equal(saved.hyperparameters.seed, 3);
     const statuses = (helper.getNode('train') as unknown as { status: { args: [{ text?: string }][] } }).status.args.map((a) => a[0].text);
     assert.ok(statuses.some((t) => /^training \d+%$/.test(t ?? '')), `statuses ${statuses.join(' | ')}`);
-    assert.match(statuses.at(-1) ?? '', /^ana: \d+\.\d% accuracy$/);
+    assert.match(statuses.at(-1) ?? '', /^Ana: \d+\.\d% accuracy$/);
   });
 
   it('takes the participant from msg.payload.participant or the node', async () => {
