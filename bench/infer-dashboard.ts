@@ -12,8 +12,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { prepareDemoUserDir } from '../src/demo/demo-user-dir';
-import type { FlowNode } from '../src/demo/combine-flows';
+import { prepareDemoUserDir } from '../demo/demo-user-dir';
+import type { FlowNode } from '../demo/combine-flows';
 import { launchChromium, startNodeRed, withDetectWindow } from '../test/support/node-red-process';
 
 const RUNS = Number(process.env.RUNS ?? 1000);

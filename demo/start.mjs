@@ -2,7 +2,7 @@
 // inference flows, and on first start a seeded demo participant with a trained model), then runs the
 // installed Node-RED with demo/settings.js and says where the editor and the dashboard are.
 // Ctrl-C stops Node-RED cleanly (it closes every node) and then this script.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,8 +11,15 @@ const require = createRequire(import.meta.url);
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const userDir = process.env.EMOTION_IOT_USER_DIR || join(root, 'demo', 'userdir');
 
-const { prepareDemoUserDir } = require(join(root, 'dist', 'src', 'demo', 'demo-user-dir.js'));
-const prepared = await prepareDemoUserDir(userDir, { flowsDir: join(root, 'flows') });
+// The demo's own code is TypeScript beside this script (demo/*.ts, not part of the built package): tsx
+// runs it, as in the tests, in a short-lived process (demo/prepare.ts).
+const prepared = JSON.parse(
+  execFileSync(process.execPath, ['--import', 'tsx', join(root, 'demo', 'prepare.ts'), userDir, join(root, 'flows')], {
+    cwd: root,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  }),
+);
 if (prepared.wroteFlows) console.log(`Wrote the training and inference flows to ${prepared.flowFile}`);
 if (prepared.seeded) {
   const s = prepared.seeded;

@@ -1,10 +1,10 @@
 // npm run cloud:device -- <name> [--policy <name>] [--out <dir>] [--device-dir <dir>] [--region <r>]
-// Provisions one Raspberry Pi (src/cloud/provision-device.ts) with the credentials of whoever runs it.
+// Provisions one Raspberry Pi (cloud/lib/provision-device.ts) with the credentials of whoever runs it.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { IoTClient } from '@aws-sdk/client-iot';
-import { provisionDevice } from '../../src/cloud/provision-device';
+import { provisionDevice } from '../lib/provision-device';
 
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({

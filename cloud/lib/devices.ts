@@ -3,7 +3,7 @@
 import { Stack } from 'aws-cdk-lib';
 import * as iot from 'aws-cdk-lib/aws-iot';
 import { Construct } from 'constructs';
-import { INFER_TOPIC, RESULT_TOPIC_PREFIX, TRAIN_TOPIC } from '../../src/cloud/iot-topics';
+import { INFER_TOPIC, RESULT_TOPIC_PREFIX, TRAIN_TOPIC } from '../../src/contracts/iot-topics';
 
 /** An IoT policy variable, kept literal: the broker fills it in per connection. */
 const THING = '${iot:Connection.Thing.ThingName}';

@@ -25,7 +25,7 @@ export interface EmotionCloudProps extends StackProps {
   labels?: readonly string[];
   /** answers below this confidence are "uncertain"; 0 turns it off */
   threshold?: number;
-  /** the Linear Learner image to train and serve with; default: the region's, from the table in src/cloud */
+  /** the Linear Learner image to train and serve with; default: the region's, from the table in cloud/lambda/linear-learner-image.ts */
   linearLearnerImage?: string;
 }
 

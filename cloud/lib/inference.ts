@@ -1,5 +1,5 @@
 // Inference over MQTT, as published: the iotsensors/infer rule invokes a Node.js 22 Lambda (the
-// handler is src/cloud/infer-handler.ts, bundled locally by esbuild) that asks the participant's
+// handler is cloud/lambda/infer-handler.ts, bundled locally by esbuild) that asks the participant's
 // SageMaker endpoint and publishes the answer to iotsensors/infer/result/<thing> (and SNS).
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -11,7 +11,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
-import { INFER_RULE_SQL, IOT_SQL_VERSION, RESULT_TOPIC_PREFIX } from '../../src/cloud/iot-topics';
+import { INFER_RULE_SQL, IOT_SQL_VERSION, RESULT_TOPIC_PREFIX } from '../../src/contracts/iot-topics';
 import type { RuleErrors } from './rule-errors';
 import { acknowledge, acknowledgeWildcardResources } from './nag';
 
@@ -53,7 +53,7 @@ export class Inference extends Construct {
     acknowledgeWildcardResources(role, 'participant endpoints are created after deploy, one per participant, and result topics one per device: both by name pattern', [endpoints, results]);
 
     this.function = new nodejs.NodejsFunction(this, 'Function', {
-      entry: join(__dirname, '..', '..', 'src', 'cloud', 'infer-lambda.ts'),
+      entry: join(__dirname, '..', 'lambda', 'infer-lambda.ts'),
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: 256,

@@ -5,7 +5,7 @@ import * as glue from 'aws-cdk-lib/aws-glue';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { PARTITION_COLUMN, RECORD_COLUMNS, RECORDS_PREFIX } from '../../src/cloud/record-schema';
+import { PARTITION_COLUMN, RECORD_COLUMNS, RECORDS_PREFIX } from '../../src/contracts/record-schema';
 import { acknowledge } from './nag';
 
 export interface RecordsStorageProps {

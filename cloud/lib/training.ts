@@ -18,14 +18,14 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
 import { WORKFLOW_ERRORS, WORKFLOW_STATES as S } from '../../src/aws/training-workflow';
-import { RECORDS_PREFIX } from '../../src/cloud/record-schema';
+import { RECORDS_PREFIX } from '../../src/contracts/record-schema';
 import { acknowledge, acknowledgeWildcardResources } from './nag';
 
 export interface TrainingProps {
   prefix: string;
   key: kms.IKey;
   bucket: s3.IBucket;
-  /** overrides the region's Linear Learner image (the table in src/cloud/linear-learner-image.ts) */
+  /** overrides the region's Linear Learner image (the table in cloud/lambda/linear-learner-image.ts) */
   trainingImage?: string;
 }
 
@@ -134,7 +134,7 @@ export class Training extends Construct {
     const role = new iam.Role(this, `${id}Role`, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     role.addToPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }));
     const fn = new nodejs.NodejsFunction(this, `${id}Function`, {
-      entry: join(__dirname, '..', '..', 'src', 'cloud', entry),
+      entry: join(__dirname, '..', 'lambda', entry),
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize,

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { IoTClient } from '@aws-sdk/client-iot';
-import { devicePaths, provisionDevice } from '../../src/cloud/provision-device';
+import { devicePaths, provisionDevice } from '../../cloud/lib/provision-device';
 import { ATS_ENDPOINT, REGION, startIotPeer, type IotPeer } from '../support/iot-peer';
 
 const root = join(__dirname, '..', '..');

@@ -5,7 +5,7 @@ import { IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { participantEndpointName } from '../../src/aws/participant-endpoint';
 import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
-import { createInferHandler, type InferDeps, type InferEvent } from '../../src/cloud/infer-handler';
+import { createInferHandler, type InferDeps, type InferEvent } from '../../cloud/lambda/infer-handler';
 import { iotFaults, REGION, startIotPeer, type IotPeer } from '../support/iot-peer';
 import { predictions, sageMakerFaults, startSageMakerPeer, type SageMakerPeer } from '../support/sagemaker-peer';
 import { snsFault, startSnsPeer, type SnsPeer } from '../support/sns-peer';

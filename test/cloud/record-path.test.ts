@@ -5,8 +5,8 @@
 // converts it with. The SQL text and the columns are the ones the stack deploys.
 import assert from 'node:assert/strict';
 import type { NodeMessage } from 'node-red';
-import { INFER_RULE_SQL, TRAIN_RULE_SQL, TRAIN_TOPIC, INFER_TOPIC } from '../../src/cloud/iot-topics';
-import { PARTITION_COLUMN, RECORD_COLUMNS, RECORDS_PARTITION_PREFIX } from '../../src/cloud/record-schema';
+import { INFER_RULE_SQL, TRAIN_RULE_SQL, TRAIN_TOPIC, INFER_TOPIC } from '../../src/contracts/iot-topics';
+import { PARTITION_COLUMN, RECORD_COLUMNS, RECORDS_PARTITION_PREFIX } from '../../src/contracts/record-schema';
 import { round3, type SensorRecord } from '../../src/record/record';
 import { helper } from '../support/node-red';
 import { applyRule, parseRule } from '../support/iot-sql';

@@ -7,9 +7,9 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { prepareDemoUserDir } from '../../src/demo/demo-user-dir';
-import { DEMO_PARTICIPANT } from '../../src/demo/seed';
-import type { FlowNode } from '../../src/demo/combine-flows';
+import { prepareDemoUserDir } from '../../demo/demo-user-dir';
+import { DEMO_PARTICIPANT } from '../../demo/seed';
+import type { FlowNode } from '../../demo/combine-flows';
 import { modelPath } from '../../src/record/paths';
 import { RecordStore } from '../../src/record/record-store';
 import { saveModel } from '../../src/model/model-store';

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join, dirname } from 'node:path';
-import { combineFlows, type FlowNode } from '../../src/demo/combine-flows';
+import { combineFlows, type FlowNode } from '../../demo/combine-flows';
 
 const root = join(__dirname, '..', '..');
 const coreDir = dirname(require.resolve('@node-red/nodes/package.json'));

@@ -8,7 +8,7 @@ import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
-import { prepareDemoUserDir } from '../../src/demo/demo-user-dir';
+import { prepareDemoUserDir } from '../../demo/demo-user-dir';
 import { startNodeRed, type NodeRedProcess } from '../support/node-red-process';
 
 const root = join(__dirname, '..', '..');

@@ -2,7 +2,7 @@
 // makes), and later, held-out sessions cut into detection windows, as the Detect page would collect them.
 import { BeatDetector } from '../../src/signal/beat-detector';
 import { SimulatedHat, type Stimulus } from '../../src/hat/simulated-hat';
-import { simulateSession } from '../../src/demo/seed';
+import { simulateSession } from '../../demo/seed';
 import type { SensorRecord } from '../../src/record/record';
 import { WindowAverage, type Features } from '../../src/model/window-average';
 import { createLocalBackend } from '../../src/model/local-backend';

@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
-import type { FlowNode } from '../../src/demo/combine-flows';
+import type { FlowNode } from '../../demo/combine-flows';
 
 const root = join(__dirname, '..', '..');
 const redJs = require.resolve('node-red/red.js');

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { combineFlows } from '../../src/demo/combine-flows';
+import { combineFlows } from '../../demo/combine-flows';
 
 describe('combineFlows', () => {
   const base = { id: 'base', type: 'ui-base', path: '/dashboard' };

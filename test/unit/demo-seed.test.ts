@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { seedDemoParticipant, simulateSession, DEMO_PARTICIPANT, DEMO_HAT_SEED } from '../../src/demo/seed';
+import { seedDemoParticipant, simulateSession, DEMO_PARTICIPANT, DEMO_HAT_SEED } from '../../demo/seed';
 import { SimulatedHat } from '../../src/hat/simulated-hat';
 import { BeatDetector } from '../../src/signal/beat-detector';
 import { RecordStore } from '../../src/record/record-store';

@@ -2,7 +2,7 @@
 // writes the two channels (train-prepare.ts says how). The entry point is train-prepare-lambda.ts.
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { participantPrefix, prepareRun, readParquetRecords, type PrepareEvent, type PreparedRun } from './train-prepare';
-import type { SensorRecord } from '../record/record';
+import type { SensorRecord } from '../../src/record/record';
 
 export interface PrepareDeps {
   s3: S3Client;

@@ -6,15 +6,15 @@ import { performance } from 'node:perf_hooks';
 import { PublishCommand as IotPublishCommand, type IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
 import type { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import type { SNSClient } from '@aws-sdk/client-sns';
-import { participantEndpointName } from '../aws/participant-endpoint';
-import { createSageMakerBackend } from '../aws/sagemaker-backend';
-import { SAGEMAKER_FEATURES } from '../aws/sagemaker-format';
-import { asciiSubjectValue, compileTemplate, DEFAULT_MESSAGE_TEMPLATE, publishInput } from '../aws/sns-message';
-import { publish as snsPublish } from '../aws/sns-publish';
-import { answerEmotion, type EmotionAnswer } from '../model/emotion-answer';
-import { readFeatures } from '../model/window-average';
-import { participantKey } from '../record/participant';
-import { resultTopic } from './iot-topics';
+import { participantEndpointName } from '../../src/aws/participant-endpoint';
+import { createSageMakerBackend } from '../../src/aws/sagemaker-backend';
+import { SAGEMAKER_FEATURES } from '../../src/aws/sagemaker-format';
+import { asciiSubjectValue, compileTemplate, DEFAULT_MESSAGE_TEMPLATE, publishInput } from '../../src/aws/sns-message';
+import { publish as snsPublish } from '../../src/aws/sns-publish';
+import { answerEmotion, type EmotionAnswer } from '../../src/model/emotion-answer';
+import { readFeatures } from '../../src/model/window-average';
+import { participantKey } from '../../src/record/participant';
+import { resultTopic } from '../../src/contracts/iot-topics';
 
 /** What the rule's SQL hands the function: the device's payload fields plus its thing name. */
 export interface InferEvent {

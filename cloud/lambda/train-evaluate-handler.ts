@@ -3,8 +3,8 @@
 // computed as the local ones are and compare with them row for row. The entry point is train-evaluate-lambda.ts.
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { InvokeEndpointCommand, type SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
-import { parsePredictions } from '../aws/sagemaker-format';
-import { confusionMatrix } from '../model/metrics';
+import { parsePredictions } from '../../src/aws/sagemaker-format';
+import { confusionMatrix } from '../../src/model/metrics';
 
 export interface EvaluateEvent {
   endpointName: string;

@@ -2,13 +2,13 @@
 // made in fast time by the same pieces the flows run live (simulated hat -> GSR conversion and beat
 // detection -> one record per second -> local store), then a model trained and saved, so the Detect page
 // answers at once. Never real data: every record says `simulated: true`.
-import { SimulatedHat, GSR_CHANNEL, PULSE_CHANNEL, type Stimulus } from '../hat/simulated-hat';
-import { convertGsr } from '../signal/gsr';
-import { BeatDetector } from '../signal/beat-detector';
-import { RecordStore } from '../record/record-store';
-import { DEFAULT_LABELS, round3, type SensorRecord } from '../record/record';
-import { trainModel } from '../model/train';
-import { saveModel } from '../model/model-store';
+import { SimulatedHat, GSR_CHANNEL, PULSE_CHANNEL, type Stimulus } from '../src/hat/simulated-hat';
+import { convertGsr } from '../src/signal/gsr';
+import { BeatDetector } from '../src/signal/beat-detector';
+import { RecordStore } from '../src/record/record-store';
+import { DEFAULT_LABELS, round3, type SensorRecord } from '../src/record/record';
+import { trainModel } from '../src/model/train';
+import { saveModel } from '../src/model/model-store';
 
 /** The participant and hat seed the shipped flows' simulated hat uses: the seeded model fits that hat. */
 export const DEMO_PARTICIPANT = 'demo';

@@ -3,7 +3,7 @@
 // trained model, so the Detect page answers at once.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { modelPath } from '../record/paths';
+import { modelPath } from '../src/record/paths';
 import { combineFlows, type FlowNode } from './combine-flows';
 import { seedDemoParticipant, DEMO_PARTICIPANT, type SeedSummary } from './seed';
 

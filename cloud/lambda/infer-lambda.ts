@@ -4,7 +4,7 @@
 import { IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
-import { parseLabels } from '../model/label-map';
+import { parseLabels } from '../../src/model/label-map';
 import { createInferHandler, type InferEvent, type InferResult } from './infer-handler';
 
 const env = process.env;

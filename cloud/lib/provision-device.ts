@@ -12,7 +12,7 @@ import {
   DescribeEndpointCommand,
   type IoTClient,
 } from '@aws-sdk/client-iot';
-import { BROKER_DEFAULTS } from '../aws/iot-options';
+import { BROKER_DEFAULTS } from '../../src/aws/iot-options';
 
 export interface ProvisionOptions {
   thingName: string;

@@ -3,11 +3,11 @@
 // same code as record-store's export (linearLearnerChannels: the local trainer's cleaning and split).
 import { createHash } from 'node:crypto';
 import { parquetReadObjects } from 'hyparquet';
-import { participantEndpointName } from '../aws/participant-endpoint';
-import { WORKFLOW_ERRORS, type TrainingExecutionInput } from '../aws/training-workflow';
-import { linearLearnerChannels } from '../model/linear-learner-csv';
-import { resolveOptions } from '../model/train';
-import type { SensorRecord } from '../record/record';
+import { participantEndpointName } from '../../src/aws/participant-endpoint';
+import { WORKFLOW_ERRORS, type TrainingExecutionInput } from '../../src/aws/training-workflow';
+import { linearLearnerChannels } from '../../src/model/linear-learner-csv';
+import { resolveOptions } from '../../src/model/train';
+import type { SensorRecord } from '../../src/record/record';
 
 /** The execution input as given, and the execution's name (the state machine passes $$.Execution.Name). */
 export interface PrepareEvent {
