@@ -3,14 +3,14 @@
 // random loopback port in a temp dir, clicked through in headless Chromium. The detection window is
 // shortened to 2 s through the Detect tab's DETECT_WINDOW_S variable, the one place the flow reads it.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { prepareDemoUserDir } from '../../demo/demo-user-dir';
 import { DEMO_PARTICIPANT } from '../../demo/seed';
 import type { FlowNode } from '../../demo/combine-flows';
-import { modelPath } from '../../src/record/paths';
+import { historyPath, modelPath } from '../../src/record/paths';
 import { RecordStore } from '../../src/record/record-store';
 import { saveModel } from '../../src/model/model-store';
 import { trainModel } from '../../src/model/train';
@@ -217,6 +217,70 @@ describe('dashboard in a real Node-RED and headless Chromium', function () {
     }
   });
 
+  it("lets no tab stop, take over or see another tab's recording, training or detection", async () => {
+    const a = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
+    const b = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
+    const stateOf = (p: Page) => p.locator('body').innerText();
+    try {
+      const pa = await a.newPage();
+      const pb = await b.newPage();
+      await pa.goto(`${nr.url}/dashboard/training`);
+      await pb.goto(`${nr.url}/dashboard/training`);
+      await chooseParticipant(pa, 'Rita');
+      await chooseParticipant(pb, 'Zed');
+      await pa.getByRole('button', { name: 'Start' }).click();
+      await pa.getByText(/recording happy: \d+ records/).waitFor({ timeout: 10_000 });
+
+      // B cannot start over A's recording, nor learn whose it is
+      await pb.getByRole('button', { name: 'Start' }).click();
+      await pb.getByText('Another tab is recording: wait until it stops.').waitFor();
+      assert.doesNotMatch(await stateOf(pb), /Rita/);
+      // B's Stop asks first; A records on
+      await pb.getByRole('button', { name: 'Stop' }).click();
+      await pb.getByText('Another tab is recording: press Stop again within 10 s to stop it.').waitFor();
+      const recordsNow = async () => Number(/recording happy: (\d+) records/.exec(await stateOf(pa))?.[1] ?? -1);
+      const before = await recordsNow();
+      await pa.waitForFunction((n) => Number(/recording happy: (\d+) records/.exec(document.body.innerText)?.[1] ?? -1) > n, before, { timeout: 10_000 });
+      // a second Stop stops it, and A is told
+      await pb.getByRole('button', { name: 'Stop' }).click();
+      await pb.getByText('Stopped the recording another tab started.').waitFor();
+      await pa.getByText('Stopped from another tab.').waitFor();
+      await pa.getByText(/stopped: \d+ records/).waitFor();
+
+      // one training at a time: B is refused while A's runs, and A's result shows on A only
+      await chooseParticipant(pa, DEMO_PARTICIPANT);
+      await pa.locator('.card-trained').waitFor();
+      const trainedBefore = (await pa.locator('.card-trained').textContent())!;
+      await new Promise((r) => setTimeout(r, 1000)); // a new trainedAt shows a different second
+      await pa.getByRole('button', { name: 'Train model' }).click();
+      await pb.getByRole('button', { name: 'Train model' }).click();
+      await pb.getByText('Another tab is training a model: wait until it is done.').waitFor();
+      await pa.waitForFunction((was) => document.querySelector('.card-trained')?.textContent !== was, trainedBefore, { timeout: 30_000 });
+      await pa.getByText(new RegExp(`${DEMO_PARTICIPANT}: [\\d.]+% accuracy`)).waitFor();
+      assert.doesNotMatch(await stateOf(pb), /accuracy/, "A's result is not shown to B");
+      assert.equal(await pb.locator('.model-card').count(), 0, "nor A's model card");
+
+      // one detection at a time: B's Detect during A's window is refused, and A gets its answer
+      await pa.goto(`${nr.url}/dashboard/detect`);
+      await pb.goto(`${nr.url}/dashboard/detect`);
+      await heartRateShown(pa);
+      await chooseParticipant(pa, DEMO_PARTICIPANT);
+      await chooseParticipant(pb, DEMO_PARTICIPANT);
+      await pa.getByRole('button', { name: 'Detect your emotion' }).click();
+      await pb.getByRole('button', { name: 'Detect your emotion' }).click();
+      await pb.getByText('Another tab is detecting: try again in a few seconds.').waitFor();
+      assert.match(await answerShown(pa), LABELS);
+      assert.equal(await pageMessage(pa), '', 'A was not cancelled');
+      assert.equal((await pb.locator('.emotion-label').textContent())!.trim(), '—', "A's answer is not shown to B");
+      // once A has its answer, B may detect
+      await pb.getByRole('button', { name: 'Detect your emotion' }).click();
+      assert.match(await answerShown(pb), LABELS);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
   it('answers "uncertain" with the reason when a calm window is unlike every mood the participant recorded', async () => {
     // Ana's model: angry and sad recorded (at a fixed time, so it is always the same) by the simulated
     // person "Dev" (seed 1: the heart rate of the page's "demo" person, a little more sweat). The calm
@@ -272,6 +336,19 @@ describe('dashboard in a real Node-RED and headless Chromium', function () {
     assert.equal(await page.locator('.model-card').count(), 0, "no other person's card stays");
     mkdirSync(artifacts, { recursive: true });
     await page.screenshot({ path: join(artifacts, 'training-card.png'), fullPage: true });
+  });
+
+  it('says on the page where a damaged answer history was moved, and goes on answering', async () => {
+    saveModel(userDir, trainModel(recordMoods(1, DEMO_PARTICIPANT, ['angry', 'happy', 'sad'], 25, Date.UTC(2026, 10, 1, 9)), { participant: 'Hana', warmupSeconds: 0 }));
+    mkdirSync(join(historyPath(userDir, 'Hana'), '..'), { recursive: true });
+    writeFileSync(historyPath(userDir, 'Hana'), '[{"timestamp": 17640');
+    await page.goto(`${nr.url}/dashboard/detect`);
+    await heartRateShown(page);
+    await chooseParticipant(page, 'Hana');
+    await page.getByText(/the answer history of "Hana" was damaged \(not JSON.*\): moved to \S+set-aside\/history\/hana-~\S+\.json, a new one is started/).waitFor();
+    await page.getByRole('button', { name: 'Detect your emotion' }).click();
+    const answer = await answerShown(page);
+    await page.getByRole('cell', { name: answer, exact: true }).first().waitFor();
   });
 
   it("keeps each participant's recent answers across a Node-RED restart, and shows only the current one's", async () => {
