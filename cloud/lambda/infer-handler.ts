@@ -13,7 +13,7 @@ import { asciiSubjectValue, compileTemplate, DEFAULT_MESSAGE_TEMPLATE, publishIn
 import { publish as snsPublish } from '../../src/aws/sns-publish';
 import { answerEmotion, type EmotionAnswer } from '../../src/model/emotion-answer';
 import { readFeatures } from '../../src/model/window-average';
-import { participantKey } from '../../src/record/participant';
+import { MAX_NAME_LENGTH, participantKey } from '../../src/record/participant';
 import { resultTopic } from '../../src/contracts/iot-topics';
 
 /** What the rule's SQL hands the function: the device's payload fields plus its thing name. */
@@ -49,6 +49,15 @@ export interface InferDeps {
   log: (line: string) => void;
 }
 
+/** The longest each field a request can fill is echoed back in an error result (or the log). */
+export const ECHO_LIMITS = { participant: MAX_NAME_LENGTH, requestId: 128, message: 300, code: 64 } as const;
+
+/** At most `max` characters (code points) of `text`, with "…" when it was longer. */
+function echo(text: string, max: number): string {
+  const head = [...text.slice(0, 2 * max + 2)];
+  return head.length > max ? `${head.slice(0, max - 1).join('')}…` : text;
+}
+
 const SUBJECT = compileTemplate('Emotion detector: {{label}}', false, asciiSubjectValue);
 const MESSAGE = compileTemplate(DEFAULT_MESSAGE_TEMPLATE);
 
@@ -57,20 +66,22 @@ export function createInferHandler(deps: InferDeps): (event: InferEvent) => Prom
     const startedAt = performance.now();
     // No valid thing name means nowhere to answer: the rule SQL always sets it, so this is a bug.
     const topic = resultTopic(String(event?.thing ?? ''));
-    const requestId = typeof event.requestId === 'string' && event.requestId !== '' ? event.requestId.slice(0, 128) : undefined;
-    const participant = typeof event.participant === 'string' ? event.participant.trim() : undefined;
+    // whatever size a request's fields have, what goes back (and to the log) is short
+    const requestId = typeof event.requestId === 'string' && event.requestId !== '' ? echo(event.requestId, ECHO_LIMITS.requestId) : undefined;
+    const participant = typeof event.participant === 'string' && event.participant.trim() !== '' ? echo(event.participant.trim(), ECHO_LIMITS.participant) : undefined;
     let result: InferResult;
     try {
       result = { ...(await answer(deps, event, startedAt)), ...(requestId ? { requestId } : {}) };
     } catch (e) {
       const err = e as Error & { code?: string };
+      const message = echo(String(err.message), ECHO_LIMITS.message);
       result = {
-        error: { message: err.message, code: err.code ?? err.name ?? 'Error' },
+        error: { message, code: echo(String(err.code ?? err.name ?? 'Error'), ECHO_LIMITS.code) },
         ...(participant ? { participant } : {}),
         ...(requestId ? { requestId } : {}),
         timestamp: Date.now(),
       };
-      deps.log(`no answer for ${topic}: ${err.message}`);
+      deps.log(`no answer for ${topic}: ${message}`);
     }
     // A failed publish throws: Lambda retries the asynchronous invocation, and the rule's error action sees it.
     await deps.iotData.send(new IotPublishCommand({ topic, qos: 1, payload: Buffer.from(JSON.stringify(result)) }));
