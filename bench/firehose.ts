@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Node } from 'node-red';
-import { helper } from '../test/support/node-red';
+import { helper, stopCallSpies } from '../test/support/node-red';
 import { FirehosePeer } from '../test/support/firehose-peer';
 import awsConfigNode = require('../nodes/aws-config/aws-config');
 import firehosePushNode = require('../nodes/firehose-push/firehose-push');
@@ -26,8 +26,7 @@ async function load(peer: FirehosePeer): Promise<Node> {
     { id: 'push', type: 'emotion-firehose-push', aws: 'aws', stream: 'bench', batchSize: '500', maxDelay: '50', spoolMb: '200', retryMax: '200', wires: [[]] },
   ];
   await helper.load([awsConfigNode, firehosePushNode], flow, { aws: { accessKeyId: 'AKIDBENCH', secretAccessKey: 'secret' } });
-  // The helper records every send/status/log call with sinon spies; a live runtime has none.
-  (helper as unknown as { _sandbox: { restore(): void } })._sandbox.restore();
+  stopCallSpies();
   const push = helper.getNode('push');
   const status = push.status.bind(push);
   push.status = (s: { text?: string }) => {

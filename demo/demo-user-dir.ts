@@ -8,7 +8,7 @@ import { combineFlows, type FlowNode } from './combine-flows';
 import { seedDemoParticipant, DEMO_PARTICIPANT, type SeedSummary } from './seed';
 
 /** The flow files `npm start` runs, in the order their tabs appear. */
-export const DEMO_FLOW_FILES = ['inference.json', 'training.json'];
+export const DEMO_FLOW_FILES = ['inference.json', 'training.json', 'watch.json'];
 
 export interface PreparedUserDir {
   flowFile: string;

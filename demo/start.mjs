@@ -1,5 +1,5 @@
-// `npm start`: the embedded default on one machine. Prepares demo/userdir (the shipped training and
-// inference flows, and on first start a seeded demo participant with a trained model), then runs the
+// `npm start`: the embedded default on one machine. Prepares demo/userdir (the shipped training,
+// inference and watch flows, and on first start a seeded demo participant with a trained model), then runs the
 // installed Node-RED with demo/settings.js and says where the editor and the dashboard are.
 // Ctrl-C stops Node-RED cleanly (it closes every node) and then this script.
 import { execFileSync, spawn } from 'node:child_process';
@@ -20,7 +20,7 @@ const prepared = JSON.parse(
     stdio: ['ignore', 'pipe', 'inherit'],
   }),
 );
-if (prepared.wroteFlows) console.log(`Wrote the training and inference flows to ${prepared.flowFile}`);
+if (prepared.wroteFlows) console.log(`Wrote the training, inference and watch flows to ${prepared.flowFile}`);
 if (prepared.seeded) {
   const s = prepared.seeded;
   console.log(
@@ -47,7 +47,7 @@ child.stdout.on('data', (chunk) => {
   if (!announced && url && text.includes('Started flows')) {
     announced = true;
     console.log(
-      `\n  Editor:    ${url}/\n  Detect:    ${url}/dashboard/detect\n  Training:  ${url}/dashboard/training\n` +
+      `\n  Editor:    ${url}/\n  Detect:    ${url}/dashboard/detect\n  Training:  ${url}/dashboard/training\n  Watch:     ${url}/dashboard/watch\n` +
         '  The hat is simulated (see docs/getting-started.md to use a real one). Ctrl-C stops.\n',
     );
   }

@@ -27,6 +27,7 @@ const flow = [
   { id: 'broker', type: 'emotion-aws-iot-broker', name: '', host: '127.0.0.1', port: '8883', clientId: 'emotion-pi', topicPrefix: 'iotsensors' },
   { id: 'rec', type: 'emotion-sensor-record', z: 'tab', name: '', participant: '', mood: '', labels: 'angry,happy,sad', session: '', tick: '1', maxAge: '3', duration: '', autoStart: true, x: 520, y: 60, wires: [[], []] },
   { id: 'infer', type: 'emotion-infer', z: 'tab', name: '', mode: 'window', windowSeconds: '10', participant: '', labels: 'angry,happy,sad', threshold: '', backend: 'local', x: 520, y: 140, wires: [[]] },
+  { id: 'arousal', type: 'emotion-arousal', z: 'tab', name: '', participant: '', windowSeconds: '30', everySeconds: '10', historyMinutes: '5', enterZ: '0.2', leaveZ: '0', alertWindows: '6', quietMinutes: '10', x: 520, y: 220, wires: [[], []] },
 ];
 
 describe('a second language: pulse-bpm in German', function () {
@@ -114,6 +115,8 @@ describe('a second language: pulse-bpm in German', function () {
     assert.equal(await palette('emotion-train'), 'Modell trainieren');
     assert.equal(await palette('emotion-infer'), 'Emotion erkennen');
     await page.waitForFunction(() => document.querySelector('[id="rec"] .red-ui-flow-node-status-label')?.textContent === 'kein Teilnehmer');
+    assert.equal(await palette('emotion-arousal'), 'Erregung beobachten');
+    assert.equal(await statusOf('arousal'), 'warte auf Datensätze');
     assert.equal((await page.locator('[id="infer"] .red-ui-flow-node-label').textContent())?.trim(), 'Emotion erkennen');
     await page.locator('[id="infer"] .red-ui-flow-node').dblclick();
     const mode = page.locator('label[for="node-input-mode"]');

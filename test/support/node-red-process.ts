@@ -118,3 +118,8 @@ export function launchChromium(): Promise<Browser> {
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
 }
+
+/** Sets the shipped arousal watch node's settings (the Watch page's tests shorten its minutes to seconds). */
+export function withArousalSettings(settings: Record<string, string>) {
+  return (flows: FlowNode[]): FlowNode[] => flows.map((n) => (n.type === 'emotion-arousal' ? { ...n, ...settings } : n));
+}

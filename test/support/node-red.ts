@@ -36,3 +36,12 @@ export function withTempUserDir(prefix: string): () => string {
   });
   return () => dir;
 }
+
+/**
+ * The helper records every send/status/log call of every node with sinon spies (tests read them through
+ * 'call:<method>' events); a live runtime has none. Replays of long recordings and benches turn them off
+ * after loading, or the spies' history is what they measure.
+ */
+export function stopCallSpies(): void {
+  (helper as unknown as { _sandbox: { restore(): void } })._sandbox.restore();
+}
