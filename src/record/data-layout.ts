@@ -4,7 +4,7 @@
 // (./participant.ts). Every record, model and history entry carries its participant's name, so the
 // migration files each one by that name, wherever it was.
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { HISTORY_LIMIT, type HistoryEntry } from './answer-history';
 import { participantFolder, participantKey, participantName } from './participant';
 import { dataRoot, historyPath, modelPath, participantRecordsDir } from './paths';
@@ -49,12 +49,15 @@ function migrate(userDir: string, notes: string[]): void {
     if (existsSync(old)) rmSync(now, { recursive: true, force: true }); // half a migration: start it again
     else if (existsSync(now)) renameSync(now, old);
   }
-  const counts = { records: migrateRecords(userDir, notes), models: migrateModels(userDir, notes), history: migrateHistory(userDir, notes) };
+  const moved = { records: migrateRecords(userDir, notes), models: migrateModels(userDir, notes), history: migrateHistory(userDir, notes) };
   writeLayout(root, { version: LAYOUT_VERSION });
-  notes.unshift(`data folder ${root} migrated to layout ${LAYOUT_VERSION}: ${counts.records} records, ${counts.models} models, ${counts.history} answer histories, each filed by its participant`);
+  // data this version wrote before the layout file existed (the demo's seed) is already where it belongs
+  if (moved.records + moved.models + moved.history > 0 || notes.length > 0) {
+    notes.unshift(`data folder ${root} migrated to layout ${LAYOUT_VERSION}: ${moved.records} records, ${moved.models} models, ${moved.history} answer histories moved to their participant's name`);
+  }
 }
 
-/** Files each record line under the participant it names; lines naming nobody valid go aside. */
+/** Files each record line under the participant it names; lines naming nobody valid go aside. Returns how many lines changed folder. */
 function migrateRecords(userDir: string, notes: string[]): number {
   const from = join(dataRoot(userDir), `records${OLD}`);
   let moved = 0;
@@ -83,7 +86,7 @@ function migrateRecords(userDir: string, notes: string[]): number {
       const dir = participantRecordsDir(userDir, name);
       mkdirSync(dir, { recursive: true, mode: 0o700 });
       appendDurably(join(dir, RECORDS_FILE), `${group.lines.join('\n')}\n`);
-      moved += group.lines.length;
+      if (participantFolder(name) !== folder) moved += group.lines.length;
     }
     if (groups.length > 1) {
       const who = groups.map((g) => `"${[...g.names][0]}" (${g.lines.length})`).join(', ');
@@ -99,7 +102,7 @@ function migrateRecords(userDir: string, notes: string[]): number {
   return moved;
 }
 
-/** Moves each model to its participant's name; of two for one person the newer stays, the other goes aside. */
+/** Moves each model to its participant's name; of two for one person the newer stays, the other goes aside. Returns how many were renamed. */
 function migrateModels(userDir: string, notes: string[]): number {
   const from = join(dataRoot(userDir), `models${OLD}`);
   let moved = 0;
@@ -127,15 +130,15 @@ function migrateModels(userDir: string, notes: string[]): number {
       if (older === path) continue;
     }
     renameSync(path, target);
-    moved += 1;
+    if (target !== join(dataRoot(userDir), 'models', file)) moved += 1;
   }
   return moved;
 }
 
-/** Files each answer under the participant it names, newest first, at most HISTORY_LIMIT each. */
+/** Files each answer under the participant it names, newest first, at most HISTORY_LIMIT each. Returns how many histories changed file. */
 function migrateHistory(userDir: string, notes: string[]): number {
   const from = join(dataRoot(userDir), `history${OLD}`);
-  const byKey = new Map<string, { name: string; rows: HistoryEntry[] }>();
+  const byKey = new Map<string, { name: string; rows: HistoryEntry[]; files: Set<string> }>();
   for (const file of files(from, '.json')) {
     const path = join(from, file);
     let rows: unknown;
@@ -150,17 +153,21 @@ function migrateHistory(userDir: string, notes: string[]): number {
       notes.push(`the answer history history/${file} is damaged: kept in ${setAside(userDir, 'history', path, file.slice(0, -5), 'json')}`);
     }
     for (const entry of usable) {
-      const group = byKey.get(participantKey(entry.participant)) ?? { name: participantName(entry.participant), rows: [] };
+      const group = byKey.get(participantKey(entry.participant)) ?? { name: participantName(entry.participant), rows: [], files: new Set<string>() };
       group.rows.push(entry);
+      group.files.add(file);
       byKey.set(participantKey(entry.participant), group);
     }
   }
-  for (const { name, rows } of byKey.values()) {
+  let moved = 0;
+  for (const { name, rows, files: from } of byKey.values()) {
     mkdirSync(join(dataRoot(userDir), 'history'), { recursive: true, mode: 0o700 });
     rows.sort((a, b) => b.timestamp - a.timestamp);
-    writeDurably(historyPath(userDir, name), JSON.stringify(rows.slice(0, HISTORY_LIMIT)));
+    const target = historyPath(userDir, name);
+    writeDurably(target, JSON.stringify(rows.slice(0, HISTORY_LIMIT)));
+    if (from.size > 1 || !from.has(basename(target))) moved += 1;
   }
-  return byKey.size;
+  return moved;
 }
 
 /** Temporary files of a save that never finished (the process was killed): the saved file is intact. */

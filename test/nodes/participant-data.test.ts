@@ -259,7 +259,7 @@ describe('a 0.1.0 data folder on the first start of this version', function () {
 
   it('keeps what no accepted name owns aside, removes unfinished temporary files, and says so in the log', () => {
     const said = (re: RegExp) => assert.ok(warnings.some((w) => re.test(w)), `${re}\n${warnings.join('\n')}`);
-    said(/migrated to layout 2: 485 records, 1 models, 2 answer histories, each filed by its participant/);
+    said(/migrated to layout 2: 485 records, 1 models, 2 answer histories moved to their participant's name/);
     said(/the records of "Ann Lee" \(240\), "Ann_Lee" \(240\) shared the folder records\/ann_lee: each person now has their own/);
     said(/1 record lines in records\/ann_lee name no participant this version accepts: kept in \S+set-aside\/records\/ann_lee~\S+\.jsonl/);
     said(/4 record lines in records\/anna~0c6f6d2b name no participant this version accepts: kept in \S+set-aside\/records\/anna~0c6f6d2b~\S+\.jsonl/);

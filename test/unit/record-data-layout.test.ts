@@ -43,7 +43,7 @@ describe('data folder layout and its migration', () => {
     await store.append([record('Zoë', 0), record('ZOË', 1), record('Ann Lee', 2)]);
     write(JSON.stringify(testModel('Zoë')), 'models', 'zo-ija.json');
     const before = readFileSync(join(participantRecordsDir(dir, 'Zoë'), RECORDS_FILE), 'utf8');
-    prepareDataLayout(dir); // no layout.json yet: everything is filed again, to the same places
+    assert.deepEqual(prepareDataLayout(dir), [], 'no layout.json yet: everything is filed again, to the same places, without a word');
     assert.equal(readFileSync(join(participantRecordsDir(dir, 'zoë'), RECORDS_FILE), 'utf8'), before);
     assert.equal(JSON.parse(readFileSync(modelPath(dir, 'Zoë'), 'utf8')).participant, 'Zoë');
     assert.deepEqual(await store.participants(), ['Ann Lee', 'Zoë']);
