@@ -18,6 +18,7 @@ import { participantName } from '../../src/record/participant';
 import { modelPath } from '../../src/record/paths';
 import { translator } from '../lib/i18n';
 import { configNumber, dataDir, onInput, status, type Send, readSettingsOrFail, usePlausibleRanges } from '../lib/node-kit';
+import { registerNodeType } from '../lib/migrations';
 
 interface InferDef extends NodeDef {
   mode: 'window' | 'each';
@@ -161,7 +162,7 @@ export = function (RED: NodeAPI) {
     });
   }
 
-  RED.nodes.registerType('emotion-infer', EmotionInfer);
+  registerNodeType(RED, 'emotion-infer', EmotionInfer);
 };
 
 function commandOf(msg: NodeMessageInFlow): 'start' | 'stop' | undefined {

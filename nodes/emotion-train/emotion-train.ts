@@ -18,6 +18,7 @@ import { modelPath } from '../../src/record/paths';
 import { RecordStore } from '../../src/record/record-store';
 import { translator, type Translate } from '../lib/i18n';
 import { configNumber, dataDir, onInput, status, readSettingsOrFail, usePlausibleRanges, type Send } from '../lib/node-kit';
+import { registerNodeType } from '../lib/migrations';
 
 interface EmotionTrainDef extends NodeDef, CloudTrainingDef {
   aws: string;
@@ -48,7 +49,7 @@ export = function (RED: NodeAPI) {
     const dir = dataDir(RED, this);
     if (dir !== undefined) setup(this, def, dir, (id) => RED.nodes.getNode(id) as unknown as AwsClientSource | null, t);
   }
-  RED.nodes.registerType('emotion-train', EmotionTrain);
+  registerNodeType(RED, 'emotion-train', EmotionTrain);
 };
 
 function setup(node: Node, def: EmotionTrainDef, dir: string, awsNode: (id: string) => AwsClientSource | null, t: Translate): void {

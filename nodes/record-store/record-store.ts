@@ -11,6 +11,7 @@ import { RecordStore, type SkippedLine } from '../../src/record/record-store';
 import { deleteSetAside } from '../../src/record/set-aside';
 import { translator, type Translate } from '../lib/i18n';
 import { dataDir, onInput, status, type Send, readSettingsOrFail, usePlausibleRanges } from '../lib/node-kit';
+import { registerNodeType } from '../lib/migrations';
 
 interface RecordStoreDef extends NodeDef {
   labels: string;
@@ -40,7 +41,7 @@ export = function (RED: NodeAPI) {
     const dir = dataDir(RED, this);
     if (dir !== undefined) setup(this, def, dir, t);
   }
-  RED.nodes.registerType('emotion-record-store', RecordStoreNode);
+  registerNodeType(RED, 'emotion-record-store', RecordStoreNode);
 };
 
 function setup(node: Node, def: RecordStoreDef, dir: string, t: Translate): void {
