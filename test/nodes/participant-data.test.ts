@@ -269,3 +269,26 @@ describe('a 0.1.0 data folder on the first start of this version', function () {
     assert.deepEqual(JSON.parse(readFileSync(old('layout.json'), 'utf8')), { version: 2 });
   });
 });
+
+describe('temporary files a kill during a save left behind, on the next start', function () {
+  this.timeout(60_000);
+  const userDir = withTempUserDir('participant-orphans-');
+  const at = (...parts: string[]) => join(userDir(), 'emotion-iot', ...parts);
+  after(() => helper.unload());
+
+  it('are removed and logged, and the model saved before answers', async () => {
+    mkdirSync(at('models'), { recursive: true });
+    mkdirSync(at('history'), { recursive: true });
+    writeFileSync(at('layout.json'), JSON.stringify({ version: 2 })); // nothing to migrate: an ordinary start
+    writeTestModel(userDir(), testModel('Gil'));
+    const model = readdirSync(at('models'))[0];
+    writeFileSync(at('models', `${model}.4242.1764000000000.tmp`), '{"format":"emotion-iot-mo');
+    writeFileSync(at('history', 'gil-.json.4242.tmp'), '[{"timest');
+    await load();
+    assert.deepEqual(readdirSync(at('models')), [model]);
+    assert.deepEqual(readdirSync(at('history')), []);
+    const warned = (['store', 'train', 'infer'] as const).flatMap((id) => (helper.getNode(id) as Spied).warn.args.map((a) => String(a[0])));
+    assert.ok(warned.some((w) => /removed 1 unfinished temporary file\(s\) in \S+models: \S+\.4242\.1764000000000\.tmp/.test(w)), warned.join('\n'));
+    assert.equal(errorOf(await detect('Gil')), '');
+  });
+});
