@@ -27,7 +27,7 @@ export const HISTORY_LIMIT = 100;
 
 /**
  * The recent answers of each participant, kept in the user directory so a deploy or a restart does not
- * lose them: `<userDir>/emotion-iot/history/<participant key>.json`, at most HISTORY_LIMIT answers, newest
+ * lose them: `<userDir>/emotion-iot/history/<folder>.json` (paths.ts), at most HISTORY_LIMIT answers, newest
  * first, rewritten atomically (temp file + rename) and one writer at a time per participant.
  */
 export class AnswerHistory {
