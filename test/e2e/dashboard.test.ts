@@ -264,8 +264,9 @@ describe('dashboard in a real Node-RED and headless Chromium', function () {
       await pb.getByRole('button', { name: 'Train model' }).click();
       await pb.getByText('Another tab is training a model: wait until it is done.').waitFor();
       await pa.waitForFunction((was) => document.querySelector('.card-trained')?.textContent !== was, trainedBefore, { timeout: 30_000 });
-      await pa.getByText(new RegExp(`${DEMO_PARTICIPANT}: [\\d.]+% accuracy`)).waitFor();
-      assert.doesNotMatch(await stateOf(pb), /accuracy/, "A's result is not shown to B");
+      const result = new RegExp(`${DEMO_PARTICIPANT}: [\\d.]+% on held-out windows`);
+      await pa.getByText(result).waitFor();
+      assert.doesNotMatch(await stateOf(pb), result, "A's result is not shown to B");
       assert.equal(await pb.locator('.model-card').count(), 0, "nor A's model card");
 
       // one detection at a time: B's Detect during A's window is refused, and A gets its answer
