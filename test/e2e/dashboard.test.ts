@@ -424,6 +424,11 @@ describe('dashboard in a real Node-RED and headless Chromium', function () {
     const who = await page.locator('td[data-column-key="participant"]').allTextContents();
     assert.ok(who.every((p) => p.trim() === DEMO_PARTICIPANT), `only demo's answers: ${who.join(', ')}`);
     await chooseParticipant(page, 'Ana'); // Ana's answer from the unfamiliar test above
+    // demo's rows may hold an "unfamiliar" answer too: wait for the table to be Ana's, then look
+    await page.waitForFunction(() => {
+      const who = [...document.querySelectorAll('td[data-column-key="participant"]')].map((td) => td.textContent?.trim());
+      return who.length > 0 && who.every((p) => p === 'Ana');
+    });
     await page.getByRole('cell', { name: 'unfamiliar', exact: true }).first().waitFor();
     assert.equal(await page.getByRole('cell', { name: DEMO_PARTICIPANT, exact: true }).count(), 0);
   });
