@@ -265,6 +265,8 @@ describe('the dashboard pages in a German browser', function () {
       await field.fill(DEMO_PARTICIPANT);
       await field.press('Enter');
       await page.waitForFunction(() => !document.querySelector('.page-message'));
+      // the beat detector needs a few beats before records carry a heart rate
+      await page.waitForFunction(() => Number(/Herzfrequenz\s+40\s+160\s+(\d+)/.exec(document.body.innerText)?.[1]) >= 40, null, { timeout: 20_000 });
       await page.getByRole('button', { name: 'Emotion erkennen' }).click();
       await page.getByText('Der Körper wird gemessen: die neue Antwort kommt, wenn der Balken voll ist.').waitFor();
       await page.waitForFunction(() => /^(wütend|fröhlich|traurig|unsicher)$/.test(document.querySelector('.emotion-label')?.textContent?.trim() ?? ''), null, { timeout: 20_000 });
