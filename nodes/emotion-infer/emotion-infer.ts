@@ -17,7 +17,7 @@ import { readFeatures, type Features } from '../../src/model/window-average';
 import { modelPath } from '../../src/record/paths';
 import { messageParticipant } from '../../src/record/message-participant';
 import { translator, type Translate } from '../lib/i18n';
-import { configNumber, onInput, status, userDir, type Send, readSettingsOrFail, usePlausibleRanges, nodeError } from '../lib/node-kit';
+import { configNumber, dataDir, onInput, status, type Send, readSettingsOrFail, usePlausibleRanges, nodeError } from '../lib/node-kit';
 import { registerNodeType } from '../lib/migrations';
 
 interface InferDef extends NodeDef {
@@ -43,11 +43,11 @@ export = function (RED: NodeAPI) {
   const t = translator(RED);
   function EmotionInfer(this: Node, def: InferDef) {
     RED.nodes.createNode(this, def);
-    setup(this, def);
+    const dir = dataDir(RED, this);
+    if (dir !== undefined) setup(this, def, dir);
   }
 
-  function setup(node: Node, def: InferDef) {
-    const dir = userDir(RED);
+  function setup(node: Node, def: InferDef, dir: string) {
     const models = new LocalModels((p) => loadModel(dir, p), (p) => modelPath(dir, p));
     const read = readSettingsOrFail(node, () => readSettings(def, t));
     if (!read) return;
@@ -144,7 +144,11 @@ export = function (RED: NodeAPI) {
         const participant = participantOf(msg);
         const backend = primary(participant); // a missing model is an error now, not after the window
         const closed = await win.open();
-        if (!closed) return;
+        // a start over a running window answers the earlier one too: it was not forgotten, it was replaced
+        if ('cancelled' in closed) {
+          if (closed.cancelled === 'restarted') throw Object.assign(new Error(t('emotion-infer.errors.superseded')), { keepStatus: true });
+          return;
+        }
         await answer(msg, send, closed.average.mean(windowMs), participant, backend, closed.closedAt);
         return;
       }
