@@ -76,7 +76,7 @@ describe('sensor-record node', () => {
     assert.deepEqual(first.ibiMs, [800, 810, 795.5]);
     assert.deepEqual(((await t.records.next()).payload as Payload).ibiMs, []);
     t.send({ topic: 'bpm', payload: 75, hr: { newIbiMs: ['800'] } });
-    assert.match(String((await t.caught.next()).error?.message), /beat intervals must be a list of ms/);
+    assert.match(String(((await t.caught.next()).error as { message: string }).message), /beat intervals must be a list of ms/);
   });
 
   it('leaves mood out when none is set (inference)', async () => {
