@@ -63,6 +63,7 @@ describe('the Watch page in a real Node-RED and headless Chromium', function () 
 
       const alertsBefore = await pa.locator('.watch-alert').count();
       await feel(pa, 'angry');
+      const angrySince = Date.now();
       await stateIs(pa, 'Rising');
       await pa.waitForFunction((n) => document.querySelectorAll('.watch-alert').length > n, alertsBefore, { timeout: 20_000 });
       assert.match((await pa.locator('.watch-alert').first().textContent())!, /arousal rising for \d+ s$/);
@@ -82,6 +83,9 @@ describe('the Watch page in a real Node-RED and headless Chromium', function () 
       assert.equal(await pb.locator('.watch-alert').count(), 0);
       assert.equal(await pa.getByLabel('Participant').inputValue(), 'demo');
 
+      // the level follows a feeling over minutes (docs/sensors.md) and wanders as real ones do: a minute of
+      // anger lifts it clearly enough that its fall after calm stands out of the wandering
+      await new Promise((r) => setTimeout(r, Math.max(0, angrySince + 60_000 - Date.now())));
       await feel(pa, 'calm');
       await stateIs(pa, 'Falling');
       await new Promise((r) => setTimeout(r, 1500));
