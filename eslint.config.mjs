@@ -12,7 +12,11 @@ export default tseslint.config(
   {
     // the editor's side: a browser script
     files: ['resources/**/*.js'],
-    languageOptions: { globals: { window: 'readonly' } },
+    languageOptions: { globals: { window: 'readonly', RED: 'readonly' } },
+  },
+  {
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', process: 'readonly' } },
   },
   {
     rules: {

@@ -1,6 +1,7 @@
 // Prepares the user dir of the embedded default (`npm start`, and the end-to-end tests that start the
 // same setup): the shipped flows as the flow file, and on first start a seeded demo participant with a
 // trained model, so the Detect page answers at once.
+import { createCipheriv, createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { modelPath } from '../src/record/paths';
@@ -23,6 +24,8 @@ export interface PrepareOptions {
   flowsDir: string;
   /** changes the flows before they are written (the tests shorten the detection window) */
   adjustFlows?: (flows: FlowNode[]) => FlowNode[];
+  /** the settings' credentialSecret: an encrypted empty credentials file is written with it when there is none */
+  credentialSecret?: string;
 }
 
 export async function prepareDemoUserDir(userDir: string, opts: PrepareOptions): Promise<PreparedUserDir> {
@@ -35,6 +38,19 @@ export async function prepareDemoUserDir(userDir: string, opts: PrepareOptions):
     const flows = combineFlows(files);
     writeFileSync(flowFile, `${JSON.stringify(opts.adjustFlows ? opts.adjustFlows(flows) : flows, null, 2)}\n`);
   }
+  const credentials = join(userDir, 'flows_cred.json');
+  if (opts.credentialSecret && !existsSync(credentials)) writeFileSync(credentials, `${JSON.stringify(encryptedCredentials({}, opts.credentialSecret))}\n`, { mode: 0o600 });
   const seeded = existsSync(modelPath(userDir, DEMO_PARTICIPANT)) ? undefined : await seedDemoParticipant(userDir);
   return { flowFile, wroteFlows, seeded };
+}
+
+/**
+ * Credentials as Node-RED stores them with a credentialSecret (aes-256-ctr, key = sha256 of the secret,
+ * the IV in hex before the base64 text). The shipped flows hold no credentials, so Node-RED never writes
+ * the file and would warn "Encrypted credentials not found" at every start.
+ */
+export function encryptedCredentials(credentials: object, secret: string): { $: string } {
+  const iv = randomBytes(16);
+  const cipher = createCipheriv('aes-256-ctr', createHash('sha256').update(secret).digest(), iv);
+  return { $: iv.toString('hex') + cipher.update(JSON.stringify(credentials), 'utf8', 'base64') + cipher.final('base64') };
 }

@@ -4,4 +4,5 @@
 import { prepareDemoUserDir } from './demo-user-dir';
 
 const [userDir, flowsDir] = process.argv.slice(2);
-void prepareDemoUserDir(userDir, { flowsDir }).then((prepared) => process.stdout.write(JSON.stringify(prepared)));
+const { credentialSecret } = require('./settings.js') as { credentialSecret?: string };
+void prepareDemoUserDir(userDir, { flowsDir, credentialSecret }).then((prepared) => process.stdout.write(JSON.stringify(prepared)));

@@ -20,6 +20,8 @@ module.exports = {
   nodesDir: [root, path.join(root, 'node_modules', '@flowfuse', 'node-red-dashboard')],
   telemetry: { enabled: false, updateNotification: false },
   diagnostics: { enabled: false },
-  editorTheme: { tours: false, projects: { enabled: false } },
+  // Projects stay off. Node-RED warns "Projects disabled" at every start when `enabled` is false or
+  // `projects` is missing, and says nothing when the object is there without `enabled`.
+  editorTheme: { tours: false, projects: {} },
   logging: { console: { level: process.env.EMOTION_IOT_LOG_LEVEL || 'info', metrics: false, audit: false } },
 };

@@ -79,6 +79,6 @@ module.exports = {
   credentialSecret,
   telemetry: { enabled: false, updateNotification: false },
   diagnostics: { enabled: false },
-  editorTheme: { projects: { enabled: false } },
+  editorTheme: { projects: {} }, // off; `enabled: false` would print "Projects disabled" at every start
   logging: { console: { level: 'info', metrics: false, audit: false } },
 };

@@ -91,7 +91,7 @@ export async function provisionDevice(client: IoTClient, opts: ProvisionOptions)
  */
 export function brokerSetting(thingName: string, host: string, certPath: string, keyPath: string): Record<string, unknown> {
   return {
-    id: 'awsiot-broker',
+    id: 'emotion-iot-aws-iot-broker',
     type: 'emotion-aws-iot-broker',
     name: 'AWS IoT Core',
     host,

@@ -4,8 +4,9 @@
 import type { NodeAPI, NodeDef } from 'node-red';
 import { IotConnection } from '../../src/aws/iot-connection';
 import { BROKER_DEFAULTS } from '../../src/aws/iot-options';
+import { loadIotSdk } from '../../src/aws/iot-sdk';
 import { withPrefix } from '../../src/aws/iot-topic';
-import { configNumber, toError } from '../lib/node-kit';
+import { configNumber, toError, userDir } from '../lib/node-kit';
 import type { IotBrokerCredentials, IotBrokerNode } from './broker-user';
 
 interface IotBrokerDef extends NodeDef {
@@ -49,6 +50,7 @@ export = function (RED: NodeAPI) {
         offlineQueueLimit: configNumber(def.queueLimit, 'offline queue limit', { min: 0, fallback: DEFAULT_QUEUE_LIMIT }),
         onWarning: (message) => this.warn(message),
         probeAfterMs: PROBE_AFTER_MS,
+        loadSdk: () => loadIotSdk({ fallbackDir: userDir(RED) }),
       });
     } catch (e) {
       this.problem = toError(e);

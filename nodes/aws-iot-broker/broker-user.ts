@@ -2,7 +2,7 @@
 // mirror the connection state in the node status, and deregister on close.
 import type { Node, NodeAPI } from 'node-red';
 import type { IotConnection, IotState, IotUser } from '../../src/aws/iot-connection';
-import { translator, type Translate } from '../lib/i18n';
+import { translateAddonError, translator, type Translate } from '../lib/i18n';
 import { shortReason, status, toError } from '../lib/node-kit';
 
 export interface IotBrokerCredentials {
@@ -42,7 +42,10 @@ function showState(t: Translate, node: Node, s: IotState): void {
     case 'connecting': return status.warn(node, t('aws-iot.status.connecting'));
     case 'connected': return status.ok(node, t('aws-iot.status.connected'));
     case 'disconnected': return status.error(node, t('aws-iot.status.disconnected', { reason: shortReason(s.reason, 40) }));
-    case 'failed': return status.error(node, shortReason(s.reason, 96)); // long enough to name the file
+    case 'failed': {
+      const reason = toError(translateAddonError(t, 'aws-iot', s.reason)) as Error & { status?: string };
+      return status.error(node, reason.status ?? shortReason(reason, 96)); // long enough to name the file
+    }
     default: return status.clear(node);
   }
 }
@@ -71,7 +74,7 @@ export function linkBroker(
       showState(t, node, s);
       if (s.state === 'failed' && s.reason !== reported) {
         reported = s.reason;
-        node.error(s.reason.message, { ...context, payload: undefined });
+        node.error(toError(translateAddonError(t, 'aws-iot', s.reason)).message, { ...context, payload: undefined });
       }
     },
   };

@@ -78,10 +78,12 @@ export = function (RED: NodeAPI) {
   function makeReporter(def: PulseBpmDef): BpmReporter {
     const mode: EmitMode = def.emit === 'beat' ? 'beat' : 'interval';
     const intervalS = configNumber(def.interval, 'emit interval (s)', { min: 0.1, max: 3600, fallback: 1 });
-    const minAmplitude = configNumber(def.minAmplitude, 'minimum amplitude', { min: 0, fallback: 20 });
+    const waveform = def.waveform === 'ecg' ? 'ecg' : 'pulse'; // absent (an older flow): the ear clip's pulse
+    // blank: the hat's 20 counts for a pulse; adaptive (flat only when constant) for an ECG, whose detector needs
+    // no floor. An older ECG flow's 0.1 (the former advice) stays its flat-signal limit and nothing more.
+    const minAmplitude = configNumber(def.minAmplitude, 'minimum amplitude', { min: 0, fallback: waveform === 'ecg' ? 0 : 20 });
     // blank in the editor: never saturated; absent (a flow written by hand): the hat's 12-bit top
     const saturationLevel = def.saturation === '' ? null : configNumber(def.saturation, 'saturation level', { fallback: 4095 });
-    const waveform = def.waveform === 'ecg' ? 'ecg' : 'pulse'; // absent (an older flow): the ear clip's pulse
     const detector = new BeatDetector({ minAmplitude, saturationLevel, invert: Boolean(def.invert), waveform });
     return new BpmReporter(detector, mode, intervalS * 1000);
   }

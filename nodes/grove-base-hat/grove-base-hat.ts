@@ -2,9 +2,10 @@
 // once (product id checked, reads serialised), or the simulated hat with its stimulus.
 import type { Node, NodeAPI, NodeDef } from 'node-red';
 import type { GroveHat } from '../../src/hat/hat';
-import { DEFAULT_ADDRESS, findI2cHat, openI2cHat } from '../../src/hat/i2c-hat';
+import { DEFAULT_ADDRESS, findI2cHat, loadI2cBus, openI2cHat, type OpenBus } from '../../src/hat/i2c-hat';
 import { SimulatedHat, type Stimulus } from '../../src/hat/simulated-hat';
-import { configNumber, toError } from '../lib/node-kit';
+import { translateAddonError, translator } from '../lib/i18n';
+import { configNumber, toError, userDir } from '../lib/node-kit';
 import type { HatConfigNode } from './reader';
 
 interface HatDef extends NodeDef {
@@ -29,16 +30,29 @@ export = function (RED: NodeAPI) {
     let failedAt = 0;
     let closed = false;
     const simulated = def.mode === 'simulated' ? simulatedHat(def) : undefined;
+    // i2c-bus is loaded at deploy, so a missing or unbuilt native addon is told at start, once, with the
+    // command that fixes it; only a restart can load it afterwards, so it is not retried.
+    let openBus: OpenBus | undefined;
+    let addonProblem: Error | undefined;
+    if (def.mode === 'i2c') {
+      try {
+        openBus = loadI2cBus({ fallbackDir: userDir(RED) });
+      } catch (e) {
+        addonProblem = toError(translateAddonError(translator(RED), 'grove-base-hat', e));
+        node.error(addonProblem.message);
+      }
+    }
 
     Object.assign(node, {
       simulated: simulated !== undefined,
       hat(): Promise<GroveHat> {
         if (closed) return Promise.reject(new Error(RED._('grove-base-hat.error.closed')));
         if (simulated) return Promise.resolve(simulated);
+        if (addonProblem) return Promise.reject(addonProblem);
         if (opening && failedAt && Date.now() - failedAt >= REOPEN_AFTER_MS) opening = undefined;
         if (!opening) {
           failedAt = 0;
-          opening = openFromConfig(def);
+          opening = openFromConfig(def, openBus);
           opening.catch(() => (failedAt = Date.now()));
         }
         return opening;
@@ -68,12 +82,12 @@ export = function (RED: NodeAPI) {
     return new SimulatedHat({ seed: Number.isFinite(seed) ? seed : 1, participant: def.participant || 'participant' });
   }
 
-  async function openFromConfig(def: HatDef): Promise<GroveHat> {
-    if (def.mode !== 'i2c') throw new Error(RED._('grove-base-hat.error.unknownMode', { mode: String(def.mode) }));
+  async function openFromConfig(def: HatDef, openBus: OpenBus | undefined): Promise<GroveHat> {
+    if (def.mode !== 'i2c' || !openBus) throw new Error(RED._('grove-base-hat.error.unknownMode', { mode: String(def.mode) }));
     const bus = configNumber(def.bus, 'I2C bus', { min: 0, max: 255, fallback: 1 });
-    if (def.address === 'auto') return findI2cHat({ bus });
+    if (def.address === 'auto') return findI2cHat({ bus, openBus });
     const address = configNumber(def.address, 'I2C address', { min: 0x03, max: 0x77, fallback: DEFAULT_ADDRESS });
-    return openI2cHat({ bus, address });
+    return openI2cHat({ bus, address, openBus });
   }
 
   RED.nodes.registerType('emotion-grove-base-hat', GroveBaseHat);

@@ -2,6 +2,7 @@
 // "<module>/<node set>"), in the runtime's language (settings.lang, else LC_ALL / LANG); a key missing in
 // that language falls back to en-US. Node tests get the same catalogues (test/support/node-messages.ts).
 import type { NodeAPI } from 'node-red';
+import { isAddonError } from '../../src/native-addon';
 
 export type Vars = Record<string, string | number>;
 export type Translate = (key: string, vars?: Vars) => string;
@@ -24,4 +25,21 @@ export function isKeyedError(e: unknown): e is KeyedError {
 export function translateError(t: Translate, node: string, e: unknown): unknown {
   if (!isKeyedError(e)) return e;
   return Object.assign(new Error(t(`${node}.errors.${e.key}`, e.vars)), { key: e.key, vars: e.vars });
+}
+
+/** An error that carries its own short status text (the node's status shows it instead of the cut message). */
+export type ErrorWithStatus = Error & { status?: string };
+
+/**
+ * A native addon that would not load (src/native-addon.ts) in the runtime's language: the message with the
+ * command that fixes it from `<node>.errors.<key>`, the status from `<node>.status.<key>`. Anything else
+ * is returned unchanged.
+ */
+export function translateAddonError(t: Translate, node: string, e: unknown): unknown {
+  if (!isAddonError(e)) return e;
+  return Object.assign(new Error(t(`${node}.errors.${e.key}`, e.vars), { cause: e }), {
+    key: e.key,
+    vars: e.vars,
+    status: t(`${node}.status.${e.key}`, e.vars),
+  });
 }

@@ -28,8 +28,9 @@ export const status = {
   busy: (node: Node, text: string) => node.status({ fill: 'blue', shape: 'dot', text }),
   warn: (node: Node, text: string) => node.status({ fill: 'yellow', shape: 'ring', text }),
   idle: (node: Node, text: string) => node.status({ fill: 'grey', shape: 'ring', text }),
+  /** an error's own short `status` text (e.g. a native addon that did not load) wins over its cut message */
   error: (node: Node, err: Error | string) =>
-    node.status({ fill: 'red', shape: 'ring', text: typeof err === 'string' ? err : shortReason(err) }),
+    node.status({ fill: 'red', shape: 'ring', text: typeof err === 'string' ? err : ((err as { status?: string }).status ?? shortReason(err)) }),
   clear: (node: Node) => node.status({}),
 };
 

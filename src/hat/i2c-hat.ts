@@ -8,6 +8,7 @@
 // We read the raw register: the mV register is firmware dependent (v0.1 doubled it on the RPi hat).
 import type { GroveHat } from './hat';
 import { checkChannel } from './hat';
+import { addonError, type AddonEnv } from '../native-addon';
 
 export const DEFAULT_ADDRESS = 0x04;
 export const MM32_ADDRESS = 0x08;
@@ -27,7 +28,7 @@ export type OpenBus = (busNumber: number) => Promise<HatBus>;
 export interface I2cHatOptions {
   bus: number;
   address: number;
-  /** defaults to the real i2c-bus module, loaded only now */
+  /** defaults to the real i2c-bus module (loadI2cBus), loaded only now */
   openBus?: OpenBus;
 }
 
@@ -38,7 +39,8 @@ export async function openI2cHat(opts: I2cHatOptions): Promise<I2cHat> {
   if (!Number.isInteger(address) || address < 0x03 || address > 0x77) {
     throw new RangeError(`I2C address must be 0x03..0x77, got ${address}`);
   }
-  const bus = await (opts.openBus ?? openRealBus)(busNumber).catch((e: unknown) => {
+  const openBus = opts.openBus ?? loadI2cBus({ fallbackDir: process.cwd() });
+  const bus = await openBus(busNumber).catch((e: unknown) => {
     throw describeI2cError(e, busNumber, address, true);
   });
   const hat = new I2cHat(bus, busNumber, address);
@@ -125,21 +127,24 @@ export class I2cHat implements GroveHat {
   }
 }
 
-/** Loads i2c-bus on first use, so the package installs and loads where the native module is absent. */
-export function openRealBus(busNumber: number, load: (id: string) => unknown = require): Promise<HatBus> {
+export interface I2cBusLoader extends AddonEnv {
+  /** defaults to require */
+  load?: (id: string) => unknown;
+}
+
+/**
+ * Loads i2c-bus (only for a hat on I2C, so the package loads where the native module is absent) and
+ * returns its opener. A module that is absent, never built or built for another Node.js throws an
+ * AddonError that names the command that fixes it.
+ */
+export function loadI2cBus(env: I2cBusLoader): OpenBus {
   let i2c: { openPromisified(n: number): Promise<HatBus> };
   try {
-    i2c = load('i2c-bus') as typeof i2c;
+    i2c = (env.load ?? require)('i2c-bus') as typeof i2c;
   } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    if (err.code === 'MODULE_NOT_FOUND' && /['"]i2c-bus['"]/.test(err.message)) {
-      return Promise.reject(new Error('i2c-bus is not installed: run `npm install i2c-bus` in ~/.node-red, then restart Node-RED'));
-    }
-    return Promise.reject(
-      new Error(`i2c-bus native module is not built for this Node.js (${err.message.split('\n')[0]}): run \`npm rebuild i2c-bus\` in ~/.node-red, then restart Node-RED`),
-    );
+    throw addonError('i2c-bus', 'i2c-bus', e, env);
   }
-  return i2c.openPromisified(busNumber);
+  return (busNumber) => i2c.openPromisified(busNumber);
 }
 
 const ABSENT = new Set(['ENXIO', 'EREMOTEIO', 'ENODEV']);

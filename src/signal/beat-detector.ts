@@ -1,25 +1,27 @@
 // Streaming beat detector for the ear-clip pulse (a clean pulse per beat), an analog pulse wave (PPG) and an
 // ECG, driven only by sample timestamps so it runs the same live and offline. O(1) per sample.
 //
-// A front end turns samples into candidate beats: PulseFront (envelope threshold) for a pulse wave, QrsFront
-// (Pan-Tompkins slope energy against a noise-aware threshold) for an ECG. Here, within a hold period after a
-// candidate the tallest one wins (so a P wave crossing first cannot hide its R wave, nor a noise bump its
-// beat); the winner is final once the hold has passed. A small peak in the first 70 % of the usual interval
-// is a T wave or dicrotic wave, not a beat (a real rate rise is not small). When no beat came for 1.66 usual
-// intervals, the strongest weak candidate since the last beat is taken (Pan-Tompkins' search-back). Intervals
-// go to IbiHistory; the quality says whether the recent beats support its number (see quality()).
+// For a pulse wave, PulseFront (envelope threshold) turns samples into candidate beats; here, within the
+// refractory period after a candidate the tallest one wins (so a noise bump cannot hide its beat) and is final
+// once that period has passed, and a small peak in the first 70 % of the usual interval is a dicrotic wave, not
+// a beat (a real rate rise is not small). For an ECG, QrsDetector (Pan-Tompkins) decides which complexes are
+// beats and which of them it doubts. Intervals go to IbiHistory; the quality says whether the recent beats
+// support its number (see quality()).
 import { ContactMonitor } from './contact-monitor';
 import type { Candidate, FrontEnd } from './front-end';
 import { IbiHistory, type Verdict } from './ibi-history';
 import { PulseFront } from './pulse-front';
-import { QrsFront } from './qrs-front';
+import { QrsDetector } from './qrs-detector';
 
 export interface BeatDetectorOptions {
   minBpm: number;
   maxBpm: number;
   /** No beat for this long (signal time) means no contact: BPM becomes null and the history restarts. */
   noContactMs: number;
-  /** Peak-to-peak (input units) below which the signal counts as flat; also the smallest beat it detects. */
+  /**
+   * Peak-to-peak (input units) below which the signal counts as flat (0: only a constant signal); for a pulse also
+   * the smallest beat it detects. The ECG detector needs no such floor: it adapts to the signal's own amplitude.
+   */
   minAmplitude: number;
   /** Input at or above this for a second counts as saturated (null: never). */
   saturationLevel: number | null;
@@ -78,9 +80,6 @@ const WARMUP_MS = 1000; // after a start the front end learns the beat height be
 const SETTLE_MS = 200; // after a gap, the filters settle before detection resumes
 const GUARD = 0.7; // fraction of the usual interval in which only full-size peaks count
 const GUARD_HEIGHT = 0.7; // "full-size": relative to the running beat height
-const ECG_HOLD = 0.5; // an ECG candidate is held for half the usual interval (at most HOLD_MAX_MS): a taller one wins
-const HOLD_MAX_MS = 360;
-const SEARCH_BACK = 1.66; // no beat for this many usual intervals: take the strongest weak candidate
 const CONFIRMED = 4; // counted intervals before a rhythm is good (three are enough to learn it)
 const VERDICTS_NOISY = 2; // this many doubtful intervals (rejected or merged) of the last eight: noisy
 const VERDICTS_WITHHELD = 3; // this many: the beats do not support a number at all
@@ -89,7 +88,10 @@ export class BeatDetector {
   private readonly opts: BeatDetectorOptions;
   private readonly ibis: IbiHistory;
   private readonly contact: ContactMonitor;
+  /** Signal pulse: candidates, judged here. */
   private readonly front: FrontEnd;
+  /** Signal ECG: the QRS detector decides which complexes are beats. */
+  private readonly qrs: QrsDetector | null;
   private readonly minIbiMs: number;
 
   private dt = NaN;
@@ -97,10 +99,6 @@ export class BeatDetector {
   private pendingT = NaN;
   private pendingHeight = 0;
   private finalAt = NaN; // when the pending beat's hold period is over
-  // the strongest weak candidate since the last beat, for the search-back
-  private weakT = NaN;
-  private weakHeight = 0;
-  private searchAt = NaN; // 1.66 usual intervals after the last beat
 
   private lastT = NaN;
   private lastBeatT = NaN;
@@ -111,13 +109,16 @@ export class BeatDetector {
   private lost = false;
 
   constructor(options: Partial<BeatDetectorOptions> = {}) {
-    this.opts = { ...DEFAULT_BEAT_OPTIONS, ...options };
+    // an ECG's flat-signal limit defaults to adaptive (0): the pulse default is in the hat's 12-bit counts
+    const ecgDefault = options.waveform === 'ecg' && options.minAmplitude === undefined ? { minAmplitude: 0 } : {};
+    this.opts = { ...DEFAULT_BEAT_OPTIONS, ...options, ...ecgDefault };
     const { minBpm, maxBpm, historySize, minAmplitude, waveform } = this.opts;
     if (!(minBpm > 0 && maxBpm > minBpm)) throw new RangeError('need 0 < minBpm < maxBpm');
     this.minIbiMs = 60000 / maxBpm;
     this.ibis = new IbiHistory({ minIbiMs: this.minIbiMs, maxIbiMs: 60000 / minBpm, historySize, tolerance: 0.3 });
     this.contact = new ContactMonitor(minAmplitude, this.opts.saturationLevel);
-    this.front = waveform === 'ecg' ? new QrsFront(minAmplitude) : new PulseFront(minAmplitude);
+    this.front = new PulseFront(minAmplitude);
+    this.qrs = waveform === 'ecg' ? new QrsDetector() : null;
   }
 
   /** Runs a batch of evenly spaced samples (sample i at t0 + i·1000/rateHz) and returns the beats in it. */
@@ -148,18 +149,27 @@ export class BeatDetector {
     if (!(dt > 0 && dt <= this.opts.gapMs)) return this.restart(tMs, x);
     if (dt !== this.dt) {
       this.dt = dt;
-      this.front.setSpacing(dt);
+      if (this.qrs) this.qrs.setSpacing(dt);
+      else this.front.setSpacing(dt);
     }
     this.lastT = tMs;
 
+    const beat = this.qrs ? this.stepQrs(this.qrs, tMs, x) : this.stepPulse(tMs, x);
+    if (!this.lost && tMs - this.sinceT > this.opts.noContactMs) this.lose();
+    return beat;
+  }
+
+  private stepQrs(qrs: QrsDetector, tMs: number, x: number): Beat | null {
+    const found = qrs.step(tMs, x, tMs >= this.armedT);
+    return found ? this.record(found.tMs) : null;
+  }
+
+  private stepPulse(tMs: number, x: number): Beat | null {
     let beat: Beat | null = null;
     const candidate = this.front.step(tMs, x, tMs >= this.armedT);
-    // (comparisons with NaN are false: no pending beat, no search-back due)
+    // (comparisons with NaN are false: no pending beat)
     if (tMs >= this.finalAt && !this.front.busy()) beat = this.commit();
     if (candidate) beat = this.consider(candidate) ?? beat;
-    else if (tMs > this.searchAt && Number.isNaN(this.pendingT) && !Number.isNaN(this.weakT)) this.setPending(this.weakT, this.weakHeight);
-
-    if (!this.lost && tMs - this.sinceT > this.opts.noContactMs) this.lose();
     return beat;
   }
 
@@ -178,8 +188,9 @@ export class BeatDetector {
     this.ibis.clear();
     this.contact.reset();
     this.front.reset();
+    this.qrs?.reset();
     this.dt = NaN;
-    this.pendingT = this.weakT = this.finalAt = this.searchAt = NaN;
+    this.pendingT = this.finalAt = NaN;
     this.lastT = this.lastBeatT = this.sinceT = this.beatHeight = NaN;
     this.beats = 0;
     this.lost = false;
@@ -194,6 +205,7 @@ export class BeatDetector {
     if (Number.isNaN(this.lastT) || this.contact.flat() || this.contact.saturated()) return 'no-contact';
     if (this.lastT - this.sinceT > this.opts.noContactMs) return 'no-contact';
     if (this.ibis.size() < CONFIRMED || this.doubtful() >= VERDICTS_NOISY || this.ibis.scattered()) return 'noisy';
+    if (this.qrs?.uncertain()) return 'noisy';
     return 'good';
   }
 
@@ -208,25 +220,11 @@ export class BeatDetector {
     return n;
   }
 
-  /** How long a candidate waits for a taller one: the refractory period, or for an ECG half a usual interval. */
-  private holdMs(): number {
-    if (this.opts.waveform !== 'ecg') return this.minIbiMs;
-    const usual = this.ibis.usualMs();
-    return Number.isNaN(usual) ? this.minIbiMs : Math.max(this.minIbiMs, Math.min(HOLD_MAX_MS, ECG_HOLD * usual));
-  }
-
   /**
    * A candidate becomes the pending beat unless it is a T wave / dicrotic wave. Within the hold period of the
    * pending beat the taller one wins (a P wave crossing first must not hide its R wave).
    */
   private consider(c: Candidate): Beat | null {
-    if (c.weak) {
-      if (c.tMs - this.lastBeatT >= this.minIbiMs && c.height > this.weakHeight) {
-        this.weakT = c.tMs;
-        this.weakHeight = c.height;
-      }
-      return null;
-    }
     let committed: Beat | null = null;
     if (!Number.isNaN(this.pendingT)) {
       if (c.tMs < this.finalAt) {
@@ -242,25 +240,28 @@ export class BeatDetector {
     return committed;
   }
 
-  /** A pending beat; a weak one only when no beat came for 1.66 usual intervals (the search-back). */
+  /** A pending beat: final once the refractory period has passed without a taller candidate. */
   private setPending(t: number, height: number): void {
     this.pendingT = t;
     this.pendingHeight = height;
-    this.finalAt = t + this.holdMs();
+    this.finalAt = t + this.minIbiMs; // a taller candidate within the refractory period wins
   }
 
   /** The pending beat outlived its hold period: it is a beat. */
   private commit(): Beat {
     const t = this.pendingT;
-    this.pendingT = this.weakT = this.finalAt = NaN;
-    this.weakHeight = 0;
-    const ibiMs = Number.isNaN(this.lastBeatT) ? null : t - this.lastBeatT;
-    const counted = ibiMs === null ? [] : this.ibis.add(ibiMs);
+    this.pendingT = this.finalAt = NaN;
     const h = this.pendingHeight;
     this.beatHeight = Number.isNaN(this.beatHeight) ? h : this.beatHeight + 0.25 * (h - this.beatHeight);
     this.front.beat(this.beatHeight);
+    return this.record(t);
+  }
+
+  /** A beat at t: its interval goes to the history. */
+  private record(t: number): Beat {
+    const ibiMs = Number.isNaN(this.lastBeatT) ? null : t - this.lastBeatT;
+    const counted = ibiMs === null ? [] : this.ibis.add(ibiMs);
     this.lastBeatT = this.sinceT = t;
-    this.searchAt = t + SEARCH_BACK * this.ibis.usualMs();
     this.lost = false;
     this.beats++;
     return { tMs: t, ibiMs, counted, bpm: this.unsupported() ? null : this.ibis.bpm() };
@@ -272,11 +273,13 @@ export class BeatDetector {
    */
   private restart(tMs: number, x: number): Beat | null {
     const beat = Number.isNaN(this.pendingT) ? null : this.commit();
-    this.front.seed(x);
-    this.pendingT = this.weakT = this.finalAt = NaN;
-    this.lastBeatT = this.searchAt = NaN;
+    if (this.qrs) this.qrs.seed(x);
+    else this.front.seed(x);
+    this.pendingT = this.finalAt = NaN;
+    this.lastBeatT = NaN;
     this.lastT = tMs;
-    this.armedT = tMs + (Number.isNaN(this.beatHeight) ? WARMUP_MS : SETTLE_MS);
+    const learned = this.qrs ? this.qrs.learned() : !Number.isNaN(this.beatHeight);
+    this.armedT = tMs + (learned ? SETTLE_MS : WARMUP_MS);
     if (Number.isNaN(this.sinceT)) this.sinceT = tMs;
     return beat;
   }
@@ -284,7 +287,7 @@ export class BeatDetector {
   /** Time went backwards (a new recording, a reset clock): timings from the old time base mean nothing. */
   private rewind(tMs: number): void {
     this.contact.reset();
-    this.pendingT = this.weakT = this.finalAt = NaN;
+    this.pendingT = this.finalAt = NaN;
     this.sinceT = tMs;
   }
 
@@ -292,8 +295,9 @@ export class BeatDetector {
   private lose(): void {
     this.lost = true;
     this.front.forget();
+    this.qrs?.forget();
     this.ibis.clear();
-    this.lastBeatT = this.weakT = this.searchAt = NaN;
+    this.lastBeatT = NaN;
   }
 }
 

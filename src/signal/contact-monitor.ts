@@ -16,7 +16,7 @@ export class ContactMonitor {
   private lastT = NaN;
 
   /**
-   * @param minAmplitude peak-to-peak below this (input units) over the window is "flat"
+   * @param minAmplitude peak-to-peak below this (input units) over the window is "flat"; 0: only a constant signal is
    * @param saturationLevel samples at or above this for a second are "saturated" (null: never)
    */
   constructor(
@@ -48,7 +48,8 @@ export class ContactMonitor {
 
   flat(): boolean {
     if (this.seenMs < (BLOCKS - 1) * BLOCK_MS) return false; // not enough signal yet to judge
-    return Math.max(...this.maxs) - Math.min(...this.mins) < this.minAmplitude;
+    const swing = Math.max(...this.maxs) - Math.min(...this.mins);
+    return swing < this.minAmplitude || swing === 0;
   }
 
   saturated(): boolean {

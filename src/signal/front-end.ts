@@ -1,13 +1,11 @@
-// The part of beat detection that depends on the waveform: filters and a feature that turn samples into
-// candidate beats. BeatDetector does the rest (which candidate is a beat, intervals, quality) for every front end.
+// The part of pulse-wave beat detection that depends on the waveform: filters and a feature that turn samples
+// into candidate beats. BeatDetector does the rest (which candidate is a beat, intervals, quality).
 
 export interface Candidate {
   /** Time of the beat's peak (ms, the input's time base). */
   tMs: number;
   /** How strong it is, in the front end's own units: comparable between candidates of one front end only. */
   height: number;
-  /** Below the detection threshold: a beat only if the rhythm says one was missed there (search-back). */
-  weak: boolean;
 }
 
 export interface FrontEnd {

@@ -70,7 +70,7 @@ export class PulseFront implements FrontEnd {
       }
       if (y < RELEASE * this.runThreshold) {
         this.inRun = false;
-        found = { tMs: this.peakT + this.subSampleOffset(), height: this.peak, weak: false };
+        found = { tMs: this.peakT + this.subSampleOffset(), height: this.peak };
       }
     }
     this.prevY = y;

@@ -142,6 +142,29 @@ describe('shipped flows in the real Node-RED editor', function () {
     });
   }
 
+  it('pulse-bpm: picking ECG clears the pulse default Min swing (blank: adaptive), and back; blank is valid', async () => {
+    const bpm = { emit: 'interval', interval: '1', saturation: '4095', invert: false };
+    const flow: FlowEntry[] = [
+      { id: 'ecg-tab', type: 'tab', label: 'ecg' },
+      { id: 'bpm-pulse', type: 'emotion-pulse-bpm', z: 'ecg-tab', ...bpm, name: 'ear clip', waveform: 'pulse', minAmplitude: '20', x: 200, y: 100, wires: [[]] },
+      { id: 'bpm-ecg', type: 'emotion-pulse-bpm', z: 'ecg-tab', ...bpm, name: 'ecg', waveform: 'ecg', minAmplitude: '', x: 200, y: 200, wires: [[]] },
+    ];
+    const { invalid, unknown } = await openInEditor(page, flow);
+    assert.deepEqual([...invalid, ...unknown], []);
+    await page.evaluate(() => {
+      const RED = (window as unknown as { RED: any }).RED; // eslint-disable-line @typescript-eslint/no-explicit-any
+      RED.editor.edit(RED.nodes.node('bpm-pulse'));
+    });
+    const swing = page.locator('#node-input-minAmplitude');
+    await swing.waitFor();
+    await page.selectOption('#node-input-waveform', 'ecg');
+    assert.equal(await swing.inputValue(), '');
+    assert.equal(await swing.getAttribute('placeholder'), 'adaptive');
+    await page.selectOption('#node-input-waveform', 'pulse');
+    assert.equal(await swing.inputValue(), '20');
+    await page.evaluate(() => (window as unknown as { RED: { tray: { close(): void } } }).RED.tray.close());
+  });
+
   it('takes the participant names the runtime takes (any script, NFC), and refuses what it refuses', async () => {
     // the editor's checks come from one shared script (resources/editor.js): a node using it must load it
     const names = { ok: ['', 'Ana', 'Zoë', 'José María', '李雷', 'ana.b-c_d'], bad: ['../x', 'Zoë/../x', 'a..b', 'CON', 'nul.txt', 'Ana.', '-x'] };

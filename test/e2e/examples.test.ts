@@ -100,6 +100,13 @@ describe('example flows', () => {
       it('has a comment node describing it', () => {
         assert.ok(flow.some((n) => n.type === 'comment' && String(n.info ?? '').length > 100));
       });
+
+      it('says how to enable each node shipped disabled in its description, not in a name that outlives it', () => {
+        const named = flow.filter((n) => /\benable\b/i.test(String(n.name ?? ''))).map((n) => `${n.id}: ${String(n.name)}`);
+        assert.deepEqual(named, [], 'names that would still say "enable" once the node is enabled');
+        const untold = flow.filter((n) => n.d === true && !/enable this node/i.test(String(n.info ?? ''))).map((n) => n.id);
+        assert.deepEqual(untold, [], 'disabled nodes whose description does not say how to enable them');
+      });
     });
   }
 

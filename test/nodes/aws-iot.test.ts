@@ -14,6 +14,7 @@ import inNode = require('../../nodes/aws-iot-in/aws-iot-in');
 import outNode = require('../../nodes/aws-iot-out/aws-iot-out');
 import type { IotBrokerNode } from '../../nodes/aws-iot-broker/broker-user';
 import { IotConnection } from '../../src/aws/iot-connection';
+import { unbuiltAwsCrt, useUnloadableModule, type UnbuiltProject } from '../support/unbuilt-addon';
 
 type FlowNode = { id: string; type: string; [key: string]: unknown };
 type Status = { fill?: string; shape?: string; text?: string };
@@ -309,5 +310,42 @@ describe('aws-iot nodes on a mutual-TLS broker', function () {
     await waitFor('the broker to log a DISCONNECT (not a dropped connection)', () => (disconnects() === before + 1 ? true : undefined), 3000);
     assert.equal(conn.state.state, 'idle');
     await assert.rejects(conn.publish('iotsensors/train', Buffer.from('{}'), 1), /connection closed/);
+  });
+});
+
+describe('aws-iot nodes when aws-crt has no native binary (its install script skipped)', () => {
+  let unbuilt: UnbuiltProject;
+  let restore: () => void;
+  before(async () => {
+    unbuilt = unbuiltAwsCrt();
+    // aws-iot-device-sdk-v2 fails the way it does when it loads aws-crt's native part
+    restore = useUnloadableModule('aws-iot-device-sdk-v2', unbuilt.loadError());
+    await helper.startServer();
+  });
+  after(async () => {
+    restore();
+    unbuilt.remove();
+    await helper.stopServer();
+  });
+  afterEach(() => helper.unload());
+
+  it('says so at start on every IoT node, red with a short reason, and logs the command that fixes it', async () => {
+    const flow: FlowNode[] = [
+      { id: 't1', type: 'tab' },
+      { id: 'b1', type: 'emotion-aws-iot-broker', z: 't1', host: 'example.iot.eu-west-1.amazonaws.com', port: '8883', clientId: 'pi', certPath: '/c', keyPath: '/k' },
+      { id: 'out', type: 'emotion-aws-iot-out', z: 't1', broker: 'b1', topic: 'train', qos: '1' },
+      { id: 'in', type: 'emotion-aws-iot-in', z: 't1', broker: 'b1', topic: 'train', qos: '1', format: 'auto', wires: [[]] },
+    ];
+    await helper.load(nodes, flow as never);
+    const fix = `cd ${join(__dirname, '..', '..')} && npm approve-scripts aws-crt && npm rebuild aws-crt`;
+    for (const id of ['in', 'out']) {
+      const node = helper.getNode(id);
+      const s = await waitForStatus(node, (st) => st.fill === 'red', 'red');
+      assert.deepEqual(s, { fill: 'red', shape: 'ring', text: 'aws-crt not built (see log)' });
+      const logged = (node.error as unknown as SinonSpy).getCalls().filter((c) => c.thisValue === node).map((c) => String(c.args[0]));
+      assert.equal(logged.length, 1, `${id} logs it once`);
+      assert.match(logged[0], /^aws-crt is installed but its native addon was never built/);
+      assert.ok(logged[0].includes(fix), logged[0]);
+    }
   });
 });

@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { helper } from '../support/node-red';
 import { FakeI2cBus } from '../support/fake-i2c-bus';
-import { useFakeI2cBus } from './grove-support';
+import { loadReader, until, useFakeI2cBus } from './grove-support';
+import { useLanguage } from '../support/node-messages';
+import { unbuiltI2cBus, useUnloadableModule, type UnbuiltProject } from '../support/unbuilt-addon';
+import gsrNode = require('../../nodes/grove-gsr/grove-gsr');
 import type { HatConfigNode } from '../../nodes/grove-base-hat/reader';
 import { SimulatedHat } from '../../src/hat/simulated-hat';
 import hatNode = require('../../nodes/grove-base-hat/grove-base-hat');
@@ -71,6 +75,47 @@ describe('grove-base-hat config node', () => {
       await new Promise((r) => setTimeout(r, 2050));
       await node.hat();
       assert.equal(bus.opened.length, 2);
+    });
+  });
+
+  describe('i2c-bus installed without its native addon (npm 12 skipped its install script)', () => {
+    let unbuilt: UnbuiltProject;
+    let restore: () => void;
+    before(() => {
+      unbuilt = unbuiltI2cBus();
+      restore = useUnloadableModule('i2c-bus', unbuilt.loadError());
+    });
+    after(() => {
+      restore();
+      unbuilt.remove();
+    });
+
+    it('says so at deploy, once in the log with the command, and the readers go red with a short reason', async () => {
+      const t = await loadReader(gsrNode, 'emotion-grove-gsr', { interval: '20' }, { mode: 'i2c', bus: '1', address: '0x04' });
+      // the project whose node_modules hold i2c-bus: here the repository, on a Pi ~/.node-red
+      const fix = `cd ${join(__dirname, '..', '..')} && npm approve-scripts i2c-bus && npm rebuild i2c-bus`;
+      const fromHat = (helper.log().args as [{ level: number; msg: string; type: string }][])
+        .map(([entry]) => entry)
+        .filter((e) => e.level === (helper.log() as unknown as { ERROR: number }).ERROR && e.type === 'emotion-grove-base-hat');
+      assert.equal(fromHat.length, 1, 'the hat logs it once, at deploy');
+      assert.ok(fromHat[0].msg.includes(fix), fromHat[0].msg);
+      await until(() => t.errors.length > 0, 2000, 'the reader reports it to Catch nodes');
+      assert.match((t.errors[0].error as Error).message, /i2c-bus is installed but its native addon was never built/);
+      assert.ok((t.errors[0].error as Error).message.includes(fix));
+      assert.deepEqual(t.last(), { fill: 'red', shape: 'ring', text: 'i2c-bus not built (see log)' });
+      await assert.rejects((t.hatNode as HatConfigNode).hat(), /never built/, 'not retried: only a restart can load it');
+    });
+
+    it('in German when Node-RED runs in German', async () => {
+      await useLanguage('de');
+      try {
+        const t = await loadReader(gsrNode, 'emotion-grove-gsr', { interval: '20' }, { mode: 'i2c', bus: '1', address: '0x04' });
+        await until(() => t.errors.length > 0, 2000, 'the caught error');
+        assert.match((t.errors[0].error as Error).message, /natives Modul wurde nie gebaut.*npm approve-scripts i2c-bus && npm rebuild i2c-bus/);
+        assert.deepEqual(t.last(), { fill: 'red', shape: 'ring', text: 'i2c-bus nicht gebaut (siehe Log)' });
+      } finally {
+        await useLanguage('en-US');
+      }
     });
   });
 

@@ -79,6 +79,14 @@ export function neurokitRecording(name: PhysioRecording): Record<string, number[
   return columns;
 }
 
+/**
+ * The R waves of a NeuroKit2 recording's ECG, as sample indices (100 Hz): NeuroKit2's default detector, checked
+ * against pulse-bpm's where the two disagree (test/data/README.md says how).
+ */
+export function neurokitRPeaks(name: PhysioRecording): number[] {
+  return readFileSync(join(PHYSIO_DIR, `neurokit_bio_${name}.rpeaks.csv`), 'utf8').trim().split('\n').map(Number);
+}
+
 /** The rows of a CSV with a header line, as strings. */
 function csvRows(text: string): string[][] {
   return text
