@@ -1,3 +1,4 @@
+import { round3 } from '../record/record';
 import { heartRateVariability } from './hrv';
 import { phasicActivity } from './phasic';
 import { skinResponses } from './scr';
@@ -50,30 +51,36 @@ export function isFeatureName(name: unknown): name is FeatureName {
 
 /**
  * Every feature of a window of records (time order). A feature the window cannot support is absent:
- * the GSR shape with fewer than 5 readings, heart-rate variability without enough clean beats.
+ * the GSR shape with fewer than 5 readings, heart-rate variability without enough clean beats. Values
+ * are rounded as sent on (the means to 3 decimals like the records, the rest to 6 significant digits),
+ * so what a model learned from and what it is asked are the very same numbers.
  */
 export function windowFeatures(records: readonly WindowRecord[], windowSeconds: number): FeatureValues {
   const n = records.length;
   if (n === 0) return {};
   const gsr = records.map((r) => r.gsr);
   const level = mean(gsr);
-  const out: FeatureValues = { gsr: level, bpm: mean(records.map((r) => r.bpm)) };
+  const out: FeatureValues = { gsr: round3(level), bpm: round3(mean(records.map((r) => r.bpm))) };
   const phasic = phasicActivity(gsr);
   if (phasic !== undefined) {
     const times = records.map((r) => r.timestamp / 1000);
     const responses = skinResponses(gsr, stepSeconds(times));
-    out.gsrSlope = slope(times, gsr) / level;
-    out.gsrPhasic = phasic;
+    out.gsrSlope = significant(slope(times, gsr) / level);
+    out.gsrPhasic = significant(phasic);
     out.scrCount = responses.count;
-    out.scrSize = responses.count > 0 ? mean(responses.amplitudes) / level : 0;
+    out.scrSize = responses.count > 0 ? significant(mean(responses.amplitudes) / level) : 0;
   }
   const ibis = records.flatMap((r) => r.ibiMs ?? []);
   const hrv = heartRateVariability(ibis, windowSeconds * 1000);
   if (hrv) {
-    out.hrvRmssd = hrv.rmssd;
-    out.hrvSdnn = hrv.sdnn;
+    out.hrvRmssd = significant(hrv.rmssd);
+    out.hrvSdnn = significant(hrv.sdnn);
   }
   return out;
+}
+
+function significant(x: number): number {
+  return Number(x.toPrecision(6));
 }
 
 /**
