@@ -1,5 +1,9 @@
 import js from '@eslint/js';
+import html from 'eslint-plugin-html';
 import tseslint from 'typescript-eslint';
+
+/** What Node-RED's editor gives the scripts of a node's .html: its API, jQuery, and our shared helper. */
+const editorGlobals = { window: 'readonly', document: 'readonly', RED: 'readonly', $: 'readonly', emotionIot: 'readonly' };
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'demo/userdir/**', 'test-artifacts/**', '.ci/cache/**', 'examples/**', 'flows/**', 'cloud/cdk.out/**'] },
@@ -10,9 +14,10 @@ export default tseslint.config(
     languageOptions: { globals: { process: 'readonly', console: 'readonly', setTimeout: 'readonly', URL: 'readonly' } },
   },
   {
-    // the editor's side: a browser script
-    files: ['resources/**/*.js'],
-    languageOptions: { globals: { window: 'readonly', RED: 'readonly' } },
+    // the editor's side: browser scripts (resources/) and the inline scripts of each node's .html
+    files: ['resources/**/*.js', 'nodes/**/*.html'],
+    plugins: { html },
+    languageOptions: { globals: editorGlobals },
   },
   {
     files: ['**/*.cjs'],

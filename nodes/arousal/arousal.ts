@@ -5,6 +5,7 @@ import type { Node, NodeAPI, NodeDef, NodeMessage } from 'node-red';
 import { ArousalTracker, DEFAULT_SETTINGS, formatDuration, type ArousalAlert, type ArousalReading, type Outcome } from '../../src/signal/arousal';
 import { translateError, translator, type Translate } from '../lib/i18n';
 import { configNumber, onInput, readSettingsOrFail, status, usePlausibleRanges } from '../lib/node-kit';
+import { registerNodeType } from '../lib/migrations';
 
 interface ArousalDef extends NodeDef {
   participant: string;
@@ -24,7 +25,7 @@ export = function (RED: NodeAPI) {
     RED.nodes.createNode(this, def);
     setup(this, def, t);
   }
-  RED.nodes.registerType('emotion-arousal', EmotionArousal);
+  registerNodeType(RED, 'emotion-arousal', EmotionArousal);
 };
 
 function setup(node: Node, def: ArousalDef, t: Translate): void {

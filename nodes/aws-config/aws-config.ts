@@ -11,6 +11,7 @@ import {
   type AwsConfigSettings,
 } from '../../src/aws/client-config';
 import { toError } from '../lib/node-kit';
+import { registerNodeType } from '../lib/migrations';
 
 type AwsConfigDef = NodeDef & AwsConfigSettings;
 type AwsConfigNode = Node<AwsCredentialSettings> & AwsClientSource & { region?: string };
@@ -47,7 +48,7 @@ export = function (RED: NodeAPI) {
     });
   }
 
-  RED.nodes.registerType<AwsConfigNode, AwsConfigDef, unknown, AwsCredentialSettings>('emotion-aws-config', AwsConfig, {
+  registerNodeType(RED, 'emotion-aws-config', AwsConfig, {
     credentials: {
       // password-type: the editor's GET /credentials answers has_accessKeyId, never the id itself
       accessKeyId: { type: 'password' },

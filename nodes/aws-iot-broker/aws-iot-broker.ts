@@ -7,7 +7,8 @@ import { BROKER_DEFAULTS } from '../../src/aws/iot-options';
 import { loadIotSdk } from '../../src/aws/iot-sdk';
 import { withPrefix } from '../../src/aws/iot-topic';
 import { configNumber, toError, userDir } from '../lib/node-kit';
-import type { IotBrokerCredentials, IotBrokerNode } from './broker-user';
+import type { IotBrokerNode } from './broker-user';
+import { registerNodeType } from '../lib/migrations';
 
 interface IotBrokerDef extends NodeDef {
   host: string;
@@ -66,7 +67,7 @@ export = function (RED: NodeAPI) {
     });
   }
 
-  RED.nodes.registerType<IotBrokerNode, IotBrokerDef, unknown, IotBrokerCredentials>('emotion-aws-iot-broker', AwsIotBroker, {
+  registerNodeType(RED, 'emotion-aws-iot-broker', AwsIotBroker, {
     credentials: {
       certPem: { type: 'text' },
       keyPem: { type: 'password' },

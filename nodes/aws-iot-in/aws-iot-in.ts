@@ -4,6 +4,7 @@ import type { Node, NodeAPI, NodeDef } from 'node-red';
 import { decodePayload, validateTopicFilter, type PayloadFormat } from '../../src/aws/iot-topic';
 import { status, toError } from '../lib/node-kit';
 import { linkBroker } from '../aws-iot-broker/broker-user';
+import { registerNodeType } from '../lib/migrations';
 
 interface IotInDef extends NodeDef {
   broker: string;
@@ -41,5 +42,5 @@ export = function (RED: NodeAPI) {
     });
   }
 
-  RED.nodes.registerType('emotion-aws-iot-in', AwsIotIn);
+  registerNodeType(RED, 'emotion-aws-iot-in', AwsIotIn);
 };

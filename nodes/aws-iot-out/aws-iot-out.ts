@@ -5,6 +5,7 @@ import type { Node, NodeAPI, NodeDef } from 'node-red';
 import { encodePayload, validateTopicName } from '../../src/aws/iot-topic';
 import { onInput } from '../lib/node-kit';
 import { linkBroker } from '../aws-iot-broker/broker-user';
+import { registerNodeType } from '../lib/migrations';
 
 interface IotOutDef extends NodeDef {
   broker: string;
@@ -28,5 +29,5 @@ export = function (RED: NodeAPI) {
     });
   }
 
-  RED.nodes.registerType('emotion-aws-iot-out', AwsIotOut);
+  registerNodeType(RED, 'emotion-aws-iot-out', AwsIotOut);
 };

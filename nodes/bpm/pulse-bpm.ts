@@ -7,6 +7,7 @@ import { parsePulseMessage } from '../../src/signal/pulse-input';
 import { round3 } from '../../src/record/record';
 import { translateError, translator } from '../lib/i18n';
 import { configNumber, onInput, status, type Send, readSettingsOrFail } from '../lib/node-kit';
+import { registerNodeType } from '../lib/migrations';
 
 interface PulseBpmDef extends NodeDef {
   emit: string;
@@ -78,7 +79,7 @@ export = function (RED: NodeAPI) {
   function makeReporter(def: PulseBpmDef): BpmReporter {
     const mode: EmitMode = def.emit === 'beat' ? 'beat' : 'interval';
     const intervalS = configNumber(def.interval, 'emit interval (s)', { min: 0.1, max: 3600, fallback: 1 });
-    const waveform = def.waveform === 'ecg' ? 'ecg' : 'pulse'; // absent (an older flow): the ear clip's pulse
+    const waveform = def.waveform === 'ecg' ? 'ecg' : 'pulse'; // older flows: 'pulse' (nodes/lib/migrations.ts)
     // blank: the hat's 20 counts for a pulse; adaptive (flat only when constant) for an ECG, whose detector needs
     // no floor. An older ECG flow's 0.1 (the former advice) stays its flat-signal limit and nothing more.
     const minAmplitude = configNumber(def.minAmplitude, 'minimum amplitude', { min: 0, fallback: waveform === 'ecg' ? 0 : 20 });
@@ -88,5 +89,5 @@ export = function (RED: NodeAPI) {
     return new BpmReporter(detector, mode, intervalS * 1000);
   }
 
-  RED.nodes.registerType('emotion-pulse-bpm', PulseBpm);
+  registerNodeType(RED, 'emotion-pulse-bpm', PulseBpm);
 };

@@ -17,6 +17,7 @@ import { readFeatures, type Features } from '../../src/model/window-average';
 import { modelPath, participantKey } from '../../src/record/paths';
 import { translator } from '../lib/i18n';
 import { configNumber, onInput, status, userDir, type Send, readSettingsOrFail, usePlausibleRanges } from '../lib/node-kit';
+import { registerNodeType } from '../lib/migrations';
 
 interface InferDef extends NodeDef {
   mode: 'window' | 'each';
@@ -157,7 +158,7 @@ export = function (RED: NodeAPI) {
     });
   }
 
-  RED.nodes.registerType('emotion-infer', EmotionInfer);
+  registerNodeType(RED, 'emotion-infer', EmotionInfer);
 };
 
 function commandOf(msg: NodeMessageInFlow): 'start' | 'stop' | undefined {

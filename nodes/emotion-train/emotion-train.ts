@@ -17,6 +17,7 @@ import { modelPath, participantKey } from '../../src/record/paths';
 import { RecordStore } from '../../src/record/record-store';
 import { translator, type Translate } from '../lib/i18n';
 import { configNumber, onInput, status, userDir, readSettingsOrFail, usePlausibleRanges, type Send } from '../lib/node-kit';
+import { registerNodeType } from '../lib/migrations';
 
 interface EmotionTrainDef extends NodeDef, CloudTrainingDef {
   aws: string;
@@ -46,7 +47,7 @@ export = function (RED: NodeAPI) {
     RED.nodes.createNode(this, def);
     setup(this, def, userDir(RED), (id) => RED.nodes.getNode(id) as unknown as AwsClientSource | null, t);
   }
-  RED.nodes.registerType('emotion-train', EmotionTrain);
+  registerNodeType(RED, 'emotion-train', EmotionTrain);
 };
 
 function setup(node: Node, def: EmotionTrainDef, dir: string, awsNode: (id: string) => AwsClientSource | null, t: Translate): void {

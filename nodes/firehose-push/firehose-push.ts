@@ -11,6 +11,7 @@ import { formatBytes, Spool } from '../../src/aws/spool';
 import { dataRoot } from '../../src/record/paths';
 import { translator } from '../lib/i18n';
 import { configNumber, onInput, status, toError, userDir } from '../lib/node-kit';
+import { registerNodeType } from '../lib/migrations';
 
 interface FirehosePushDef extends NodeDef {
   aws: string;
@@ -156,5 +157,5 @@ export = function (RED: NodeAPI) {
     });
   }
 
-  RED.nodes.registerType('emotion-firehose-push', FirehosePush);
+  registerNodeType(RED, 'emotion-firehose-push', FirehosePush);
 };

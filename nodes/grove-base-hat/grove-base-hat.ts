@@ -7,6 +7,7 @@ import { SimulatedHat, type Stimulus } from '../../src/hat/simulated-hat';
 import { translateAddonError, translator } from '../lib/i18n';
 import { configNumber, toError, userDir } from '../lib/node-kit';
 import type { HatConfigNode } from './reader';
+import { registerNodeType } from '../lib/migrations';
 
 interface HatDef extends NodeDef {
   mode: 'i2c' | 'simulated';
@@ -90,5 +91,5 @@ export = function (RED: NodeAPI) {
     return openI2cHat({ bus, address, openBus });
   }
 
-  RED.nodes.registerType('emotion-grove-base-hat', GroveBaseHat);
+  registerNodeType(RED, 'emotion-grove-base-hat', GroveBaseHat);
 };

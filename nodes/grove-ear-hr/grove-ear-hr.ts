@@ -6,6 +6,7 @@ import { PulseSchedule } from '../../src/hat/pulse-schedule';
 import { SimulatedHat } from '../../src/hat/simulated-hat';
 import { configNumber } from '../lib/node-kit';
 import { runReader, type ReaderContext, type ReaderDef, type Sampler } from '../grove-base-hat/reader';
+import { registerNodeType } from '../lib/migrations';
 
 interface EarHrDef extends ReaderDef {
   channel: string;
@@ -72,5 +73,5 @@ export = function (RED: NodeAPI) {
     };
   }
 
-  RED.nodes.registerType('emotion-grove-ear-hr', GroveEarHr);
+  registerNodeType(RED, 'emotion-grove-ear-hr', GroveEarHr);
 };

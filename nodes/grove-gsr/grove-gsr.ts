@@ -4,6 +4,7 @@ import type { Node, NodeAPI, NodeMessage } from 'node-red';
 import { convertGsr, DEFAULT_REFERENCE_MV } from '../../src/signal/gsr';
 import { configNumber } from '../lib/node-kit';
 import { runReader, type ReaderContext, type ReaderDef, type Sampler } from '../grove-base-hat/reader';
+import { registerNodeType } from '../lib/migrations';
 
 interface GsrDef extends ReaderDef {
   channel: string;
@@ -58,5 +59,5 @@ export = function (RED: NodeAPI) {
     };
   }
 
-  RED.nodes.registerType('emotion-grove-gsr', GroveGsr);
+  registerNodeType(RED, 'emotion-grove-gsr', GroveGsr);
 };

@@ -10,6 +10,7 @@ import { participantKey } from '../../src/record/paths';
 import { RecordStore, type SkippedLine } from '../../src/record/record-store';
 import { translator, type Translate } from '../lib/i18n';
 import { onInput, status, userDir, type Send, readSettingsOrFail, usePlausibleRanges } from '../lib/node-kit';
+import { registerNodeType } from '../lib/migrations';
 
 interface RecordStoreDef extends NodeDef {
   labels: string;
@@ -37,7 +38,7 @@ export = function (RED: NodeAPI) {
     RED.nodes.createNode(this, def);
     setup(this, def, userDir(RED), t);
   }
-  RED.nodes.registerType('emotion-record-store', RecordStoreNode);
+  registerNodeType(RED, 'emotion-record-store', RecordStoreNode);
 };
 
 function setup(node: Node, def: RecordStoreDef, dir: string, t: Translate): void {

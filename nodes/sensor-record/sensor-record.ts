@@ -5,6 +5,7 @@ import { parseLabels } from '../../src/model/label-map';
 import { Recorder, type RecorderState, type SkipProblem, type StartOptions } from '../../src/record/recorder';
 import { translator, type Translate } from '../lib/i18n';
 import { configNumber, onInput, status, readSettingsOrFail, usePlausibleRanges } from '../lib/node-kit';
+import { registerNodeType } from '../lib/migrations';
 
 interface SensorRecordDef extends NodeDef {
   participant: string;
@@ -34,7 +35,7 @@ export = function (RED: NodeAPI) {
     RED.nodes.createNode(this, def);
     setup(this, def, t);
   }
-  RED.nodes.registerType('emotion-sensor-record', SensorRecord);
+  registerNodeType(RED, 'emotion-sensor-record', SensorRecord);
 };
 
 function setup(node: Node, def: SensorRecordDef, t: Translate): void {

@@ -8,6 +8,7 @@ import { MinInterval } from '../../src/aws/sns-rate-limit';
 import { redactError } from '../../src/aws/sdk-error';
 import { translator } from '../lib/i18n';
 import { configNumber, onInput, status, readSettingsOrFail } from '../lib/node-kit';
+import { registerNodeType } from '../lib/migrations';
 
 interface SnsNotifyDef extends NodeDef {
   aws: string;
@@ -70,7 +71,7 @@ export = function (RED: NodeAPI) {
     });
   }
 
-  RED.nodes.registerType('emotion-sns-notify', SnsNotify);
+  registerNodeType(RED, 'emotion-sns-notify', SnsNotify);
 };
 
 function targetOf(msg: NodeMessageInFlow): unknown {

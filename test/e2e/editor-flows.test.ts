@@ -8,7 +8,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { migrationsSetting, settingsVersion } from '../../nodes/lib/migrations';
 import { participantName } from '../../src/record/paths';
+import { flows010, flows010Renamed, readmeTypeFix } from '../support/flows-0.1.0';
 import { launchChromium, startNodeRed, type NodeRedProcess } from '../support/node-red-process';
 
 const root = join(__dirname, '..', '..');
@@ -163,6 +165,43 @@ describe('shipped flows in the real Node-RED editor', function () {
     await page.selectOption('#node-input-waveform', 'pulse');
     assert.equal(await swing.inputValue(), '20');
     await page.evaluate(() => (window as unknown as { RED: { tray: { close(): void } } }).RED.tray.close());
+  });
+
+  it('says how to carry over a flow saved with 0.1.0 type names, which Node-RED alone only calls unknown', async () => {
+    await openInEditor(page, flows010().get('aws.json')!);
+    const notice = page.locator('.red-ui-notification', { hasText: 'emotion-iot 0.1.0' });
+    await notice.waitFor();
+    const text = (await notice.textContent()) ?? '';
+    assert.ok(text.includes(readmeTypeFix()), 'the README command');
+    assert.match(text, /aws-config, firehose-push, grove-base-hat, grove-ear-hr, grove-gsr, pulse-bpm, sensor-record, sns-notify/);
+    await notice.getByRole('button', { name: 'Close' }).click();
+    await notice.waitFor({ state: 'detached' });
+  });
+
+  it("brings the settings of a 0.1.0 flow's nodes to today's, as the runtime does (nodes/lib/migrations.ts)", async () => {
+    const flow = [...flows010Renamed().values()].flat().filter((n, i, all) => all.findIndex((m) => m.id === n.id) === i);
+    const { invalid } = await openInEditor(page, flow);
+    const nodes = await page.evaluate(() => {
+      const RED = (window as unknown as { RED: any }).RED; // eslint-disable-line @typescript-eslint/no-explicit-any
+      const found: Record<string, unknown>[] = [];
+      const keep = (n: { type: string; _def: { defaults: Record<string, unknown> } }) => {
+        if (n.type.startsWith('emotion-')) found.push(Object.fromEntries(['id', 'type', ...Object.keys(n._def.defaults)].map((p) => [p, (n as unknown as Record<string, unknown>)[p]])));
+      };
+      RED.nodes.eachNode(keep);
+      RED.nodes.eachConfig(keep);
+      return found;
+    });
+    assert.equal(nodes.length, flow.filter((n) => n.type.startsWith('emotion-')).length);
+    for (const node of nodes) {
+      const saved = flow.find((n) => n.id === node.id)!;
+      assert.equal(node.version, settingsVersion(node.type as string), `${node.type} ${node.id}: version`);
+      for (const step of migrationsSetting(node.type as string).value.steps) {
+        for (const [p, v] of Object.entries(step.add)) assert.deepEqual(node[p], p in saved ? saved[p] : v, `${node.type} ${node.id}.${p}`);
+      }
+    }
+    // nothing a migration added makes a node invalid (some 0.1.0 nodes lack other settings: they were written by hand)
+    const added = new Set(nodes.flatMap((n) => migrationsSetting(n.type as string).value.steps.flatMap((s) => Object.keys(s.add))));
+    assert.deepEqual(invalid.filter((line) => line.split(': ')[1].split(', ').some((p) => added.has(p))), []);
   });
 
   it('takes the participant names the runtime takes (any script, NFC), and refuses what it refuses', async () => {

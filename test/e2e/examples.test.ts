@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { combineFlows, type FlowNode } from '../../demo/combine-flows';
+import { editorTypes } from '../support/editor-definitions';
 
 const root = join(__dirname, '..', '..');
 const coreDir = dirname(require.resolve('@node-red/nodes/package.json'));
@@ -18,7 +19,7 @@ interface TypeInfo {
   refs: Map<string, string>;
 }
 
-/** Reads node types, their config category and their config-node properties from editor .html files. */
+/** Reads node types, their config category and their config-node properties from core and Dashboard editor .html files. */
 function typesFrom(htmlFiles: string[]): Map<string, TypeInfo> {
   const types = new Map<string, TypeInfo>();
   for (const file of htmlFiles) {
@@ -42,10 +43,15 @@ function htmlUnder(dir: string): string[] {
     .map((f) => join(dir, f));
 }
 
-const ourHtml = Object.values(pkg['node-red'].nodes)
-  .map((js) => join(root, js.replace(/^dist\//, '').replace(/\.js$/, '.html')))
-  .filter((f) => existsSync(f));
-const ours = typesFrom(ourHtml);
+const ours = new Map<string, TypeInfo>(
+  editorTypes().map(({ type, definition }) => [
+    type,
+    {
+      config: definition.category === 'config',
+      refs: new Map(Object.entries(definition.defaults).flatMap(([prop, d]) => (d.type ? [[prop, d.type] as [string, string]] : []))),
+    },
+  ]),
+);
 const known = new Map([
   ...typesFrom(htmlUnder(join(coreDir, 'core'))),
   ...typesFrom(htmlUnder(join(dashboardDir, 'nodes'))),

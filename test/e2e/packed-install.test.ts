@@ -1,7 +1,7 @@
 // What `npm publish` would ship works on its own: `npm pack` in a clean checkout (a copy of the repository
 // without dist/; prepack builds it) makes a tarball, `npm install <tarball>` puts it into a fresh Node-RED
 // user dir, and a real Node-RED started there (with no path to this repository) registers every node type
-// the editor files declare, with no load error.
+// the editor files declare, with no load error, and serves the editor script their dialogs are built with.
 // Optional dependencies (native I2C, the AWS IoT CRT) are left out: the nodes must load without them.
 // npm may read the registry (CI has it) but prefers its cache, so a warm machine needs no network.
 import assert from 'node:assert/strict';
@@ -10,6 +10,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writ
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
+import { editorTypes } from '../support/editor-definitions';
 import { startNodeRed, type NodeRedProcess } from '../support/node-red-process';
 
 const run = promisify(execFile);
@@ -20,11 +21,8 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { na
 
 /** The types the editor files of the package's node sets register, i.e. what a user sees in the palette. */
 function declaredTypes(): string[] {
-  return Object.values(pkg['node-red'].nodes)
-    .flatMap((js) => {
-      const html = readFileSync(join(root, js.replace(/^dist\//, '').replace(/\.js$/, '.html')), 'utf8');
-      return [...html.matchAll(/RED\.nodes\.registerType\(\s*['"]([^'"]+)['"]/g)].map((m) => m[1]);
-    })
+  return editorTypes()
+    .map((t) => t.type)
     .sort();
 }
 
@@ -90,5 +88,9 @@ describe('the npm tarball in a fresh Node-RED user dir', function () {
     const failed = sets.filter((s) => !s.enabled || s.loaded === false || s.err).map((s) => `${s.types.join(',')}: ${s.err}`);
     assert.deepEqual(failed, [], 'node sets that did not load');
     assert.deepEqual(sets.flatMap((s) => s.types).sort(), declaredTypes());
+    // every editor file loads the shared editor script from the package's resources/, which Node-RED serves
+    const editorScript = await fetch(`${nr.url}/resources/${pkg.name}/editor.js`);
+    assert.equal(editorScript.status, 200, 'resources/editor.js is served');
+    assert.match(await editorScript.text(), /window\.emotionIot = \{/);
   });
 });
