@@ -9,6 +9,8 @@ import { phasicByLabel } from './phasic-windows';
 import { fitSoftmax } from './softmax';
 import { stratifiedSplit } from './split';
 import { fitStandardisation, standardise } from './standardise';
+import { needsWindows, recordsWithWindowFeatures } from './window-rows';
+import { FEATURE_NAMES, isFeatureName, PUBLISHED_FEATURES, PUBLISHED_WINDOW_SECONDS, WINDOW_CHOICES } from '../signal/window-features';
 
 /**
  * The training pipeline of the published notebook, run in process: clean -> stratified split ->
@@ -21,8 +23,13 @@ export interface TrainOptions {
   labels: string[];
   /** moods trained as extra classes (after `labels`) when the participant recorded them, e.g. ["calm"] */
   optionalLabels: string[];
-  /** record field names, in the order the weights use */
+  /**
+   * feature names (src/signal/window-features.ts), in the order the weights use; any feature besides the
+   * means of gsr and bpm is learned from the detection windows of `windowSeconds` (src/model/window-rows.ts)
+   */
   features: string[];
+  /** the detection window those features are computed over: emotion-infer's window */
+  windowSeconds: number;
   /** dropped from the start of each (participant, session) */
   warmupSeconds: number;
   testFraction: number;
@@ -40,7 +47,8 @@ export interface TrainOptions {
 export const DEFAULT_TRAIN_OPTIONS: Readonly<Omit<TrainOptions, 'participant'>> = Object.freeze({
   labels: [...DEFAULT_LABELS],
   optionalLabels: [],
-  features: ['gsr', 'bpm'],
+  features: [...PUBLISHED_FEATURES],
+  windowSeconds: PUBLISHED_WINDOW_SECONDS,
   warmupSeconds: 10,
   testFraction: 0.2,
   seed: 42,
@@ -105,6 +113,7 @@ export function trainModel(
     weights: fit.weights,
     bias: fit.bias,
     hyperparameters: {
+      ...(needsWindows(features) ? { windowSeconds: o.windowSeconds } : {}),
       warmupSeconds: o.warmupSeconds,
       testFraction: o.testFraction,
       seed: o.seed,
@@ -160,7 +169,8 @@ export function prepareData(
   const recorded = new Set(records.map((r) => r?.mood));
   const optional = options.optionalLabels.filter((l) => recorded.has(l) && !labels.includes(l));
   const used = [...labels, ...optional];
-  const clean = cleanRecords(records, options.features, used, options.warmupSeconds);
+  const rows = needsWindows(options.features) ? recordsWithWindowFeatures(records, options.windowSeconds).records : records;
+  const clean = cleanRecords(rows, options.features, used, options.warmupSeconds);
   const short = used.map((label, k) => ({ label, n: clean.y.filter((c) => c === k).length })).filter((c) => c.n < MIN_ROWS_PER_LABEL);
   if (short.length > 0) {
     const warmup = options.warmupSeconds > 0 ? `the first ${options.warmupSeconds} s of each session are dropped as warm-up; ` : '';
@@ -199,7 +209,10 @@ export function resolveOptions(partial: Partial<TrainOptions> & { participant: s
     Array.isArray(list) && list.every((s) => typeof s === 'string' && s !== '') && new Set(list).size === list.length;
   if (!distinctNames(o.labels) || o.labels.length < 2) fail('labels must be at least 2 distinct names');
   if (!Array.isArray(o.optionalLabels) || (o.optionalLabels.length > 0 && !distinctNames(o.optionalLabels))) fail('optionalLabels must be distinct names');
-  if (!distinctNames(o.features) || o.features.length < 1) fail('features must be at least 1 distinct record field name');
+  if (!distinctNames(o.features) || o.features.length < 1) fail('features must be at least 1 distinct feature name');
+  const unknown = o.features.find((f) => !isFeatureName(f));
+  if (unknown !== undefined) fail(`unknown feature '${unknown}' (known: ${FEATURE_NAMES.join(', ')})`);
+  if (!(WINDOW_CHOICES as readonly number[]).includes(o.windowSeconds)) fail(`windowSeconds must be one of ${WINDOW_CHOICES.join(', ')}`);
   if (!(o.warmupSeconds >= 0 && Number.isFinite(o.warmupSeconds))) fail('warmupSeconds must be 0 or more');
   if (!(o.testFraction > 0 && o.testFraction < 1)) fail('testFraction must be between 0 and 1 (e.g. 0.2)');
   if (!Number.isInteger(o.seed)) fail('seed must be an integer');
