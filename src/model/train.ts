@@ -192,7 +192,8 @@ export function prepareData(
     droppedInvalid: clean.droppedInvalid,
     droppedWarmup: clean.droppedWarmup,
     simulated: clean.simulated,
-    phasic: gsrColumn < 0 ? [] : phasicByLabel(clean, gsrColumn, used.length),
+    // a window model's rows hold the phasic activity as a feature already (its runs of window means would not)
+    phasic: gsrColumn < 0 || needsWindows(options.features) ? [] : phasicByLabel(clean, gsrColumn, used.length),
     random,
   };
 }
