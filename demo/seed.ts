@@ -1,8 +1,9 @@
-// The demo participant `npm start` seeds on first start: one short simulated recording session per mood,
-// made in fast time by the same pieces the flows run live (simulated hat -> GSR conversion and beat
-// detection -> one record per second, with that second's beat intervals -> local store), then a model
-// trained and saved, so the Detect page answers at once. Never real data: every record says
-// `simulated: true`.
+// The demo participant `npm start` seeds on first start: short simulated recording sessions, made in fast
+// time by the same pieces the flows run live (simulated hat -> GSR conversion and beat detection -> one
+// record per second, with that second's beat intervals -> local store), then a model trained and saved, so the Detect page answers at once.
+// The seed follows the recording protocol the Training page teaches (src/record/recording-protocol.ts):
+// each mood in two sessions, on two occasions a day apart, in a different order; only the calm / rest
+// session is left for the visitor to record. Never real data: every record says `simulated: true`.
 import { SimulatedHat, GSR_CHANNEL, PULSE_CHANNEL, type Stimulus } from '../src/hat/simulated-hat';
 import { convertGsr } from '../src/signal/gsr';
 import { BeatDetector } from '../src/signal/beat-detector';
@@ -22,14 +23,20 @@ export interface SeedOptions {
   secondsPerMood: number;
   /** the pulse channel's sampling rate, as grove-ear-hr's default */
   pulseRateHz: number;
-  /** when the first session starts (ms since the epoch); the sessions run back to back */
+  /** when the last occasion's first session starts (ms since the epoch); its sessions run back to back */
   startMs: number;
+  /** sittings, each recording every mood once (the order turned by one mood each time) */
+  occasions: number;
+  /** from one occasion's start to the next's */
+  occasionGapMs: number;
 }
 
 export interface SeedSummary {
   participant: string;
   records: number;
-  accuracy: number;
+  /** the model's held-out balanced accuracy (null when nothing could be held out) and its verdict */
+  balancedAccuracy: number | null;
+  verdict?: string;
   modelPath: string;
 }
 
@@ -95,6 +102,8 @@ export async function seedDemoParticipant(userDir: string, options: Partial<Seed
     secondsPerMood: 90,
     pulseRateHz: 100,
     startMs: Date.now() - DEFAULT_LABELS.length * 90_000,
+    occasions: 2,
+    occasionGapMs: 24 * 3600_000,
     ...options,
   };
   const store = new RecordStore(userDir);
@@ -103,14 +112,17 @@ export async function seedDemoParticipant(userDir: string, options: Partial<Seed
   if (stored.length === 0) {
     const hat = new SimulatedHat({ seed: o.hatSeed, participant: o.participant });
     const detector = new BeatDetector();
-    await store.append(
-      DEFAULT_LABELS.flatMap((mood, i) =>
-        simulateSession(hat, detector, mood as Stimulus, o.startMs + i * o.secondsPerMood * 1000, o.secondsPerMood, o.pulseRateHz),
-      ),
-    );
+    for (let k = 0; k < o.occasions; k++) {
+      const start = o.startMs - (o.occasions - 1 - k) * o.occasionGapMs;
+      const order = DEFAULT_LABELS.map((_, i) => DEFAULT_LABELS[(i + DEFAULT_LABELS.length - k) % DEFAULT_LABELS.length]);
+      await store.append(
+        order.flatMap((mood, i) => simulateSession(hat, detector, mood as Stimulus, start + i * o.secondsPerMood * 1000, o.secondsPerMood, o.pulseRateHz)),
+      );
+    }
     stored = await store.read(o.participant);
   }
   // Trained on everything stored for the participant, as emotion-train does.
   const model = trainModel(stored, { participant: o.participant });
-  return { participant: o.participant, records: stored.length, accuracy: model.metrics.accuracy, modelPath: saveModel(userDir, model) };
+  const { balancedAccuracy = null, verdict } = model.metrics;
+  return { participant: o.participant, records: stored.length, balancedAccuracy, verdict, modelPath: saveModel(userDir, model) };
 }

@@ -27,7 +27,7 @@ if (prepared.seeded) {
   const s = prepared.seeded;
   console.log(
     `Seeded participant "${s.participant}" with ${s.records} simulated records and trained a demo model ` +
-      `(test accuracy ${(s.accuracy * 100).toFixed(1)} %)`,
+      `(${s.balancedAccuracy === null ? 'not measurable' : `${(s.balancedAccuracy * 100).toFixed(1)} %`} on held-out windows: ${s.verdict})`,
   );
 }
 

@@ -1,12 +1,13 @@
 // The training workflow's first step: one participant's records, as Firehose stored them (Parquet under
 // records/participant=<name>/), become the Linear Learner train and validation channels, written by the
-// same code as record-store's export (linearLearnerChannels: the local trainer's cleaning and split).
+// same code as record-store's export (linearLearnerChannels: the local trainer's cleaning and split), and
+// are evaluated held out in time by the local trainer (the figures the workflow reports first).
 import { createHash } from 'node:crypto';
 import { parquetReadObjects } from 'hyparquet';
 import { participantEndpointName } from '../../src/aws/participant-endpoint';
-import { WORKFLOW_ERRORS, type TrainingExecutionInput } from '../../src/aws/training-workflow';
+import { heldOutSummary, WORKFLOW_ERRORS, type HeldOutSummary, type TrainingExecutionInput } from '../../src/aws/training-workflow';
 import { linearLearnerChannels } from '../../src/model/linear-learner-csv';
-import { resolveOptions } from '../../src/model/train';
+import { resolveOptions, trainModel } from '../../src/model/train';
 import type { SensorRecord } from '../../src/record/record';
 
 /** The execution input as given, and the execution's name (the state machine passes $$.Execution.Name). */
@@ -34,6 +35,8 @@ export interface PreparedRun {
   featureDim: string;
   miniBatchSize: string;
   rows: Record<string, unknown>;
+  /** the local trainer's held-out evaluation of the same records: the figures a person will really get */
+  heldOut: HeldOutSummary;
 }
 
 /** Linear Learner's default mini-batch; a smaller training set uses one batch of all its rows. */
@@ -116,6 +119,9 @@ export function prepareRun(
       featureDim: String(channels.features.length),
       miniBatchSize: String(Math.min(MINI_BATCH, channels.rows.train)),
       rows: { ...channels.rows, records: records.length, unreadableFiles: where.unreadableFiles, simulated: channels.simulated },
+      // Linear Learner trains once, on the random split's rows; how the model does on sessions it did not
+      // learn from is measured here, by the local trainer (the same model family) on the same records
+      heldOut: heldOutSummary(trainModel([...records], options).metrics),
     },
   };
 }

@@ -1,7 +1,7 @@
 // The published training, as a workflow (CloudFormation has no training-job resource): Step Functions
 // runs one participant's training on request (emotion-train's cloud backend, or the CLI):
 //   Prepare channels (Lambda: the participant's Parquet partition -> the local trainer's cleaning and
-//   split -> Linear Learner CSV channels) -> Train Linear Learner (SageMaker, .sync) -> Create model ->
+//   split -> Linear Learner CSV channels, and the local trainer's held-out evaluation) -> Train Linear Learner (SageMaker, .sync) -> Create model ->
 //   Create endpoint config (serverless) -> Find endpoint -> Create or Update endpoint -> wait until
 //   InService -> Evaluate on validation rows (Lambda: per-class metrics like the local ones) -> Ready.
 // State names, input and output are the contract in src/aws/training-workflow.ts.
@@ -261,6 +261,7 @@ export class Training extends Construct {
         finalMetrics: sfn.JsonPath.listAt('$.training.finalMetrics'),
         evaluation: sfn.JsonPath.objectAt('$.evaluation'),
         rows: sfn.JsonPath.objectAt('$.prepared.rows'),
+        heldOut: sfn.JsonPath.objectAt('$.prepared.heldOut'),
       },
     });
 

@@ -32,6 +32,8 @@ interface InferDef extends NodeDef {
   contentType: string;
   timeoutMs: string;
   fallback: boolean;
+  /** absent in flows saved before it existed: on */
+  followVerdict?: boolean;
 }
 
 export = function (RED: NodeAPI) {
@@ -82,6 +84,7 @@ export = function (RED: NodeAPI) {
         participant,
         labels: labelsFor(backend),
         threshold,
+        followVerdict: settings.followVerdict,
         startedAt,
       });
       showAnswer(emotion);
@@ -174,6 +177,7 @@ function readSettings(def: InferDef) {
     windowMs: Math.round(configNumber(def.windowSeconds, 'window', { min: 0.05, max: 600, fallback: 10 }) * 1000),
     labels: parseLabels(def.labels),
     threshold: configNumber(def.threshold, 'confidence threshold', { min: 0, max: 1, fallback: 0 }),
+    followVerdict: def.followVerdict !== false,
     backend,
     timeoutMs: configNumber(def.timeoutMs, 'timeout', { min: 100, max: 120000, fallback: 5000 }),
     sagemaker: {

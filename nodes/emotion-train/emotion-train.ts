@@ -10,6 +10,7 @@ import { trainParticipantInCloud } from '../../src/aws/participant-cloud-trainin
 import { redactError } from '../../src/aws/sdk-error';
 import { parseLabels } from '../../src/model/label-map';
 import { modelCard } from '../../src/model/model-card';
+import type { ModelMetrics } from '../../src/model/model-file';
 import { loadModel, saveModel } from '../../src/model/model-store';
 import { type TrainOptions } from '../../src/model/train';
 import { trainInWorker } from '../../src/model/train-in-worker';
@@ -91,7 +92,7 @@ function setup(node: Node, def: EmotionTrainDef, dir: string, awsNode: (id: stri
       }
       const path = saveModel(dir, model);
       if (closed) return;
-      status.ok(node, t('emotion-train.status.accuracy', accuracyVars(participant, model.metrics.accuracy)));
+      showResult(node, t, participant, model.metrics, false);
       msg.payload = model.metrics;
       msg.model = { path, participant: model.participant, trainedAt: model.trainedAt, simulated: model.simulated, rows: model.rows };
       msg.card = modelCard(model);
@@ -150,15 +151,23 @@ async function trainInCloud({ node, aws, settings, options, participant, msg, se
     if (signal.aborted) return; // the node closed: the workflow runs on, nobody is waiting for this msg
     throw redactError(e, aws.redact); // AWS error texts can quote the access key id
   }
-  status.ok(node, t('emotion-train.status.accuracyCloud', accuracyVars(participant, result.metrics.accuracy)));
+  showResult(node, t, participant, result.metrics, true);
   msg.payload = result.metrics;
   msg.model = result.model;
   send([msg, null]);
 }
 
-/** The status's participant and accuracy in percent (one decimal). */
-function accuracyVars(participant: string, accuracy: number) {
-  return { participant: participantKey(participant), accuracy: (accuracy * 100).toFixed(1) };
+/** The status after a training: the held-out balanced accuracy and the verdict; green only when the moods are told apart. */
+function showResult(node: Node, t: Translate, participant: string, m: ModelMetrics, cloud: boolean): void {
+  const figure = m.balancedAccuracy ?? m.accuracy;
+  const vars = {
+    participant: participantKey(participant),
+    accuracy: figure === null || figure === undefined ? '–' : (figure * 100).toFixed(1),
+    verdict: m.verdict ? t(`emotion-train.verdict.${m.verdict}`) : '',
+  };
+  const text = t(m.verdict ? 'emotion-train.status.heldOut' : 'emotion-train.status.accuracy', vars) + (cloud ? t('emotion-train.label.cloudSuffix') : '');
+  if (m.verdict === undefined || m.verdict === 'separable') status.ok(node, text);
+  else status.warn(node, text);
 }
 
 /** Blank editor fields leave the trainer's defaults (see docs/training.md). */

@@ -62,12 +62,25 @@ export interface TrainingExecutionOutput {
   /** the new endpoint's answers on the validation rows: confusion[actual][predicted] */
   evaluation?: { confusion: number[][] };
   rows?: Record<string, unknown>;
+  /** the Prepare step's held-out evaluation of the same records (heldOutSummary); absent from older stacks */
+  heldOut?: HeldOutSummary;
+}
+
+/** The held-out figures of a training, without what the workflow's state need not carry (curves, the random split). */
+export type HeldOutSummary = Omit<ModelMetrics, 'roc' | 'randomSplit' | 'randomSplitAccuracy'>;
+
+export function heldOutSummary(metrics: ModelMetrics): HeldOutSummary {
+  const { roc: _roc, randomSplit: _split, randomSplitAccuracy: _accuracy, ...summary } = metrics;
+  return summary;
 }
 
 /**
- * The metrics in the local trainer's shape. With the endpoint's confusion matrix on the validation rows
- * they are computed exactly as the local ones (per-class precision / recall / F1); otherwise accuracy
- * and the macro averages come from the job's final validation metrics, with no per-class rows.
+ * The metrics in the local trainer's shape. The headline figures are the held-out ones the Prepare step
+ * measured with the local trainer on the same records (windows held out in time, the verdict); the
+ * endpoint's own answers on the validation rows (the random split of seconds, as published) are kept as
+ * `randomSplit`, per class exactly as the local ones. Without the endpoint's confusion matrix, accuracy
+ * and the macro averages come from the job's final validation metrics. A stack from before the held-out
+ * step gives the random split as the headline, as it did then.
  */
 export function metricsFromOutput(
   output: TrainingExecutionOutput,
@@ -78,10 +91,17 @@ export function metricsFromOutput(
     if (typeof m.MetricName === 'string' && typeof m.Value === 'number') jobMetrics[m.MetricName] = m.Value;
   }
   const confusion = output.evaluation?.confusion;
+  let split: ModelMetrics & { accuracy: number };
+  let source: 'endpoint-validation' | 'training-job';
   if (Array.isArray(confusion) && confusion.length === labels.length && confusion.every((r) => Array.isArray(r) && r.length === labels.length)) {
-    return { ...metricsFromConfusion(confusion, labels), source: 'endpoint-validation', jobMetrics };
+    [split, source] = [metricsFromConfusion(confusion, labels), 'endpoint-validation'];
+  } else {
+    const accuracy = jobMetrics['validation:multiclass_accuracy'];
+    if (accuracy === undefined) throw new Error('the workflow reported no validation accuracy (validation:multiclass_accuracy)');
+    [split, source] = [{ accuracy, labels: [...labels], confusion: [], perClass: [] }, 'training-job'];
   }
-  const accuracy = jobMetrics['validation:multiclass_accuracy'];
-  if (accuracy === undefined) throw new Error('the workflow reported no validation accuracy (validation:multiclass_accuracy)');
-  return { accuracy, labels: [...labels], confusion: [], perClass: [], source: 'training-job', jobMetrics };
+  if (!output.heldOut) return { ...split, source, jobMetrics };
+  const testRows = split.confusion.flat().reduce((a, b) => a + b, 0);
+  const randomSplit = { accuracy: split.accuracy, confusion: split.confusion, perClass: split.perClass, testRows };
+  return { ...output.heldOut, randomSplitAccuracy: split.accuracy, randomSplit, source, jobMetrics };
 }

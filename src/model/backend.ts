@@ -1,3 +1,5 @@
+import type { Verdict } from './model-file';
+
 /** What `emotion-infer` asks of a model, wherever it runs (local file or SageMaker endpoint). */
 export interface Prediction {
   /** probability per class index */
@@ -8,6 +10,10 @@ export interface Prediction {
   model: string;
   /** a local model that knows its training rows: the distance to the nearest class, and its limit */
   familiarity?: { distance: number; threshold: number };
+  /** a local model measured on held-out windows: its verdict (src/model/held-out-metrics.ts) */
+  verdict?: Verdict;
+  /** true when the scores were calibrated on held-out windows (temperature scaling) */
+  calibrated?: boolean;
 }
 
 export interface InferenceBackend {

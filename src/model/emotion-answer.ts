@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { Prediction } from './backend';
+import type { Verdict } from './model-file';
 import { UNCERTAIN, scoresByLabel } from './label-map';
 import { orderFeatures, type OrderedBackend } from './local-backend';
 import type { Features } from './window-average';
@@ -8,8 +9,17 @@ import type { Features } from './window-average';
 export interface EmotionAnswer {
   /** a configured label, or "uncertain" (see `reason`) */
   label: string;
-  /** why the label is "uncertain": "low-confidence" (below the threshold) or "unfamiliar" (far from every recorded mood) */
-  reason?: 'low-confidence' | 'unfamiliar';
+  /**
+   * why the label is "uncertain": "not-separable" (the model could not tell its moods apart better than
+   * chance on held-out windows), "unfamiliar" (far from every recorded mood) or "low-confidence" (below the threshold)
+   */
+  reason?: 'not-separable' | 'unfamiliar' | 'low-confidence';
+  /** the local model's verdict on held-out windows (absent for older models and SageMaker) */
+  verdict?: Verdict;
+  /** "not-measurable": the model's accuracy is not known yet (a mood recorded once): take the answer with care */
+  caveat?: 'not-measurable';
+  /** true when the confidence was calibrated on held-out windows */
+  calibrated?: boolean;
   /** Mahalanobis distance to the nearest recorded mood, and the limit above which it is unfamiliar (local models) */
   distance?: number;
   familiarLimit?: number;
@@ -41,6 +51,8 @@ export interface AnswerRequest {
   labels: readonly string[];
   /** 0..1; 0 turns the threshold off */
   threshold: number;
+  /** answer "uncertain" when the model's verdict is "not-separable" (off: guess anyway, for research) */
+  followVerdict?: boolean;
   /** performance.now() when the features were complete */
   startedAt: number;
 }
@@ -73,11 +85,22 @@ export async function answerEmotion(req: AnswerRequest): Promise<EmotionAnswer> 
   const guess = req.labels[prediction.index];
   const confidence = prediction.scores[prediction.index];
   const f = prediction.familiarity;
-  const reason = f && f.distance > f.threshold ? 'unfamiliar' : req.threshold > 0 && confidence < req.threshold ? 'low-confidence' : undefined;
+  const { verdict } = prediction;
+  const reason =
+    verdict === 'not-separable' && req.followVerdict !== false
+      ? 'not-separable'
+      : f && f.distance > f.threshold
+        ? 'unfamiliar'
+        : req.threshold > 0 && confidence < req.threshold
+          ? 'low-confidence'
+          : undefined;
   return {
     label: reason ? UNCERTAIN : guess,
     index: reason ? -1 : prediction.index,
     ...(reason ? { reason } : {}),
+    ...(verdict ? { verdict } : {}),
+    ...(verdict === 'not-measurable' ? { caveat: 'not-measurable' as const } : {}),
+    ...(prediction.calibrated !== undefined ? { calibrated: prediction.calibrated } : {}),
     ...(f ? { distance: Math.round(f.distance * 100) / 100, familiarLimit: f.threshold } : {}),
     guess,
     scores,

@@ -37,14 +37,40 @@ export interface Familiarity {
   phasic?: PhasicShape[];
   /** distance above which a window is unfamiliar */
   threshold: number;
+  /** where the threshold came from: the participant's held-out windows, or the default (absent in older models) */
+  limitFrom?: 'held-out' | 'default';
+  /** held-out windows of trained moods the limit was set from */
+  heldOutWindows?: number;
 }
 
 /**
- * Chosen from held-out simulated sessions (bench/unfamiliar-threshold.ts, figures in bench/README.md):
- * 10-s windows after the warm-up of moods the model was trained on are above it at most 5 % of the time,
- * windows of a mood it never saw (calm) at least 90 % of the time.
+ * The default limit, and the lowest a participant's own can be. It is the square root of the 95 %
+ * quantile of a chi-square with 3 degrees of freedom (7.81): a window drawn from a mood's own Gaussian
+ * spread of level (2) and phasic activity (1) lies beyond it 5 % of the time. On held-out simulated
+ * sessions (bench/unfamiliar-threshold.ts, figures in bench/README.md) 10-s windows of trained moods
+ * were above it 3.4 % of the time, windows of a mood the model never saw (calm) 92.6 %.
  */
 export const UNFAMILIAR_THRESHOLD = 2.8;
+
+/** At most this share of windows of moods a model was trained on may be called unfamiliar. */
+export const UNFAMILIAR_RATE = 0.05;
+/** The conformal quantile below needs (n + 1)(1 − 5 %) <= n windows. */
+export const MIN_LIMIT_WINDOWS = Math.ceil((1 - UNFAMILIAR_RATE) / UNFAMILIAR_RATE - 1e-9);
+
+/**
+ * A participant's own limit, from the distances of their held-out windows of trained moods (each window
+ * measured against a model trained without it): the split-conformal quantile, the ⌈(n + 1)(1 − 5 %)⌉-th
+ * smallest of n, so that a new window like them lies beyond it at most 5 % of the time (Vovk et al.,
+ * "Algorithmic learning in a random world", 2005). Never below UNFAMILIAR_THRESHOLD (what the moods' own
+ * spread implies); with fewer than MIN_LIMIT_WINDOWS windows, UNFAMILIAR_THRESHOLD itself.
+ */
+export function unfamiliarLimit(distances: readonly number[]): Pick<Familiarity, 'threshold' | 'limitFrom' | 'heldOutWindows'> {
+  const n = distances.length;
+  if (n < MIN_LIMIT_WINDOWS) return { threshold: UNFAMILIAR_THRESHOLD, limitFrom: 'default', heldOutWindows: n };
+  const sorted = [...distances].sort((a, b) => a - b);
+  const quantile = sorted[Math.ceil((n + 1) * (1 - UNFAMILIAR_RATE) - 1e-9) - 1]; // - 1e-9: 0.95 is not exact in binary
+  return { threshold: Math.max(UNFAMILIAR_THRESHOLD, Math.ceil(quantile * 100) / 100), limitFrom: 'held-out', heldOutWindows: n };
+}
 
 /** Keeps a class whose rows are (nearly) constant in one feature invertible: 0.03 standard deviations. */
 const RIDGE = 1e-3;

@@ -1,8 +1,9 @@
 import { statSync } from 'node:fs';
 import type { InferenceBackend, Prediction } from './backend';
 import { nearestClass } from './familiarity';
-import { predictProbabilities, standardiseRow, type ModelFile } from './model-file';
+import { calibratedProbabilities, standardiseRow, type ModelFile } from './model-file';
 import type { Features } from './window-average';
+import { needsWindows } from './window-rows';
 
 /** A backend that also says which features it wants, in which order. */
 export interface OrderedBackend extends InferenceBackend {
@@ -40,15 +41,21 @@ export function createLocalBackend(model: ModelFile): OrderedBackend {
     source: 'local',
     featureNames: model.features,
     labels: model.labels,
-    ...(typeof model.hyperparameters.windowSeconds === 'number' ? { windowSeconds: model.hyperparameters.windowSeconds } : {}),
+    ...(needsWindows(model.features) && typeof model.hyperparameters.windowSeconds === 'number' ? { windowSeconds: model.hyperparameters.windowSeconds } : {}),
     async predict(features: readonly number[], gsrPhasic?: number): Promise<Prediction> {
-      const scores = predictProbabilities(model, features);
+      const scores = calibratedProbabilities(model, features);
       let index = 0;
       for (let k = 1; k < scores.length; k++) if (scores[k] > scores[index]) index = k;
       const f = model.familiarity;
-      if (!f) return { scores, index, model: name };
-      const { distance } = nearestClass(f, standardiseRow(model, features), gsrPhasic);
-      return { scores, index, model: name, familiarity: { distance, threshold: f.threshold } };
+      const { verdict, calibration } = model.metrics;
+      return {
+        scores,
+        index,
+        model: name,
+        ...(f ? { familiarity: { distance: nearestClass(f, standardiseRow(model, features), gsrPhasic).distance, threshold: f.threshold } } : {}),
+        ...(verdict ? { verdict } : {}),
+        ...(calibration ? { calibrated: calibration.fitted } : {}),
+      };
     },
   };
 }

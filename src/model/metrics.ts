@@ -16,7 +16,10 @@ export function confusionMatrix(actual: readonly number[], predicted: readonly n
   return m;
 }
 
-export function metricsFromConfusion(confusion: readonly (readonly number[])[], labels: readonly string[]): ModelMetrics {
+/** What a confusion matrix alone tells. */
+export type ConfusionMetrics = Pick<ModelMetrics, 'labels' | 'confusion' | 'perClass'> & { accuracy: number };
+
+export function metricsFromConfusion(confusion: readonly (readonly number[])[], labels: readonly string[]): ConfusionMetrics {
   const total = confusion.reduce((s, row) => s + row.reduce((a, b) => a + b, 0), 0);
   const correct = confusion.reduce((s, row, k) => s + row[k], 0);
   const perClass = labels.map((label, k) => {

@@ -1,9 +1,11 @@
-import type { ModelFile } from './model-file';
+import { MIN_WINDOWS_PER_MOOD, wilson } from './held-out-metrics';
+import type { HeldOutProtocol, ModelFile, Verdict } from './model-file';
 
 /**
  * What the Training page shows about a participant's model, so a therapist can judge it: when it was
- * trained, on how much of each mood, how it did on its test rows (with how sure that figure is), and
- * whether the data was simulated.
+ * trained, on how much of each mood in how many sessions, how it did on windows it never saw (balanced,
+ * next to chance, with its interval) and the verdict in words, how reliable its confidence is, and the
+ * published random-split figure, named for what it is.
  */
 export interface ModelCard {
   participant: string;
@@ -12,51 +14,81 @@ export interface ModelCard {
   labels: string[];
   /** clean rows per mood; test rows per mood for models saved before rowsPerLabel was kept */
   rowsPerLabel: Record<string, number>;
-  testRows: number;
-  accuracy: number;
-  /** 95 % Wilson interval of the accuracy over `testRows` */
-  accuracyInterval: [number, number];
+  /** absent for models trained before the held-out metrics (their figure is the random split's) */
+  verdict?: Verdict;
+  /** the verdict in words, with what to record; for older models, why to train again */
+  verdictReason: string;
+  /** on held-out windows; null when none could be held out (and for older models) */
+  balancedAccuracy: number | null;
+  accuracy: number | null;
+  chance: number;
+  /** 95 % interval of the balanced accuracy */
+  interval?: [number, number];
+  heldOut?: HeldOutProtocol;
+  /** true unless every held-out window came from a session the model never saw */
+  optimistic: boolean;
+  sessionsPerMood?: Record<string, number>;
+  occasionsPerMood?: Record<string, number>;
+  testWindows?: number;
+  windowSeconds?: number;
   /** mean one-vs-rest ROC AUC over the moods (undefined when the model has no ROC) */
   rocAuc?: number;
-  /** set when the test set is too small for the figures to mean much */
+  /** "random split of seconds, as published": for comparison with the paper's 92.5 %, never the headline */
+  randomSplitAccuracy: number;
+  /** 95 % Wilson interval of it over `testRows` */
+  randomSplitInterval: [number, number];
+  /** the random split's test rows (single seconds) */
+  testRows: number;
+  /** the expected calibration error of the answers' confidence, and whether it was calibrated */
+  calibration?: { ece: number; eceUncalibrated: number; temperature: number; fitted: boolean; windows: number };
+  /** distance above which a window is "unfamiliar", and whether it came from the person's held-out windows */
+  unfamiliarLimit?: { threshold: number; from: 'held-out' | 'default'; windows?: number };
+  /** set when too few windows were held out for the figures to mean much */
   warning?: string;
 }
 
-/** Fewer test rows than this for any mood, and the card warns. */
-export const MIN_TEST_ROWS_PER_MOOD = 10;
-
 export function modelCard(model: ModelFile): ModelCard {
   const m = model.metrics;
-  const perMoodTest = Object.fromEntries(m.perClass.map((c) => [c.label, c.support]));
-  const testRows = m.perClass.reduce((s, c) => s + c.support, 0) || model.rows.test;
+  const random = m.randomSplit ?? { accuracy: m.accuracy ?? 0, perClass: m.perClass, testRows: undefined };
+  const perMoodTest = Object.fromEntries(random.perClass.map((c) => [c.label, c.support]));
+  const testRows = random.testRows ?? (random.perClass.reduce((s, c) => s + c.support, 0) || model.rows.test);
   const aucs = (m.roc ?? []).map((r) => r.auc);
-  const short = m.perClass.filter((c) => c.support < MIN_TEST_ROWS_PER_MOOD);
+  const measured = m.verdict !== undefined;
+  const short = measured ? m.perClass.filter((c) => c.support < MIN_WINDOWS_PER_MOOD) : [];
+  const f = model.familiarity;
   return {
     participant: model.participant,
     trainedAt: model.trainedAt,
     simulated: model.simulated,
     labels: [...model.labels],
     rowsPerLabel: model.rowsPerLabel ?? perMoodTest,
-    testRows,
-    accuracy: m.accuracy,
-    accuracyInterval: wilson(Math.round(m.accuracy * testRows), testRows),
+    ...(measured ? { verdict: m.verdict } : {}),
+    verdictReason: measured
+      ? (m.verdictReason ?? '')
+      : 'trained by an earlier version, whose accuracy came from a random split of single seconds (it flatters the model): train again to measure it on held-out windows',
+    balancedAccuracy: measured ? (m.balancedAccuracy ?? null) : null,
+    accuracy: measured ? m.accuracy : null,
+    chance: m.chance ?? 1 / model.labels.length,
+    ...(m.interval ? { interval: m.interval } : {}),
+    ...(m.heldOut ? { heldOut: m.heldOut } : {}),
+    optimistic: m.heldOut !== 'leave-one-session-out',
+    ...(m.sessionsPerMood ? { sessionsPerMood: m.sessionsPerMood } : {}),
+    ...(m.occasionsPerMood ? { occasionsPerMood: m.occasionsPerMood } : {}),
+    ...(m.testWindows !== undefined ? { testWindows: m.testWindows } : {}),
+    ...(m.windowSeconds !== undefined ? { windowSeconds: m.windowSeconds } : {}),
     ...(aucs.length ? { rocAuc: aucs.reduce((a, b) => a + b, 0) / aucs.length } : {}),
+    randomSplitAccuracy: random.accuracy,
+    randomSplitInterval: wilson(Math.round(random.accuracy * testRows), testRows),
+    testRows,
+    ...(m.calibration ? { calibration: { ...m.calibration } } : {}),
+    ...(f && f.limitFrom ? { unfamiliarLimit: { threshold: f.threshold, from: f.limitFrom, windows: f.heldOutWindows } } : {}),
     ...(short.length
       ? {
           warning:
-            `only ${testRows} test rows (${short.map((c) => `${c.label} ${c.support}`).join(', ')}): the accuracy could be far off; ` +
-            `record at least a minute of each mood, then train again`,
+            `only ${m.testWindows} held-out windows (${short.map((c) => `${c.label} ${c.support}`).join(', ')}): the figure could be far off; ` +
+            `record at least two sessions of a few minutes of each mood, then train again`,
         }
       : {}),
   };
 }
 
-/** 95 % Wilson score interval for k successes in n trials (honest near 0 % and 100 %). */
-export function wilson(k: number, n: number): [number, number] {
-  if (n === 0) return [0, 1];
-  const z = 1.96;
-  const p = k / n;
-  const centre = (p + (z * z) / (2 * n)) / (1 + (z * z) / n);
-  const half = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / (1 + (z * z) / n);
-  return [Math.max(0, centre - half), Math.min(1, centre + half)];
-}

@@ -1,21 +1,24 @@
 import { DEFAULT_LABELS, type SensorRecord } from '../record/record';
-import { cleanRecords } from './clean';
+import { calibrate } from './calibration';
+import { cleanRecords, type CleanData } from './clean';
+import { unfamiliarLimit } from './familiarity';
+import { fitRows, type FitSettings } from './fit';
+import { planHeldOut, scoreHeldOut, type HeldOutPlan, type HeldOutScores } from './held-out';
+import { balancedAccuracy, balancedInterval, INTERVAL_METHOD, verdictOf } from './held-out-metrics';
 import { confusionMatrix, metricsFromConfusion, rocOneVsRest } from './metrics';
-import { predictProbabilities, type ModelFile } from './model-file';
+import { predictProbabilities, softmax, type Calibration, type ModelFile, type ModelMetrics } from './model-file';
 import { mulberry32 } from './prng';
-import { isImbalanced, smote } from './smote';
-import { fitFamiliarity } from './familiarity';
-import { phasicByLabel } from './phasic-windows';
-import { fitSoftmax } from './softmax';
 import { stratifiedSplit } from './split';
-import { fitStandardisation, standardise } from './standardise';
 import { needsWindows, recordsWithWindowFeatures } from './window-rows';
-import { FEATURE_NAMES, isFeatureName, PUBLISHED_FEATURES, PUBLISHED_WINDOW_SECONDS, WINDOW_CHOICES } from '../signal/window-features';
+import { sessionWindows } from './windows';
+import { FEATURE_NAMES, isFeatureName, PUBLISHED_FEATURES, PUBLISHED_WINDOW_SECONDS } from '../signal/window-features';
 
 /**
- * The training pipeline of the published notebook, run in process: clean -> stratified split ->
- * standardise (fitted on the training rows) -> SMOTE on the standardised training rows when imbalanced
- * -> softmax linear learner -> metrics on the untouched test rows -> a complete ModelFile.
+ * The training pipeline, run in process: clean -> evaluate the way the model is used (detection windows
+ * held out in time: src/model/held-out.ts) -> calibrate the confidence and the unfamiliar limit on those
+ * windows -> fit the saved model on every clean row (standardise -> SMOTE when imbalanced -> softmax
+ * linear learner: src/model/fit.ts) -> a complete ModelFile. The published notebook's figure (a seeded
+ * stratified random split of single seconds) is kept beside it as `randomSplit`, for comparison only.
  */
 export interface TrainOptions {
   participant: string;
@@ -28,15 +31,19 @@ export interface TrainOptions {
    * means of gsr and bpm is learned from the detection windows of `windowSeconds` (src/model/window-rows.ts)
    */
   features: string[];
-  /** the detection window those features are computed over: emotion-infer's window */
-  windowSeconds: number;
   /** dropped from the start of each (participant, session) */
   warmupSeconds: number;
+  /**
+   * the detection window the model is scored on (emotion-infer's collection window); for a model of window
+   * features also the window they are computed over, which emotion-infer then collects
+   */
+  windowSeconds: number;
+  /** share of each mood in the random split's test rows, and of a single session's windows held out at its end */
   testFraction: number;
   seed: number;
   /** L2 strength on the mean log-loss; sklearn's C = 1 / (l2 * rows fitted) */
   l2: number;
-  /** 'auto': SMOTE the training split when a class has < SMOTE_IMBALANCE_RATIO (90 %) of the largest's rows */
+  /** 'auto': SMOTE the fitted rows when a class has < SMOTE_IMBALANCE_RATIO (90 %) of the largest's rows */
   smote: 'auto' | 'off';
   smoteK: number;
   maxIterations: number;
@@ -48,8 +55,8 @@ export const DEFAULT_TRAIN_OPTIONS: Readonly<Omit<TrainOptions, 'participant'>> 
   labels: [...DEFAULT_LABELS],
   optionalLabels: [],
   features: [...PUBLISHED_FEATURES],
-  windowSeconds: PUBLISHED_WINDOW_SECONDS,
   warmupSeconds: 10,
+  windowSeconds: PUBLISHED_WINDOW_SECONDS,
   testFraction: 0.2,
   seed: 42,
   l2: 1e-4,
@@ -64,17 +71,18 @@ export const MIN_ROWS_PER_LABEL = 10;
 
 export type Progress = (stage: string, fraction: number) => void;
 
-/** The clean rows split into raw (unstandardised) training and test rows. */
+/** The clean rows, and the random split (as published) into raw (unstandardised) training and test rows. */
 export interface PreparedData {
   options: TrainOptions;
+  clean: CleanData;
+  /** indices into `clean` of the random split's rows */
+  split: { train: number[]; test: number[] };
   train: { x: number[][]; y: number[] };
   test: { x: number[][]; y: number[] };
   droppedInvalid: number;
   droppedWarmup: number;
   simulated: boolean;
-  /** per class index, the phasic activity of each detection-window-long run (none without a gsr feature) */
-  phasic: number[][];
-  /** the PRNG after the split; SMOTE continues from it */
+  /** the PRNG after the split; the random split's SMOTE continues from it */
   random: () => number;
 }
 
@@ -86,49 +94,63 @@ export function trainModel(
   const data = prepareData(records, options, onProgress);
   const o = data.options;
   const { labels, features } = o;
-  onProgress('standardising', 0.1);
-  const standardisation = fitStandardisation(data.train.x);
-  const trainX = standardise(data.train.x, standardisation);
-  const counts = labels.map((_, k) => data.train.y.filter((c) => c === k).length);
-  const applySmote = o.smote === 'auto' && isImbalanced(counts);
-  onProgress('oversampling', 0.15);
-  const synthetic = applySmote ? smote(trainX, data.train.y, labels.length, o.smoteK, data.random) : { x: [], y: [] };
-  const fitX = [...trainX, ...synthetic.x];
-  const fitY = [...data.train.y, ...synthetic.y];
-
-  const fit = fitSoftmax(fitX, fitY, labels.length, {
+  const { clean } = data;
+  const settings: FitSettings = {
+    classes: labels.length,
+    labels,
+    features,
     l2: o.l2,
+    smote: o.smote,
+    smoteK: o.smoteK,
     maxIterations: o.maxIterations,
     tolerance: o.tolerance,
-    onIteration: logProgress(o.tolerance, (f) => onProgress('fitting', 0.2 + 0.7 * f)),
-  });
+    windowSeconds: o.windowSeconds,
+    gsrColumn: features.indexOf('gsr'),
+    windowRows: needsWindows(features),
+  };
 
+  onProgress('evaluating', 0.05);
+  const published = fitRows(clean, data.split.train, settings, data.random);
+  const randomScores = data.test.x.map((x) => predictProbabilities(published, x));
+  const { accuracy, confusion, perClass } = metricsFromConfusion(confusionMatrix(data.test.y, randomScores.map(argmax), labels.length), labels);
+  const randomSplit = { accuracy, confusion, perClass, roc: rocOneVsRest(data.test.y, randomScores, labels), testRows: data.test.x.length };
+  const plan = planHeldOut(clean, sessionWindows(clean, o.windowSeconds), labels.length, o.testFraction);
+  const scores = scoreHeldOut(clean, plan, settings, o.seed, (done, of) => onProgress('evaluating', 0.1 + (0.6 * done) / of));
+  onProgress('calibrating', 0.7);
+  const calibration = calibrate(scores.logits, scores.actual);
+
+  const final = fitRows(clean, clean.y.map((_, i) => i), settings, mulberry32(o.seed), logProgress(o.tolerance, (f) => onProgress('fitting', 0.75 + 0.24 * f)));
   const model: ModelFile = {
     format: 'emotion-iot-model',
     version: 1,
     participant: o.participant,
     features: [...features],
     labels: [...labels],
-    standardisation,
-    weights: fit.weights,
-    bias: fit.bias,
+    standardisation: final.standardisation,
+    weights: final.weights,
+    bias: final.bias,
     hyperparameters: {
-      ...(needsWindows(features) ? { windowSeconds: o.windowSeconds } : {}),
       warmupSeconds: o.warmupSeconds,
+      windowSeconds: o.windowSeconds,
       testFraction: o.testFraction,
       seed: o.seed,
       l2: o.l2,
-      ...(o.l2 > 0 ? { sklearnC: 1 / (o.l2 * fitX.length) } : {}),
+      ...(o.l2 > 0 ? { sklearnC: 1 / (o.l2 * final.fitted) } : {}),
       smote: o.smote,
       smoteK: o.smoteK,
-      smoteApplied: applySmote,
+      smoteApplied: final.smoteApplied,
       maxIterations: o.maxIterations,
       tolerance: o.tolerance,
       solver: 'newton',
-      iterations: fit.iterations,
-      trainLoss: fit.loss,
+      iterations: final.iterations,
+      trainLoss: final.loss,
     },
-    metrics: { accuracy: 0, labels: [...labels], confusion: [], perClass: [] },
+    metrics: {
+      ...heldOutMetrics(scores, plan, labels, calibration),
+      windowSeconds: o.windowSeconds,
+      randomSplitAccuracy: randomSplit.accuracy,
+      randomSplit,
+    },
     trainedAt: new Date().toISOString(),
     simulated: data.simulated,
     rows: {
@@ -137,24 +159,47 @@ export function trainModel(
       test: data.test.x.length,
       droppedWarmup: data.droppedWarmup,
       droppedInvalid: data.droppedInvalid,
-      synthetic: synthetic.x.length,
+      synthetic: final.synthetic,
+      fitted: clean.y.length,
     },
-    rowsPerLabel: Object.fromEntries(labels.map((l, k) => [l, counts[k] + data.test.y.filter((c) => c === k).length])),
-    // the recorded training rows (not SMOTE's synthetic ones): what the person looked like
-    familiarity: fitFamiliarity(trainX, data.train.y, labels, data.phasic),
-  };
-  onProgress('evaluating', 0.9);
-  // scored through the model file itself, so the metrics are exactly what a saved model will answer
-  const scores = data.test.x.map((x) => predictProbabilities(model, x));
-  model.metrics = {
-    ...metricsFromConfusion(confusionMatrix(data.test.y, scores.map(argmax), labels.length), labels),
-    roc: rocOneVsRest(data.test.y, scores, labels),
+    rowsPerLabel: Object.fromEntries(labels.map((l, k) => [l, clean.y.filter((c) => c === k).length])),
+    familiarity: { ...final.familiarity, ...unfamiliarLimit(scores.distances) },
   };
   onProgress('done', 1);
   return model;
 }
 
-/** Cleaning and the seeded stratified split: exported so a reference check can fit the very same rows. */
+/** The held-out windows' figures, their verdict, and how reliable the calibrated confidence is. */
+function heldOutMetrics(scores: HeldOutScores, plan: HeldOutPlan, labels: readonly string[], calibration: Calibration): ModelMetrics {
+  const { protocol, sessionsPerMood, occasionsPerMood } = plan;
+  const probabilities = scores.logits.map((z) => softmax(z, calibration.temperature));
+  const confusion = confusionMatrix(scores.actual, probabilities.map(argmax), labels.length);
+  const windowsPerMood = confusion.map((row) => row.reduce((a, b) => a + b, 0));
+  const balanced = balancedAccuracy(confusion);
+  const interval = balanced === undefined ? ([0, 1] as [number, number]) : balancedInterval(confusion, balanced);
+  const chance = 1 / labels.length;
+  const { verdict, reason } = verdictOf({ protocol, labels, sessionsPerMood, occasionsPerMood, windowsPerMood, balanced, interval, chance });
+  const base = metricsFromConfusion(confusion, labels);
+  return {
+    ...base,
+    // a mood without windows has no ROC curve (no positives): none is drawn
+    ...(windowsPerMood.every((n) => n > 0) ? { roc: rocOneVsRest(scores.actual, probabilities, labels) } : {}),
+    accuracy: scores.actual.length > 0 ? base.accuracy : null,
+    balancedAccuracy: balanced ?? null,
+    chance,
+    interval,
+    intervalMethod: INTERVAL_METHOD,
+    heldOut: protocol,
+    sessionsPerMood: Object.fromEntries(labels.map((l, k) => [l, sessionsPerMood[k]])),
+    occasionsPerMood: Object.fromEntries(labels.map((l, k) => [l, occasionsPerMood[k]])),
+    testWindows: scores.actual.length,
+    verdict,
+    verdictReason: reason,
+    calibration,
+  };
+}
+
+/** Cleaning and the seeded stratified random split: exported so a reference check can fit the very same rows. */
 export function prepareData(
   records: readonly SensorRecord[],
   partial: Partial<TrainOptions> & { participant: string },
@@ -180,20 +225,19 @@ export function prepareData(
         `${warmup}${clean.droppedInvalid} rows were invalid): record more ${short.map((c) => `'${c.label}'`).join(', ')} data first`,
     );
   }
-  onProgress('splitting', 0.05);
+  onProgress('splitting', 0.03);
   const random = mulberry32(options.seed);
   const split = stratifiedSplit(clean.y, used.length, options.testFraction, random);
   const pick = (indices: number[]) => ({ x: indices.map((i) => clean.x[i]), y: indices.map((i) => clean.y[i]) });
-  const gsrColumn = options.features.indexOf('gsr');
   return {
     options: { ...options, labels: used },
+    clean,
+    split,
     train: pick(split.train),
     test: pick(split.test),
     droppedInvalid: clean.droppedInvalid,
     droppedWarmup: clean.droppedWarmup,
     simulated: clean.simulated,
-    // a window model's rows hold the phasic activity as a feature already (its runs of window means would not)
-    phasic: gsrColumn < 0 || needsWindows(options.features) ? [] : phasicByLabel(clean, gsrColumn, used.length),
     random,
   };
 }
@@ -213,8 +257,8 @@ export function resolveOptions(partial: Partial<TrainOptions> & { participant: s
   if (!distinctNames(o.features) || o.features.length < 1) fail('features must be at least 1 distinct feature name');
   const unknown = o.features.find((f) => !isFeatureName(f));
   if (unknown !== undefined) fail(`unknown feature '${unknown}' (known: ${FEATURE_NAMES.join(', ')})`);
-  if (!(WINDOW_CHOICES as readonly number[]).includes(o.windowSeconds)) fail(`windowSeconds must be one of ${WINDOW_CHOICES.join(', ')}`);
   if (!(o.warmupSeconds >= 0 && Number.isFinite(o.warmupSeconds))) fail('warmupSeconds must be 0 or more');
+  if (!(o.windowSeconds >= 1 && o.windowSeconds <= 600)) fail('windowSeconds must be between 1 and 600');
   if (!(o.testFraction > 0 && o.testFraction < 1)) fail('testFraction must be between 0 and 1 (e.g. 0.2)');
   if (!Number.isInteger(o.seed)) fail('seed must be an integer');
   if (!(o.l2 >= 0 && Number.isFinite(o.l2))) fail('l2 must be 0 or more');

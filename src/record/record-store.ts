@@ -6,6 +6,7 @@ import { describeDiskError } from '../fs/disk-error';
 import { recordsToCsv } from './csv';
 import { dataRoot, participantRecordsDir } from './paths';
 import { DEFAULT_LABELS, type SensorRecord } from './record';
+import { recordingProtocol, type RecordingProtocol } from './recording-protocol';
 import { validateRecord } from './validate';
 
 /** One JSON object per line: a person can open it, and an append never rewrites what is stored. */
@@ -17,6 +18,8 @@ export interface MoodCounts {
   counts: Record<string, number>;
   /** every stored record, with or without a mood */
   total: number;
+  /** per mood: sessions, minutes and occasions, and what the recording protocol still asks for */
+  protocol: RecordingProtocol;
 }
 
 /** A stored line that is not a usable record (torn by a power cut, edited into nonsense, implausible). */
@@ -109,12 +112,12 @@ export class RecordStore {
     return names.sort((a, b) => a.localeCompare(b));
   }
 
-  /** How many records the participant has per mood. */
+  /** How many records the participant has per mood, and where they stand on the recording protocol. */
   async counts(participant: string, labels: readonly string[] = DEFAULT_LABELS): Promise<MoodCounts> {
     const records = await this.read(participant);
     const counts: Record<string, number> = Object.fromEntries(labels.map((l) => [l, 0]));
     for (const r of records) if (r.mood !== undefined) counts[r.mood] = (counts[r.mood] ?? 0) + 1;
-    return { participant, counts, total: records.length };
+    return { participant, counts, total: records.length, protocol: recordingProtocol(records, labels) };
   }
 
   /** The participant's records in the order stored; damaged lines (a torn write) are skipped. */

@@ -6,10 +6,11 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { participantEndpointName } from '../../src/aws/participant-endpoint';
-import { WORKFLOW_ERRORS } from '../../src/aws/training-workflow';
+import { heldOutSummary, WORKFLOW_ERRORS } from '../../src/aws/training-workflow';
 import { createEvaluateHandler } from '../../cloud/lambda/train-evaluate-handler';
 import { linearLearnerImage } from '../../cloud/lambda/linear-learner-image';
 import { createPrepareHandler } from '../../cloud/lambda/train-prepare-handler';
+import { trainModel } from '../../src/model/train';
 import { linearLearnerChannels } from '../../src/model/linear-learner-csv';
 import type { SensorRecord } from '../../src/record/record';
 import { readChannel } from '../support/linear-learner-csv';
@@ -114,6 +115,11 @@ describe('cloud training functions (real S3 / SageMaker runtime clients, loopbac
     assert.equal(out.miniBatchSize, String(expected.rows.train));
     assert.deepEqual([out.rows.droppedInvalid, out.rows.unreadableFiles, out.rows.records], [4, 1, 124]);
     assert.ok(logs.some((l) => l.includes('part-3') && l.includes('not readable as Parquet')));
+    // what the workflow reports first: the local trainer's held-out evaluation of the same records
+    const local = trainModel(records([...first, ...second, ...bad], 'Ana'), { participant: 'Ana', labels: ['angry', 'happy', 'sad'] });
+    assert.deepEqual(out.heldOut, heldOutSummary(local.metrics));
+    assert.equal(out.heldOut.verdict, 'not-measurable', 'one 40-s session per mood');
+    assert.deepEqual(out.heldOut.sessionsPerMood, { angry: 1, happy: 1, sad: 1 });
   });
 
   it('too few rows of a mood fails as TrainingDataError with the trainer\'s sentence, writing nothing', async () => {

@@ -76,6 +76,8 @@ describe('cloud training workflow (CDK, synthesized offline)', function () {
     assert.equal(d.States[S.evaluate].Next, S.ready);
     assert.equal(d.States['Endpoint failed'].Error, WORKFLOW_ERRORS.endpointFailed);
     assert.equal(d.States[S.ready].End, true);
+    const ready = d.States[S.ready] as State & { Parameters: Record<string, string> };
+    assert.equal(ready.Parameters['heldOut.$'], '$.prepared.heldOut', 'the held-out figures reach emotion-train');
     for (const name of Object.values(S)) assert.ok(d.States[name], `state "${name}" (emotion-train follows it by this name)`);
   });
 

@@ -11,11 +11,13 @@ import { prepareDemoUserDir } from '../../demo/demo-user-dir';
 import { DEMO_PARTICIPANT } from '../../demo/seed';
 import type { FlowNode } from '../../demo/combine-flows';
 import { modelPath } from '../../src/record/paths';
+import { AnswerHistory } from '../../src/record/answer-history';
 import { RecordStore } from '../../src/record/record-store';
 import { saveModel } from '../../src/model/model-store';
 import { trainModel } from '../../src/model/train';
 import { UNFAMILIAR_THRESHOLD } from '../../src/model/familiarity';
 import { recordMoods } from '../support/held-out-sessions';
+import { SCENARIOS, trainReal } from '../support/real-affect-protocol';
 import { launchChromium, startNodeRed, withDetectWindow, type NodeRedProcess } from '../support/node-red-process';
 
 const root = join(__dirname, '..', '..');
@@ -137,9 +139,15 @@ describe('dashboard in a real Node-RED and headless Chromium', function () {
       return now !== undefined && now !== before;
     }, trainedBefore, { timeout: 30_000 });
     const accuracy = page.locator('.accuracy');
-    const percent = Number(/([\d.]+) %/.exec((await accuracy.textContent())!)?.[1]);
-    assert.ok(percent > 50 && percent <= 100, `accuracy ${percent} %`);
+    const percent = Number(/Balanced accuracy ([\d.]+) %/.exec((await accuracy.textContent())!)?.[1]);
+    assert.ok(percent > 50 && percent <= 100, `balanced accuracy ${percent} %`);
+    assert.equal((await page.locator('.card-verdict').textContent())!.trim(), 'Can tell these moods apart', 'the seed follows the protocol');
     assert.equal(await page.locator('table.confusion tr').count(), 4, 'header + one row per label');
+    // the protocol: sessions, minutes and occasions per mood, and what is still to record
+    const happyRow = page.locator('tr', { has: page.locator('td', { hasText: /^happy$/ }) });
+    assert.equal((await happyRow.locator('td[data-column-key="sessions"]').textContent())!.trim(), '2', 'a few seconds are not a session');
+    assert.equal((await happyRow.locator('td[data-column-key="occasions"]').textContent())!.trim(), '2');
+    assert.match((await page.locator('.recording-protocol').innerText()).replace(/\s+/g, ' '), /Still to record for demo: record calm too: a rest session, sitting quietly/);
     assert.notEqual(readFileSync(modelPath(userDir, DEMO_PARTICIPANT), 'utf8'), modelBefore, 'the model was saved again');
     mkdirSync(artifacts, { recursive: true });
     await page.screenshot({ path: join(artifacts, 'training.png'), fullPage: true });
@@ -233,13 +241,41 @@ describe('dashboard in a real Node-RED and headless Chromium', function () {
     const why = (await page.locator('.emotion-confidence').textContent())!;
     assert.match(why, new RegExp(`Not like any mood recorded for Ana: no answer rather than a guess \\(distance [\\d.]+, limit ${UNFAMILIAR_THRESHOLD}\\)`));
     assert.ok(Number(/distance ([\d.]+)/.exec(why)![1]) > UNFAMILIAR_THRESHOLD);
+    // each of Ana's moods was recorded once: whatever the answer, the page says it is not measured yet
+    assert.match((await page.locator('.emotion-caveat').textContent())!, /Not measured yet: Ana recorded some moods only once/);
     mkdirSync(artifacts, { recursive: true });
     await page.screenshot({ path: join(artifacts, 'detect-unfamiliar.png'), fullPage: true });
   });
 
+  it('says why a model that cannot tell the moods apart answers "uncertain", and what to record (a real person\'s model)', async () => {
+    // Stress-Predict S04, rest and stress blocks in two sessions each: not better than chance on held-out sessions
+    const model = trainReal('S04', SCENARIOS.find((s) => s.name === 'two sessions per mood')!, { participant: 'Rea' });
+    assert.equal(model.metrics.verdict, 'not-separable');
+    saveModel(userDir, model);
+    await page.goto(`${nr.url}/dashboard/detect`);
+    await heartRateShown(page);
+    await chooseParticipant(page, 'Rea');
+    await page.getByRole('button', { name: 'Detect your emotion' }).click();
+    assert.equal(await answerShown(page), 'uncertain');
+    assert.match(
+      (await page.locator('.emotion-confidence').textContent())!,
+      /Rea's model cannot tell these moods apart better than chance on sessions it did not learn from, so it does not guess\. Record each mood again on other occasions/,
+    );
+    await page.getByRole('cell', { name: 'not-separable', exact: true }).first().waitFor();
+    mkdirSync(artifacts, { recursive: true });
+    await page.screenshot({ path: join(artifacts, 'detect-not-separable.png'), fullPage: true });
+
+    await page.goto(`${nr.url}/dashboard/training`);
+    await chooseParticipant(page, 'Rea');
+    await page.locator('.card-verdict').waitFor();
+    assert.equal((await page.locator('.card-verdict').textContent())!.trim(), 'Cannot tell these moods apart better than chance');
+    assert.match((await page.locator('.card-reason').textContent())!, /^cannot tell these moods apart better than chance on sessions it did not learn from: \d+ % on held-out windows/);
+    assert.match((await page.locator('.model-card').innerText()).replace(/\s+/g, ' '), /Sessions per mood \(separate occasions\): rest 2 \(1\) · stress 2 \(1\)/);
+  });
+
   it('shows the model card of the current participant: when, on what, how well, simulated, and a small-test-set warning', async () => {
-    // Tiny recorded 25 s of each mood: 5 test rows per mood after the split
-    const tiny = trainModel(recordMoods(1, DEMO_PARTICIPANT, ['angry', 'happy', 'sad'], 25, Date.UTC(2026, 10, 1, 9)), { participant: 'Tiny', warmupSeconds: 0 });
+    // Tiny recorded 35 s of each mood: one 10-s window of each held out, after a gap
+    const tiny = trainModel(recordMoods(1, DEMO_PARTICIPANT, ['angry', 'happy', 'sad'], 35, Date.UTC(2026, 10, 1, 9)), { participant: 'Tiny', warmupSeconds: 0 });
     saveModel(userDir, tiny);
     await page.goto(`${nr.url}/dashboard/training`);
     await page.getByText('Enter a participant, record every mood').waitFor();
@@ -251,8 +287,12 @@ describe('dashboard in a real Node-RED and headless Chromium', function () {
     const text = (await card.innerText()).replace(/\s+/g, ' ');
     assert.match(text, /Model of demo simulated data/);
     assert.match(text, /Trained \S+/);
+    assert.match(text, /Can tell these moods apart/);
+    assert.match(text, /Balanced accuracy [\d.]+ % vs chance 33 %, on \d+ held-out windows of 10 s \(95 % interval \d+–\d+ %\)/);
+    assert.match(text, /Sessions per mood \(separate occasions\): angry 2 \(2\) · happy 2 \(2\) · sad 2 \(2\) — each session answered by a model trained without it/);
+    assert.match(text, /Confidence calibrated on \d+ held-out windows: expected calibration error \d\.\d\d \(\d\.\d\d uncalibrated\)/);
+    assert.match(text, /Random split of seconds, as published: [\d.]+ % on \d+ test rows \(95 % interval \d+–\d+ %\)/);
     assert.match(text, /Rows per mood: angry \d+ · happy \d+ · sad \d+/);
-    assert.match(text, /Accuracy [\d.]+ % on \d+ test rows \(95 % interval \d+–\d+ %\)/);
     assert.match(text, /ROC AUC 0?\.\d{3}|ROC AUC 1\.000/);
     assert.equal(await page.locator('.card-warning').count(), 0, 'the seeded model has enough test rows');
     // the card and the metrics below it are read one after the other, never drawn over each other
@@ -264,7 +304,8 @@ describe('dashboard in a real Node-RED and headless Chromium', function () {
 
     await chooseParticipant(page, 'Tiny');
     await page.locator('.card-warning').waitFor();
-    assert.match((await page.locator('.card-warning').textContent())!, /Small test set: only \d+ test rows \(angry \d, happy \d, sad \d\)/);
+    assert.match((await page.locator('.card-warning').textContent())!, /Small test set: only 3 held-out windows \(angry 1, happy 1, sad 1\)/);
+    assert.match((await card.innerText()).replace(/\s+/g, ' '), /Not measurable yet: record each mood again on another occasion .*each mood recorded once: the end of each session held out, which is optimistic/);
     assert.match((await card.innerText()).replace(/\s+/g, ' '), /Model of Tiny/);
 
     await chooseParticipant(page, 'Nobody Yet');
@@ -278,10 +319,19 @@ describe('dashboard in a real Node-RED and headless Chromium', function () {
     await page.goto(`${nr.url}/dashboard/detect`);
     await heartRateShown(page);
     await chooseParticipant(page, DEMO_PARTICIPANT);
+    const kept = () => new AnswerHistory(userDir).recent(DEMO_PARTICIPANT);
+    const answersBefore = (await kept()).length;
     await page.getByRole('button', { name: 'Detect your emotion' }).click();
     await answerShown(page);
-    const firstTime = page.locator('td[data-column-key="time"]').first();
-    await firstTime.waitFor();
+    // the history row follows the answer (stored, then shown): wait for the table to show what is kept
+    let shown = 0;
+    for (let tries = 0; tries < 100; tries++) {
+      const stored = (await kept()).length;
+      shown = await page.locator('td[data-column-key="time"]').count();
+      if (stored > answersBefore && shown === Math.min(10, stored)) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.ok(shown > 0, 'the new answer is in the table');
     const rowsBefore = await page.locator('td[data-column-key="time"]').allTextContents();
 
     await page.close();

@@ -2,6 +2,10 @@ import assert from 'node:assert/strict';
 import type { Node, NodeMessage, NodeInitializer } from 'node-red';
 import { helper, withTempUserDir } from '../support/node-red';
 import { testModel, writeTestModel } from '../support/infer-model';
+import { SCENARIOS, trainReal } from '../support/real-affect-protocol';
+import { recordMoods } from '../support/held-out-sessions';
+import { trainModel } from '../../src/model/train';
+import { predictProbabilities, type ModelFile } from '../../src/model/model-file';
 import inferNode = require('../../nodes/emotion-infer/emotion-infer');
 const catchNode = require('@node-red/nodes/core/common/25-catch') as NodeInitializer;
 
@@ -159,6 +163,65 @@ describe('emotion-infer node', () => {
     assert.equal(msg.payload, 'uncertain');
     assert.equal(msg.emotion!.index, -1);
     assert.equal(statuses.at(-1)?.fill, 'yellow');
+  });
+
+  describe('follows the verdict of a model trained on a real recording (or two simulated days)', function () {
+    this.timeout(30_000);
+    const two = SCENARIOS.find((s) => s.name === 'two sessions per mood')!;
+    const one = SCENARIOS.find((s) => s.name === 'one session per mood')!;
+    // no real hour is separable (one sitting): a simulated person recorded on two days is
+    const T0 = Date.UTC(2026, 0, 1);
+    const moods = ['angry', 'happy', 'sad'] as const;
+    const twoDays = [...recordMoods(4, 'sim', moods, 90, T0), ...recordMoods(4, 'sim', [...moods].reverse(), 90, T0 + 26 * 3600_000)];
+    const models = {
+      notSeparable: trainReal('S04', two),
+      notMeasurable: trainReal('S02', one),
+      separable: trainModel(twoDays, { participant: 'sim' }),
+    };
+    before(() => Object.values(models).forEach((m) => writeTestModel(userDir(), m)));
+    /** A window at the centre of the model's first mood: familiar. */
+    const typical = (m: ModelFile) => {
+      const [mean, std, centre] = [m.standardisation.mean, m.standardisation.std, m.familiarity!.classes[0].mean];
+      return { gsr: mean[0] + centre[0] * std[0], bpm: mean[1] + centre[1] * std[1] };
+    };
+    async function answerFor(model: ModelFile, cfg: Record<string, unknown> = {}): Promise<Msg> {
+      await load({ mode: 'each', labels: model.labels.join(','), participant: model.participant, ...cfg });
+      const answer = nextMsg('out');
+      send({ payload: typical(model) });
+      return answer;
+    }
+
+    it('not-separable: "uncertain" with that reason, keeping the guess; the setting turns it off for research', async () => {
+      assert.equal(models.notSeparable.metrics.verdict, 'not-separable');
+      const msg = await answerFor(models.notSeparable);
+      assert.equal(msg.payload, 'uncertain');
+      assert.equal(msg.emotion!.reason, 'not-separable');
+      assert.equal(msg.emotion!.verdict, 'not-separable');
+      assert.ok(['rest', 'stress'].includes(msg.emotion!.guess as string));
+      await helper.unload();
+      const research = await answerFor(models.notSeparable, { followVerdict: false });
+      assert.equal(research.payload, msg.emotion!.guess);
+      assert.equal(research.emotion!.reason, undefined);
+      assert.equal(research.emotion!.verdict, 'not-separable', 'the verdict still travels with the answer');
+    });
+
+    it('not-measurable: an answer, with the caveat in msg.emotion', async () => {
+      assert.equal(models.notMeasurable.metrics.verdict, 'not-measurable');
+      const msg = await answerFor(models.notMeasurable);
+      assert.notEqual(msg.payload, 'uncertain');
+      assert.equal(msg.emotion!.caveat, 'not-measurable');
+      assert.equal(msg.emotion!.verdict, 'not-measurable');
+    });
+
+    it('separable: an answer with calibrated confidence and no caveat', async () => {
+      assert.equal(models.separable.metrics.verdict, 'separable');
+      const msg = await answerFor(models.separable);
+      assert.equal(msg.payload, models.separable.labels[0]);
+      assert.equal(msg.emotion!.caveat, undefined);
+      assert.equal(msg.emotion!.calibrated, true);
+      const raw = predictProbabilities(models.separable, [typical(models.separable).gsr, typical(models.separable).bpm]);
+      assert.ok((msg.emotion!.confidence as number) < Math.max(...raw), 'softer than the model\'s own (over-confident) probability');
+    });
   });
 
   it('a missing model is an error at start, naming what to do', async () => {

@@ -9,6 +9,7 @@ import { RecordStore } from '../../src/record/record-store';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { helper, withTempUserDir } from '../support/node-red';
 import { publishedLikeRecords } from '../reference/published-like';
+import { realRecords, SCENARIOS, trainReal } from '../support/real-affect-protocol';
 import emotionTrainNode = require('../../nodes/emotion-train/emotion-train');
 import emotionInferNode = require('../../nodes/emotion-infer/emotion-infer');
 
@@ -114,9 +115,9 @@ describe('emotion-train node', () => {
     send({ participant: 'Ana', payload: 'train' });
     const msg = await out;
     const metrics = msg.payload as ModelMetrics;
-    assert.ok(metrics.accuracy > 0.8, `accuracy ${metrics.accuracy}`);
+    assert.ok(metrics.accuracy! > 0.8, `accuracy ${metrics.accuracy}`);
     assert.deepEqual(metrics.labels, ['angry', 'happy', 'sad']);
-    assert.equal(metrics.confusion.flat().reduce((a, b) => a + b, 0), (msg.model as { rows: { test: number } }).rows.test);
+    assert.equal(metrics.confusion.flat().reduce((a, b) => a + b, 0), metrics.testWindows, 'held-out windows');
     assert.equal(metrics.roc?.length, 3);
     const info = msg.model as { path: string; participant: string; trainedAt: string; simulated: boolean; rows: Record<string, number> };
     assert.equal(info.path, modelPath(userDir(), 'Ana'));
@@ -131,7 +132,35 @@ describe('emotion-train node', () => {
     assert.equal(saved.hyperparameters.seed, 3);
     const statuses = (helper.getNode('train') as unknown as { status: { args: [{ text?: string }][] } }).status.args.map((a) => a[0].text);
     assert.ok(statuses.some((t) => /^training \d+%$/.test(t ?? '')), `statuses ${statuses.join(' | ')}`);
-    assert.match(statuses.at(-1) ?? '', /^ana: \d+\.\d% accuracy$/);
+    // two sessions per mood, but back to back: one sitting, so not measurable yet (yellow)
+    assert.match(statuses.at(-1) ?? '', /^ana: \d+\.\d% on held-out windows, not measurable yet$/);
+  });
+
+  it('emits what a person will really get, on a real recording: held-out accuracy, balanced, chance, interval, sessions, verdict', async () => {
+    const two = SCENARIOS.find((s) => s.name === 'two sessions per mood')!;
+    await new RecordStore(userDir()).append(realRecords('S06', two.recorded));
+    await helper.load(emotionTrainNode, flow({ labels: 'rest,stress', warmupSeconds: '', testFraction: '', seed: '' }));
+    const out = next(helper.getNode('out'));
+    send({ participant: 'S06' });
+    const msg = await out;
+    const m = msg.payload as ModelMetrics;
+    const expected = trainReal('S06', two).metrics; // the trainer itself, on the same records
+    for (const field of ['accuracy', 'balancedAccuracy', 'chance', 'interval', 'sessionsPerMood', 'testWindows', 'verdict', 'verdictReason', 'randomSplitAccuracy', 'heldOut'] as const) {
+      assert.deepEqual(m[field], expected[field], field);
+    }
+    assert.deepEqual(m.sessionsPerMood, { rest: 2, stress: 2 });
+    assert.equal(m.chance, 0.5);
+    assert.equal(m.accuracy, (m.confusion[0][0] + m.confusion[1][1]) / m.testWindows!, 'accuracy is the held-out windows\' figure');
+    assert.ok(m.interval![0] < m.balancedAccuracy! && m.balancedAccuracy! < m.interval![1]);
+    assert.notEqual(m.randomSplitAccuracy, m.accuracy, 'the random split is kept apart, under its own name');
+    const card = msg.card as { verdict: string; balancedAccuracy: number; sessionsPerMood: Record<string, number> };
+    assert.equal(card.verdict, m.verdict);
+    assert.equal(card.balancedAccuracy, m.balancedAccuracy);
+    const statuses = (helper.getNode('train') as unknown as { status: { args: [{ text?: string; fill?: string }][] } }).status.args.map((a) => a[0]);
+    const words = { separable: 'can tell the moods apart', 'not-separable': 'not better than chance', 'not-measurable': 'not measurable yet' };
+    const expectedText = `s06: ${(m.balancedAccuracy! * 100).toFixed(1)}% on held-out windows, ${words[m.verdict!]}`;
+    assert.equal(statuses.at(-1)?.text, expectedText);
+    assert.equal(statuses.at(-1)?.fill, m.verdict === 'separable' ? 'green' : 'yellow');
   });
 
   it('takes the participant from msg.payload.participant or the node', async () => {
@@ -151,7 +180,7 @@ describe('emotion-train node', () => {
     send({ participant: 'Ana' });
     send({ participant: 'Ana' });
     assert.match(String(((await caught).error as { message: string }).message), /already training "Ana"/);
-    assert.ok(((await out).payload as ModelMetrics).accuracy > 0.8);
+    assert.ok(((await out).payload as ModelMetrics).accuracy! > 0.8);
   });
 
   it('does not save a model when the participant\'s records are deleted while it trains', async () => {
@@ -176,7 +205,7 @@ describe('emotion-train node', () => {
     assert.match(await errorOf({ participant: '../../etc' }), /invalid participant name/);
     const out = next(helper.getNode('out'));
     send({ participant: 'Ana' });
-    assert.ok(((await out).payload as ModelMetrics).accuracy > 0.8, 'the node keeps working after errors');
+    assert.ok(((await out).payload as ModelMetrics).accuracy! > 0.8, 'the node keeps working after errors');
   });
 
   it('reports bad settings on every msg', async () => {

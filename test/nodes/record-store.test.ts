@@ -66,11 +66,15 @@ describe('record-store node', () => {
   it('lists participants with counts per mood, and counts one participant', async () => {
     await helper.load(recordStoreNode, flow);
     await ask({ payload: [rec('Ana', 'happy', 0), rec('Ana', 'happy', 1), rec('Ana', 'sad', 2), rec('Bo', 'angry', 0)] });
-    assert.deepEqual((await ask({ action: 'list' })).payload, [
+    const plain = (list: unknown) => (list as Record<string, unknown>[]).map(({ protocol: _, ...counts }) => counts);
+    const listed = (await ask({ action: 'list' })).payload;
+    assert.deepEqual(plain(listed), [
       { participant: 'Ana', counts: { angry: 0, happy: 2, sad: 1 }, total: 3 },
       { participant: 'Bo', counts: { angry: 1, happy: 0, sad: 0 }, total: 1 },
     ]);
-    assert.deepEqual((await ask({ topic: 'counts', payload: 'Bo' })).payload, { participant: 'Bo', counts: { angry: 1, happy: 0, sad: 0 }, total: 1 });
+    const bo = (await ask({ topic: 'counts', payload: 'Bo' })).payload as { protocol: { moods: Record<string, { sessions: number }> } };
+    assert.deepEqual(plain([bo]), [{ participant: 'Bo', counts: { angry: 1, happy: 0, sad: 0 }, total: 1 }]);
+    assert.deepEqual(Object.keys(bo.protocol.moods), ['angry', 'happy', 'sad'], 'with the recording protocol: sessions, minutes, occasions');
     assert.match(await errorOf({ action: 'counts' }), /no participant/);
   });
 

@@ -86,6 +86,29 @@ describe('cloud training through Step Functions', () => {
     assert.deepEqual([...new Set(sfn.operations())], ['StartExecution', 'DescribeExecution', 'GetExecutionHistory']);
   });
 
+  it('reports the Prepare step\'s held-out figures first, and the endpoint\'s random split under its own name', async () => {
+    const heldOut = {
+      accuracy: 0.55,
+      balancedAccuracy: 0.52,
+      chance: 1 / 3,
+      interval: [0.41, 0.63] as [number, number],
+      sessionsPerMood: { angry: 2, happy: 2, sad: 2 },
+      verdict: 'not-separable',
+      labels: LABELS,
+      confusion: [[5, 3, 2], [2, 6, 2], [4, 2, 4]],
+      perClass: [],
+    };
+    sfn.script = () => succeeding({ heldOut });
+    const { metrics } = await run();
+    assert.equal(metrics.accuracy, 0.55, 'the held-out figure is the accuracy');
+    assert.equal(metrics.verdict, 'not-separable');
+    assert.deepEqual(metrics.confusion, heldOut.confusion);
+    assert.equal(metrics.randomSplitAccuracy, metricsFromConfusion(confusion, LABELS).accuracy);
+    assert.deepEqual(metrics.randomSplit!.confusion, confusion);
+    assert.equal(metrics.randomSplit!.testRows, 30);
+    assert.equal(metrics.source, 'endpoint-validation');
+  });
+
   it('without an evaluation, reports the job\'s final validation accuracy and no per-class rows', async () => {
     sfn.script = () => succeeding({ evaluation: undefined });
     const { metrics } = await run();

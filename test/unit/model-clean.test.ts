@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { SensorRecord } from '../../src/record/record';
 import { cleanRecords } from '../../src/model/clean';
-import { phasicByLabel, WINDOW_READINGS } from '../../src/model/phasic-windows';
+import { phasicByLabel } from '../../src/model/phasic-windows';
 import { mulberry32 } from '../../src/model/prng';
 import { stratifiedSplit } from '../../src/model/split';
 
@@ -115,12 +115,12 @@ describe('stratified split', () => {
     const b = session('happy', 's2', 15_000, 15); // right after s1: a run across would still be 10 s long
     const gap = [...session('sad', 's3', 100_000, 5), ...session('sad', 's3', 160_000, 10).map((r) => ({ ...r, gsr: r.gsr + 5 }))];
     const clean = cleanRecords([...b, ...gap, ...a.reverse()], ['gsr', 'bpm'], LABELS, 0);
-    const runs = phasicByLabel(clean, 0, LABELS.length);
-    assert.equal(WINDOW_READINGS, 10);
+    const runs = phasicByLabel(clean, 0, LABELS.length); // emotion-infer's default window: 10 readings
     assert.equal(runs[0].length, 0);
     assert.equal(runs[1].length, 2 * (15 - 10 + 1), 'six runs in each happy session');
     assert.equal(runs[2].length, 1, 'only the run after the minute-long gap in the sad session');
     // each happy session is a straight line of GSR: no phasic activity in any of its runs
     assert.ok(runs[1].every((v) => v < 1e-12));
+    assert.equal(phasicByLabel(clean, 0, LABELS.length, 5)[1].length, 2 * (15 - 5 + 1), 'a 5 s window: runs of 5 readings');
   });
 });

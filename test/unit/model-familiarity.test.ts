@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { answerEmotion } from '../../src/model/emotion-answer';
-import { fitFamiliarity, nearestClass, UNFAMILIAR_THRESHOLD } from '../../src/model/familiarity';
+import { fitFamiliarity, MIN_LIMIT_WINDOWS, nearestClass, unfamiliarLimit, UNFAMILIAR_THRESHOLD } from '../../src/model/familiarity';
 import { createLocalBackend } from '../../src/model/local-backend';
 import { trainModel } from '../../src/model/train';
 import { testModel } from '../support/infer-model';
 import { heldOutDistances, recordMoods, shareAbove } from '../support/held-out-sessions';
+import { detectLater, SCENARIOS, trainReal } from '../support/real-affect-protocol';
+import { stressPredictIds } from '../support/real-recordings';
 
 const LABELS = ['angry', 'happy', 'sad'];
 
@@ -90,5 +92,42 @@ describe('"unfamiliar": is a window like anything the person recorded?', functio
     const calmCaught = shareAbove(calm, UNFAMILIAR_THRESHOLD);
     assert.ok(falseAlarms <= 0.05, `trained moods called unfamiliar: ${(falseAlarms * 100).toFixed(1)} %`);
     assert.ok(calmCaught >= 0.9, `calm called unfamiliar: ${(calmCaught * 100).toFixed(1)} %`);
+  });
+
+  describe('the limit, from the participant\'s own held-out windows', () => {
+    it('is the conformal 95 % quantile of their distances, never below the default, the default with too few', () => {
+      const spread = (n: number, scale: number) => Array.from({ length: n }, (_, i) => (scale * (i + 1)) / n);
+      assert.equal(MIN_LIMIT_WINDOWS, 19);
+      assert.deepEqual(unfamiliarLimit(spread(18, 10)), { threshold: UNFAMILIAR_THRESHOLD, limitFrom: 'default', heldOutWindows: 18 });
+      assert.equal(unfamiliarLimit(spread(19, 10)).threshold, 10, 'with 19 windows: the largest');
+      // 99 windows at 0.1 .. 9.9: the ceil(100 * 0.95) = 95th smallest, 9.5
+      assert.deepEqual(unfamiliarLimit(spread(99, 9.9)), { threshold: 9.5, limitFrom: 'held-out', heldOutWindows: 99 });
+      assert.equal(unfamiliarLimit(spread(99, 1)).threshold, UNFAMILIAR_THRESHOLD, 'tight windows keep the default');
+    });
+
+    it('measures each held-out window against a model that never saw it', () => {
+      // a third sad session at a far level: against a familiarity fitted without it, its windows are far
+      const moods = ['angry', 'happy', 'sad'] as const;
+      const T0 = Date.UTC(2026, 0, 1);
+      const records = [...recordMoods(3, 'ana', moods, 90, T0), ...recordMoods(3, 'ana', [...moods].reverse(), 90, T0 + 24 * 3600_000)];
+      const far = recordMoods(3, 'ana', ['sad'], 90, T0 + 48 * 3600_000).map((r) => ({ ...r, gsr: r.gsr * 3, session: 'far' }));
+      const near = trainModel(records, { participant: 'ana' });
+      const withFar = trainModel([...records, ...far], { participant: 'ana' });
+      assert.equal(withFar.familiarity!.limitFrom, 'held-out');
+      assert.ok(withFar.familiarity!.threshold > near.familiarity!.threshold + 1, `${near.familiarity!.threshold} -> ${withFar.familiarity!.threshold}`);
+    });
+
+    it('on real people, recorded in several sessions: at most 5 % of windows of trained moods are unfamiliar at the end of each session', async () => {
+      const scenario = SCENARIOS.find((s) => s.recordedShare !== undefined)!; // the first 70 % of every block recorded
+      const shares: number[] = [];
+      for (const id of stressPredictIds()) {
+        const model = trainReal(id, scenario);
+        assert.equal(model.familiarity!.limitFrom, 'held-out');
+        const answers = await detectLater(model, id, scenario, { followVerdict: false });
+        shares.push(answers.filter((a) => a.answer.reason === 'unfamiliar').length / answers.length);
+      }
+      shares.sort((a, b) => a - b);
+      assert.ok(shares[Math.floor(shares.length / 2)] <= 0.05, `median ${shares[Math.floor(shares.length / 2)]} (${shares.map((v) => v.toFixed(2)).join(' ')})`);
+    });
   });
 });

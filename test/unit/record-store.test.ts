@@ -61,8 +61,12 @@ describe('record store', () => {
 
   it('counts records per mood, with every label present', async () => {
     await store.append([rec('Ana', 'happy', 0), rec('Ana', 'happy', 1), rec('Ana', 'sad', 2), rec('Ana', undefined, 3)]);
-    assert.deepEqual(await store.counts('ana'), { participant: 'ana', counts: { angry: 0, happy: 2, sad: 1 }, total: 4 });
-    assert.deepEqual(await store.counts('nobody'), { participant: 'nobody', counts: { angry: 0, happy: 0, sad: 0 }, total: 0 });
+    const { protocol, ...ana } = await store.counts('ana');
+    assert.deepEqual(ana, { participant: 'ana', counts: { angry: 0, happy: 2, sad: 1 }, total: 4 });
+    assert.deepEqual(Object.keys(protocol.moods), ['angry', 'happy', 'sad'], 'and where the recording protocol stands (record-protocol.test.ts)');
+    const { protocol: none, ...nobody } = await store.counts('nobody');
+    assert.deepEqual(nobody, { participant: 'nobody', counts: { angry: 0, happy: 0, sad: 0 }, total: 0 });
+    assert.equal(none.missing.length, 3 + 1, 'two sessions of each mood, and a rest session');
   });
 
   it('exports CSV with a header, ISO time and quoted text cells', async () => {
