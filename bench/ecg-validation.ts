@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { BeatDetector, type HeartState } from '../src/signal/beat-detector';
 import { matchBeats, windowBpm } from '../src/signal/beat-scoring';
 import { addEcgNoise, type EcgNoise } from '../test/support/ecg-noise';
+import { addPvcs, type EctopyPattern } from '../test/support/ecg-ectopy';
 import { neurokitRecording, neurokitRPeaks, type PhysioRecording } from '../test/support/real-recordings';
 import { REFERENCE_PYTHON } from '../test/reference/sklearn';
 
@@ -48,6 +49,24 @@ function records(): Record[] {
   ];
   for (const [name, label] of physio) list.push({ name: label, set: 'held out', rateHz: 100, samples: neurokitRecording(name).ECG, reference: neurokitRPeaks(name) });
   list.push({ name: 'European ST-T e0103', set: 'held out', rateHz: 250, samples: column('ecg-e0103-250hz.csv'), reference: null });
+  // premature ventricular beats (test/support/ecg-ectopy.ts): designed on in MIT-BIH 100, measured only elsewhere
+  const pvcs = (r: Record, set: Record['set'], pattern: EctopyPattern, seed: number, polarity: 1 | -1 = 1): Record => {
+    const made = addPvcs(r.samples, r.reference ?? [], r.rateHz, { pattern, coupling: 0.55, widthMs: 140, height: 1.5, polarity, seed });
+    const name = `${r.name} + PVCs (${pattern}${polarity < 0 ? ', inverted' : ''})`;
+    return { ...r, name, set, samples: made.samples, reference: made.beats };
+  };
+  for (const pattern of ['bigeminy', 'trigeminy', 'couplets', 'random'] as const) list.push(pvcs(clean, 'design', pattern, 7));
+  // measured only, never designed on: electrode-motion noise added to MIT-BIH 118 (24 dB) as nst adds it to make
+  // 118e06 and 118e00, and PVCs in records the generator was not written on
+  const r118 = list[0];
+  for (const snr of [6, 0]) {
+    list.push({ ...r118, name: `MIT-BIH 118 + motion ${snr} dB`, set: 'held out', samples: addEcgNoise(r118.samples, r118.reference ?? [], 360, 'motion', snr, 23) });
+  }
+  const physioRecord = (label: string) => list.find((r) => r.name === label) as Record;
+  const rest8 = physioRecord('NeuroKit2 rest, 8 min');
+  // (the first, rest8 with random PVCs, showed IbiHistory's couplet-pause bug and was then designed on)
+  list.push(pvcs(rest8, 'design', 'random', 13), pvcs(r118, 'held out', 'random', 11), pvcs(rest8, 'held out', 'bigeminy', 17, -1));
+  list.push(pvcs(physioRecord('NeuroKit2 rest, 5 min'), 'held out', 'random', 19), pvcs(physioRecord('NeuroKit2 event-related'), 'held out', 'trigeminy', 23));
   return list;
 }
 

@@ -31,6 +31,7 @@ interface InferDef extends NodeDef {
   endpointPrefix: string;
   contentType: string;
   timeoutMs: string;
+  waitSeconds: string;
   fallback: boolean;
   /** absent in flows saved before it existed: on */
   followVerdict?: boolean;
@@ -68,6 +69,8 @@ export = function (RED: NodeAPI) {
           endpointName,
           numClasses: labels.length,
           timeoutMs: s.timeoutMs,
+          waitMs: s.waitMs,
+          onWarming: () => status.warn(node, t('emotion-infer.status.warming')),
           featureNames: SAGEMAKER_FEATURES,
         });
         // AWS error texts can quote the access key id (signature errors): keep it out of msgs and status.
@@ -180,6 +183,8 @@ function readSettings(def: InferDef) {
     followVerdict: def.followVerdict !== false,
     backend,
     timeoutMs: configNumber(def.timeoutMs, 'timeout', { min: 100, max: 120000, fallback: 5000 }),
+    // a cold start's wait (src/aws/sagemaker-backend.ts)
+    waitMs: Math.round(configNumber(def.waitSeconds, 'wait', { min: 0, max: 900, fallback: 90 }) * 1000),
     sagemaker: {
       /** blank: each participant's endpoint (participantEndpointName) */
       endpointName: fixedEndpoint(def),

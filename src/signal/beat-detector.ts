@@ -27,8 +27,10 @@ export interface BeatDetectorOptions {
   saturationLevel: number | null;
   /** Beats show as dips instead of peaks (a module that idles high). */
   invert: boolean;
-  /** Accepted intervals averaged into the BPM. */
+  /** Counted intervals the usual interval is judged from. */
   historySize: number;
+  /** The BPM is the mean of the counted intervals that began in the last windowMs of signal (at least four). */
+  windowMs: number;
   /** A jump in sample time longer than this is a gap: no interval is measured across it. */
   gapMs: number;
   /** `pulse`: the ear clip's pulse or a PPG (a peak per beat); `ecg`: an ECG (a steep QRS complex per beat). */
@@ -43,6 +45,7 @@ export const DEFAULT_BEAT_OPTIONS: Readonly<BeatDetectorOptions> = {
   saturationLevel: 4095,
   invert: false,
   historySize: 10,
+  windowMs: 10_000,
   gapMs: 250,
   waveform: 'pulse',
 };
@@ -83,6 +86,8 @@ const GUARD_HEIGHT = 0.7; // "full-size": relative to the running beat height
 const CONFIRMED = 4; // counted intervals before a rhythm is good (three are enough to learn it)
 const VERDICTS_NOISY = 2; // this many doubtful intervals (rejected or merged) of the last eight: noisy
 const VERDICTS_WITHHELD = 3; // this many: the beats do not support a number at all
+const FINAL_MS = 500; // a beat is final at most this long after it happened (ECG 0.35-0.45 s, pulse less)
+const PAUSE = 1.3; // an interval under way this many usual intervals long is a pause the reading does not hold yet
 
 export class BeatDetector {
   private readonly opts: BeatDetectorOptions;
@@ -107,15 +112,17 @@ export class BeatDetector {
   private armedT = NaN; // no detection until the filters settle after a start or a gap
   private beats = 0;
   private lost = false;
+  private lastDoubtful = true; // the QRS detector doubted the last beat (none yet: no interval to vouch for)
 
   constructor(options: Partial<BeatDetectorOptions> = {}) {
     // an ECG's flat-signal limit defaults to adaptive (0): the pulse default is in the hat's 12-bit counts
     const ecgDefault = options.waveform === 'ecg' && options.minAmplitude === undefined ? { minAmplitude: 0 } : {};
     this.opts = { ...DEFAULT_BEAT_OPTIONS, ...options, ...ecgDefault };
-    const { minBpm, maxBpm, historySize, minAmplitude, waveform } = this.opts;
+    const { minBpm, maxBpm, historySize, windowMs, minAmplitude, waveform } = this.opts;
     if (!(minBpm > 0 && maxBpm > minBpm)) throw new RangeError('need 0 < minBpm < maxBpm');
     this.minIbiMs = 60000 / maxBpm;
-    this.ibis = new IbiHistory({ minIbiMs: this.minIbiMs, maxIbiMs: 60000 / minBpm, historySize, tolerance: 0.3 });
+    const limits = { minIbiMs: this.minIbiMs, maxIbiMs: 60000 / minBpm, historySize, windowMs, minIntervals: CONFIRMED, tolerance: 0.3 };
+    this.ibis = new IbiHistory(limits);
     this.contact = new ContactMonitor(minAmplitude, this.opts.saturationLevel);
     this.front = new PulseFront(minAmplitude);
     this.qrs = waveform === 'ecg' ? new QrsDetector() : null;
@@ -161,7 +168,11 @@ export class BeatDetector {
 
   private stepQrs(qrs: QrsDetector, tMs: number, x: number): Beat | null {
     const found = qrs.step(tMs, x, tMs >= this.armedT);
-    return found ? this.record(found.tMs) : null;
+    if (!found) return null;
+    // an interval between two complexes the QRS detector does not doubt is not repaired: both are beats
+    const vouched = !found.doubtful && !this.lastDoubtful;
+    this.lastDoubtful = found.doubtful;
+    return this.record(found.tMs, vouched);
   }
 
   private stepPulse(tMs: number, x: number): Beat | null {
@@ -175,13 +186,24 @@ export class BeatDetector {
 
   current(): HeartState {
     const quality = this.quality();
+    const pending = this.pendingInterval();
     const withheld = quality !== 'good' && this.unsupported();
     return {
-      bpm: quality === 'no-contact' || withheld ? null : this.ibis.bpm(),
-      ibiMs: quality === 'no-contact' ? [] : this.ibis.intervals(),
+      bpm: quality === 'no-contact' || withheld ? null : this.ibis.bpm(this.lastT, pending),
+      ibiMs: quality === 'no-contact' ? [] : this.ibis.intervals(this.lastT, pending),
       quality,
       beats: this.beats,
     };
+  }
+
+  /**
+   * ECG: the interval to the complex the QRS detector holds (final ~0.2 s later) when both its beats are certain,
+   * so a reading does not lag the heart by that long (a premature beat's pause would otherwise be missing).
+   */
+  private pendingInterval(): { ms: number; at: number } | null {
+    const beat = this.qrs?.pending();
+    if (!beat || beat.doubtful || this.lastDoubtful || Number.isNaN(this.lastBeatT) || this.lost) return null;
+    return { ms: beat.tMs - this.lastBeatT, at: beat.tMs };
   }
 
   reset(): void {
@@ -199,13 +221,16 @@ export class BeatDetector {
   /**
    * `no-contact`: no samples, a flat or saturated signal, or no beat for noContactMs. `noisy`: fewer than four
    * intervals counted, or two of the last eight intervals doubtful (rejected: a missed or false beat; merged:
-   * a false beat repaired), or the usual intervals scatter (MAD over 10 %). Otherwise `good`.
+   * a false beat repaired), or the usual intervals scatter (MAD over 10 %), or no beat for longer than 1.3 usual
+   * intervals (beyond the time a beat takes to be final: a pause is under way, and the number does not hold it
+   * yet). Otherwise `good`.
    */
   private quality(): Quality {
     if (Number.isNaN(this.lastT) || this.contact.flat() || this.contact.saturated()) return 'no-contact';
     if (this.lastT - this.sinceT > this.opts.noContactMs) return 'no-contact';
     if (this.ibis.size() < CONFIRMED || this.doubtful() >= VERDICTS_NOISY || this.ibis.scattered()) return 'noisy';
     if (this.qrs?.uncertain()) return 'noisy';
+    if (this.lastT - FINAL_MS - this.lastBeatT > PAUSE * this.ibis.usualMs()) return 'noisy';
     return 'good';
   }
 
@@ -257,14 +282,14 @@ export class BeatDetector {
     return this.record(t);
   }
 
-  /** A beat at t: its interval goes to the history. */
-  private record(t: number): Beat {
+  /** A beat at t: its interval goes to the history (`vouched`: both its beats are certain). */
+  private record(t: number, vouched = false): Beat {
     const ibiMs = Number.isNaN(this.lastBeatT) ? null : t - this.lastBeatT;
-    const counted = ibiMs === null ? [] : this.ibis.add(ibiMs);
+    const counted = ibiMs === null ? [] : this.ibis.add(ibiMs, t, vouched);
     this.lastBeatT = this.sinceT = t;
     this.lost = false;
     this.beats++;
-    return { tMs: t, ibiMs, counted, bpm: this.unsupported() ? null : this.ibis.bpm() };
+    return { tMs: t, ibiMs, counted, bpm: this.unsupported() ? null : this.ibis.bpm(t) };
   }
 
   /**

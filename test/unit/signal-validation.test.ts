@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { BeatDetector, type Beat, type BeatDetectorOptions, type HeartState } from '../../src/signal/beat-detector';
 import { matchBeats, meanAbsoluteError, windowBpm, windowErrors } from '../../src/signal/beat-scoring';
+import { addPvcs, type EctopyPattern } from '../support/ecg-ectopy';
 import { addEcgNoise, type EcgNoise } from '../support/ecg-noise';
 import { neurokitRecording, neurokitRPeaks, type PhysioRecording } from '../support/real-recordings';
 
@@ -112,10 +113,13 @@ describe('beat detection on real recordings', function () {
       assert.ok(score.missed + score.extra <= 6, JSON.stringify(score)); // regression bound: 0 missed, 5 extra
     });
 
-    it('streams: each beat is final about 0.4 s after it happened, never much more than 0.5 s', function () {
+    it('streams: each beat is final about 0.4 s after it happened, never much more than 0.5 s unless the search-back found it', function () {
       const sorted = [...run.latencies].sort((a, b) => a - b);
       assert.ok(sorted[sorted.length >> 1] <= 400, `median ${sorted[sorted.length >> 1]} ms`);
-      assert.ok(sorted[sorted.length - 1] <= 550, `max ${sorted[sorted.length - 1]} ms`);
+      // the search-back looks for a missed beat 1.5 median RR intervals after the last one: up to ~1.1 s late here
+      // (now 2 beats: premature beats whose noisy shape matched no type)
+      assert.ok(sorted[sorted.length - 3] <= 550, `third latest ${sorted[sorted.length - 3]} ms`);
+      assert.ok(sorted[sorted.length - 1] <= 1100, `max ${sorted[sorted.length - 1]} ms`);
     });
 
     it('reads within 1 BPM per 10 s window on average where it gives a number, withholds at most one window, never a good one 10 BPM off', function () {
@@ -149,7 +153,7 @@ describe('beat detection on real recordings', function () {
   describe('NeuroKit2 example ECGs at 100 Hz (R waves ~0.13-1 units; reference: NeuroKit2 checked where it disagrees)', function () {
     const records: Array<[PhysioRecording, number, number]> = [
       // [recording, sensitivity, precision] bounds; the 5-min rest ECG is noisy near its end
-      ['resting_5min_100hz_ecg-ppg', 0.99, 0.98],
+      ['resting_5min_100hz_ecg-ppg', 0.99, 0.99],
       ['resting_8min_100hz_ecg-eda-photosensor', 0.995, 0.995],
       ['eventrelated_100hz_ecg-eda-photosensor', 0.995, 0.995],
     ];
@@ -161,7 +165,7 @@ describe('beat detection on real recordings', function () {
         it(`${name}, ${label}: ≥ ${se * 100} % of the beats, ≥ ${ppv * 100} % precision, never a good reading 10 BPM off`, function () {
           const run = replay(evenTimes(values.length, 100), values, options);
           const score = matchBeats(run.beats.map((b) => b.tMs), reference, 150, 1000, endMs - 500);
-          assert.ok(score.sensitivity >= se && score.precision >= ppv, JSON.stringify(score)); // 5 min now 99.5 / 98.8 %
+          assert.ok(score.sensitivity >= se && score.precision >= ppv, JSON.stringify(score)); // 5 min now 99.5 / 99.5 %
           assertGoodIsRight(run, reference);
           const after = run.states.filter(([t]) => t >= 10_000);
           assert.ok(after.filter(([, s]) => s.bpm !== null).length >= 0.95 * after.length, 'a number ≥ 95 % of the time');
@@ -175,13 +179,13 @@ describe('beat detection on real recordings', function () {
     const beats = column('ecg-mitdb100-360hz.rpeaks.csv');
     const reference = beats.map((i) => (i * 1000) / 360);
     const cases: Array<[EcgNoise, number, number, number]> = [
-      // [noise, SNR dB, sensitivity, precision]; at 0 dB only the quality is held: never good and wrong
+      // [noise, SNR dB, sensitivity, precision]: regression bounds just under the figures (docs/bpm.md)
       ['wander', 0, 0.995, 0.995],
       ['muscle', 6, 0.99, 0.99],
       ['motion', 12, 0.99, 0.99],
-      ['motion', 6, 0.99, 0.95],
-      ['motion', 0, 0, 0],
-      ['muscle', 0, 0, 0],
+      ['motion', 6, 0.99, 0.98],
+      ['motion', 0, 0.95, 0.88],
+      ['muscle', 0, 0.96, 0.96],
     ];
     for (const [noise, snr, se, ppv] of cases) {
       it(`${noise} noise at ${snr} dB: ${se ? `≥ ${se * 100} % found, ≥ ${ppv * 100} % correct, ` : ''}never a good reading 10 BPM off`, function () {
@@ -189,6 +193,33 @@ describe('beat detection on real recordings', function () {
         const run = replay(evenTimes(values.length, 360), values, ECG);
         const score = matchBeats(run.beats.map((b) => b.tMs), reference, 150, 1000, 300_000 - 500);
         assert.ok(score.sensitivity >= se && score.precision >= ppv, JSON.stringify(score));
+        assertGoodIsRight(run, reference);
+      });
+    }
+  });
+
+  describe('premature ventricular beats put into real ECGs (test/support/ecg-ectopy.ts: wide, tall, full compensatory pause)', function () {
+    const mitdb = { values: column('ecg-mitdb100-360hz.csv'), beats: column('ecg-mitdb100-360hz.rpeaks.csv'), rateHz: 360 };
+    const rest = neurokitRecording('resting_8min_100hz_ecg-eda-photosensor').ECG;
+    const rest8 = { values: rest, beats: neurokitRPeaks('resting_8min_100hz_ecg-eda-photosensor'), rateHz: 100 };
+    const cases: Array<[string, typeof mitdb, EctopyPattern, number]> = [
+      // designed on (docs/bpm.md: MIT-BIH 100, and the NeuroKit2 record whose couplet pauses showed a bug)
+      ['MIT-BIH 100', mitdb, 'bigeminy', 7],
+      ['MIT-BIH 100', mitdb, 'trigeminy', 7],
+      ['MIT-BIH 100', mitdb, 'couplets', 7],
+      ['MIT-BIH 100', mitdb, 'random', 7],
+      ['NeuroKit2 rest, 8 min', rest8, 'random', 13],
+    ];
+    for (const [label, record, pattern, seed] of cases) {
+      it(`${label}, ${pattern}: ≥ 99.5 % found and correct, reading error ≤ 1.5 BPM per 10 s window on average, never good and 10 BPM off`, function () {
+        const made = addPvcs(record.values, record.beats, record.rateHz, { pattern, coupling: 0.55, widthMs: 140, height: 1.5, polarity: 1, seed });
+        const reference = made.beats.map((i) => (i * 1000) / record.rateHz);
+        const endMs = (made.samples.length * 1000) / record.rateHz;
+        const run = replay(evenTimes(made.samples.length, record.rateHz), made.samples, ECG);
+        const score = matchBeats(run.beats.map((b) => b.tMs), reference, 150, 1000, endMs - 500);
+        assert.ok(score.sensitivity >= 0.995 && score.precision >= 0.995, JSON.stringify(score));
+        const errors = windowErrors(reference, (end) => stateAt(run, end)?.bpm ?? null, 0, endMs, 10_000).slice(1);
+        assert.ok(meanAbsoluteError(errors) <= 1.5, `mean error ${meanAbsoluteError(errors)} BPM`); // now 0.5-1.8
         assertGoodIsRight(run, reference);
       });
     }
