@@ -105,8 +105,12 @@ describe('dashboard in a real Node-RED and headless Chromium', function () {
     await chooseParticipant(page, DEMO_PARTICIPANT);
     await page.getByRole('button', { name: 'Detect your emotion' }).click();
     const answer = await answerShown(page);
-    // the page starts on the feeling calm, which the demo model never saw: often "not like any mood"
-    assert.match((await page.locator('.emotion-confidence').textContent())!, /\d+ % confident|Not like any mood recorded for demo/);
+    // the page starts on the feeling calm, which the demo model never saw: often "not like any mood"; on the
+    // real-sized simulated hat the demo model's verdict is usually that it cannot tell the moods apart
+    assert.match(
+      (await page.locator('.emotion-confidence').textContent())!,
+      /\d+ % confident|Not like any mood recorded for demo|demo's model cannot tell these moods apart better than chance/,
+    );
     assert.match((await page.locator('.emotion-suggestion').textContent())!, /Music:.*Lighting:/s);
     await page.getByRole('cell', { name: answer, exact: true }).first().waitFor();
     mkdirSync(artifacts, { recursive: true });
