@@ -16,7 +16,7 @@ import { publish as snsPublish } from '../../src/aws/sns-publish';
 import { WARMING_UP, resultTopic, type InferError, type InferWarming } from '../../src/contracts/iot-topics';
 import { answerEmotion, type EmotionAnswer } from '../../src/model/emotion-answer';
 import { readFeatures } from '../../src/model/window-average';
-import { participantKey } from '../../src/record/participant';
+import { MAX_NAME_LENGTH, participantKey } from '../../src/record/participant';
 import type { ParticipantCheck } from './device-participants';
 
 /** What the rule's SQL hands the function: the device's payload fields plus its thing name. */
@@ -48,6 +48,15 @@ export interface InferDeps {
   log: (line: string) => void;
 }
 
+/** The longest each field a request can fill is echoed back in an error result (or the log). */
+export const ECHO_LIMITS = { participant: MAX_NAME_LENGTH, requestId: 128, message: 300, code: 64 } as const;
+
+/** At most `max` characters (code points) of `text`, with "…" when it was longer. */
+function echo(text: string, max: number): string {
+  const head = [...text.slice(0, 2 * max + 2)];
+  return head.length > max ? `${head.slice(0, max - 1).join('')}…` : text;
+}
+
 /** Lambda's context, as far as it is used: the time left before the function is stopped. */
 export interface InvocationContext {
   getRemainingTimeInMillis(): number;
@@ -65,8 +74,9 @@ export function createInferHandler(deps: InferDeps): (event: InferEvent, context
     // No valid thing name means nowhere to answer: the rule SQL always sets it, so this is a bug.
     const thing = String(event?.thing ?? '');
     const topic = resultTopic(thing);
-    const requestId = typeof event.requestId === 'string' && event.requestId !== '' ? event.requestId.slice(0, 128) : undefined;
-    const participant = typeof event.participant === 'string' ? event.participant.trim().slice(0, 128) : undefined;
+    // whatever size a request's fields have, what goes back (and to the log) is short
+    const requestId = typeof event.requestId === 'string' && event.requestId !== '' ? echo(event.requestId, ECHO_LIMITS.requestId) : undefined;
+    const participant = typeof event.participant === 'string' && event.participant.trim() !== '' ? echo(event.participant.trim(), ECHO_LIMITS.participant) : undefined;
     const send = (body: unknown) => deps.iotData.send(new IotPublishCommand({ topic, qos: 1, payload: Buffer.from(JSON.stringify(body)) }));
     const waitMs = Math.min(deps.waitMs, (context?.getRemainingTimeInMillis() ?? Infinity) - PUBLISH_MARGIN_MS);
     let warning: Promise<unknown> = Promise.resolve();
@@ -79,13 +89,14 @@ export function createInferHandler(deps: InferDeps): (event: InferEvent, context
       result = { ...(await answer(deps, event, thing, { startedAt, waitMs, onWarming })), ...(requestId ? { requestId } : {}) };
     } catch (e) {
       const err = e as Error & { code?: string };
+      const message = echo(String(err.message), ECHO_LIMITS.message);
       result = {
-        error: { message: err.message, code: err.code ?? err.name ?? 'Error' },
+        error: { message, code: echo(String(err.code ?? err.name ?? 'Error'), ECHO_LIMITS.code) },
         ...(participant ? { participant } : {}),
         ...(requestId ? { requestId } : {}),
         timestamp: Date.now(),
       };
-      deps.log(`no answer for ${topic}: ${err.message}`);
+      deps.log(`no answer for ${topic}: ${message}`);
     }
     await warning; // "warming up" goes out before the answer it announces
     // A failed publish throws: Lambda retries the asynchronous invocation; after the last retry the

@@ -14,9 +14,10 @@ import { parseLabels, UNCERTAIN } from '../../src/model/label-map';
 import { LocalModels, type OrderedBackend } from '../../src/model/local-backend';
 import { loadModel } from '../../src/model/model-store';
 import { readFeatures, type Features } from '../../src/model/window-average';
-import { modelPath, participantKey } from '../../src/record/paths';
+import { participantName } from '../../src/record/participant';
+import { modelPath } from '../../src/record/paths';
 import { translator } from '../lib/i18n';
-import { configNumber, onInput, status, userDir, type Send, readSettingsOrFail, usePlausibleRanges } from '../lib/node-kit';
+import { configNumber, dataDir, onInput, status, type Send, readSettingsOrFail, usePlausibleRanges } from '../lib/node-kit';
 import { registerNodeType } from '../lib/migrations';
 
 interface InferDef extends NodeDef {
@@ -42,11 +43,11 @@ export = function (RED: NodeAPI) {
   const t = translator(RED);
   function EmotionInfer(this: Node, def: InferDef) {
     RED.nodes.createNode(this, def);
-    setup(this, def);
+    const dir = dataDir(RED, this);
+    if (dir !== undefined) setup(this, def, dir);
   }
 
-  function setup(node: Node, def: InferDef) {
-    const dir = userDir(RED);
+  function setup(node: Node, def: InferDef, dir: string) {
     const models = new LocalModels((p) => loadModel(dir, p), (p) => modelPath(dir, p));
     const read = readSettingsOrFail(node, () => readSettings(def));
     if (!read) return;
@@ -125,8 +126,7 @@ export = function (RED: NodeAPI) {
         if (settings.backend === 'sagemaker' && !fallback && settings.sagemaker.endpointName) return '';
         throw new Error(t('emotion-infer.errors.participant'));
       }
-      participantKey(name as string);
-      return (name as string).trim();
+      return participantName(name);
     }
 
     onInput(node, async (msg, send) => {
@@ -148,7 +148,11 @@ export = function (RED: NodeAPI) {
         const backend = primary(participant); // a missing model is an error now, not after the window
         // a model of window features learned over its own window: collect that long
         const closed = await win.open(backend.windowSeconds ? backend.windowSeconds * 1000 : windowMs);
-        if (!closed) return;
+        // a start over a running window answers the earlier one too: it was not forgotten, it was replaced
+        if ('cancelled' in closed) {
+          if (closed.cancelled === 'restarted') throw Object.assign(new Error(t('emotion-infer.errors.superseded')), { keepStatus: true });
+          return;
+        }
         await answer(msg, send, closed.average.mean(closed.durationMs), participant, backend, closed.closedAt);
         return;
       }

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { Duration } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as iot from 'aws-cdk-lib/aws-iot';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Devices } from '../../cloud/lib/devices';
@@ -59,6 +60,22 @@ describe('cloud constructs, each on a bare Stack', function () {
     t.resourceCountIs('AWS::KinesisFirehose::DeliveryStream', 1);
     t.hasResourceProperties('AWS::IoT::TopicRule', { TopicRulePayload: Match.objectLike({ Sql: { 'Fn::Join': ['', Match.arrayWith([{ 'Fn::GetAtt': [Match.stringLikeRegexp('^DevicesGateFunction'), 'Arn'] }])] } }) });
     t.hasResourceProperties('AWS::Lambda::Permission', { Principal: 'iot.amazonaws.com', SourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^IngestTrainRule'), 'Arn'] } });
+  });
+
+  it('RuleErrors: an encrypted log group the rules\' error action writes through a role only IoT may take, which may write only there', () => {
+    const template = synthConstruct((stack, { key }) => {
+      const errors = new RuleErrors(stack, 'Errors', { key });
+      new iot.CfnTopicRule(stack, 'Rule', { topicRulePayload: { sql: "SELECT * FROM 'x'", actions: [], errorAction: errors.action } });
+    });
+    const t = Template.fromJSON(template);
+    t.resourcePropertiesCountIs('AWS::Logs::LogGroup', { KmsKeyId: Match.anyValue(), RetentionInDays: 90 }, 1);
+    t.hasResourceProperties('AWS::IAM::Role', { AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'iot.amazonaws.com' } })] } });
+    t.hasResourceProperties('AWS::IoT::TopicRule', {
+      TopicRulePayload: Match.objectLike({ ErrorAction: { CloudwatchLogs: { LogGroupName: { Ref: Match.stringLikeRegexp('^ErrorsLog') }, RoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ErrorsRole'), 'Arn'] } } } }),
+    });
+    const statements = identityStatements(template.Resources);
+    assert.deepEqual(statements.flatMap(({ statement }) => [statement.Action].flat()).sort(), ['logs:CreateLogStream', 'logs:DescribeLogStreams', 'logs:PutLogEvents']);
+    assert.ok(statements.every(({ statement }) => /ErrorsLog[0-9A-F]{8}/.test(JSON.stringify(statement.Resource))), 'only its own log group');
   });
 
   it('Devices: the device policy and the participant gate, which may only read things', () => {

@@ -7,7 +7,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { participantEndpointName } from '../../src/aws/participant-endpoint';
 import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { createParticipantCheck } from '../../cloud/lambda/device-participants';
-import { createInferHandler, type InferDeps, type InferEvent } from '../../cloud/lambda/infer-handler';
+import { createInferHandler, ECHO_LIMITS, type InferDeps, type InferEvent } from '../../cloud/lambda/infer-handler';
 import { participantsAttribute } from '../../cloud/lib/participant-list';
 import { iotFaults, REGION, startIotPeer, type IotPeer } from '../support/iot-peer';
 import { predictions, sageMakerFaults, startSageMakerPeer, type SageMakerPeer } from '../support/sagemaker-peer';
@@ -140,6 +140,18 @@ describe('inference Lambda handler (iotsensors/infer)', function () {
     await handler()({ ...request, participant: '../etc' });
     assert.equal((published().body.error as { code: string }).code, 'BadRequest');
     assert.equal(sm.invocations().length, 0);
+  });
+
+  it('echoes every field of a request short in its error result, whatever its size', async () => {
+    const huge = 'x'.repeat(1024 * 1024);
+    await handler()({ ...request, participant: `Ann ${huge}`, requestId: huge, gsr: huge as unknown as number });
+    const { payload, body } = published();
+    assert.ok(payload.length < 2000, `the reply holds ${payload.length} bytes`);
+    assert.equal((body.error as { code: string }).code, 'BadRequest');
+    assert.equal(body.participant, `Ann ${'x'.repeat(ECHO_LIMITS.participant - 5)}…`);
+    assert.equal([...String(body.requestId)].length, ECHO_LIMITS.requestId);
+    assert.ok((body.error as { message: string }).message.length <= ECHO_LIMITS.message);
+    assert.ok(logs.every((l) => l.length < 1000), 'and the log');
   });
 
   it('fails the invocation when the answer cannot be published, so Lambda retries it', async () => {
