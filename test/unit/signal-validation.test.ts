@@ -239,16 +239,30 @@ describe('beat detection on real recordings', function () {
       });
     }
 
-    for (const rateHz of [100, 128, 250]) {
-      it(`MIT-BIH 100 resampled to ${rateHz} Hz: ≥ 99.5 % of the beats, ≥ 99.5 % precision`, function () {
-        const n = Math.floor((values.length * rateHz) / 360);
-        const resampled = Array.from({ length: n }, (_, i) => {
-          const x = (i * 360) / rateHz;
-          const k = Math.floor(x);
-          return values[k] + (x - k) * ((values[k + 1] ?? values[k]) - values[k]);
-        });
-        const s = score(replay(evenTimes(n, rateHz), resampled, ECG));
+    const resample = (rateHz: number) => {
+      const n = Math.floor((values.length * rateHz) / 360);
+      const resampled = Array.from({ length: n }, (_, i) => {
+        const x = (i * 360) / rateHz;
+        const k = Math.floor(x);
+        return values[k] + (x - k) * ((values[k + 1] ?? values[k]) - values[k]);
+      });
+      return replay(evenTimes(n, rateHz), resampled, ECG);
+    };
+    for (const rateHz of [50, 100, 128, 250]) {
+      it(`MIT-BIH 100 resampled to ${rateHz} Hz: ≥ 99.5 % of the beats, ≥ 99.5 % precision, mostly good`, function () {
+        const run = resample(rateHz);
+        const s = score(run);
         assert.ok(s.sensitivity >= 0.995 && s.precision >= 0.995, JSON.stringify(s));
+        const after = run.states.filter(([t]) => t >= 10_000);
+        assert.ok(after.filter(([, st]) => st.quality === 'good').length >= 0.9 * after.length);
+        assertGoodIsRight(run, reference);
+      });
+    }
+
+    for (const rateHz of [25, 40]) {
+      it(`MIT-BIH 100 resampled to ${rateHz} Hz (under 50 Hz the QRS is 1-4 samples): never good`, function () {
+        const run = resample(rateHz);
+        assert.ok(run.states.every(([, st]) => st.quality !== 'good'));
       });
     }
   });
