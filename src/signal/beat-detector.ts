@@ -227,13 +227,15 @@ export class BeatDetector {
    * intervals counted, or two of the last eight intervals doubtful (rejected: a missed or false beat; merged:
    * a false beat repaired), or the usual intervals scatter (MAD over 10 %), or no beat for longer than 1.3 usual
    * intervals (beyond the time a beat takes to be final: a pause is under way, and the number does not hold it
-   * yet), or an ECG sampled slower than 50 Hz. Otherwise `good`.
+   * yet), or two or more premature intervals in a row still waiting for their pause, or an ECG sampled slower
+   * than 50 Hz. Otherwise `good`.
    */
   private quality(): Quality {
     if (Number.isNaN(this.lastT) || this.contact.flat() || this.contact.saturated()) return 'no-contact';
     if (this.lastT - this.sinceT > this.opts.noContactMs) return 'no-contact';
     if (this.ibis.size() < CONFIRMED || this.doubtful() >= VERDICTS_NOISY || this.ibis.scattered()) return 'noisy';
     if (this.qrs && (this.qrs.uncertain() || this.dt > ECG_MAX_SPACING_MS)) return 'noisy';
+    if (this.ibis.openRun() >= 2) return 'noisy'; // two or more premature beats whose pause is still to come
     if (this.lastT - FINAL_MS - this.lastBeatT > PAUSE * this.ibis.usualMs()) return 'noisy';
     return 'good';
   }
