@@ -81,12 +81,15 @@ export function simulateSession(
 
 /** Makes the demo participant's records and model under userDir; returns what it made. */
 export async function seedDemoParticipant(userDir: string, options: Partial<SeedOptions> = {}): Promise<SeedSummary> {
+  // two minutes a session: the trainer answers the second occasion's sessions (forward in time), and 11
+  // windows of each mood after the warm-up are enough to measure (MIN_WINDOWS_PER_MOOD)
+  const secondsPerMood = options.secondsPerMood ?? 120;
   const o: SeedOptions = {
     participant: DEMO_PARTICIPANT,
     hatSeed: DEMO_HAT_SEED,
-    secondsPerMood: 90,
+    secondsPerMood,
     pulseRateHz: 100,
-    startMs: Date.now() - DEFAULT_LABELS.length * 90_000,
+    startMs: Date.now() - DEFAULT_LABELS.length * secondsPerMood * 1000,
     occasions: 2,
     occasionGapMs: 24 * 3600_000,
     ...options,

@@ -1,4 +1,4 @@
-/* global module, require, Buffer */
+/* global module, require, Buffer, URLSearchParams */
 // Node-RED settings for a Raspberry Pi shared by tablets on the same network. The Training and Detect pages
 // show people's names and emotions, and the editor can read every record: neither may be open to whoever
 // joins the Wi-Fi. This file asks for a login on both, serves them over HTTPS only, and encrypts stored
@@ -57,6 +57,76 @@ function dashboardLogin(socket, next) {
   );
 }
 
+/**
+ * Node-RED locks a user out of the editor for 10 minutes after 6 login attempts within 10 minutes,
+ * counted per user name and from anywhere: anyone on the Wi-Fi could lock the editor user out with a
+ * few wrong passwords. So the editor login is checked here first: a wrong password is answered here and
+ * counted per address (after LOGIN_FAILURES wrong ones an address waits LOGIN_WINDOW_MS), and only a
+ * right one reaches Node-RED, whose per-user count it then clears. Nobody's mistakes count against
+ * another, and guessing stays as slow as bcrypt and this limit make it.
+ */
+const LOGIN_WINDOW_MS = 10 * 60 * 1000;
+const LOGIN_FAILURES = 5;
+/** addresses with recent failures: bounded, the oldest forgotten first */
+const MAX_ADDRESSES = 10000;
+const failures = new Map();
+
+function recentFailures(address, now) {
+  const times = (failures.get(address) || []).filter((t) => now - t < LOGIN_WINDOW_MS);
+  if (times.length > 0) failures.set(address, times);
+  else failures.delete(address);
+  return times;
+}
+
+function countFailure(address, now) {
+  const times = recentFailures(address, now);
+  failures.delete(address); // re-inserted last: the Map's order is the order of the latest failure
+  failures.set(address, [...times, now]);
+  if (failures.size > MAX_ADDRESSES) failures.delete(failures.keys().next().value);
+}
+
+/** The request body as Node-RED's own parser would read it (JSON or a form), up to 16 KiB. */
+function readBody(req) {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk) => {
+      text += chunk;
+      if (text.length > 16384) reject(new Error('request too large'));
+    });
+    req.on('end', () => {
+      try {
+        const type = String(req.headers['content-type'] || '');
+        resolve(type.includes('json') ? JSON.parse(text || '{}') : Object.fromEntries(new URLSearchParams(text)));
+      } catch (e) {
+        reject(e);
+      }
+    });
+    req.on('error', reject);
+  });
+}
+
+function editorLoginGuard(req, res, next) {
+  if (req.method !== 'POST' || req.path !== '/auth/token') return next();
+  const address = req.socket.remoteAddress || 'unknown';
+  const now = Date.now();
+  const refuse = (status, error, description) => res.status(status).json({ error, error_description: description });
+  if (recentFailures(address, now).length >= LOGIN_FAILURES) {
+    return refuse(429, 'too_many_attempts', 'too many wrong logins from this address: wait 10 minutes and try again');
+  }
+  readBody(req)
+    .then(async (body) => {
+      req.body = body;
+      req._body = true; // parsed: Node-RED's body parser leaves it as it is
+      if (body.grant_type !== 'password') return next();
+      const right = (await bcrypt.compare(String(body.password || ''), editor.hash)) && sameText(body.username, editor.user);
+      if (right) return next();
+      countFailure(address, now);
+      refuse(403, 'invalid_grant', 'wrong user name or password');
+    })
+    .catch(() => res.headersSent || refuse(400, 'invalid_request', 'unreadable login request'));
+}
+
 module.exports = {
   uiPort: Number(process.env.PORT || 1880),
   // every interface: the tablets reach the Pi over the network (HTTPS and a login below)
@@ -66,7 +136,9 @@ module.exports = {
     cert: fs.readFileSync(required('EMOTION_IOT_TLS_CERT')),
   },
   requireHttps: true,
-  // the editor and its admin API (flows, credentials, records through debug): one login, full rights
+  // the editor and its admin API (flows, credentials, records through debug): one login, full rights;
+  // wrong logins are counted per address before Node-RED's per-user lock (editorLoginGuard)
+  httpAdminMiddleware: editorLoginGuard,
   adminAuth: {
     type: 'credentials',
     users: [{ username: editor.user, password: editor.hash, permissions: '*' }],

@@ -1,7 +1,9 @@
 // The inference Lambda behind the iotsensors/infer rule: the participant's SageMaker endpoint answers
 // the window means, and the answer (the same msg.emotion emotion-infer emits) goes back to the device
-// on iotsensors/infer/result/<thing>, and to the SNS topic when one is configured. Every failure a
-// user can act on becomes an error result on the same topic, never a silent drop.
+// on iotsensors/infer/result/<thing>, and to the SNS topic with the participant as filter attribute.
+// Every failure a user can act on becomes an error result on the same topic, never a silent drop; a
+// device asking for someone it was not provisioned for is refused and logged; a cold start is announced
+// ("warming up") before the answer follows.
 import { performance } from 'node:perf_hooks';
 import { PublishCommand as IotPublishCommand, type IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
 import type { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
@@ -11,10 +13,11 @@ import { createSageMakerBackend } from '../../src/aws/sagemaker-backend';
 import { SAGEMAKER_FEATURES } from '../../src/aws/sagemaker-format';
 import { asciiSubjectValue, compileTemplate, DEFAULT_MESSAGE_TEMPLATE, publishInput } from '../../src/aws/sns-message';
 import { publish as snsPublish } from '../../src/aws/sns-publish';
+import { WARMING_UP, resultTopic, type InferError, type InferWarming } from '../../src/contracts/iot-topics';
 import { answerEmotion, type EmotionAnswer } from '../../src/model/emotion-answer';
 import { readFeatures } from '../../src/model/window-average';
-import { participantKey } from '../../src/record/paths';
-import { resultTopic } from '../../src/contracts/iot-topics';
+import { MAX_NAME_LENGTH, participantKey } from '../../src/record/participant';
+import type { ParticipantCheck } from './device-participants';
 
 /** What the rule's SQL hands the function: the device's payload fields plus its thing name. */
 export interface InferEvent {
@@ -23,14 +26,6 @@ export interface InferEvent {
   bpm?: unknown;
   requestId?: unknown;
   thing?: unknown;
-}
-
-/** Published instead of an answer when none could be made. */
-export interface InferError {
-  error: { message: string; code: string };
-  participant?: string;
-  requestId?: string;
-  timestamp: number;
 }
 
 export type InferResult = (EmotionAnswer & { requestId?: string }) | InferError;
@@ -44,42 +39,75 @@ export interface InferDeps {
   endpointPrefix: string;
   labels: readonly string[];
   threshold: number;
-  /** per SageMaker attempt; the client's requestHandler enforces it */
+  /** how long a warm endpoint takes at most; past it the device hears "warming up" */
   timeoutMs: number;
+  /** the whole wait for an answer, a cold start included */
+  waitMs: number;
+  /** whether the thing may ask for this participant (its participant list) */
+  mayAsk: ParticipantCheck;
   log: (line: string) => void;
 }
+
+/** The longest each field a request can fill is echoed back in an error result (or the log). */
+export const ECHO_LIMITS = { participant: MAX_NAME_LENGTH, requestId: 128, message: 300, code: 64 } as const;
+
+/** At most `max` characters (code points) of `text`, with "…" when it was longer. */
+function echo(text: string, max: number): string {
+  const head = [...text.slice(0, 2 * max + 2)];
+  return head.length > max ? `${head.slice(0, max - 1).join('')}…` : text;
+}
+
+/** Lambda's context, as far as it is used: the time left before the function is stopped. */
+export interface InvocationContext {
+  getRemainingTimeInMillis(): number;
+}
+
+/** Kept free at the end of the function's time for publishing the answer. */
+const PUBLISH_MARGIN_MS = 10_000;
 
 const SUBJECT = compileTemplate('Emotion detector: {{label}}', false, asciiSubjectValue);
 const MESSAGE = compileTemplate(DEFAULT_MESSAGE_TEMPLATE);
 
-export function createInferHandler(deps: InferDeps): (event: InferEvent) => Promise<InferResult> {
-  return async (event) => {
+export function createInferHandler(deps: InferDeps): (event: InferEvent, context?: InvocationContext) => Promise<InferResult> {
+  return async (event, context) => {
     const startedAt = performance.now();
     // No valid thing name means nowhere to answer: the rule SQL always sets it, so this is a bug.
-    const topic = resultTopic(String(event?.thing ?? ''));
-    const requestId = typeof event.requestId === 'string' && event.requestId !== '' ? event.requestId.slice(0, 128) : undefined;
-    const participant = typeof event.participant === 'string' ? event.participant.trim() : undefined;
+    const thing = String(event?.thing ?? '');
+    const topic = resultTopic(thing);
+    // whatever size a request's fields have, what goes back (and to the log) is short
+    const requestId = typeof event.requestId === 'string' && event.requestId !== '' ? echo(event.requestId, ECHO_LIMITS.requestId) : undefined;
+    const participant = typeof event.participant === 'string' && event.participant.trim() !== '' ? echo(event.participant.trim(), ECHO_LIMITS.participant) : undefined;
+    const send = (body: unknown) => deps.iotData.send(new IotPublishCommand({ topic, qos: 1, payload: Buffer.from(JSON.stringify(body)) }));
+    const waitMs = Math.min(deps.waitMs, (context?.getRemainingTimeInMillis() ?? Infinity) - PUBLISH_MARGIN_MS);
+    let warning: Promise<unknown> = Promise.resolve();
+    const onWarming = () => {
+      const notice: InferWarming = { status: WARMING_UP, message: `the model is starting (a cold start): the answer follows within ${Math.round(waitMs / 1000)} s`, participant, requestId, timestamp: Date.now() };
+      warning = send(notice).catch((e: Error) => deps.log(`"warming up" not sent to ${topic}: ${e.message}`));
+    };
     let result: InferResult;
     try {
-      result = { ...(await answer(deps, event, startedAt)), ...(requestId ? { requestId } : {}) };
+      result = { ...(await answer(deps, event, thing, { startedAt, waitMs, onWarming })), ...(requestId ? { requestId } : {}) };
     } catch (e) {
       const err = e as Error & { code?: string };
+      const message = echo(String(err.message), ECHO_LIMITS.message);
       result = {
-        error: { message: err.message, code: err.code ?? err.name ?? 'Error' },
+        error: { message, code: echo(String(err.code ?? err.name ?? 'Error'), ECHO_LIMITS.code) },
         ...(participant ? { participant } : {}),
         ...(requestId ? { requestId } : {}),
         timestamp: Date.now(),
       };
-      deps.log(`no answer for ${topic}: ${err.message}`);
+      deps.log(`no answer for ${topic}: ${message}`);
     }
-    // A failed publish throws: Lambda retries the asynchronous invocation, and the rule's error action sees it.
-    await deps.iotData.send(new IotPublishCommand({ topic, qos: 1, payload: Buffer.from(JSON.stringify(result)) }));
+    await warning; // "warming up" goes out before the answer it announces
+    // A failed publish throws: Lambda retries the asynchronous invocation; after the last retry the
+    // event goes to the dead-letter queue and the on-failure destination tells the device (infer-failed-handler.ts).
+    await send(result);
     if (deps.sns && !('error' in result)) await notify(deps, result);
     return result;
   };
 }
 
-async function answer(deps: InferDeps, event: InferEvent, startedAt: number): Promise<EmotionAnswer> {
+async function answer(deps: InferDeps, event: InferEvent, thing: string, run: { startedAt: number; waitMs: number; onWarming: () => void }): Promise<EmotionAnswer> {
   if (typeof event.participant !== 'string') throw Object.assign(new Error('no participant in the request: send { participant, gsr, bpm }'), { code: 'BadRequest' });
   const participant = event.participant.trim();
   const features = (() => {
@@ -90,16 +118,23 @@ async function answer(deps: InferDeps, event: InferEvent, startedAt: number): Pr
       throw Object.assign(e as Error, { code: 'BadRequest' });
     }
   })();
+  const permission = await deps.mayAsk(thing, participant);
+  if (!permission.allowed) {
+    deps.log(JSON.stringify({ refused: 'detection', thing, participant, reason: permission.reason }));
+    throw Object.assign(new Error(permission.reason), { code: 'NotPermitted' });
+  }
   const endpointName = participantEndpointName(deps.endpointPrefix, participant);
   const backend = createSageMakerBackend(deps.sagemaker, {
     endpointName,
     contentType: 'text/csv',
     featureNames: SAGEMAKER_FEATURES,
     numClasses: deps.labels.length,
-    timeoutMs: deps.timeoutMs,
+    timeoutMs: Math.min(deps.timeoutMs, run.waitMs),
+    waitMs: run.waitMs,
+    onWarming: run.onWarming,
   });
   try {
-    return await answerEmotion({ backend, features, participant, labels: deps.labels, threshold: deps.threshold, startedAt });
+    return await answerEmotion({ backend, features, participant, labels: deps.labels, threshold: deps.threshold, startedAt: run.startedAt });
   } catch (e) {
     const err = e as Error & { code?: string };
     // InvokeEndpoint on a missing endpoint is a 400 ValidationError "Endpoint … not found".
@@ -116,7 +151,7 @@ async function answer(deps: InferDeps, event: InferEvent, startedAt: number): Pr
 async function notify(deps: InferDeps, emotion: EmotionAnswer): Promise<void> {
   if (!deps.sns) return;
   try {
-    await snsPublish(deps.sns.client, publishInput({ TopicArn: deps.sns.topicArn }, MESSAGE(emotion), SUBJECT(emotion), {}));
+    await snsPublish(deps.sns.client, publishInput({ TopicArn: deps.sns.topicArn }, MESSAGE(emotion), SUBJECT(emotion), {}, emotion.participant));
   } catch (e) {
     deps.log(`answer for ${emotion.participant} not sent by SNS: ${(e as Error).message}`);
   }

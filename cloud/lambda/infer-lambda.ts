@@ -1,15 +1,16 @@
-// The Lambda entry point (bundled by esbuild through NodejsFunction): builds the clients once per
-// container from the environment the InferenceFunction construct sets, then hands every event to
+// The Lambda entry point (bundled by esbuild through EmotionFunction): builds the clients once per
+// container from the environment the Inference construct sets, then hands every event to
 // createInferHandler.
+import { IoTClient } from '@aws-sdk/client-iot';
 import { IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { parseLabels } from '../../src/model/label-map';
-import { createInferHandler, type InferEvent, type InferResult } from './infer-handler';
+import { createParticipantCheck } from './device-participants';
+import { createInferHandler, type InferEvent, type InferResult, type InvocationContext } from './infer-handler';
 
 const env = process.env;
 const region = env.AWS_REGION ?? '';
-const timeoutMs = Number(env.SAGEMAKER_TIMEOUT_MS ?? 5000);
 
 const run = createInferHandler({
   sagemaker: new SageMakerRuntimeClient({ region }),
@@ -19,8 +20,10 @@ const run = createInferHandler({
   endpointPrefix: env.ENDPOINT_PREFIX ?? '',
   labels: parseLabels(env.LABELS ?? ''),
   threshold: Number(env.CONFIDENCE_THRESHOLD ?? 0),
-  timeoutMs,
+  timeoutMs: Number(env.SAGEMAKER_TIMEOUT_MS ?? 5000),
+  waitMs: Number(env.SAGEMAKER_WAIT_MS ?? 90_000),
+  mayAsk: createParticipantCheck(new IoTClient({ region })),
   log: (line) => console.log(line),
 });
 
-export const handler = (event: InferEvent): Promise<InferResult> => run(event);
+export const handler = (event: InferEvent, context: InvocationContext): Promise<InferResult> => run(event, context);

@@ -1,5 +1,5 @@
-// Records in: the IoT rule on iotsensors/train rounds gsr/bpm (the published rounding_op) and puts
-// each record into a Direct PUT Firehose stream (so firehose-push can write to it too), which
+// Records in: the IoT rule on iotsensors/train keeps the records its participant gate allows (the
+// publishing device's participant list), rounds gsr/bpm (the published rounding_op) and puts each into a Direct PUT Firehose stream (so firehose-push can write to it too), which
 // partitions by participant and converts the JSON to Parquet through the Glue table. L1 resources
 // with an own role: the L2 destination grants more than delivery needs (deletes, Glue schema
 // registry on every resource).
@@ -8,9 +8,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as iot from 'aws-cdk-lib/aws-iot';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { IOT_SQL_VERSION, TRAIN_RULE_SQL } from '../../src/contracts/iot-topics';
+import { IOT_SQL_VERSION, trainRuleSql } from '../../src/contracts/iot-topics';
 import { ERRORS_PREFIX, PARTITION_COLUMN, RECORDS_PARTITION_PREFIX, RECORDS_PREFIX } from '../../src/contracts/record-schema';
 import { acknowledgeWildcardResources } from './nag';
 import type { RuleErrors } from './rule-errors';
@@ -26,6 +27,8 @@ export interface IngestProps {
   key: kms.IKey;
   storage: RecordsStorage;
   ruleErrors: RuleErrors;
+  /** answers the train rule's SQL whether the thing may record for the participant (Devices.gate) */
+  gate: lambda.IFunction;
 }
 
 export class Ingest extends Construct {
@@ -114,13 +117,15 @@ export class Ingest extends Construct {
     this.trainRule = new iot.CfnTopicRule(this, 'TrainRule', {
       topicRulePayload: {
         description: 'sensor records to S3 as Parquet, gsr and bpm rounded to 3 decimals',
-        sql: TRAIN_RULE_SQL,
+        sql: trainRuleSql(props.gate.functionArn),
         awsIotSqlVersion: IOT_SQL_VERSION,
         ruleDisabled: false,
         actions: [{ firehose: { deliveryStreamName: this.stream.ref, roleArn: ruleRole.roleArn, separator: '\n' } }],
         errorAction: props.ruleErrors.action,
       },
     });
+    // aws_lambda() in a rule's SQL needs the same permission as a Lambda action (iot-sql-functions.md).
+    props.gate.addPermission('TrainRuleInvoke', { principal: new iam.ServicePrincipal('iot.amazonaws.com'), sourceArn: this.trainRule.attrArn, sourceAccount: stack.account });
   }
 }
 

@@ -1,15 +1,32 @@
-// The SNS topic answers go to by e-mail and SMS, encrypted with the stack's key; subscriptions come
-// from the deploy parameters. An e-mail subscription stays pending until its owner confirms it.
+// The SNS topic answers go to by e-mail and SMS, encrypted with the stack's key. Every answer carries
+// its participant (canonical key) as the message attribute `participant`, and every subscription has a
+// filter policy on it, so a parent subscribed for one child receives that child's answers only (SNS
+// message filtering; a subscription without a policy would receive everyone's). Subscriptions come from
+// the deploy settings or, after deploy, from `npm run cloud:notify`. An e-mail subscription stays pending
+// until its owner confirms it.
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subs from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { PARTICIPANT_ATTRIBUTE } from '../../src/aws/sns-message';
+import { participantKey } from '../../src/record/participant';
+
+/** One subscriber: whose answers, how, where. `participant` "*" means every participant, said explicitly. */
+export interface Subscriber {
+  participant: string;
+  protocol: 'email' | 'sms';
+  endpoint: string;
+}
+
+/** The filter policy for one participant (or none for "*"), as SNS and `cloud:notify` write it. */
+export function participantFilter(participant: string): Record<string, string[]> | undefined {
+  return participant === '*' ? undefined : { [PARTICIPANT_ATTRIBUTE]: [participantKey(participant)] };
+}
 
 export interface NotifyProps {
   prefix: string;
   key: kms.IKey;
-  emails: readonly string[];
-  phones: readonly string[];
+  subscribers: readonly Subscriber[];
 }
 
 export class Notify extends Construct {
@@ -23,7 +40,10 @@ export class Notify extends Construct {
       masterKey: props.key,
       enforceSSL: true,
     });
-    for (const email of props.emails) this.topic.addSubscription(new subs.EmailSubscription(email));
-    for (const phone of props.phones) this.topic.addSubscription(new subs.SmsSubscription(phone));
+    for (const s of props.subscribers) {
+      const policy = participantFilter(s.participant);
+      const filterPolicy = policy && { [PARTICIPANT_ATTRIBUTE]: sns.SubscriptionFilter.stringFilter({ allowlist: policy[PARTICIPANT_ATTRIBUTE] }) };
+      this.topic.addSubscription(s.protocol === 'email' ? new subs.EmailSubscription(s.endpoint, { filterPolicy }) : new subs.SmsSubscription(s.endpoint, { filterPolicy }));
+    }
   }
 }

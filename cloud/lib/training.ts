@@ -1,25 +1,34 @@
 // The published training, as a workflow (CloudFormation has no training-job resource): Step Functions
-// runs one participant's training on request (emotion-train's cloud backend, or the CLI):
-//   Prepare channels (Lambda: the participant's Parquet partition -> the local trainer's cleaning and
-//   split -> Linear Learner CSV channels, and the local trainer's held-out evaluation) -> Train Linear Learner (SageMaker, .sync) -> Create model ->
-//   Create endpoint config (serverless) -> Find endpoint -> Create or Update endpoint -> wait until
-//   InService -> Evaluate on validation rows (Lambda: per-class metrics like the local ones) -> Ready.
-// State names, input and output are the contract in src/aws/training-workflow.ts.
-import { ArnFormat, Duration, RemovalPolicy, Size, Stack } from 'aws-cdk-lib';
+// runs one participant's training on request (emotion-train's cloud backend, or the CLI): Prepare
+// channels (Lambda: the local trainer's cleaning, split and held-out evaluation, then Linear Learner CSV)
+// -> Train Linear Learner (SageMaker, .sync) -> Create model -> Create endpoint config (serverless, or an
+// instance endpoint: one setting) -> the participant's endpoint created, updated, or
+// deleted and recreated, by the state it is in -> Evaluate on validation rows (Lambda) -> the config and
+// model it replaced removed -> Ready. The states and what each endpoint state leads to are the contract
+// in src/aws/training-workflow.ts (WORKFLOW_STATES), checked by running this definition in a local Step
+// Functions interpreter (test/cloud/workflow-run.test.ts).
+import { ArnFormat, Duration, Size, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { join } from 'node:path';
 import { WORKFLOW_ERRORS, WORKFLOW_STATES as S } from '../../src/aws/training-workflow';
 import { RECORDS_PREFIX } from '../../src/contracts/record-schema';
+import { EmotionFunction } from './function';
 import { acknowledge, acknowledgeWildcardResources } from './nag';
+
+/** How the participant endpoints serve: serverless (billed per request) or one always-on instance. */
+export const ENDPOINT_KINDS = ['serverless', 'instance'] as const;
+export type EndpointKind = (typeof ENDPOINT_KINDS)[number];
+
+export interface EndpointSetting {
+  kind: EndpointKind;
+  /** for kind "instance" (default ml.t2.medium) */
+  instanceType?: string;
+}
 
 export interface TrainingProps {
   prefix: string;
@@ -27,6 +36,8 @@ export interface TrainingProps {
   bucket: s3.IBucket;
   /** overrides the region's Linear Learner image (the table in cloud/lambda/linear-learner-image.ts) */
   trainingImage?: string;
+  /** default: serverless */
+  endpoint?: EndpointSetting;
 }
 
 /** Channels and model artifacts of every run, under the records bucket (same key, same logs). */
@@ -44,15 +55,27 @@ export const LINEAR_LEARNER_HYPERPARAMETERS = {
 
 /** Serverless: no instance runs (and costs) between detections; 1 GB is the smallest size. */
 export const SERVERLESS_CONFIG = { MemorySizeInMB: 1024, MaxConcurrency: 2 } as const;
+/** The instance fallback: the smallest general-purpose hosting instance, always on. */
+export const DEFAULT_INSTANCE_TYPE = 'ml.t2.medium';
 
 const TRAINING_INSTANCE = 'm5.large';
 const ENDPOINT_POLL = Duration.seconds(30);
 const WORKFLOW_TIMEOUT = Duration.hours(2);
+/** Prepare reads a year of daily sessions well within this (bench/cloud-prepare.mjs). */
+const PREPARE_TIMEOUT = Duration.minutes(10);
+
+/** The production variant a new endpoint config gets, by the endpoint setting. */
+export function productionVariant(setting: EndpointSetting = { kind: 'serverless' }): Record<string, unknown> {
+  const model = { VariantName: 'AllTraffic', ModelName: sfn.JsonPath.stringAt('$.prepared.modelName') };
+  return setting.kind === 'serverless'
+    ? { ...model, ServerlessConfig: SERVERLESS_CONFIG }
+    : { ...model, InstanceType: setting.instanceType ?? DEFAULT_INSTANCE_TYPE, InitialInstanceCount: 1, InitialVariantWeight: 1 };
+}
 
 export class Training extends Construct {
   readonly stateMachine: sfn.StateMachine;
-  readonly prepareFunction: nodejs.NodejsFunction;
-  readonly evaluateFunction: nodejs.NodejsFunction;
+  readonly prepare: EmotionFunction;
+  readonly evaluate: EmotionFunction;
   /** assumed by SageMaker for the training job and for serving the model */
   readonly sagemakerRole: iam.Role;
 
@@ -74,8 +97,14 @@ export class Training extends Construct {
       new iam.PolicyStatement({ actions: ['s3:GetObject', 's3:PutObject'], resources: [trainingObjects] }),
       listTraining,
       kmsUse,
+      // The training job encrypts its model artifacts with the stack key (OutputDataConfig.KmsKeyId:
+      // "the SageMaker execution role must include permissions to call kms:Encrypt") and its volume
+      // (ResourceConfig.VolumeKmsKeyId: the volume's service takes a grant on the key, which is what
+      // CDK's SageMakerCreateTrainingJob grants too). Grants only for AWS resources, never to a person.
+      new iam.PolicyStatement({ actions: ['kms:Encrypt'], resources: [key.keyArn] }),
+      new iam.PolicyStatement({ actions: ['kms:CreateGrant'], resources: [key.keyArn], conditions: { Bool: { 'kms:GrantIsForAWSResource': 'true' } } }),
       new iam.PolicyStatement({ actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'], resources: sagemakerLogs }),
-      // PutMetricData has no resource type: the condition keeps it to SageMaker's namespaces
+      // PutMetricData has no resource type (IAM accepts only "*"): the condition keeps it to SageMaker's namespaces
       new iam.PolicyStatement({ actions: ['cloudwatch:PutMetricData'], resources: ['*'], conditions: { StringLike: { 'cloudwatch:namespace': '/aws/sagemaker/*' } } }),
     ]) {
       this.sagemakerRole.addToPolicy(statement);
@@ -86,31 +115,42 @@ export class Training extends Construct {
       '*',
     ]);
 
-    this.prepareFunction = this.lambda('Prepare', 'train-prepare-lambda.ts', key, Duration.minutes(5), 1024, {
-      BUCKET: bucket.bucketName,
-      RECORDS_PREFIX,
-      TRAINING_PREFIX,
-      ENDPOINT_PREFIX: prefix,
-      // blank: the function picks its region's image from the table (no AWS account ids in the template)
-      ...(props.trainingImage ? { TRAINING_IMAGE: props.trainingImage } : {}),
+    this.prepare = new EmotionFunction(this, 'Prepare', {
+      entry: 'train-prepare-lambda.ts',
+      key,
+      timeout: PREPARE_TIMEOUT,
+      memorySize: 2048,
+      environment: {
+        BUCKET: bucket.bucketName,
+        RECORDS_PREFIX,
+        TRAINING_PREFIX,
+        ENDPOINT_PREFIX: prefix,
+        // blank: the function picks its region's image from the table (no AWS account ids in the template)
+        ...(props.trainingImage ? { TRAINING_IMAGE: props.trainingImage } : {}),
+      },
+      invocation: { kind: 'sync', caller: 'the training workflow' },
     });
     const records = bucket.arnForObjects(`${RECORDS_PREFIX}*`);
-    this.prepareFunction.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [records] }));
-    this.prepareFunction.addToRolePolicy(
-      new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn], conditions: { StringLike: { 's3:prefix': `${RECORDS_PREFIX}*` } } }),
-    );
-    this.prepareFunction.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [trainingObjects] }));
-    this.prepareFunction.addToRolePolicy(kmsUse);
-    acknowledgeWildcardResources(this.prepareFunction.role!, 'reads the participant\'s partition under records/ and writes the run\'s channels under training/: both named at run time', [records, trainingObjects]);
+    this.prepare.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [records] }));
+    this.prepare.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn], conditions: { StringLike: { 's3:prefix': `${RECORDS_PREFIX}*` } } }));
+    this.prepare.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [trainingObjects] }));
+    this.prepare.addToRolePolicy(kmsUse);
+    acknowledgeWildcardResources(this.prepare.role, 'reads the participant\'s partition under records/ and writes the run\'s channels under training/: both named at run time', [records, trainingObjects]);
 
-    this.evaluateFunction = this.lambda('Evaluate', 'train-evaluate-lambda.ts', key, Duration.minutes(5), 256, { BUCKET: bucket.bucketName });
+    this.evaluate = new EmotionFunction(this, 'Evaluate', {
+      entry: 'train-evaluate-lambda.ts',
+      key,
+      timeout: Duration.minutes(5),
+      memorySize: 256,
+      environment: { BUCKET: bucket.bucketName },
+      invocation: { kind: 'sync', caller: 'the training workflow' },
+    });
     const endpoints = sagemakerArn('endpoint');
-    this.evaluateFunction.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [trainingObjects] }));
-    this.evaluateFunction.addToRolePolicy(new iam.PolicyStatement({ actions: ['kms:Decrypt'], resources: [key.keyArn] }));
-    this.evaluateFunction.addToRolePolicy(new iam.PolicyStatement({ actions: ['sagemaker:InvokeEndpoint'], resources: [endpoints] }));
-    acknowledgeWildcardResources(this.evaluateFunction.role!, 'reads the run\'s validation channel under training/ and asks the participant\'s endpoint (prefix-*): both named at run time', [trainingObjects, endpoints]);
+    this.evaluate.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [trainingObjects] }));
+    this.evaluate.addToRolePolicy(new iam.PolicyStatement({ actions: ['sagemaker:InvokeEndpoint'], resources: [endpoints] }));
+    acknowledgeWildcardResources(this.evaluate.role, 'reads the run\'s validation channel under training/ and asks the participant\'s endpoint (prefix-*): both named at run time', [trainingObjects, endpoints]);
 
-    const definition = this.definition(key);
+    const definition = this.definition(key, props.endpoint);
     const role = new iam.Role(this, 'WorkflowRole', { assumedBy: new iam.ServicePrincipal('states.amazonaws.com') });
     this.grantWorkflow(role, sagemakerArn, kmsUse);
     this.stateMachine = new sfn.StateMachine(this, 'Workflow', {
@@ -123,47 +163,18 @@ export class Training extends Construct {
     });
     acknowledge(this.stateMachine, {
       'AwsSolutions-SF1':
-        'every state of every run is in the execution history (90 days), which emotion-train follows; CloudWatch log delivery would need logs:*LogDelivery on *, against this stack\'s no-* rule',
+        'every state of every run is in the execution history (90 days), which emotion-train follows; CloudWatch log delivery needs logs:CreateLogDelivery and five more actions that take only "*" as resource',
       'AwsSolutions-SF2': 'X-Ray needs xray:PutTraceSegments on *; the workflow is a short chain of AWS calls whose history shows each step and its timing',
     });
   }
 
-  private lambda(id: string, entry: string, key: kms.IKey, timeout: Duration, memorySize: number, environment: Record<string, string>): nodejs.NodejsFunction {
-    const logGroup = new logs.LogGroup(this, `${id}Log`, { encryptionKey: key, retention: logs.RetentionDays.THREE_MONTHS, removalPolicy: RemovalPolicy.DESTROY });
-    // An own role instead of AWSLambdaBasicExecutionRole: write only its own log group.
-    const role = new iam.Role(this, `${id}Role`, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
-    role.addToPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }));
-    const fn = new nodejs.NodejsFunction(this, `${id}Function`, {
-      entry: join(__dirname, '..', 'lambda', entry),
-      runtime: lambda.Runtime.NODEJS_22_X,
-      architecture: lambda.Architecture.ARM_64,
-      memorySize,
-      timeout,
-      role,
-      logGroup,
-      environment,
-      environmentEncryption: key,
-      // the workflow retries nothing silently: a failure ends the execution with the function's error
-      retryAttempts: 0,
-      // the SDK is bundled (as the inference Lambda's): the clients the tests ran are the ones deployed
-      bundling: { minify: true, sourceMap: false, target: 'node22', externalModules: [] },
-    });
-    acknowledge(fn, {
-      'AwsSolutions-L1': 'Node.js 22 is the runtime the package supports on the device side too; raise with the package',
-      'HIPAA.Security-LambdaConcurrency': 'runs once per training request; new accounts have 10 concurrent executions in all',
-      'HIPAA.Security-LambdaDLQ': 'invoked synchronously by the workflow: a failure ends the execution with its error, a queue would hold nothing',
-      'HIPAA.Security-LambdaInsideVPC': 'it calls only AWS APIs (S3, SageMaker runtime) over TLS; a VPC would need paid interface endpoints',
-    });
-    return fn;
-  }
-
-  private definition(key: kms.IKey): sfn.IChainable {
+  private definition(key: kms.IKey, endpointSetting: EndpointSetting | undefined): sfn.IChainable {
     // the region's Linear Learner image, as the Prepare step names it; the same image trains and serves
     // (unlike S3Location's, DockerImage.fromJsonExpression writes its argument as it is: without stringAt
     // the state would get the literal text "$.prepared.trainingImage" as the image)
     const image = tasks.DockerImage.fromJsonExpression(sfn.JsonPath.stringAt('$.prepared.trainingImage'), false);
     const prepare = new tasks.LambdaInvoke(this, S.prepare, {
-      lambdaFunction: this.prepareFunction,
+      lambdaFunction: this.prepare.function,
       payload: sfn.TaskInput.fromObject({ input: sfn.JsonPath.objectAt('$'), executionName: sfn.JsonPath.stringAt('$$.Execution.Name') }),
       payloadResponseOnly: true,
       resultPath: '$.prepared',
@@ -172,7 +183,7 @@ export class Training extends Construct {
     const train = new tasks.SageMakerCreateTrainingJob(this, S.train, {
       integrationPattern: sfn.IntegrationPattern.RUN_JOB,
       trainingJobName: sfn.JsonPath.stringAt('$.prepared.trainingJobName'),
-      // its statements are above; the construct would add kms:*Encrypt* wildcards for the key
+      // its statements are in the constructor, without the construct's kms:*Encrypt* wildcards
       role: this.sagemakerRole.withoutPolicyUpdates(),
       algorithmSpecification: { trainingImage: image, trainingInputMode: tasks.InputMode.FILE },
       hyperparameters: {
@@ -207,43 +218,50 @@ export class Training extends Construct {
       primaryContainer: new tasks.ContainerDefinition({ image, modelS3Location: tasks.S3Location.fromJsonExpression('$.training.modelArtifacts') }),
       resultPath: sfn.JsonPath.DISCARD,
     });
-    const endpointConfig = new tasks.CallAwsService(this, S.endpointConfig, {
-      service: 'sagemaker',
-      action: 'createEndpointConfig',
-      // CDK's SageMakerCreateEndpointConfig has no ServerlessConfig (aws/aws-cdk#20270): the SDK call does
-      parameters: {
-        EndpointConfigName: sfn.JsonPath.stringAt('$.prepared.endpointConfigName'),
-        ProductionVariants: [{ VariantName: 'AllTraffic', ModelName: sfn.JsonPath.stringAt('$.prepared.modelName'), ServerlessConfig: SERVERLESS_CONFIG }],
-      },
-      iamResources: ['(granted in grantWorkflow)'],
-      resultPath: sfn.JsonPath.DISCARD,
+    const sdk = (id: string, action: string, parameters: Record<string, unknown>, more: Partial<tasks.CallAwsServiceProps> = {}) =>
+      new tasks.CallAwsService(this, id, { service: 'sagemaker', action, parameters, iamResources: ['(granted in grantWorkflow)'], resultPath: sfn.JsonPath.DISCARD, ...more });
+    // CDK's SageMakerCreateEndpointConfig has no ServerlessConfig (aws/aws-cdk#20270): the SDK call does
+    const endpointConfig = sdk(S.endpointConfig, 'createEndpointConfig', {
+      EndpointConfigName: sfn.JsonPath.stringAt('$.prepared.endpointConfigName'),
+      ProductionVariants: [productionVariant(endpointSetting)],
     });
+    const endpointName = { EndpointName: sfn.JsonPath.stringAt('$.prepared.endpointName') };
     const describe = (id: string) =>
-      new tasks.CallAwsService(this, id, {
-        service: 'sagemaker',
-        action: 'describeEndpoint',
-        parameters: { EndpointName: sfn.JsonPath.stringAt('$.prepared.endpointName') },
-        iamResources: ['(granted in grantWorkflow)'],
-        // the whole description as text: FailureReason is there only when it failed
-        resultSelector: { status: sfn.JsonPath.stringAt('$.EndpointStatus'), description: sfn.JsonPath.jsonToString(sfn.JsonPath.entirePayload) },
+      sdk(id, 'describeEndpoint', endpointName, {
+        // the whole description as text too: FailureReason is there only when something failed
+        resultSelector: {
+          status: sfn.JsonPath.stringAt('$.EndpointStatus'),
+          configName: sfn.JsonPath.stringAt('$.EndpointConfigName'),
+          description: sfn.JsonPath.jsonToString(sfn.JsonPath.entirePayload),
+        },
         resultPath: '$.endpoint',
       });
+    // the config an endpoint serves, and its model: what this run replaces (removed once it is replaced)
+    const readConfig = (id: string) =>
+      sdk(id, 'describeEndpointConfig', { EndpointConfigName: sfn.JsonPath.stringAt('$.endpoint.configName') }, {
+        resultSelector: { configName: sfn.JsonPath.stringAt('$.EndpointConfigName'), modelName: sfn.JsonPath.stringAt('$.ProductionVariants[0].ModelName') },
+        resultPath: '$.replaced',
+      });
+    const remove = (id: string, action: string, parameters: Record<string, unknown>) => {
+      const task = sdk(id, action, parameters);
+      // a leftover costs nothing while unused: its removal failing must not fail a training
+      return { task, orOn: (next: sfn.IChainable) => task.addCatch(next, { errors: ['States.ALL'], resultPath: sfn.JsonPath.DISCARD }).next(next) };
+    };
+    const fail = (id: string, error: string) => new sfn.Fail(this, id, { error, causePath: '$.endpoint.description' });
+
     const find = describe(S.findEndpoint);
-    const create = new tasks.SageMakerCreateEndpoint(this, S.createEndpoint, {
-      endpointName: sfn.JsonPath.stringAt('$.prepared.endpointName'),
-      endpointConfigName: sfn.JsonPath.stringAt('$.prepared.endpointConfigName'),
-      resultPath: sfn.JsonPath.DISCARD,
-    });
-    const update = new tasks.SageMakerUpdateEndpoint(this, S.updateEndpoint, {
-      endpointName: sfn.JsonPath.stringAt('$.prepared.endpointName'),
-      endpointConfigName: sfn.JsonPath.stringAt('$.prepared.endpointConfigName'),
-      resultPath: sfn.JsonPath.DISCARD,
-    });
-    const wait = new sfn.Wait(this, S.waitEndpoint, { time: sfn.WaitTime.duration(ENDPOINT_POLL) });
+    const create = sdk(S.createEndpoint, 'createEndpoint', { ...endpointName, EndpointConfigName: sfn.JsonPath.stringAt('$.prepared.endpointConfigName') });
+    const update = sdk(S.updateEndpoint, 'updateEndpoint', { ...endpointName, EndpointConfigName: sfn.JsonPath.stringAt('$.prepared.endpointConfigName') });
+    const readServing = readConfig(S.readServing);
+    const readFailed = readConfig(S.readFailed);
+    const deleteFailed = sdk(S.deleteFailed, 'deleteEndpoint', endpointName);
+    const waitDeleted = new sfn.Wait(this, S.waitDeleted, { time: sfn.WaitTime.duration(ENDPOINT_POLL) });
+    const checkDeleted = describe(S.checkDeleted);
+    const waitBusy = new sfn.Wait(this, S.waitBusy, { time: sfn.WaitTime.duration(ENDPOINT_POLL) });
+    const waitEndpoint = new sfn.Wait(this, S.waitEndpoint, { time: sfn.WaitTime.duration(ENDPOINT_POLL) });
     const check = describe(S.checkEndpoint);
-    const failed = new sfn.Fail(this, 'Endpoint failed', { error: WORKFLOW_ERRORS.endpointFailed, causePath: '$.endpoint.description' });
     const evaluate = new tasks.LambdaInvoke(this, S.evaluate, {
-      lambdaFunction: this.evaluateFunction,
+      lambdaFunction: this.evaluate.function,
       payload: sfn.TaskInput.fromObject({
         endpointName: sfn.JsonPath.stringAt('$.prepared.endpointName'),
         validationKey: sfn.JsonPath.stringAt('$.prepared.validationKey'),
@@ -257,6 +275,7 @@ export class Training extends Construct {
       parameters: {
         participant: sfn.JsonPath.stringAt('$.prepared.participant'),
         endpointName: sfn.JsonPath.stringAt('$.prepared.endpointName'),
+        endpointConfigName: sfn.JsonPath.stringAt('$.prepared.endpointConfigName'),
         trainingJobName: sfn.JsonPath.stringAt('$.training.trainingJobName'),
         finalMetrics: sfn.JsonPath.listAt('$.training.finalMetrics'),
         evaluation: sfn.JsonPath.objectAt('$.evaluation'),
@@ -264,17 +283,52 @@ export class Training extends Construct {
         heldOut: sfn.JsonPath.objectAt('$.prepared.heldOut'),
       },
     });
+    const busy = ['Creating', 'Updating', 'SystemUpdating', 'RollingBack', 'Deleting'];
+    const isOneOf = (statuses: string[]) => sfn.Condition.or(...statuses.map((st) => sfn.Condition.stringEquals('$.endpoint.status', st)));
+    const servesNew = sfn.Condition.stringEqualsJsonPath('$.endpoint.configName', '$.prepared.endpointConfigName');
 
-    // A participant's first training creates the endpoint; later ones switch it to the new model.
+    // None yet (DescribeEndpoint fails): create it. A describe that failed for another reason leads to a
+    // CreateEndpoint that fails with SageMaker's reason, so nothing is hidden.
     find.addCatch(create, { errors: ['States.TaskFailed'], resultPath: sfn.JsonPath.DISCARD });
-    const inService = new sfn.Choice(this, 'Endpoint in service?')
-      .when(sfn.Condition.stringEquals('$.endpoint.status', 'InService'), evaluate.next(ready))
-      .when(sfn.Condition.stringEquals('$.endpoint.status', 'Failed'), failed)
-      .otherwise(wait);
-    wait.next(check).next(inService);
-    create.next(wait);
-    update.next(wait);
-    return prepare.next(train).next(model).next(endpointConfig).next(find).next(update);
+    checkDeleted.addCatch(create, { errors: ['States.TaskFailed'], resultPath: sfn.JsonPath.DISCARD });
+    readServing.addCatch(update, { errors: ['States.ALL'], resultPath: '$.replaced' });
+    readFailed.addCatch(deleteFailed, { errors: ['States.ALL'], resultPath: '$.replaced' });
+
+    const removeReplacedModel = remove(S.removeReplacedModel, 'deleteModel', { ModelName: sfn.JsonPath.stringAt('$.replaced.modelName') });
+    const removeReplacedConfig = remove(S.removeReplacedConfig, 'deleteEndpointConfig', { EndpointConfigName: sfn.JsonPath.stringAt('$.replaced.configName') });
+    removeReplacedModel.orOn(ready);
+    removeReplacedConfig.orOn(removeReplacedModel.task);
+    const anythingReplaced = new sfn.Choice(this, S.anythingReplaced)
+      .when(sfn.Condition.and(sfn.Condition.isPresent('$.replaced.configName'), sfn.Condition.isPresent('$.replaced.modelName')), removeReplacedConfig.task)
+      .otherwise(ready);
+
+    const updateFailed = fail(S.updateFailed, WORKFLOW_ERRORS.updateFailed);
+    const removeUnusedModel = remove(S.removeUnusedModel, 'deleteModel', { ModelName: sfn.JsonPath.stringAt('$.prepared.modelName') });
+    const removeUnusedConfig = remove(S.removeUnusedConfig, 'deleteEndpointConfig', { EndpointConfigName: sfn.JsonPath.stringAt('$.prepared.endpointConfigName') });
+    removeUnusedModel.orOn(updateFailed);
+    removeUnusedConfig.orOn(removeUnusedModel.task);
+
+    const unusable = fail(S.endpointUnusable, WORKFLOW_ERRORS.endpointUnusable);
+    const deployed = new sfn.Choice(this, S.deployed)
+      .when(sfn.Condition.and(sfn.Condition.stringEquals('$.endpoint.status', 'InService'), servesNew), evaluate.next(anythingReplaced))
+      // InService with the previous config: the update failed and SageMaker kept the old model serving
+      .when(sfn.Condition.stringEquals('$.endpoint.status', 'InService'), removeUnusedConfig.task)
+      .when(sfn.Condition.stringEquals('$.endpoint.status', 'Failed'), fail(S.endpointFailed, WORKFLOW_ERRORS.endpointFailed))
+      .when(isOneOf(busy), waitEndpoint)
+      .otherwise(unusable);
+    waitEndpoint.next(check).next(deployed);
+    create.next(waitEndpoint);
+    readServing.next(update).next(waitEndpoint);
+    readFailed.next(deleteFailed).next(waitDeleted).next(checkDeleted).next(waitDeleted);
+
+    const endpointState = new sfn.Choice(this, S.endpointState)
+      .when(sfn.Condition.stringEquals('$.endpoint.status', 'InService'), readServing)
+      // "DeleteEndpoint is the only operation that can be performed on a failed endpoint" (DescribeEndpoint)
+      .when(isOneOf(['Failed', 'OutOfService']), readFailed)
+      .when(isOneOf(busy), waitBusy)
+      .otherwise(unusable);
+    waitBusy.next(find);
+    return prepare.next(train).next(model).next(endpointConfig).next(find).next(endpointState);
   }
 
   /** What the workflow may do: only this stack's names (prefix-*), its SageMaker role and its functions. */
@@ -288,12 +342,12 @@ export class Training extends Construct {
     allow(['events:PutTargets', 'events:PutRule', 'events:DescribeRule'], [
       stack.formatArn({ service: 'events', resource: 'rule', resourceName: 'StepFunctionsGetEventsForSageMakerTrainingJobsRule' }),
     ]);
-    allow(['sagemaker:CreateModel', 'sagemaker:ListTags'], [sagemakerArn('model')]);
-    allow(['sagemaker:CreateEndpointConfig', 'sagemaker:ListTags'], [sagemakerArn('endpoint-config')]);
-    allow(['sagemaker:DescribeEndpoint', 'sagemaker:ListTags'], [sagemakerArn('endpoint')]);
+    allow(['sagemaker:CreateModel', 'sagemaker:DeleteModel', 'sagemaker:ListTags'], [sagemakerArn('model')]);
+    allow(['sagemaker:CreateEndpointConfig', 'sagemaker:DescribeEndpointConfig', 'sagemaker:DeleteEndpointConfig', 'sagemaker:ListTags'], [sagemakerArn('endpoint-config')]);
+    allow(['sagemaker:DescribeEndpoint', 'sagemaker:DeleteEndpoint', 'sagemaker:ListTags'], [sagemakerArn('endpoint')]);
     allow(['sagemaker:CreateEndpoint', 'sagemaker:UpdateEndpoint'], [sagemakerArn('endpoint'), sagemakerArn('endpoint-config')]);
     allow(['iam:PassRole'], [this.sagemakerRole.roleArn], { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } });
-    allow(['lambda:InvokeFunction'], [this.prepareFunction.functionArn, this.evaluateFunction.functionArn]);
+    allow(['lambda:InvokeFunction'], [this.prepare.function.functionArn, this.evaluate.function.functionArn]);
     // the training job's output and volume are encrypted with the stack key
     role.addToPolicy(kmsUse);
     acknowledgeWildcardResources(

@@ -9,6 +9,9 @@ const here = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = createRequire(import.meta.url).resolve('aws-cdk/bin/cdk');
 const [command, ...rest] = process.argv.slice(2);
 const quiet = ['--no-notices', '--no-version-reporting'];
+// A deploy leaves the stack's outputs (region, prefix, names) where cloud:device, cloud:notify and
+// cloud:check read them (cloud/lib/stack-outputs.ts).
+if (command === 'deploy' && !rest.some((a) => a.startsWith('--outputs-file'))) rest.push('--outputs-file', 'deployed.json');
 const result = spawnSync(process.execPath, [cli, command, ...quiet, ...rest], {
   cwd: here,
   stdio: 'inherit',

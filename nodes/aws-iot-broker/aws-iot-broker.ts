@@ -26,6 +26,7 @@ interface IotBrokerDef extends NodeDef {
 }
 
 const DEFAULT_QUEUE_LIMIT = 1000;
+const THING_PLACEHOLDER = '{thing}';
 /** A connect pending this long is checked with Node's TLS: aws-crt names a refused certificate only after 10-25 s. */
 const PROBE_AFTER_MS = 3000;
 
@@ -34,13 +35,16 @@ export = function (RED: NodeAPI) {
     RED.nodes.createNode(this, def);
     const creds = this.credentials ?? {};
     const prefix = def.topicPrefix ?? 'iotsensors';
-    this.topic = (topic) => withPrefix(prefix, topic);
+    const clientId = def.clientId || `emotion-iot-${Math.random().toString(16).slice(2, 10)}`;
+    // "{thing}" in a node's topic is this connection's client id, the thing name on AWS IoT: one flow
+    // serves every Pi (iotsensors/infer/result/{thing} is each device's own answers).
+    this.topic = (topic) => withPrefix(prefix, topic.split(THING_PLACEHOLDER).join(clientId));
     try {
       const minReconnectDelayMs = configNumber(def.minReconnectDelay, 'min reconnect delay', { min: 10, fallback: BROKER_DEFAULTS.minReconnectDelayMs });
       this.connection = new IotConnection({
         host: def.host,
         port: configNumber(def.port, 'port', { min: 1, max: 65535, fallback: BROKER_DEFAULTS.port }),
-        clientId: def.clientId || `emotion-iot-${Math.random().toString(16).slice(2, 10)}`,
+        clientId,
         cert: { path: def.certPath, pem: creds.certPem },
         key: { path: def.keyPath, pem: creds.keyPem },
         ca: { path: def.caPath, pem: creds.caPem },

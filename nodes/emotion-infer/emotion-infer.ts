@@ -14,9 +14,10 @@ import { parseLabels, UNCERTAIN } from '../../src/model/label-map';
 import { LocalModels, type OrderedBackend } from '../../src/model/local-backend';
 import { loadModel } from '../../src/model/model-store';
 import { readFeatures, type Features } from '../../src/model/window-average';
-import { modelPath, participantKey } from '../../src/record/paths';
+import { participantName } from '../../src/record/participant';
+import { modelPath } from '../../src/record/paths';
 import { translator } from '../lib/i18n';
-import { configNumber, onInput, status, userDir, type Send, readSettingsOrFail, usePlausibleRanges } from '../lib/node-kit';
+import { configNumber, dataDir, onInput, status, type Send, readSettingsOrFail, usePlausibleRanges } from '../lib/node-kit';
 import { registerNodeType } from '../lib/migrations';
 
 interface InferDef extends NodeDef {
@@ -31,6 +32,7 @@ interface InferDef extends NodeDef {
   endpointPrefix: string;
   contentType: string;
   timeoutMs: string;
+  waitSeconds: string;
   fallback: boolean;
   /** absent in flows saved before it existed: on */
   followVerdict?: boolean;
@@ -41,11 +43,11 @@ export = function (RED: NodeAPI) {
   const t = translator(RED);
   function EmotionInfer(this: Node, def: InferDef) {
     RED.nodes.createNode(this, def);
-    setup(this, def);
+    const dir = dataDir(RED, this);
+    if (dir !== undefined) setup(this, def, dir);
   }
 
-  function setup(node: Node, def: InferDef) {
-    const dir = userDir(RED);
+  function setup(node: Node, def: InferDef, dir: string) {
     const models = new LocalModels((p) => loadModel(dir, p), (p) => modelPath(dir, p));
     const read = readSettingsOrFail(node, () => readSettings(def));
     if (!read) return;
@@ -68,6 +70,8 @@ export = function (RED: NodeAPI) {
           endpointName,
           numClasses: labels.length,
           timeoutMs: s.timeoutMs,
+          waitMs: s.waitMs,
+          onWarming: () => status.warn(node, t('emotion-infer.status.warming')),
           featureNames: SAGEMAKER_FEATURES,
         });
         // AWS error texts can quote the access key id (signature errors): keep it out of msgs and status.
@@ -122,8 +126,7 @@ export = function (RED: NodeAPI) {
         if (settings.backend === 'sagemaker' && !fallback && settings.sagemaker.endpointName) return '';
         throw new Error(t('emotion-infer.errors.participant'));
       }
-      participantKey(name as string);
-      return (name as string).trim();
+      return participantName(name);
     }
 
     onInput(node, async (msg, send) => {
@@ -144,7 +147,11 @@ export = function (RED: NodeAPI) {
         const participant = participantOf(msg);
         const backend = primary(participant); // a missing model is an error now, not after the window
         const closed = await win.open();
-        if (!closed) return;
+        // a start over a running window answers the earlier one too: it was not forgotten, it was replaced
+        if ('cancelled' in closed) {
+          if (closed.cancelled === 'restarted') throw Object.assign(new Error(t('emotion-infer.errors.superseded')), { keepStatus: true });
+          return;
+        }
         await answer(msg, send, closed.average.mean(windowMs), participant, backend, closed.closedAt);
         return;
       }
@@ -179,6 +186,8 @@ function readSettings(def: InferDef) {
     followVerdict: def.followVerdict !== false,
     backend,
     timeoutMs: configNumber(def.timeoutMs, 'timeout', { min: 100, max: 120000, fallback: 5000 }),
+    // a cold start's wait (src/aws/sagemaker-backend.ts)
+    waitMs: Math.round(configNumber(def.waitSeconds, 'wait', { min: 0, max: 900, fallback: 90 }) * 1000),
     sagemaker: {
       /** blank: each participant's endpoint (participantEndpointName) */
       endpointName: fixedEndpoint(def),

@@ -14,10 +14,11 @@ import type { ModelMetrics } from '../../src/model/model-file';
 import { loadModel, saveModel } from '../../src/model/model-store';
 import { type TrainOptions } from '../../src/model/train';
 import { trainInWorker } from '../../src/model/train-in-worker';
-import { modelPath, participantKey } from '../../src/record/paths';
+import { participantName } from '../../src/record/participant';
+import { modelPath } from '../../src/record/paths';
 import { RecordStore } from '../../src/record/record-store';
 import { translator, type Translate } from '../lib/i18n';
-import { configNumber, onInput, status, userDir, readSettingsOrFail, usePlausibleRanges, type Send } from '../lib/node-kit';
+import { configNumber, dataDir, onInput, status, readSettingsOrFail, usePlausibleRanges, type Send } from '../lib/node-kit';
 import { registerNodeType } from '../lib/migrations';
 
 interface EmotionTrainDef extends NodeDef, CloudTrainingDef {
@@ -46,7 +47,8 @@ export = function (RED: NodeAPI) {
   const t = translator(RED);
   function EmotionTrain(this: Node, def: EmotionTrainDef) {
     RED.nodes.createNode(this, def);
-    setup(this, def, userDir(RED), (id) => RED.nodes.getNode(id) as unknown as AwsClientSource | null, t);
+    const dir = dataDir(RED, this);
+    if (dir !== undefined) setup(this, def, dir, (id) => RED.nodes.getNode(id) as unknown as AwsClientSource | null, t);
   }
   registerNodeType(RED, 'emotion-train', EmotionTrain);
 };
@@ -82,10 +84,13 @@ function setup(node: Node, def: EmotionTrainDef, dir: string, awsNode: (id: stri
       status.busy(node, t('emotion-train.status.reading'));
       let shown = -1;
       // read and fit in a worker thread: the flows keep running meanwhile
-      const model = await trainInWorker(dir, { ...options, participant }, (_stage, fraction) => {
+      const { model, skipped } = await trainInWorker(dir, { ...options, participant }, (_stage, fraction) => {
         const percent = Math.round(fraction * 100);
         if (percent !== shown) status.busy(node, t('emotion-train.status.training', { percent: (shown = percent) }));
       });
+      if (skipped.length > 0) {
+        node.warn(t('emotion-train.warnings.skipped', { participant, count: skipped.length, line: skipped[0].line, reason: skipped[0].reason }));
+      }
       // A delete (record-store) that ran while this trained must not see the model come back afterwards.
       if (!store.holds(participant)) {
         throw new Error(t('emotion-train.errors.deleted', { participant }));
@@ -161,7 +166,7 @@ async function trainInCloud({ node, aws, settings, options, participant, msg, se
 function showResult(node: Node, t: Translate, participant: string, m: ModelMetrics, cloud: boolean): void {
   const figure = m.balancedAccuracy ?? m.accuracy;
   const vars = {
-    participant: participantKey(participant),
+    participant,
     accuracy: figure === null || figure === undefined ? '–' : (figure * 100).toFixed(1),
     verdict: m.verdict ? t(`emotion-train.verdict.${m.verdict}`) : '',
   };
@@ -193,6 +198,5 @@ function participantOf(msg: TrainMsg, configured: string, t: Translate): string 
   const fromPayload = (msg.payload as { participant?: unknown } | null)?.participant;
   const name = [msg.participant, fromPayload, configured].find((p) => typeof p === 'string' && p.trim() !== '') as string | undefined;
   if (name === undefined) throw new Error(t('emotion-train.errors.participant'));
-  participantKey(name);
-  return name.trim();
+  return participantName(name);
 }

@@ -7,7 +7,7 @@ import type { AwsClientSource } from '../../src/aws/client-config';
 import { encodePayload, MAX_BATCH_RECORDS } from '../../src/aws/firehose-records';
 import { firehosePut, permanentCause } from '../../src/aws/firehose-put';
 import { FirehoseSender, type DeliveryReport } from '../../src/aws/firehose-sender';
-import { formatBytes, Spool } from '../../src/aws/spool';
+import { formatBytes, Spool, type SpoolGap } from '../../src/aws/spool';
 import { dataRoot } from '../../src/record/paths';
 import { translator } from '../lib/i18n';
 import { configNumber, onInput, status, toError, userDir } from '../lib/node-kit';
@@ -49,6 +49,8 @@ export = function (RED: NodeAPI) {
     /** Saving the spool's delivery position fails (a full disk): the status stays red until it works again. */
     let diskTrouble: Error | undefined;
     let lastBacklog = 0;
+    /** records the spool could not deliver as written since the start (a missing segment, a damaged ack) */
+    const gaps = { lost: 0, resent: 0 };
 
     const pipeline: Promise<Pipeline> = start().catch((e: unknown) => {
       const err = new Error(redact(toError(e).message));
@@ -70,7 +72,7 @@ export = function (RED: NodeAPI) {
       const client = aws.client('firehose', (config) => new FirehoseClient(config));
       const spool = await Spool.open(join(dataRoot(userDir(RED)), 'spool', stream), {
         budgetBytes: budgetMb * 1024 * 1024,
-        events: { warn: (message) => node.warn(`firehose-push: ${message}`), failing: onDiskFailing, recovered: onDiskRecovered },
+        events: { warn: (message) => node.warn(`firehose-push: ${message}`), gap: onGap, failing: onDiskFailing, recovered: onDiskRecovered },
       });
       const sender = new FirehoseSender(
         spool,
@@ -90,7 +92,14 @@ export = function (RED: NodeAPI) {
         node.log(`firehose-push: ${t('firehose-push.log.delivering', { count: report.spooled })}`);
       }
       if (!stalled) showBacklog(report.spooled);
-      node.send({ topic: def.stream, payload: report });
+      node.send({ topic: def.stream, payload: { ...report, ...gaps } });
+    }
+
+    /** A gap in the spool: counted (msg.payload.lost / resent), logged with the count, kept in the status. */
+    function onGap(gap: SpoolGap): void {
+      gaps[gap.kind] += gap.records;
+      node.warn(`firehose-push: ${gap.message}`);
+      if (!stalled) showBacklog(lastBacklog);
     }
 
     /** Shows why records wait (a permanent cause such as a wrong stream name, or just offline); logs each new cause once. */
@@ -119,10 +128,12 @@ export = function (RED: NodeAPI) {
 
     function showBacklog(backlog: number): void {
       lastBacklog = backlog;
-      if (diskTrouble) status.error(node, diskTrouble);
-      else if (backlog > 0) status.busy(node, t('firehose-push.status.backlog', { count: backlog }));
-      else if (totalSent > 0) status.ok(node, t('firehose-push.status.sent', { count: totalSent }));
-      else status.idle(node, t('firehose-push.status.ready'));
+      if (diskTrouble) return status.error(node, diskTrouble);
+      const text = backlog > 0 ? t('firehose-push.status.backlog', { count: backlog }) : totalSent > 0 ? t('firehose-push.status.sent', { count: totalSent }) : t('firehose-push.status.ready');
+      if (gaps.lost + gaps.resent > 0) status.warn(node, t('firehose-push.status.gaps', { status: text, lost: gaps.lost, resent: gaps.resent }));
+      else if (backlog > 0) status.busy(node, text);
+      else if (totalSent > 0) status.ok(node, text);
+      else status.idle(node, text);
     }
 
     function checkBudget(spool: Spool): void {

@@ -18,7 +18,11 @@ const STEPS: Readonly<Record<string, readonly SettingsStep[]>> = {
   // the Signal setting (pulse or ECG); before it, every input was an ear clip's pulse
   'emotion-pulse-bpm': [{ version: 1, add: { waveform: 'pulse' } }],
   // a blank endpoint asks the participant's own, named with the cloud stack's prefix
-  'emotion-infer': [{ version: 1, add: { endpointPrefix: 'emotion' } }],
+  // then 'Wait up to' (a serverless cold start): before it, a cold endpoint's first answer timed out
+  'emotion-infer': [
+    { version: 1, add: { endpointPrefix: 'emotion' } },
+    { version: 2, add: { waitSeconds: '90' } },
+  ],
   // moods trained when recorded, and the cloud backend; before them, training was local only
   'emotion-train': [
     { version: 1, add: { optionalLabels: '', backend: 'local', aws: '', stateMachineArn: '', endpointPrefix: 'emotion', pollSeconds: '15' } },

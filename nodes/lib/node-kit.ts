@@ -1,6 +1,7 @@
 // Small helpers every node wrapper uses, so each node file stays a table of contents and every node
 // reports failures the same way: red status with a short reason, and done(err) so a Catch node sees it.
 import type { Node, NodeMessageInFlow, NodeMessage } from 'node-red';
+import { prepareDataLayout } from '../../src/record/data-layout';
 import { setPlausibleRanges } from '../../src/record/plausible';
 
 export type Send = (msg: NodeMessage | Array<NodeMessage | NodeMessage[] | null>) => void;
@@ -55,9 +56,10 @@ export function onInput(node: Node, handler: InputHandler): void {
   });
 }
 
+/** An error with `keepStatus: true` (a msg ended because another replaced it) leaves the status as it is. */
 function fail(node: Node, done: Done, e: unknown): void {
   const err = toError(e);
-  status.error(node, err);
+  if ((err as { keepStatus?: boolean }).keepStatus !== true) status.error(node, err);
   done(err);
 }
 
@@ -73,6 +75,19 @@ export function configNumber(value: unknown, name: string, opts: { min?: number;
 /** The Node-RED user directory, where the embedded default keeps records and models. */
 export function userDir(RED: { settings: { userDir?: string } }): string {
   return RED.settings.userDir || process.cwd();
+}
+
+/**
+ * The user directory, with its data folder ready for this version (migrated from an older layout, left-
+ * over temporary files removed: once per process; what was done is logged as a warning by the first
+ * node to ask). Undefined when the folder cannot be made ready: the node then says why on every input.
+ */
+export function dataDir(RED: { settings: { userDir?: string } }, node: Node): string | undefined {
+  const dir = userDir(RED);
+  return readSettingsOrFail(node, () => {
+    for (const note of prepareDataLayout(dir)) node.warn(`emotion-iot: ${note}`);
+    return dir;
+  });
 }
 
 /**

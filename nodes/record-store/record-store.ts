@@ -5,11 +5,12 @@ import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from 'node-red';
 import { parseLabels } from '../../src/model/label-map';
 import { linearLearnerChannels } from '../../src/model/linear-learner-csv';
 import { deleteModel } from '../../src/model/model-store';
-import { AnswerHistory, historyEntry } from '../../src/record/answer-history';
-import { participantKey } from '../../src/record/paths';
+import { AnswerHistory, historyEntry, type HistoryRead } from '../../src/record/answer-history';
+import { participantName } from '../../src/record/participant';
 import { RecordStore, type SkippedLine } from '../../src/record/record-store';
+import { deleteSetAside } from '../../src/record/set-aside';
 import { translator, type Translate } from '../lib/i18n';
-import { onInput, status, userDir, type Send, readSettingsOrFail, usePlausibleRanges } from '../lib/node-kit';
+import { dataDir, onInput, status, type Send, readSettingsOrFail, usePlausibleRanges } from '../lib/node-kit';
 import { registerNodeType } from '../lib/migrations';
 
 interface RecordStoreDef extends NodeDef {
@@ -26,6 +27,7 @@ interface StoreMsg extends NodeMessageInFlow {
   skipped?: SkippedLine[];
   emotion?: unknown;
   history?: unknown;
+  notice?: string;
 }
 
 const ACTIONS = ['append', 'list', 'counts', 'export', 'delete', 'remember', 'history'] as const;
@@ -36,7 +38,8 @@ export = function (RED: NodeAPI) {
   const t = translator(RED);
   function RecordStoreNode(this: Node, def: RecordStoreDef) {
     RED.nodes.createNode(this, def);
-    setup(this, def, userDir(RED), t);
+    const dir = dataDir(RED, this);
+    if (dir !== undefined) setup(this, def, dir, t);
   }
   registerNodeType(RED, 'emotion-record-store', RecordStoreNode);
 };
@@ -71,16 +74,27 @@ function setup(node: Node, def: RecordStoreDef, dir: string, t: Translate): void
       msg.payload = await store.counts(participantOf(msg, t), labels);
       send(msg);
     } else if (action === 'remember') {
-      msg.history = await answers.add(historyEntry(msg.payload, msg.emotion));
+      const emotion = historyEntry(msg.payload, msg.emotion);
+      msg.history = noticed(msg, emotion.participant, await answers.add(emotion));
       send(msg);
     } else if (action === 'history') {
-      msg.payload = await answers.recent(participantOf(msg, t));
+      const participant = participantOf(msg, t);
+      msg.payload = noticed(msg, participant, await answers.recent(participant));
       send(msg);
     } else if (action === 'export') {
       await exportRecords(msg, send);
     } else {
       await remove(msg, send);
     }
+  }
+
+  /** A damaged answer history was moved aside: the log and msg.notice (for the page) say where. */
+  function noticed(msg: StoreMsg, participant: string, read: HistoryRead): HistoryRead['rows'] {
+    if (read.setAside) {
+      msg.notice = t('record-store.warnings.historySetAside', { participant, reason: read.setAside.reason, path: read.setAside.path });
+      node.warn(msg.notice);
+    }
+    return read.rows;
   }
 
   node.on('close', (_removed: boolean, done: () => void) => {
@@ -115,7 +129,7 @@ function setup(node: Node, def: RecordStoreDef, dir: string, t: Translate): void
     if (format === 'csv') {
       const { csv, skipped } = await store.exportCsv(participant);
       msg.payload = csv;
-      msg.filename = `${participantKey(participant)}-records.csv`;
+      msg.filename = `${participantName(participant)}-records.csv`;
       msg.skipped = skipped;
       if (skipped.length > 0) {
         const first = skipped[0];
@@ -129,7 +143,7 @@ function setup(node: Node, def: RecordStoreDef, dir: string, t: Translate): void
     const file = (channel: 'train' | 'validation') => ({
       ...msg,
       payload: channels[channel],
-      filename: `${participantKey(participant)}-${channel}.csv`,
+      filename: `${participantName(participant)}-${channel}.csv`,
       channel,
       linearLearner: { labels: channels.labels, features: channels.features, rows: channels.rows },
     });
@@ -145,8 +159,9 @@ function setup(node: Node, def: RecordStoreDef, dir: string, t: Translate): void
     const records = await store.delete(participant);
     const model = deleteModel(dir, participant);
     await answers.delete(participant);
-    status.ok(node, t('record-store.status.deleted', { participant: participantKey(participant) }));
-    msg.payload = { participant, deleted: { records, model } };
+    const setAside = deleteSetAside(dir, participant);
+    status.ok(node, t('record-store.status.deleted', { participant }));
+    msg.payload = { participant, deleted: { records, model, setAside } };
     send(msg);
   }
 }
@@ -164,6 +179,5 @@ function actionOf(msg: StoreMsg, t: Translate): Action {
 function participantOf(msg: StoreMsg, t: Translate): string {
   const name = typeof msg.participant === 'string' ? msg.participant : typeof msg.payload === 'string' ? msg.payload : '';
   if (name.trim() === '') throw new Error(t('record-store.errors.participant'));
-  participantKey(name);
-  return name.trim();
+  return participantName(name);
 }

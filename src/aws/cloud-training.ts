@@ -128,7 +128,10 @@ export function describeFailure(execution: Pick<DescribeExecutionCommandOutput, 
   else if (error === WORKFLOW_ERRORS.trainingData) text = `${who}: ${cause}`;
   else if (/ResourceLimitExceeded|ServiceQuotaExceeded|LimitExceeded/.test(error) || /ResourceLimitExceeded/.test(cause)) {
     text = `${who}: an AWS quota was reached (${error}): ${cause.slice(0, 200)}. Request a higher SageMaker quota or wait for running jobs`;
-  } else if (error === WORKFLOW_ERRORS.endpointFailed) text = `${who}: the endpoint failed to deploy: ${cause.slice(0, 200)}`;
+  } else if (error === WORKFLOW_ERRORS.endpointFailed) text = `${who}: the endpoint failed to deploy: ${cause.slice(0, 200)}. The next training deletes it and creates it anew`;
+  else if (error === WORKFLOW_ERRORS.updateFailed) {
+    text = `${who}: the new model could not be deployed (${cause.slice(0, 200)}); the previous model keeps answering`;
+  } else if (error === WORKFLOW_ERRORS.endpointUnusable) text = `${who}: the endpoint is in a state the workflow cannot fix: ${cause.slice(0, 200)}. Delete it in the SageMaker console, then train again`;
   else if (/FailureReason/.test(execution.cause ?? '')) text = `${who}: the SageMaker training job failed: ${cause.slice(0, 300)}`;
   else text = `${who} failed (${error || execution.status}): ${cause.slice(0, 300)}`;
   return Object.assign(new Error(text), { code: error || String(execution.status) });

@@ -11,11 +11,19 @@ import { checkEndpointName } from './sagemaker-backend';
  * gives one person one endpoint however the name is typed ("İpek", "ipek").
  */
 export function participantEndpointName(prefix: string, participant: string): string {
-  if (!String(participant ?? '').trim()) throw new Error('participant is required for a participant endpoint name');
+  const hash = participantHash(participant);
   const key = participantKey(participant);
-  // 96 bits: a pair of names sharing a shorter hash can be searched for (32 bits took seconds)
-  const hash = createHash('sha256').update(key).digest('hex').slice(0, 24);
   const readable = key.normalize('NFD').replace(/\p{M}/gu, '').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
   const head = `${prefix}-${readable}`.slice(0, 63 - hash.length - 1).replace(/-+$/, '');
   return checkEndpointName(`${head}-${hash}`);
+}
+
+/**
+ * 24 hex digits standing for one person (a hash of their canonical key): their endpoint name's tail, and
+ * how a device's participant list names them where only ASCII fits (an IoT thing attribute). 96 bits: a
+ * pair of names sharing a shorter hash can be searched for (32 bits took seconds).
+ */
+export function participantHash(participant: string): string {
+  if (!String(participant ?? '').trim()) throw new Error('participant is required');
+  return createHash('sha256').update(participantKey(participant)).digest('hex').slice(0, 24);
 }

@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { MessageAttributeValue, PublishCommandInput } from '@aws-sdk/client-sns';
 import { participantEndpointName } from './participant-endpoint';
+import { participantKey } from '../record/participant';
 
 /** The fields a template may use. gsr and bpm are raw physiology: only when explicitly allowed. */
 export const PLACEHOLDERS = ['participant', 'label', 'confidence', 'time', 'source'] as const;
@@ -133,8 +134,20 @@ function fifoFields(participant: string): Pick<PublishCommandInput, 'MessageGrou
   };
 }
 
+/**
+ * The message attribute a topic's subscription filter policy matches on (`{"participant": ["ana"]}`):
+ * the participant's canonical key (src/record/participant.ts), so a subscriber to "Ana" also receives
+ * answers sent for "ana" or "ANA", and nobody else's (SNS message filtering).
+ */
+export const PARTICIPANT_ATTRIBUTE = 'participant';
+
+export function participantAttribute(participant: string): Record<string, MessageAttributeValue> {
+  return { [PARTICIPANT_ATTRIBUTE]: { DataType: 'String', StringValue: participantKey(participant) } };
+}
+
 /** The Publish request for one answer. The subject only goes with a topic (e-mail subscribers see it;
- * SMS ignores it); it is checked after its placeholders are filled. */
+ * SMS ignores it); it is checked after its placeholders are filled. To a topic, a named participant goes
+ * along as the filter attribute. */
 export function publishInput(
   target: Target,
   message: string,
@@ -143,11 +156,12 @@ export function publishInput(
   participant = '',
 ): PublishCommandInput {
   if (message.trim() === '') throw new Error('the message is empty: check the template');
+  const attributes = { ...sms, ...('TopicArn' in target && participant.trim() ? participantAttribute(participant) : {}) };
   return {
     ...target,
     Message: message,
     ...('TopicArn' in target && subject ? { Subject: checkSubject(subject) } : {}),
-    ...(Object.keys(sms).length > 0 ? { MessageAttributes: sms } : {}),
+    ...(Object.keys(attributes).length > 0 ? { MessageAttributes: attributes } : {}),
     ...(isFifoTopic(target) ? fifoFields(participant) : {}),
   };
 }

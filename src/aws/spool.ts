@@ -23,10 +23,22 @@ export interface SpoolOptions {
 export interface SpoolEvents {
   /** Something was dropped or started afresh (damaged bytes skipped, a removed folder recreated). */
   warn(message: string): void;
+  /**
+   * Records the spool cannot deliver as they were written (a segment file missing, a delivery position
+   * past the end of what is on disk): how many, and what happened to them.
+   */
+  gap?(gap: SpoolGap): void;
   /** Saving the delivery position failed (it is retried with the next ack, and on close). */
   failing(err: Error): void;
   /** Saving the delivery position works again. */
   recovered(): void;
+}
+
+export interface SpoolGap {
+  /** 'lost': records no longer on disk; 'resent': records on disk sent again (they may arrive twice) */
+  kind: 'lost' | 'resent';
+  records: number;
+  message: string;
 }
 
 export interface SpoolEntry {
@@ -252,8 +264,14 @@ export class Spool {
     // a failed close of a read handle costs a descriptor; left unhandled it would end Node-RED
     reader.fh?.close().catch(() => undefined);
     this.reader = { segment: next, offset: 0 };
-    // Records the previous segment should have held and did not (a skipped torn tail) are gone.
-    this.readSeq = Math.max(this.readSeq, next.firstSeq);
+    // Records the previous segment should have held and did not (a segment file missing after it, a
+    // skipped torn tail) are gone: say how many.
+    if (this.readSeq < next.firstSeq) {
+      const records = next.firstSeq - this.readSeq;
+      const message = `spool: records ${this.readSeq}-${next.firstSeq - 1} (${records}) are missing after ${reader.segment.path}: a segment file is gone or was cut short`;
+      report(this.options.events, { kind: 'lost', records, message });
+      this.readSeq = next.firstSeq;
+    }
     return true;
   }
 
@@ -263,8 +281,8 @@ export class Spool {
       return await open(segment.path, 'r');
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw describeDiskError(e, `read the spool segment ${segment.path}`);
-      const lost = segment.firstSeq + segment.count - this.readSeq;
-      this.options.events?.warn(`spool segment ${segment.path} was removed while in use: ${lost} records not yet sent were in it`);
+      const records = segment.firstSeq + segment.count - this.readSeq;
+      report(this.options.events, { kind: 'lost', records, message: `spool segment ${segment.path} was removed while in use: ${records} records not yet sent were in it` });
       this.reader!.offset = segment.bytes;
       this.readSeq = segment.firstSeq + segment.count;
       return undefined;
@@ -471,12 +489,36 @@ async function recover(dir: string, events?: SpoolEvents): Promise<{ segments: S
       segments.push(await scanLast(dir, path, firstSeq, events));
     }
   }
-  let ackedSeq = await readAck(dir);
+  const ack = await readAck(dir);
+  let ackedSeq = ack ?? 0;
   const first = segments[0];
   const last = segments[segments.length - 1];
-  if (first && ackedSeq < first.firstSeq) ackedSeq = first.firstSeq;
-  const nextSeq = last ? Math.max(last.firstSeq + last.count, ackedSeq) : ackedSeq;
+  const end = last ? last.firstSeq + last.count : ackedSeq;
+  if (first && ackedSeq < first.firstSeq) {
+    // Delivered segments are removed only after the ack that covers them is saved: a first segment
+    // starting after the ack means the ones before it went missing.
+    if (ack !== undefined) {
+      const records = first.firstSeq - ackedSeq;
+      report(events, { kind: 'lost', records, message: `spool: records ${ackedSeq}-${first.firstSeq - 1} (${records}) are missing from ${dir}: their segment file is gone` });
+    }
+    ackedSeq = first.firstSeq;
+  } else if (first && ackedSeq > end) {
+    // Acks never pass what was written: this one is damaged, and which records were delivered is unknown.
+    const records = end - first.firstSeq;
+    report(events, {
+      kind: 'resent',
+      records,
+      message: `spool: the delivery position in ${join(dir, ACK_FILE)} (${ackedSeq}) is past the end of the spool (${end}): the ${records} records on disk are sent again (some may arrive twice)`,
+    });
+    ackedSeq = first.firstSeq;
+  }
+  const nextSeq = last ? Math.max(end, ackedSeq) : ackedSeq;
   return { segments, ackedSeq: Math.min(ackedSeq, nextSeq), nextSeq };
+}
+
+function report(events: SpoolEvents | undefined, gap: SpoolGap): void {
+  if (events?.gap) events.gap(gap);
+  else events?.warn(gap.message);
 }
 
 /**
@@ -499,12 +541,13 @@ async function scanLast(dir: string, path: string, firstSeq: number, events?: Sp
   return { firstSeq, count, bytes: end, path };
 }
 
-async function readAck(dir: string): Promise<number> {
+/** The saved delivery position; undefined when there is none (or it is unreadable). */
+async function readAck(dir: string): Promise<number | undefined> {
   try {
     const { next } = JSON.parse(await readFile(join(dir, ACK_FILE), 'utf8')) as { next?: unknown };
-    return Number.isSafeInteger(next) && (next as number) >= 0 ? (next as number) : 0;
+    return Number.isSafeInteger(next) && (next as number) >= 0 ? (next as number) : undefined;
   } catch {
-    return 0;
+    return undefined;
   }
 }
 

@@ -17,39 +17,70 @@ export interface TrainingExecutionInput {
   seed?: number;
 }
 
-/** The state names of the workflow, in the order they run (create or update the endpoint, not both). */
+/**
+ * The state names of the workflow. One run goes Prepare -> Train -> Create model -> Create endpoint
+ * config -> Find endpoint, then by the endpoint's state (DescribeEndpoint's EndpointStatus):
+ * none yet: create it; InService: note the config and model it serves, update it; Failed or
+ * OutOfService (DeleteEndpoint is the only operation a failed endpoint takes): note them, delete it, wait
+ * until it is gone, create it anew; busy (Creating, Updating, SystemUpdating, RollingBack, Deleting): wait
+ * and look again. Then wait until it is no longer busy: serving the new config means deployed (evaluate,
+ * then remove the config and model it replaced); InService with the old config means the update failed
+ * (SageMaker keeps the old model serving and gives a FailureReason): remove the unused new config and
+ * model and fail with EndpointUpdateFailed.
+ */
 export const WORKFLOW_STATES = {
   prepare: 'Prepare channels',
   train: 'Train Linear Learner',
   model: 'Create model',
   endpointConfig: 'Create endpoint config',
   findEndpoint: 'Find endpoint',
-  createEndpoint: 'Create endpoint',
+  endpointState: 'Endpoint state?',
+  waitBusy: 'Wait while endpoint busy',
+  readServing: 'Read serving config',
   updateEndpoint: 'Update endpoint',
+  readFailed: 'Read failed config',
+  deleteFailed: 'Delete failed endpoint',
+  waitDeleted: 'Wait for deletion',
+  checkDeleted: 'Check deleted',
+  createEndpoint: 'Create endpoint',
   waitEndpoint: 'Wait for endpoint',
   checkEndpoint: 'Check endpoint',
+  deployed: 'Deployed?',
   evaluate: 'Evaluate on validation rows',
+  anythingReplaced: 'Anything replaced?',
+  removeReplacedConfig: 'Remove replaced config',
+  removeReplacedModel: 'Remove replaced model',
   ready: 'Ready',
+  removeUnusedConfig: 'Remove unused config',
+  removeUnusedModel: 'Remove unused model',
+  updateFailed: 'Update failed',
+  endpointFailed: 'Endpoint failed',
+  endpointUnusable: 'Endpoint unusable',
 } as const;
 
 export type CloudStage = 'queued' | 'preparing' | 'training' | 'deploying' | 'ready';
 
-/** The stage a state belongs to; undefined for a state that does not change it (a Choice, a Pass). */
+/** The stage a state belongs to; undefined for a state that does not change it (a Choice, a Fail). */
 export function stageOfState(name: string): CloudStage | undefined {
   const s = WORKFLOW_STATES;
   if (name === s.prepare) return 'preparing';
   if (name === s.train) return 'training';
   if (name === s.ready) return 'ready';
-  const deploying: string[] = [s.model, s.endpointConfig, s.findEndpoint, s.createEndpoint, s.updateEndpoint, s.waitEndpoint, s.checkEndpoint, s.evaluate];
-  return deploying.includes(name) ? 'deploying' : undefined;
+  const notStages: string[] = [s.endpointState, s.deployed, s.anythingReplaced, s.updateFailed, s.endpointFailed, s.endpointUnusable];
+  if (notStages.includes(name)) return undefined;
+  return (Object.values(s) as string[]).includes(name) ? 'deploying' : undefined;
 }
 
 /** Error names the workflow's own steps fail with (a Lambda's error type, or a Fail state's error). */
 export const WORKFLOW_ERRORS = {
   /** no rows, or too few of a mood after cleaning: the message says which and what to record */
   trainingData: 'TrainingDataError',
-  /** the endpoint ended Failed instead of InService */
+  /** the endpoint ended Failed instead of InService (a new one: the next run deletes and recreates it) */
   endpointFailed: 'EndpointFailed',
+  /** the update to the new model failed; the endpoint still serves the previous model (cause: FailureReason) */
+  updateFailed: 'EndpointUpdateFailed',
+  /** in a state no operation of the workflow can fix (e.g. UpdateRollbackFailed): needs a person */
+  endpointUnusable: 'EndpointUnusable',
 } as const;
 
 /** What the workflow ends with (its last state's output). */

@@ -7,15 +7,18 @@ export interface ClosedWindow {
   closedAt: number;
 }
 
+/** Why a window ended without an answer: a stop, a new window opened over it, the node closing. */
+export type Cancelled = { cancelled: 'stopped' | 'restarted' };
+
 /**
  * One collection window at a time: `open()` resolves when the window closes, with the mean of what
- * arrived, or with null when it was cancelled (stop, a restart, or the node closing). Opening while
- * open restarts: the earlier window is cancelled and its records dropped.
+ * arrived, or with why it was cancelled (stop or the node closing: "stopped"; a new window: "restarted",
+ * the earlier window's records are dropped).
  */
 export class CollectionWindow {
   private current?: {
     average: WindowAverage;
-    resolve: (w: ClosedWindow | null) => void;
+    resolve: (w: ClosedWindow | Cancelled) => void;
     timer: NodeJS.Timeout;
     ticker: NodeJS.Timeout;
   };
@@ -30,8 +33,8 @@ export class CollectionWindow {
     return this.current !== undefined;
   }
 
-  open(): Promise<ClosedWindow | null> {
-    this.cancel();
+  open(): Promise<ClosedWindow | Cancelled> {
+    this.cancel('restarted');
     return new Promise((resolve) => {
       const deadline = performance.now() + this.durationMs;
       let shown = Math.ceil(this.durationMs / 1000);
@@ -56,8 +59,8 @@ export class CollectionWindow {
     return true;
   }
 
-  cancel(): void {
-    this.finish()?.resolve(null);
+  cancel(why: Cancelled['cancelled'] = 'stopped'): void {
+    this.finish()?.resolve({ cancelled: why });
   }
 
   private finish() {

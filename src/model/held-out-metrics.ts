@@ -115,6 +115,6 @@ export function verdictOf(v: VerdictInput): { verdict: Verdict; reason: string }
   }
   return {
     verdict: 'separable',
-    reason: `can tell these moods apart: ${figure}; each session answered by a model trained without it, sessions from separate occasions`,
+    reason: `can tell these moods apart: ${figure}; each session answered by a model trained only on the sessions before it, sessions from separate occasions`,
   };
 }

@@ -7,11 +7,15 @@ import { mulberry32 } from './prng';
 import { windowFeatures, type SessionWindows } from './windows';
 
 /**
- * Held out in time, the way the model will be used: detection windows of recordings the model did not
- * learn from. When a mood has two or more sessions, each of its sessions is left out in turn (its
- * windows answered by a model trained on every other session). A mood with a single session cannot be
- * left out whole, so the end of that session is held out after a gap of one window, which is
- * optimistic: the model has seen the same sitting, minutes before.
+ * Held out in time, the way the model will be used: detection windows of sessions recorded after the
+ * ones the model learned from. When a mood has two or more sessions, each of its sessions that follows
+ * a session of every mood is left out, its windows answered by a model trained only on the sessions
+ * recorded before it (forward in time, as in time-series cross-validation on a rolling origin): a model
+ * trained on sessions from both sides of the one left out would see how skin conductance drifted past
+ * it, which a person's next session never offers. A mood none of whose sessions follows one of every
+ * mood has its last session answered by a model trained on every other session. A mood with a single
+ * session cannot be left out whole, so the end of that session is held out after a gap of one window,
+ * which is optimistic: the model has seen the same sitting, minutes before.
  */
 export interface HeldOutFold {
   /** clean rows the fold's model is fitted on */
@@ -31,9 +35,9 @@ export interface HeldOutPlan {
 
 /**
  * At most this many models are fitted for sessions held out whole (ten folds, the usual choice for
- * cross-validation): with more sessions, each mood's j-th session (in time order) is left out in fold
- * j mod MAX_SESSION_FOLDS, so every fold still trains on another session of each mood, and a month of
- * one-minute sessions does not take a thousand fits.
+ * cross-validation): with more sessions, they are left out in this many runs of consecutive sessions,
+ * each run answered by a model trained on the sessions before its first, so a month of one-minute
+ * sessions does not take a thousand fits.
  */
 export const MAX_SESSION_FOLDS = 10;
 
@@ -49,19 +53,21 @@ export function planHeldOut(clean: CleanData, sessions: readonly SessionWindows[
   const all = clean.y.map((_, i) => i);
   const without = (excluded: ReadonlySet<number>) => all.filter((i) => !excluded.has(i));
   const folds: HeldOutFold[] = [];
-  // every session of a mood recorded more than once, out in turn (in groups beyond MAX_SESSION_FOLDS)
+  // the sessions of moods recorded more than once that follow a session of every mood, forward in time
   const several = counted.filter((c) => sessionsPerMood[c.label] >= 2);
-  const groups = new Map<number, SessionWindows[]>();
-  several.forEach((s, i) => {
-    const nth = several.slice(0, i).filter((c) => c.label === s.label).length;
-    const fold = several.length <= MAX_SESSION_FOLDS ? i : nth % MAX_SESSION_FOLDS;
-    (groups.get(fold) ?? groups.set(fold, []).get(fold)!).push(s);
-  });
-  for (const group of groups.values()) {
-    folds.push({
-      train: without(new Set(group.flatMap((s) => s.rows))),
-      test: group.flatMap((s) => s.windows.map((rows) => ({ rows, label: s.label }))),
-    });
+  const follows = (s: SessionWindows) => sessionsPerMood.every((_, k) => counted.some((c) => c.label === k && c.end < s.start));
+  const forward = several.filter(follows);
+  const runs = Math.min(forward.length, MAX_SESSION_FOLDS);
+  for (let r = 0; r < runs; r++) {
+    const run = forward.slice(Math.floor((r * forward.length) / runs), Math.floor(((r + 1) * forward.length) / runs));
+    folds.push({ train: all.filter((i) => clean.timestamp[i] < run[0].start), test: windowsOf(run) });
+  }
+  // a mood none of whose sessions follows one of every mood: its last session, out of every other
+  for (let k = 0; k < classes; k++) {
+    const own = several.filter((s) => s.label === k);
+    if (own.length === 0 || own.some(follows)) continue;
+    const last = own[own.length - 1];
+    folds.push({ train: without(new Set(last.rows)), test: windowsOf([last]) });
   }
   // the ends of the moods recorded once, out together
   const ends: HeldOutFold = { train: [], test: [] };
@@ -72,12 +78,16 @@ export function planHeldOut(clean: CleanData, sessions: readonly SessionWindows[
     if (n < held + 2) continue;
     const gapStart = clean.timestamp[s.windows[n - held - 1][0]];
     for (const i of s.rows) if (clean.timestamp[i] >= gapStart) excluded.add(i);
-    ends.test.push(...s.windows.slice(n - held).map((rows) => ({ rows, label: s.label })));
+    ends.test.push(...windowsOf([{ ...s, windows: s.windows.slice(n - held) }]));
   }
   if (ends.test.length > 0) folds.push({ ...ends, train: without(excluded) });
   const multi = sessionsPerMood.map((n) => n >= 2);
   const protocol = multi.every(Boolean) ? 'leave-one-session-out' : multi.some(Boolean) ? 'mixed' : 'end-of-session';
   return { protocol, folds, sessionsPerMood, occasionsPerMood };
+}
+
+function windowsOf(sessions: readonly SessionWindows[]): HeldOutFold['test'] {
+  return sessions.flatMap((s) => s.windows.map((rows) => ({ rows, label: s.label })));
 }
 
 /** Every held-out window's answer: the fold model's logits and its distance to the nearest recorded mood. */

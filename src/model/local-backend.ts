@@ -1,4 +1,5 @@
 import { statSync } from 'node:fs';
+import { participantKey } from '../record/participant';
 import type { InferenceBackend, Prediction } from './backend';
 import { nearestClass } from './familiarity';
 import { calibratedProbabilities, standardiseRow, type ModelFile } from './model-file';
@@ -46,9 +47,13 @@ export function createLocalBackend(model: ModelFile): OrderedBackend {
   };
 }
 
+/** Participants whose model stays parsed in memory: the most recently asked for. */
+export const MODEL_CACHE_LIMIT = 32;
+
 /**
  * One local backend per participant, kept in memory and rebuilt when the model file changes on disk
- * (emotion-train saves a new one), so an answer costs a stat, not a JSON parse.
+ * (emotion-train saves a new one), so an answer costs a stat, not a JSON parse. Kept by the participant's
+ * canonical key (every spelling of a name is one entry) and for at most `limit` participants.
  */
 export class LocalModels {
   private cache = new Map<string, { mtimeMs: number; backend: OrderedBackend }>();
@@ -56,16 +61,29 @@ export class LocalModels {
   constructor(
     private readonly load: (participant: string) => ModelFile,
     private readonly pathOf: (participant: string) => string,
+    private readonly limit = MODEL_CACHE_LIMIT,
   ) {}
 
   backend(participant: string): OrderedBackend {
+    const key = participantKey(participant);
     const mtimeMs = fileMtime(this.pathOf(participant));
-    const hit = this.cache.get(participant);
-    if (hit && mtimeMs !== undefined && hit.mtimeMs === mtimeMs) return hit.backend;
-    this.cache.delete(participant);
+    const hit = this.cache.get(key);
+    this.cache.delete(key);
+    if (hit && mtimeMs !== undefined && hit.mtimeMs === mtimeMs) {
+      this.cache.set(key, hit); // now the most recent
+      return hit.backend;
+    }
     const backend = createLocalBackend(this.load(participant));
-    if (mtimeMs !== undefined) this.cache.set(participant, { mtimeMs, backend });
+    if (mtimeMs !== undefined) {
+      if (this.cache.size >= this.limit) this.cache.delete(this.cache.keys().next().value as string);
+      this.cache.set(key, { mtimeMs, backend });
+    }
     return backend;
+  }
+
+  /** How many participants' models are in memory. */
+  get size(): number {
+    return this.cache.size;
   }
 }
 

@@ -78,8 +78,8 @@ export interface ModelMetrics {
 }
 
 /**
- * `leave-one-session-out`: every mood has two or more sessions, each answered by a model trained without
- * it. `end-of-session`: every mood has one session, whose end (after a gap of one window) is held out:
+ * `leave-one-session-out`: every mood has two or more sessions, each answered by a model trained only on
+ * the sessions recorded before it (src/model/held-out.ts). `end-of-session`: every mood has one session, whose end (after a gap of one window) is held out:
  * optimistic. `mixed`: sessions out for the moods that have several, ends for those with one.
  */
 export type HeldOutProtocol = 'leave-one-session-out' | 'end-of-session' | 'mixed';

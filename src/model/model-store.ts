@@ -1,7 +1,10 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { participantFolder, participantName, sameParticipant } from '../record/participant';
 import { modelPath } from '../record/paths';
+import { setAside } from '../record/set-aside';
 import type { ModelFile } from './model-file';
+import { MIN_STD } from './standardise';
 
 /**
  * Saves a participant's model next to the others under the user directory. Atomic: the file is
@@ -48,9 +51,14 @@ export function loadModel(userDir: string, participant: string): ModelFile {
   try {
     model = JSON.parse(text);
   } catch (e) {
-    throw new Error(`the model file for participant "${participant}" is damaged (${path}): train the model again`, { cause: e });
+    // kept for a person to look at, out of the way of the next training
+    const kept = setAside(userDir, 'models', path, participantFolder(participant), 'json');
+    throw new Error(`the model file for participant "${participant}" was damaged (${(e as Error).message}) and is moved to ${kept}: train the model again`, { cause: e });
   }
-  checkModel(model, `the model file for participant "${participant}" is not usable`);
+  checkModel(model, `the model file for participant "${participant}" (${path}) is not usable`);
+  if (!sameParticipant(model.participant, participant)) {
+    throw new Error(`the model file for participant "${participant}" (${path}) is the model of "${model.participant}": it never answers for someone else; train the model again`);
+  }
   return model;
 }
 
@@ -75,6 +83,11 @@ function checkModel(value: unknown, refusal: string): asserts value is ModelFile
   const bad = (why: string) => new Error(`${refusal}: ${why}`);
   if (!m || m.format !== 'emotion-iot-model') throw bad('not an emotion-iot model');
   if (m.version !== 1) throw bad(`version ${String(m.version)} is newer than this package understands`);
+  try {
+    participantName(m.participant);
+  } catch (e) {
+    throw bad(`its participant is not a valid name (${(e as Error).message})`);
+  }
   const f = m.features?.length ?? 0;
   const k = m.labels?.length ?? 0;
   if (f === 0 || k < 2) throw bad('it needs at least one feature and two labels');
@@ -95,13 +108,25 @@ function checkModel(value: unknown, refusal: string): asserts value is ModelFile
     const i = values.findIndex((v) => typeof v !== 'number' || !Number.isFinite(v));
     if (i >= 0) throw bad(`${name}[${i}] is ${String(values[i])}, not a finite number (trained on an absurd value?): train it again`);
   }
-  if (m.standardisation.std.some((v) => v <= 0)) throw bad('a standardisation std is not positive: train it again');
-  const shapes = m.familiarity?.classes;
-  if (shapes && (shapes.length !== k || shapes.some((c) => c.mean?.length !== f || c.cov?.length !== f || c.cov.some((r) => r.length !== f)))) {
-    throw bad('familiarity does not match the features and labels');
+  // a std near 0 turns any reading into a huge standardised value: "angry" at confidence 1 for everything
+  const tiny = m.standardisation.std.findIndex((v) => !(v >= MIN_STD));
+  if (tiny >= 0) throw bad(`standardisation.std[${tiny}] is ${m.standardisation.std[tiny]}, below ${MIN_STD}: train it again`);
+  if (m.familiarity !== undefined) checkFamiliarity(m.familiarity, f, m.labels!, bad);
+}
+
+/** The familiarity check decides "uncertain": a limit that is not a positive number, or a shape that is not numbers, would decide it for every answer. */
+function checkFamiliarity(fam: NonNullable<ModelFile['familiarity']>, f: number, labels: string[], bad: (why: string) => Error): void {
+  if (typeof fam !== 'object' || fam === null) throw bad('familiarity is not an object: train it again');
+  if (typeof fam.threshold !== 'number' || !(fam.threshold > 0) || !Number.isFinite(fam.threshold)) {
+    throw bad(`familiarity.threshold is ${JSON.stringify(fam.threshold)}, not a positive number: train it again`);
   }
-  const phasic = m.familiarity?.phasic;
-  if (phasic && !phasic.every((p) => m.labels?.includes(p.label) && Number.isFinite(p.mean) && p.std > 0 && Number.isFinite(p.std))) {
+  const finite = (values: unknown) => Array.isArray(values) && values.length === f && values.every((v) => typeof v === 'number' && Number.isFinite(v));
+  const classes = fam.classes;
+  if (!Array.isArray(classes) || classes.length !== labels.length || classes.some((c) => !finite(c?.mean) || !Array.isArray(c.cov) || c.cov.length !== f || !c.cov.every(finite))) {
+    throw bad('familiarity does not match the features and labels, or holds something that is not a finite number: train it again');
+  }
+  const phasic = fam.phasic;
+  if (phasic !== undefined && !(Array.isArray(phasic) && phasic.every((p) => labels.includes(p?.label) && Number.isFinite(p.mean) && p.std > 0 && Number.isFinite(p.std)))) {
     throw bad('familiarity.phasic needs a known label, a finite mean and a positive std per entry: train it again');
   }
 }

@@ -19,8 +19,8 @@ export function stratifiedSplit(
     if (indices.length === 0) continue;
     shuffle(indices, random);
     const nTest = Math.min(Math.max(1, Math.round(testFraction * indices.length)), Math.max(1, indices.length - 1));
-    test.push(...indices.slice(0, nTest));
-    train.push(...indices.slice(nTest));
+    // a loop, not push(...): a year of one person's records (650,000 rows) is more arguments than a call takes
+    indices.forEach((index, k) => (k < nTest ? test : train).push(index));
   }
   const ascending = (a: number, b: number) => a - b;
   return { train: train.sort(ascending), test: test.sort(ascending) };

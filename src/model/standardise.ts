@@ -3,6 +3,12 @@
  * Learner's normalize_data and sklearn's StandardScaler do). Population standard deviation (ddof 0); a
  * constant feature keeps std 1 so it cannot divide by zero.
  */
+/**
+ * The smallest std a model may divide by. Readings are kept to 3 decimals, so a feature that varies at
+ * all varies by 0.001 or more; below this it is constant (std 1 then) or the file was tampered with.
+ */
+export const MIN_STD = 1e-6;
+
 export interface Standardisation {
   mean: number[];
   std: number[];
@@ -18,7 +24,7 @@ export function fitStandardisation(rows: readonly (readonly number[])[]): Standa
   for (const row of rows) for (let j = 0; j < d; j++) variance[j] += (row[j] - mean[j]) ** 2;
   const std = variance.map((v) => {
     const s = Math.sqrt(v / rows.length);
-    return s > 0 ? s : 1;
+    return s >= MIN_STD ? s : 1;
   });
   return { mean, std };
 }

@@ -6,10 +6,13 @@ import { trainModel } from './train';
 import type { WorkerJob, WorkerReply } from './train-in-worker';
 
 async function run(job: WorkerJob): Promise<WorkerReply> {
-  const records = await new RecordStore(job.userDir).read(job.options.participant);
+  const { records, skipped } = await new RecordStore(job.userDir).readStored(job.options.participant);
   post({ type: 'progress', stage: 'read', fraction: 0 });
   const model = trainModel(records, job.options, (stage, fraction) => post({ type: 'progress', stage, fraction }));
-  return { type: 'done', model };
+  // lines of the file that were no usable record (torn, edited, implausible) count as invalid rows too
+  model.rows.total += skipped.length;
+  model.rows.droppedInvalid += skipped.length;
+  return { type: 'done', model, skipped };
 }
 
 function post(reply: WorkerReply): void {

@@ -1,6 +1,8 @@
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { dataRoot, participantKey, participantName } from './paths';
+import { dirname } from 'node:path';
+import { participantFolder, participantKey, participantName } from './participant';
+import { historyPath } from './paths';
+import { setAside } from './set-aside';
 
 /** One answer as the Detect page's "Recent answers" shows it. */
 export interface HistoryEntry {
@@ -14,12 +16,18 @@ export interface HistoryEntry {
   bpm: number;
 }
 
+/** A participant's answers, newest first, and the damaged file moved aside to get them (when there was one). */
+export interface HistoryRead {
+  rows: HistoryEntry[];
+  setAside?: { path: string; reason: string };
+}
+
 /** Answers kept per participant: the newest ones; older ones are dropped as new ones come. */
 export const HISTORY_LIMIT = 100;
 
 /**
  * The recent answers of each participant, kept in the user directory so a deploy or a restart does not
- * lose them: `<userDir>/emotion-iot/history/<participant key>.json`, at most HISTORY_LIMIT answers, newest
+ * lose them: `<userDir>/emotion-iot/history/<folder>.json` (paths.ts), at most HISTORY_LIMIT answers, newest
  * first, rewritten atomically (temp file + rename) and one writer at a time per participant.
  */
 export class AnswerHistory {
@@ -31,37 +39,46 @@ export class AnswerHistory {
   ) {}
 
   /** Adds an answer; returns the participant's history, newest first. */
-  add(entry: HistoryEntry): Promise<HistoryEntry[]> {
+  add(entry: HistoryEntry): Promise<HistoryRead> {
     const participant = participantName(entry.participant);
     return this.serialise(participant, async () => {
-      const rows = [{ ...entry, participant }, ...(await this.recent(participant))].slice(0, this.limit);
-      const path = this.file(participant);
+      const read = await this.load(participant);
+      const rows = [{ ...entry, participant }, ...read.rows].slice(0, this.limit);
+      const path = historyPath(this.userDir, participant);
       await mkdir(dirname(path), { recursive: true, mode: 0o700 });
       const temp = `${path}.${process.pid}.tmp`;
       await writeFile(temp, JSON.stringify(rows), { mode: 0o600 });
       await rename(temp, path);
-      return rows;
+      return { ...read, rows };
     });
   }
 
   /** The participant's answers, newest first ([] when none yet). */
-  async recent(participant: string): Promise<HistoryEntry[]> {
-    try {
-      const rows: unknown = JSON.parse(await readFile(this.file(participant), 'utf8'));
-      return Array.isArray(rows) ? (rows as HistoryEntry[]) : [];
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw new Error(`the answer history of "${participant}" is damaged (${(e as Error).message}): delete it to start again`, { cause: e });
-    }
+  recent(participant: string): Promise<HistoryRead> {
+    return this.serialise(participant, () => this.load(participant));
   }
 
   /** Removes the participant's history (with their records and model: health data). */
   delete(participant: string): Promise<void> {
-    return this.serialise(participantName(participant), () => rm(this.file(participant), { force: true }));
+    return this.serialise(participantName(participant), () => rm(historyPath(this.userDir, participant), { force: true }));
   }
 
-  private file(participant: string): string {
-    return join(dataRoot(this.userDir), 'history', `${participantKey(participant)}.json`);
+  /**
+   * A file that is not this participant's list of answers (torn, edited, or holding someone else's) is
+   * moved aside, kept for a person to look at, and the participant goes on with a fresh history.
+   */
+  private async load(participant: string): Promise<HistoryRead> {
+    const path = historyPath(this.userDir, participant);
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { rows: [] };
+      throw e;
+    }
+    const reason = damage(text, participantKey(participant));
+    if (reason === undefined) return { rows: JSON.parse(text) as HistoryEntry[] };
+    return { rows: [], setAside: { path: setAside(this.userDir, 'history', path, participantFolder(participant), 'json'), reason } };
   }
 
   private serialise<T>(participant: string, job: () => Promise<T>): Promise<T> {
@@ -74,6 +91,31 @@ export class AnswerHistory {
     });
     return next;
   }
+}
+
+/** Why a history file's text is not a participant's list of answers, or undefined when it is. */
+function damage(text: string, key: string): string | undefined {
+  let rows: unknown;
+  try {
+    rows = JSON.parse(text);
+  } catch (e) {
+    return `not JSON (${(e as Error).message})`;
+  }
+  if (!Array.isArray(rows)) return 'not a list of answers';
+  for (const [i, row] of rows.entries()) {
+    const e = row as Partial<HistoryEntry> | null;
+    if (!e || typeof e !== 'object' || typeof e.timestamp !== 'number' || typeof e.confidence !== 'number' || typeof e.emotion !== 'string') {
+      return `answer ${i} is not an answer`;
+    }
+    let owner: string | undefined;
+    try {
+      owner = participantKey(e.participant);
+    } catch {
+      owner = undefined;
+    }
+    if (owner !== key) return `answer ${i} is of ${JSON.stringify(String(e.participant).slice(0, 40))}, another participant`;
+  }
+  return undefined;
 }
 
 /** The history entry of an emotion-infer answer (msg.payload, msg.emotion). */

@@ -4,10 +4,11 @@ import { join } from 'node:path';
 import { appendDurably } from '../fs/durable-append';
 import { describeDiskError } from '../fs/disk-error';
 import { recordsToCsv } from './csv';
+import { keyOfFolder, participantKey } from './participant';
 import { dataRoot, participantRecordsDir } from './paths';
 import { DEFAULT_LABELS, type SensorRecord } from './record';
 import { recordingProtocol, type RecordingProtocol } from './recording-protocol';
-import { validateRecord } from './validate';
+import { validateRecord, validateStoredRecord } from './validate';
 
 /** One JSON object per line: a person can open it, and an append never rewrites what is stored. */
 export const RECORDS_FILE = 'records.jsonl';
@@ -32,6 +33,12 @@ export interface SkippedLine {
 export interface CsvExport {
   csv: string;
   /** lines left out of the CSV, so the caller can say so */
+  skipped: SkippedLine[];
+}
+
+/** A participant's usable records, and the stored lines that are not (so the caller can say so). */
+export interface StoredRecords {
+  records: SensorRecord[];
   skipped: SkippedLine[];
 }
 
@@ -106,8 +113,11 @@ export class RecordStore {
     }
     const names: string[] = [];
     for (const folder of folders) {
+      const key = keyOfFolder(folder);
+      if (key === undefined) continue; // not a participant's folder
       const { records } = await this.readFile(join(dataRoot(this.userDir), 'records', folder, RECORDS_FILE));
-      if (records.length > 0) names.push(records[0].participant);
+      const name = records.find((r) => participantKey(r.participant) === key)?.participant;
+      if (name !== undefined) names.push(name);
     }
     return names.sort((a, b) => a.localeCompare(b));
   }
@@ -122,8 +132,16 @@ export class RecordStore {
 
   /** The participant's records in the order stored; damaged lines (a torn write) are skipped. */
   async read(participant: string): Promise<SensorRecord[]> {
+    return (await this.readStored(participant)).records;
+  }
+
+  /**
+   * The participant's records and the lines skipped as unusable. A line holding another participant's
+   * record is an error, never part of the answer: someone's data is only ever read as theirs.
+   */
+  readStored(participant: string): Promise<StoredRecords> {
     const path = this.file(participant);
-    return (await serialise(path, () => this.readFile(path))).records;
+    return serialise(path, () => this.readOwn(path, participant));
   }
 
   /**
@@ -136,22 +154,37 @@ export class RecordStore {
 
   /** The participant's records as CSV; lines that are not usable records are left out and listed. */
   async exportCsv(participant: string): Promise<CsvExport> {
-    const path = this.file(participant);
-    const { records, skipped } = await serialise(path, () => this.readFile(path));
+    const { records, skipped } = await this.readStored(participant);
     return { csv: recordsToCsv(records), skipped };
   }
 
-  /** Removes the participant's folder and everything in it; returns how many records it held. */
+  /**
+   * Removes the participant's folder and everything in it; returns how many records it held (damaged
+   * lines included). A folder holding someone else's record is not removed.
+   */
   async delete(participant: string): Promise<number> {
     const path = this.file(participant);
     return serialise(path, async () => {
-      const held = (await this.readFile(path)).records.length;
+      const { records, skipped } = await this.readOwn(path, participant);
       await rm(participantRecordsDir(this.userDir, participant), { recursive: true, force: true });
-      return held;
+      return records.length + skipped.length;
     });
   }
 
-  private async readFile(path: string): Promise<{ records: SensorRecord[]; skipped: SkippedLine[] }> {
+  private async readOwn(path: string, participant: string): Promise<StoredRecords> {
+    const stored = await this.readFile(path);
+    const key = participantKey(participant);
+    const foreign = stored.records.findIndex((r) => participantKey(r.participant) !== key);
+    if (foreign >= 0) {
+      const other = stored.records[foreign].participant;
+      throw new Error(
+        `the records of "${participant}" (${path}) hold a record of "${other}": nothing is read or deleted for either until it is moved out`,
+      );
+    }
+    return stored;
+  }
+
+  private async readFile(path: string): Promise<StoredRecords> {
     let text: string;
     try {
       text = await readFile(path, 'utf8');
@@ -164,7 +197,7 @@ export class RecordStore {
     text.split('\n').forEach((line, i) => {
       if (line.trim() === '') return;
       try {
-        records.push(validateRecord(JSON.parse(line)));
+        records.push(validateStoredRecord(JSON.parse(line)));
       } catch (e) {
         // a line torn by a power cut, edited into nonsense, or stored before values were checked
         // (gsr 1e308): the rest is still good, and this one must not reach a model or a spreadsheet

@@ -1,4 +1,4 @@
-import { participantName } from './paths';
+import { participantName } from './participant';
 import { round3, type SensorRecord } from './record';
 import { checkPlausible, checkTimestamp } from './plausible';
 import { MAX_SESSION_LENGTH } from './validate';

@@ -1,5 +1,5 @@
-import { participantKey } from './paths';
-import { checkPlausible, checkTimestamp } from './plausible';
+import { participantName } from './participant';
+import { checkPlausible, checkTimestamp, EARLIEST_TIMESTAMP } from './plausible';
 import type { SensorRecord } from './record';
 
 /** The longest session id and mood a stored record may carry. */
@@ -13,15 +13,27 @@ export const MAX_MOOD_LENGTH = 32;
  * `labels`, when given, limits the mood to those labels.
  */
 export function validateRecord(value: unknown, labels?: readonly string[]): SensorRecord {
+  return check(value, labels, (t) => checkTimestamp(t));
+}
+
+/**
+ * A record read back from the store: checked like a new one, except that its timestamp only needs to be
+ * a time since 2000. Whether it was plausible was decided when it was stored; a clock that is behind
+ * now must not hide what was recorded while it was right.
+ */
+export function validateStoredRecord(value: unknown): SensorRecord {
+  return check(value, undefined, since2000);
+}
+
+function check(value: unknown, labels: readonly string[] | undefined, timestamp: (t: number) => number): SensorRecord {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new Error('a record must be an object { participant, timestamp, gsr, bpm, mood, session }');
   }
   const r = value as Record<string, unknown>;
   if (typeof r.participant !== 'string') throw new Error('record.participant must be a string');
-  participantKey(r.participant);
   const record: SensorRecord = {
-    participant: r.participant.trim(),
-    timestamp: checkTimestamp(finite(r.timestamp, 'timestamp')),
+    participant: participantName(r.participant),
+    timestamp: timestamp(finite(r.timestamp, 'timestamp')),
     gsr: checkPlausible('gsr', finite(r.gsr, 'gsr')),
     bpm: checkPlausible('bpm', finite(r.bpm, 'bpm')),
     session: text(r.session, 'session', MAX_SESSION_LENGTH),
@@ -37,6 +49,16 @@ export function validateRecord(value: unknown, labels?: readonly string[]): Sens
     if (r.simulated) record.simulated = true;
   }
   return record;
+}
+
+/** The latest time a JavaScript Date can hold. */
+const LATEST_DATE = 8.64e15;
+
+function since2000(timestamp: number): number {
+  if (!(timestamp >= EARLIEST_TIMESTAMP && timestamp <= LATEST_DATE)) {
+    throw new Error(`record.timestamp ${timestamp} is not a time from 2000-01-01 on (ms since the epoch)`);
+  }
+  return timestamp;
 }
 
 function finite(v: unknown, name: string): number {

@@ -1,11 +1,14 @@
 // The inference Lambda's handler with the real SageMaker runtime, IoT data-plane and SNS clients
 // against loopback peers: what the device receives on its result topic in every case.
 import assert from 'node:assert/strict';
+import { IoTClient } from '@aws-sdk/client-iot';
 import { IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { participantEndpointName } from '../../src/aws/participant-endpoint';
 import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
-import { createInferHandler, type InferDeps, type InferEvent } from '../../cloud/lambda/infer-handler';
+import { createParticipantCheck } from '../../cloud/lambda/device-participants';
+import { createInferHandler, ECHO_LIMITS, type InferDeps, type InferEvent } from '../../cloud/lambda/infer-handler';
+import { participantsAttribute } from '../../cloud/lib/participant-list';
 import { iotFaults, REGION, startIotPeer, type IotPeer } from '../support/iot-peer';
 import { predictions, sageMakerFaults, startSageMakerPeer, type SageMakerPeer } from '../support/sagemaker-peer';
 import { snsFault, startSnsPeer, type SnsPeer } from '../support/sns-peer';
@@ -30,17 +33,20 @@ describe('inference Lambda handler (iotsensors/infer)', function () {
     [sm, iot, sns] = await Promise.all([startSageMakerPeer(), startIotPeer(), startSnsPeer()]);
     logs = [];
     clients = [];
+    // the Pi as cloud:device provisioned it: for Ana and Zoe Smith
+    iot.things.set('pi-kitchen', { principals: [], attributes: { participants: participantsAttribute(['Ana', 'Zoe Smith']) } });
   });
   afterEach(async () => {
     for (const c of clients) c.destroy();
     await Promise.all([sm.stop(), iot.stop(), sns.stop()]);
   });
 
-  function handler(opts: { sagemakerAttempts?: number; notify?: boolean; threshold?: number } = {}) {
+  function handler(opts: { sagemakerAttempts?: number; notify?: boolean; threshold?: number; timeoutMs?: number; waitMs?: number; anyone?: boolean } = {}) {
     const sagemaker = new SageMakerRuntimeClient({ endpoint: sm.peer.endpoint, region: REGION, credentials, maxAttempts: opts.sagemakerAttempts ?? 1 });
     const iotData = new IoTDataPlaneClient({ endpoint: iot.peer.endpoint, region: REGION, credentials, maxAttempts: 1 });
+    const iotControl = new IoTClient({ endpoint: iot.peer.endpoint, region: REGION, credentials, maxAttempts: 1 });
     const snsClient = new SNSClient({ endpoint: sns.peer.endpoint, region: REGION, credentials, maxAttempts: 1 });
-    clients.push(sagemaker, iotData, snsClient);
+    clients.push(sagemaker, iotData, iotControl, snsClient);
     const deps: InferDeps = {
       sagemaker,
       iotData,
@@ -48,7 +54,9 @@ describe('inference Lambda handler (iotsensors/infer)', function () {
       endpointPrefix: 'emotion',
       labels: ['angry', 'happy', 'sad'],
       threshold: opts.threshold ?? 0,
-      timeoutMs: 2000,
+      timeoutMs: opts.timeoutMs ?? 2000,
+      waitMs: opts.waitMs ?? 2000,
+      mayAsk: opts.anyone ? async () => ({ allowed: true as const }) : createParticipantCheck(iotControl),
       log: (line) => logs.push(line),
     };
     return createInferHandler(deps);
@@ -76,6 +84,9 @@ describe('inference Lambda handler (iotsensors/infer)', function () {
     assert.ok(typeof body.latencyMs === 'number' && body.latencyMs >= 0);
     const [form] = sns.publishes();
     assert.equal(form.get('TopicArn'), TOPIC_ARN);
+    // the filter attribute a subscription for Ana matches (cloud:notify), the participant's canonical key
+    assert.equal(form.get('MessageAttributes.entry.1.Name'), 'participant');
+    assert.equal(form.get('MessageAttributes.entry.1.Value.StringValue'), 'ana');
     assert.match(String(form.get('Message')), /^Ana seems sad \(70% sure\) at \d{4}-\d\d-\d\d \d\d:\d\d UTC\.$/);
     assert.equal(form.get('Subject'), 'Emotion detector: sad');
   });
@@ -131,9 +142,21 @@ describe('inference Lambda handler (iotsensors/infer)', function () {
     assert.equal(sm.invocations().length, 0);
   });
 
+  it('echoes every field of a request short in its error result, whatever its size', async () => {
+    const huge = 'x'.repeat(1024 * 1024);
+    await handler()({ ...request, participant: `Ann ${huge}`, requestId: huge, gsr: huge as unknown as number });
+    const { payload, body } = published();
+    assert.ok(payload.length < 2000, `the reply holds ${payload.length} bytes`);
+    assert.equal((body.error as { code: string }).code, 'BadRequest');
+    assert.equal(body.participant, `Ann ${'x'.repeat(ECHO_LIMITS.participant - 5)}…`);
+    assert.equal([...String(body.requestId)].length, ECHO_LIMITS.requestId);
+    assert.ok((body.error as { message: string }).message.length <= ECHO_LIMITS.message);
+    assert.ok(logs.every((l) => l.length < 1000), 'and the log');
+  });
+
   it('fails the invocation when the answer cannot be published, so Lambda retries it', async () => {
-    iot.peer.inject(iotFaults.throttled());
-    await assert.rejects(handler({ notify: false })(request), (e: Error) => e.name === 'ThrottlingException');
+    iot.peer.inject(iotFaults.throttled()); // the data plane's only request here is the Publish
+    await assert.rejects(handler({ notify: false, anyone: true })(request), (e: Error) => e.name === 'ThrottlingException');
   });
 
   it('still answers the device when SNS refuses, and logs why', async () => {
@@ -141,6 +164,53 @@ describe('inference Lambda handler (iotsensors/infer)', function () {
     await handler()(request);
     assert.equal(published().body.label, 'happy');
     assert.match(logs.join('\n'), /answer for Ana not sent by SNS: not allowed to publish/);
+  });
+
+  it('refuses a participant the device was not provisioned for, before calling SageMaker, and logs it', async () => {
+    await handler()({ ...request, participant: 'Ben' });
+    const { topic, body } = published();
+    assert.equal(topic, 'iotsensors/infer/result/pi-kitchen', 'the asking device hears why');
+    assert.deepEqual(body.error, { code: 'NotPermitted', message: 'device "pi-kitchen" is not provisioned for participant "Ben": add them with npm run cloud:device -- pi-kitchen --set-participants <names>' });
+    assert.equal(sm.invocations().length, 0);
+    assert.equal(sns.publishes().length, 0);
+    assert.deepEqual(JSON.parse(logs.find((l) => l.startsWith('{"refused"'))!), { refused: 'detection', thing: 'pi-kitchen', participant: 'Ben', reason: (body.error as { message: string }).message });
+    // one person however typed: "ANA" is Ana
+    iot.peer.requests.length = 0;
+    await handler()({ ...request, participant: 'ANA' });
+    assert.equal(published().body.label, 'happy');
+  });
+
+  it('refuses every participant for a thing without a participant list, or an unknown thing', async () => {
+    iot.things.set('old-pi', { principals: [], attributes: {} });
+    await handler()({ ...request, thing: 'old-pi' });
+    assert.match(String((published().body.error as { message: string }).message), /device "old-pi" has no participant list: give it one with npm run cloud:device -- old-pi --set-participants/);
+    iot.peer.requests.length = 0;
+    await handler()({ ...request, thing: 'stranger' });
+    assert.equal((published().body.error as { code: string }).code, 'NotPermitted');
+    assert.equal(sm.invocations().length, 0);
+  });
+
+  it('through a cold start: tells the device "warming up", then publishes the answer, without a second request', async () => {
+    sm.coldStart = { idleMs: 60_000, startMs: 1200, mode: 'hold' };
+    await handler({ timeoutMs: 300, waitMs: 8000, notify: false })(request);
+    const all = iot.publishes().map((p) => ({ topic: p.topic, body: JSON.parse(p.payload) as Record<string, unknown> }));
+    assert.equal(all.length, 2);
+    assert.deepEqual(all.map((p) => p.topic), ['iotsensors/infer/result/pi-kitchen', 'iotsensors/infer/result/pi-kitchen']);
+    assert.equal(all[0].body.status, 'warming-up');
+    assert.equal(all[0].body.requestId, 'req-1');
+    assert.match(String(all[0].body.message), /the answer follows within 8 s/);
+    assert.equal(all[1].body.label, 'happy');
+    assert.equal(sm.invocations().length, 1);
+  });
+
+  it('never waits past the function\'s own time: the wait ends early enough to publish why', async () => {
+    sm.coldStart = { idleMs: 60_000, startMs: 5000, mode: 'hold' };
+    const t0 = Date.now();
+    await handler({ timeoutMs: 300, waitMs: 60_000, notify: false })(request, { getRemainingTimeInMillis: () => 11_500 });
+    const last = JSON.parse(iot.publishes().at(-1)!.payload) as { error: { code: string; message: string } };
+    assert.equal(last.error.code, 'TimeoutError');
+    assert.match(last.error.message, /did not answer within 1500 ms, a cold start included/);
+    assert.ok(Date.now() - t0 < 4000);
   });
 
   it('refuses an event without a valid thing name: there is nowhere to answer', async () => {
@@ -182,7 +252,8 @@ describe('inference Lambda and the emotion-infer node: one answer', function () 
     const sagemaker = new SageMakerRuntimeClient({ endpoint: sm.peer.endpoint, region: REGION, credentials, maxAttempts: 1 });
     const iotData = new IoTDataPlaneClient({ endpoint: iot.peer.endpoint, region: REGION, credentials, maxAttempts: 1 });
     try {
-      await createInferHandler({ sagemaker, iotData, endpointPrefix: 'emotion', labels: ['angry', 'happy', 'sad'], threshold: 0.5, timeoutMs: 2000, log: () => {} })(request);
+      const allowAll = async () => ({ allowed: true as const });
+      await createInferHandler({ sagemaker, iotData, endpointPrefix: 'emotion', labels: ['angry', 'happy', 'sad'], threshold: 0.5, timeoutMs: 2000, waitMs: 2000, mayAsk: allowAll, log: () => {} })(request);
     } finally {
       sagemaker.destroy();
       iotData.destroy();

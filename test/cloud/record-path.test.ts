@@ -5,11 +5,16 @@
 // converts it with. The SQL text and the columns are the ones the stack deploys.
 import assert from 'node:assert/strict';
 import type { NodeMessage } from 'node-red';
-import { INFER_RULE_SQL, TRAIN_RULE_SQL, TRAIN_TOPIC, INFER_TOPIC } from '../../src/contracts/iot-topics';
+import { IoTClient } from '@aws-sdk/client-iot';
+import { INFER_RULE_SQL, trainRuleSql, TRAIN_TOPIC, INFER_TOPIC } from '../../src/contracts/iot-topics';
+import { createParticipantCheck } from '../../cloud/lambda/device-participants';
+import { createCheckHandler, type CheckEvent } from '../../cloud/lambda/participant-check-handler';
+import { participantsAttribute } from '../../cloud/lib/participant-list';
+import { REGION, startIotPeer } from '../support/iot-peer';
 import { PARTITION_COLUMN, RECORD_COLUMNS, RECORDS_PARTITION_PREFIX } from '../../src/contracts/record-schema';
 import { round3, type SensorRecord } from '../../src/record/record';
 import { helper } from '../support/node-red';
-import { applyRule, parseRule } from '../support/iot-sql';
+import { applyRule, applyRuleAsync, parseRule, type RuleContext } from '../support/iot-sql';
 import sensorRecordNode = require('../../nodes/sensor-record/sensor-record');
 
 /** One record, emitted by the real sensor-record node from a GSR and a BPM reading. */
@@ -34,6 +39,15 @@ function glueTypeOf(value: unknown): string {
   if (typeof value === 'number') return 'number';
   return typeof value;
 }
+
+const GATE = 'arn:aws:lambda:eu-west-1:123456789012:function:emotion-cloud-DevicesGateFunction';
+const TRAIN_RULE_SQL = trainRuleSql(GATE);
+/** The gate as the stack deploys it, for a Pi provisioned for Ana. */
+const anaOnly: RuleContext['lambda'] = (arn, input) => {
+  assert.equal(arn, GATE);
+  const { thing, participant } = input as { thing: string; participant: string };
+  return { allowed: thing === 'pi-kitchen' && participant === 'Ana' };
+};
 
 describe('a sensor-record record through the cloud path', () => {
   let record: SensorRecord;
@@ -60,7 +74,7 @@ describe('a sensor-record record through the cloud path', () => {
   it('comes out of the train rule unchanged, field by field, since sensor-record already rounds to 3 decimals', () => {
     const rule = parseRule(TRAIN_RULE_SQL);
     assert.equal(rule.topic, TRAIN_TOPIC);
-    const out = applyRule(rule, JSON.parse(JSON.stringify(record)), { clientid: 'pi-kitchen' });
+    const out = applyRule(rule, JSON.parse(JSON.stringify(record)), { clientid: 'pi-kitchen', lambda: anaOnly })!;
     for (const key of Object.keys(record) as (keyof SensorRecord)[]) assert.deepEqual(out[key], record[key], key);
     assert.deepEqual(Object.keys(out).sort(), Object.keys(record).sort());
     assert.equal(record.gsr, 2); // the node rounded 2.0004567
@@ -68,7 +82,7 @@ describe('a sensor-record record through the cloud path', () => {
   });
 
   it('rounds gsr and bpm of any other publisher to 3 decimals, as the published rounding_op did', () => {
-    const out = applyRule(parseRule(TRAIN_RULE_SQL), { ...record, gsr: 3.14159265, bpm: 64.98765 }, { clientid: 'x' });
+    const out = applyRule(parseRule(TRAIN_RULE_SQL), { ...record, gsr: 3.14159265, bpm: 64.98765 }, { clientid: 'pi-kitchen', lambda: anaOnly })!;
     assert.equal(out.gsr, 3.142);
     assert.equal(out.bpm, 64.988);
     assert.equal(out.gsr, round3(3.14159265), 'the same 3 decimals as sensor-record\'s round3');
@@ -76,21 +90,40 @@ describe('a sensor-record record through the cloud path', () => {
 
   it('leaves a field out when a publisher leaves it out (no null bpm becomes 0)', () => {
     const { bpm: _bpm, mood: _mood, ...rest } = record;
-    const out = applyRule(parseRule(TRAIN_RULE_SQL), rest, { clientid: 'x' });
+    const out = applyRule(parseRule(TRAIN_RULE_SQL), rest, { clientid: 'pi-kitchen', lambda: anaOnly })!;
     assert.equal('bpm' in out, false);
     assert.equal('mood' in out, false);
     assert.equal(out.gsr, record.gsr);
   });
 
   it('keeps the participant for Firehose to partition on: records/participant=<name>/', () => {
-    const out = applyRule(parseRule(TRAIN_RULE_SQL), JSON.parse(JSON.stringify(record)), { clientid: 'x' });
+    const out = applyRule(parseRule(TRAIN_RULE_SQL), JSON.parse(JSON.stringify(record)), { clientid: 'pi-kitchen', lambda: anaOnly })!;
     assert.equal(RECORDS_PARTITION_PREFIX.replace('!{partitionKeyFromQuery:participant}', String(out.participant)), 'records/participant=Ana/');
+  });
+
+  it('keeps only the records the publishing device may make (its participant list), with the real gate', async () => {
+    const iot = await startIotPeer();
+    const control = new IoTClient({ endpoint: iot.peer.endpoint, region: REGION, credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' }, maxAttempts: 1 });
+    try {
+      iot.things.set('pi-kitchen', { principals: [], attributes: { participants: participantsAttribute(['Ana']) } });
+      const logs: string[] = [];
+      const gate = createCheckHandler(createParticipantCheck(control), (l) => logs.push(l));
+      const rule = parseRule(TRAIN_RULE_SQL);
+      const through = (payload: Record<string, unknown>, clientid: string) => applyRuleAsync(rule, payload, { clientid, lambda: (_arn, input) => gate(input as CheckEvent) });
+      assert.equal((await through(JSON.parse(JSON.stringify(record)), 'pi-kitchen'))?.participant, 'Ana');
+      assert.equal(await through({ ...record, participant: 'Ben' }, 'pi-kitchen'), undefined, 'another participant: dropped');
+      assert.equal(await through(JSON.parse(JSON.stringify(record)), 'pi-garage'), undefined, 'another device: dropped');
+      assert.equal(logs.length, 2, 'each refusal logged');
+    } finally {
+      control.destroy();
+      await iot.stop();
+    }
   });
 
   it('hands the inference Lambda the window means with the device\'s client id as thing, not a payload field', () => {
     const rule = parseRule(INFER_RULE_SQL);
     assert.equal(rule.topic, INFER_TOPIC);
-    const out = applyRule(rule, { participant: 'Ana', gsr: record.gsr, bpm: record.bpm, requestId: 'r1', thing: 'someone-else' }, { clientid: 'pi-kitchen' });
+    const out = applyRule(rule, { participant: 'Ana', gsr: record.gsr, bpm: record.bpm, requestId: 'r1', thing: 'someone-else' }, { clientid: 'pi-kitchen' })!;
     assert.deepEqual(out, { participant: 'Ana', gsr: record.gsr, bpm: record.bpm, requestId: 'r1', thing: 'pi-kitchen' });
   });
 

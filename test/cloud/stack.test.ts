@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { RegoEngine, TemplateFile } from '@aws/cloudformation-validate';
-import { INFER_RULE_SQL, INFER_TOPIC, IOT_SQL_VERSION, RESULT_TOPIC_PREFIX, TRAIN_RULE_SQL, TRAIN_TOPIC } from '../../src/contracts/iot-topics';
+import { INFER_RULE_SQL, INFER_TOPIC, IOT_SQL_VERSION, RESULT_TOPIC_PREFIX, trainRuleSql, TRAIN_TOPIC } from '../../src/contracts/iot-topics';
 import { PARTITION_COLUMN, RECORD_COLUMNS } from '../../src/contracts/record-schema';
 import { checkPrefix } from '../../cloud/lib/emotion-stack';
 import { readSettings } from '../../cloud/lib/settings';
@@ -22,7 +22,12 @@ describe('cloud stack (CDK, synthesized offline)', function () {
   let t: Template;
 
   before(() => {
-    synth = synthCloud({ emails: ['carer@example.com'], phones: ['+15555550100'] });
+    synth = synthCloud({
+      subscribers: [
+        { participant: 'Ana', protocol: 'email', endpoint: 'carer@example.com' },
+        { participant: '*', protocol: 'sms', endpoint: '+15555550100' },
+      ],
+    });
     t = Template.fromJSON(synth.template);
   });
   after(() => synth?.cleanup());
@@ -166,18 +171,27 @@ describe('cloud stack (CDK, synthesized offline)', function () {
       });
     });
 
-    it('routes iotsensors/train into the stream with the rounding SQL, a newline separator and an error action', () => {
-      t.hasResourceProperties('AWS::IoT::TopicRule', {
-        TopicRulePayload: {
-          Sql: TRAIN_RULE_SQL,
-          AwsIotSqlVersion: IOT_SQL_VERSION,
-          RuleDisabled: false,
-          Description: Match.anyValue(),
-          Actions: [{ Firehose: { DeliveryStreamName: Match.anyValue(), RoleArn: Match.anyValue(), Separator: '\n' } }],
-          ErrorAction: { CloudwatchLogs: { LogGroupName: Match.anyValue(), RoleArn: Match.anyValue() } },
-        },
+    it('routes iotsensors/train into the stream with the rounding SQL, the participant gate, a newline separator and an error action', () => {
+      const rules = Object.entries(synth.template.Resources).filter(([, r]) => r.Type === 'AWS::IoT::TopicRule');
+      const [trainId, train] = rules.find(([id]) => id.startsWith('IngestTrainRule'))!;
+      const payload = train.Properties!.TopicRulePayload as Record<string, unknown>;
+      // the SQL is the contract's, with the deployed gate's ARN in its aws_lambda() call
+      const [gateId] = Object.keys(synth.template.Resources).filter((id) => id.startsWith('DevicesGateFunction') && synth.template.Resources[id].Type === 'AWS::Lambda::Function');
+      assert.deepEqual(payload.Sql, { 'Fn::Join': ['', trainRuleSql('\u0000').split('\u0000').flatMap((part, i) => (i === 0 ? [part] : [{ 'Fn::GetAtt': [gateId, 'Arn'] }, part]))] });
+      assert.match(trainRuleSql('arn'), new RegExp(`FROM '${TRAIN_TOPIC}' WHERE aws_lambda\\("arn", \\{"thing": clientid\\(\\), "participant": participant\\}\\)\\.allowed = true$`));
+      assert.deepEqual([payload.AwsIotSqlVersion, payload.RuleDisabled], [IOT_SQL_VERSION, false]);
+      const actions = payload.Actions as { Firehose: Record<string, unknown> }[];
+      assert.deepEqual(actions.map((a) => Object.keys(a.Firehose).sort()), [['DeliveryStreamName', 'RoleArn', 'Separator']]);
+      assert.equal(actions[0].Firehose.Separator, '\n');
+      assert.ok((payload.ErrorAction as Record<string, unknown>).CloudwatchLogs);
+      // aws_lambda() needs IoT's permission to invoke the gate, from this rule and account only
+      t.hasResourceProperties('AWS::Lambda::Permission', {
+        Action: 'lambda:InvokeFunction',
+        FunctionName: { 'Fn::GetAtt': [gateId, 'Arn'] },
+        Principal: 'iot.amazonaws.com',
+        SourceArn: { 'Fn::GetAtt': [trainId, 'Arn'] },
+        SourceAccount: { Ref: 'AWS::AccountId' },
       });
-      assert.match(TRAIN_RULE_SQL, new RegExp(`FROM '${TRAIN_TOPIC}'$`));
     });
 
     it('lets Firehose write only under records/ and errors/, read its Glue table and use the key', () => {
@@ -195,15 +209,18 @@ describe('cloud stack (CDK, synthesized offline)', function () {
   });
 
   describe('inference', () => {
-    it('runs the handler from src/ on Node.js 22 with the stack prefix, labels and SNS topic', () => {
+    it('runs the handler on the newest Node.js with the stack prefix, labels, the warm timeout, the whole wait and the SNS topic', () => {
       t.hasResourceProperties('AWS::Lambda::Function', {
-        Runtime: 'nodejs22.x',
+        Runtime: 'nodejs24.x',
         Handler: 'index.handler',
         KmsKeyArn: Match.anyValue(),
         Environment: {
-          Variables: { ENDPOINT_PREFIX: 'emotion', LABELS: 'angry,happy,sad', CONFIDENCE_THRESHOLD: '0', SAGEMAKER_TIMEOUT_MS: '5000', NOTIFY_TOPIC_ARN: Match.anyValue() },
+          Variables: { ENDPOINT_PREFIX: 'emotion', LABELS: 'angry,happy,sad', CONFIDENCE_THRESHOLD: '0', SAGEMAKER_TIMEOUT_MS: '5000', SAGEMAKER_WAIT_MS: '90000', NOTIFY_TOPIC_ARN: Match.anyValue() },
         },
+        // the wait plus the time to read the device's list and publish: the function is never stopped mid-answer
+        Timeout: 120,
       });
+      for (const r of Object.values(synth.template.Resources).filter((r) => r.Type === 'AWS::Lambda::Function')) assert.equal(r.Properties!.Runtime, 'nodejs24.x');
     });
 
     it('invokes it from iotsensors/infer with the thing name, only from this rule and account', () => {
@@ -219,12 +236,33 @@ describe('cloud stack (CDK, synthesized offline)', function () {
       });
     });
 
-    it('lets the function call only the prefix\'s endpoints, publish only result topics, and write its own log', () => {
-      const fn = statementsOfRoleTrusting('lambda.amazonaws.com', 'iot:Publish');
-      assert.deepEqual(actionsOf(fn).sort(), ['kms:Decrypt', 'kms:GenerateDataKey', 'logs:CreateLogStream', 'logs:PutLogEvents', 'iot:Publish', 'sagemaker:InvokeEndpoint', 'sns:Publish'].sort());
+    it('retries a failed invocation once, then keeps it in an encrypted dead-letter queue and tells the device through the on-failure function', () => {
+      const resources = synth.template.Resources;
+      const id = (prefix: string, type: string) => Object.keys(resources).find((k) => k.startsWith(prefix) && resources[k].Type === type)!;
+      const queue = id('InferenceDeadLetters', 'AWS::SQS::Queue');
+      t.hasResourceProperties('AWS::SQS::Queue', { QueueName: 'emotion-infer-failed', KmsMasterKeyId: Match.anyValue(), MessageRetentionPeriod: 14 * 24 * 3600 });
+      t.hasResourceProperties('AWS::SQS::QueuePolicy', { PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) } });
+      const answer = id('InferenceAnswerFunction', 'AWS::Lambda::Function');
+      const failed = id('InferenceFailedFunction', 'AWS::Lambda::Function');
+      for (const fn of [answer, failed]) assert.deepEqual(resources[fn].Properties!.DeadLetterConfig, { TargetArn: { 'Fn::GetAtt': [queue, 'Arn'] } }, fn);
+      t.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+        FunctionName: { Ref: answer },
+        MaximumRetryAttempts: 1,
+        DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [failed, 'Arn'] } } },
+      });
+      t.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { FunctionName: { Ref: failed }, MaximumRetryAttempts: 2 });
+    });
+
+    it('lets the function call only the prefix\'s endpoints, read things\' participant lists, publish only result topics, and write its own log', () => {
+      const fn = statementsOfRoleTrusting('lambda.amazonaws.com', 'sagemaker:InvokeEndpoint', 'iot:DescribeThing');
+      assert.deepEqual(actionsOf(fn).sort(), [
+        'iot:DescribeThing', 'iot:Publish', 'kms:Decrypt', 'kms:GenerateDataKey', 'lambda:InvokeFunction', 'logs:CreateLogStream', 'logs:PutLogEvents',
+        'sagemaker:InvokeEndpoint', 'sns:Publish', 'sqs:SendMessage',
+      ]);
       const resources = JSON.stringify(fn.map((s) => s.Resource));
       assert.match(resources, /:endpoint\/emotion-\*/);
       assert.match(resources, new RegExp(`:topic/${RESULT_TOPIC_PREFIX}/\\*`));
+      assert.match(resources, /:thing\/\*/);
     });
   });
 
@@ -246,13 +284,28 @@ describe('cloud stack (CDK, synthesized offline)', function () {
       assert.deepEqual(statements[0].Condition, { Bool: { 'iot:Connection.Thing.IsAttached': 'true' } });
     });
 
-    it('sends answers through a KMS-encrypted topic to the e-mail and SMS subscriptions given', () => {
+    it('lets the participant gate read only things\' participant lists', () => {
+      const gate = statementsOfRoleTrusting('lambda.amazonaws.com', 'iot:DescribeThing', 'logs:PutLogEvents', (ss) => !ss.some((s) => [s.Action].flat().includes('iot:Publish')));
+      assert.deepEqual(actionsOf(gate).sort(), ['iot:DescribeThing', 'kms:Decrypt', 'logs:CreateLogStream', 'logs:PutLogEvents']);
+    });
+
+    it('sends answers through a KMS-encrypted topic, each subscriber filtered to the participants named for them', () => {
       t.hasResourceProperties('AWS::SNS::Topic', { TopicName: 'emotion-emotion', KmsMasterKeyId: Match.anyValue() });
-      t.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'carer@example.com' });
-      t.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'sms', Endpoint: '+15555550100' });
+      // Ana's carer receives Ana's answers only (the participant's canonical key, as the Lambda sends it)
+      t.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'carer@example.com', FilterPolicy: { participant: ['ana'] } });
+      // "*": everyone's, said on purpose: no filter
+      t.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'sms', Endpoint: '+15555550100', FilterPolicy: Match.absent() });
       t.hasResourceProperties('AWS::SNS::TopicPolicy', {
         PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
       });
+    });
+
+    it('puts in the outputs what cloud:device, cloud:notify, emotion-train and sns-notify read (region and prefix too)', () => {
+      const outputs = (synth.template as unknown as { Outputs: Record<string, { Value: unknown }> }).Outputs;
+      assert.deepEqual(Object.keys(outputs).sort(), ['AnswersTopic', 'DeliveryStream', 'DevicePolicyName', 'Endpoints', 'FailedDetections', 'GlueTable', 'Prefix', 'RecordsBucket', 'Region', 'TrainingWorkflowArn']);
+      assert.deepEqual(outputs.Region.Value, { Ref: 'AWS::Region' });
+      assert.equal(outputs.Prefix.Value, 'emotion');
+      assert.match(JSON.stringify(outputs.TrainingWorkflowArn.Value), /TrainingWorkflow/);
     });
 
     it('rotates the key, and lets CloudWatch Logs use it only for this account\'s log groups', () => {
@@ -270,7 +323,7 @@ describe('cloud stack (CDK, synthesized offline)', function () {
     });
   });
 
-  function statementsOfRoleTrusting(service: string, withAction?: string) {
+  function statementsOfRoleTrusting(service: string, withAction?: string, alsoAction?: string, more: (ss: { Action?: unknown }[]) => boolean = () => true) {
     const roles = Object.entries(synth.template.Resources).filter(
       ([, r]) => r.Type === 'AWS::IAM::Role' && JSON.stringify(r.Properties!.AssumeRolePolicyDocument).includes(service),
     );
@@ -279,7 +332,8 @@ describe('cloud stack (CDK, synthesized offline)', function () {
         .filter(({ where }) => JSON.stringify(synth.template.Resources[where].Properties!.Roles ?? []).includes(id))
         .map((s) => s.statement),
     );
-    const chosen = withAction ? all.filter((ss) => ss.some((s) => [s.Action].flat().includes(withAction))) : all;
+    const has = (ss: { Action?: unknown }[], action?: string) => !action || ss.some((s) => [s.Action].flat().includes(action));
+    const chosen = all.filter((ss) => has(ss, withAction) && has(ss, alsoAction) && more(ss));
     assert.equal(chosen.length, 1, `one role trusting ${service}${withAction ? ` with ${withAction}` : ''}`);
     return chosen[0];
   }
@@ -288,33 +342,47 @@ describe('cloud stack (CDK, synthesized offline)', function () {
 describe('cloud stack parameters', function () {
   this.timeout(SYNTH_TIMEOUT);
 
-  it('skips SNS publishing when nobody is subscribed, and names everything from the prefix', () => {
+  it('names everything from the prefix, and always publishes answers (subscribers may come later with cloud:notify)', () => {
     const s = synthCloud({ prefix: 'lab2' }, { nag: false, bundle: false });
     try {
       const t = Template.fromJSON(s.template);
       t.resourceCountIs('AWS::SNS::Subscription', 0);
-      t.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ ENDPOINT_PREFIX: 'lab2', NOTIFY_TOPIC_ARN: Match.absent() }) } });
+      t.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ ENDPOINT_PREFIX: 'lab2', NOTIFY_TOPIC_ARN: Match.anyValue() }) } });
       t.hasResourceProperties('AWS::KinesisFirehose::DeliveryStream', { DeliveryStreamName: 'lab2-records' });
       t.hasResourceProperties('AWS::IoT::Policy', { PolicyName: 'lab2-device' });
-      const lambdaRole = JSON.stringify(Object.values(s.template.Resources).filter((r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r).includes('sagemaker:InvokeEndpoint')));
-      assert.doesNotMatch(lambdaRole, /sns:Publish|kms:GenerateDataKey/);
+      t.hasResourceProperties('AWS::SQS::Queue', { QueueName: 'lab2-infer-failed' });
     } finally {
       s.cleanup();
     }
   });
 
-  it('reads prefix, region, subscriptions, labels and threshold from CDK context, and refuses bad ones', () => {
+  it('reads prefix, region, per-participant subscriptions, labels, threshold, the wait and the endpoint kind from CDK context, and refuses bad ones', () => {
     const ctx = (values: Record<string, string>) => ({ tryGetContext: (k: string) => values[k] });
-    const s = readSettings(ctx({ prefix: 'home', region: 'eu-west-1', emails: 'a@example.com, b@example.org', phones: '+447700900123', labels: 'calm,stressed', threshold: '0.6' }), {});
+    const s = readSettings(
+      ctx({ prefix: 'home', region: 'eu-west-1', emails: 'Ana:a@example.com, *:b@example.org', phones: 'Zoë:+447700900123', labels: 'calm,stressed', threshold: '0.6', inferWaitSeconds: '120', endpoint: 'instance', instanceType: 'ml.t3.medium' }),
+      {},
+    );
     assert.deepEqual(s, {
-      prefix: 'home', emails: ['a@example.com', 'b@example.org'], phones: ['+447700900123'], labels: ['calm', 'stressed'], threshold: 0.6,
+      prefix: 'home',
+      subscribers: [
+        { participant: 'Ana', protocol: 'email', endpoint: 'a@example.com' },
+        { participant: '*', protocol: 'email', endpoint: 'b@example.org' },
+        { participant: 'Zoë', protocol: 'sms', endpoint: '+447700900123' },
+      ],
+      labels: ['calm', 'stressed'], threshold: 0.6, inferWaitSeconds: 120, endpoint: { kind: 'instance', instanceType: 'ml.t3.medium' },
       env: { region: 'eu-west-1', account: undefined },
     });
+    assert.deepEqual(readSettings(ctx({}), {}).endpoint, { kind: 'serverless' });
+    assert.equal(readSettings(ctx({}), {}).inferWaitSeconds, 90);
     assert.equal(readSettings(ctx({}), {}).env, undefined, 'no region, no account: an environment-agnostic template');
     assert.equal(readSettings(ctx({}), { CDK_DEFAULT_ACCOUNT: '123456789012', CDK_DEFAULT_REGION: 'us-west-2' }).env?.account, '123456789012');
-    assert.throws(() => readSettings(ctx({ emails: 'not-an-address' }), {}), /emails: "not-an-address" is not an e-mail address/);
-    assert.throws(() => readSettings(ctx({ phones: '07700 900123' }), {}), /E\.164/);
+    assert.throws(() => readSettings(ctx({ emails: 'carer@example.com' }), {}), /emails: "carer@example.com" names no participant: write Ana:carer@example.com for Ana's answers, or \*:carer@example.com for everyone's/);
+    assert.throws(() => readSettings(ctx({ emails: 'Ana:not-an-address' }), {}), /emails: "not-an-address" is not an e-mail address/);
+    assert.throws(() => readSettings(ctx({ phones: 'Ana:07700 900123' }), {}), /E\.164/);
+    assert.throws(() => readSettings(ctx({ emails: '../x:a@example.com' }), {}), /invalid participant name/);
     assert.throws(() => readSettings(ctx({ threshold: '2' }), {}), /threshold/);
+    assert.throws(() => readSettings(ctx({ inferWaitSeconds: '900' }), {}), /inferWaitSeconds must be a whole number of seconds from 5 to 840/);
+    assert.throws(() => readSettings(ctx({ endpoint: 'gpu' }), {}), /endpoint must be serverless or instance/);
     assert.throws(() => checkPrefix('Emotion_Lab'), /lower-case/);
     assert.equal(checkPrefix('emotion'), 'emotion');
   });

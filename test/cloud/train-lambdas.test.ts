@@ -4,7 +4,6 @@
 import assert from 'node:assert/strict';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
-import { parquetWriteBuffer } from 'hyparquet-writer';
 import { participantEndpointName } from '../../src/aws/participant-endpoint';
 import { heldOutSummary, WORKFLOW_ERRORS } from '../../src/aws/training-workflow';
 import { createEvaluateHandler } from '../../cloud/lambda/train-evaluate-handler';
@@ -14,30 +13,14 @@ import { trainModel } from '../../src/model/train';
 import { linearLearnerChannels } from '../../src/model/linear-learner-csv';
 import type { SensorRecord } from '../../src/record/record';
 import { readChannel } from '../support/linear-learner-csv';
+import { firehoseParquet, type StoredRow } from '../support/firehose-parquet';
 import { S3Peer } from '../support/s3-peer';
 import { startSageMakerPeer, type SageMakerPeer } from '../support/sagemaker-peer';
 
 const BUCKET = 'emotion-records';
 const credentials = { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' };
-/** A stored row: any field may be missing (null) or NaN in a bad record. */
-type Row = { timestamp: number; gsr: number | null; bpm: number | null; mood: string | null; session: string; simulated?: boolean };
-
-/** A Parquet file with the Glue table's columns, as Firehose's conversion writes (participant is the path). */
-function parquet(rows: Row[]): Buffer {
-  const column = <T>(pick: (r: Row) => T) => rows.map(pick);
-  return Buffer.from(
-    parquetWriteBuffer({
-      columnData: [
-        { name: 'timestamp', data: column((r) => BigInt(r.timestamp)), type: 'INT64' },
-        { name: 'gsr', data: column((r) => r.gsr), type: 'DOUBLE' },
-        { name: 'bpm', data: column((r) => r.bpm), type: 'DOUBLE' },
-        { name: 'mood', data: column((r) => r.mood), type: 'STRING' },
-        { name: 'session', data: column((r) => r.session), type: 'STRING' },
-        { name: 'simulated', data: column((r) => r.simulated ?? false), type: 'BOOLEAN' },
-      ],
-    }),
-  );
-}
+type Row = StoredRow;
+const parquet = firehoseParquet;
 
 /** `seconds` one-second rows of one session; mood k sits at gsr k+1 (readable in the CSV). */
 function session(mood: string, k: number, start: number, seconds: number): Row[] {
@@ -120,6 +103,43 @@ describe('cloud training functions (real S3 / SageMaker runtime clients, loopbac
     assert.deepEqual(out.heldOut, heldOutSummary(local.metrics));
     assert.equal(out.heldOut.verdict, 'not-measurable', 'one 40-s session per mood');
     assert.deepEqual(out.heldOut.sessionsPerMood, { angry: 1, happy: 1, sad: 1 });
+  });
+
+  it('reads the files of many list pages concurrently, and writes the same channels as one file after another', async () => {
+    for (let day = 0; day < 30; day++) {
+      const mood = ['angry', 'happy', 'sad'][day % 3];
+      s3.put(BUCKET, `records/participant=Ana/2026/11/${String(day + 1).padStart(2, '0')}/part-1`, parquet(session(mood, day % 3, day * 86_400_000, 40)));
+    }
+    s3.pageSize = 7;
+    const original = s3.peer.handler;
+    let inFlight = 0;
+    let most = 0;
+    s3.peer.handler = async (req) => {
+      inFlight++;
+      most = Math.max(most, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 15));
+      try {
+        return await original(req);
+      } finally {
+        inFlight--;
+      }
+    };
+    try {
+      const prepare = (concurrency: number) =>
+        createPrepareHandler({ s3: s3Client, bucket: BUCKET, recordsPrefix: 'records/', trainingPrefix: 'training/', endpointPrefix: 'emotion', trainingImage: () => 'image', log: () => {}, concurrency })({
+          input: { participant: 'Ana', endpointName: participantEndpointName('emotion', 'Ana'), labels: ['angry', 'happy', 'sad'] },
+          executionName: `run-${concurrency}`,
+        });
+      const one = await prepare(1);
+      assert.equal(most, 1);
+      most = 0;
+      const many = await prepare(8);
+      assert.ok(most > 2 && most <= 8, `${most} requests at once`);
+      assert.deepEqual(many.rows, one.rows);
+      assert.equal(s3.text(BUCKET, many.validationKey), s3.text(BUCKET, one.validationKey), 'the same rows, in the same order');
+    } finally {
+      s3.peer.handler = original;
+    }
   });
 
   it('too few rows of a mood fails as TrainingDataError with the trainer\'s sentence, writing nothing', async () => {

@@ -1,84 +1,63 @@
-// The training workflow construct (cloud/lib/training.ts), synthesized offline: task order, the
-// training job's algorithm, hyperparameters and channels, the serverless endpoint, the state machine
-// definition checked by an Amazon States Language validator, and IAM held to this stack's names.
-// cdk-nag and AWS's template validator run on the whole stack in stack.test.ts.
+// The training workflow construct (cloud/lib/training.ts) on a bare Stack, synthesized offline: task
+// order, the training job's algorithm, hyperparameters, channels and KMS keys, the serverless endpoint
+// and its instance fallback, the definition checked by an Amazon States Language validator, and IAM held
+// to this stack's names. What each endpoint state leads to is run in workflow-run.test.ts; cdk-nag and
+// AWS's template validator run on the whole stack in stack.test.ts.
 import assert from 'node:assert/strict';
 import { WORKFLOW_ERRORS, WORKFLOW_STATES as S } from '../../src/aws/training-workflow';
-import { LINEAR_LEARNER_HYPERPARAMETERS, SERVERLESS_CONFIG } from '../../cloud/lib/training';
-import { synthCloud, type Synthesized } from '../support/cloud-app';
-import { identityStatements, wildcardProblems, type Statement } from '../support/cloud-template';
+import { DEFAULT_INSTANCE_TYPE, LINEAR_LEARNER_HYPERPARAMETERS, SERVERLESS_CONFIG, Training, type TrainingProps } from '../../cloud/lib/training';
+import { synthConstruct } from '../support/cloud-app';
+import { definitionOf, identityStatements, wildcardProblems, type AslDefinition, type AslState as State, type Statement } from '../support/cloud-template';
 
 // asl-validator ships no types: the one call used here
 const aslValidator = require('asl-validator') as (definition: unknown) => { isValid: boolean; errorsText: (separator: string) => string };
 
-type State = Record<string, unknown> & { Type: string; Next?: string; Resource?: string; Parameters?: Record<string, unknown> };
-type Definition = { StartAt: string; States: Record<string, State> };
-
-const PSEUDO: Record<string, string> = { 'AWS::Partition': 'aws', 'AWS::Region': 'eu-west-1', 'AWS::AccountId': '123456789012', 'AWS::URLSuffix': 'amazonaws.com' };
-
-/**
- * The state machine's definition as deployed: pseudo parameters and function ARNs filled in as
- * CloudFormation would, other references left as readable text.
- */
-function definitionOf(synth: Synthesized): Definition {
-  const machine = Object.values(synth.template.Resources).find((r) => r.Type === 'AWS::StepFunctions::StateMachine')!;
-  const body = machine.Properties!.DefinitionString as string | { 'Fn::Join': [string, unknown[]] };
-  const render = (p: unknown) => {
-    if (typeof p === 'string') return p;
-    const ref = (p as { Ref?: string }).Ref;
-    if (ref && PSEUDO[ref]) return PSEUDO[ref];
-    const att = (p as { 'Fn::GetAtt'?: [string, string] })['Fn::GetAtt'];
-    if (att?.[1] === 'Arn') return `arn:aws:lambda:eu-west-1:123456789012:function:${att[0]}`;
-    return `<${JSON.stringify(p).replace(/"/g, "'")}>`;
-  };
-  const text = typeof body === 'string' ? body : body['Fn::Join'][1].map(render).join('');
-  return JSON.parse(text) as Definition;
-}
+type Template = ReturnType<typeof synthConstruct>;
 
 /** The states reached from StartAt by Next, the way one run goes when every call succeeds. */
-function mainPath(d: Definition): string[] {
+function mainPath(d: AslDefinition): string[] {
   const path: string[] = [];
   for (let name: string | undefined = d.StartAt; name && !path.includes(name); name = d.States[name].Next) path.push(name);
   return path;
 }
 
-function statementsOf(synth: Synthesized, rolePrefix: string): Statement[] {
-  return identityStatements(synth.template.Resources)
+function statementsOf(template: Template, rolePrefix: string): Statement[] {
+  return identityStatements(template.Resources)
     .filter(({ where }) => where.startsWith(rolePrefix))
     .map(({ statement }) => statement);
 }
 
 const text = (v: unknown) => JSON.stringify(v);
 
-describe('cloud training workflow (CDK, synthesized offline)', function () {
+const training = (props: Partial<TrainingProps> = {}) => synthConstruct((stack, { key, bucket }) => new Training(stack, 'Training', { prefix: 'emotion', key, bucket, ...props }));
+
+describe('cloud training workflow (CDK construct on a bare Stack)', function () {
   this.timeout(120000);
-  let agnostic: Synthesized;
-  let own: Synthesized;
-  let d: Definition;
+  let agnostic: Template;
+  let own: Template;
+  let d: AslDefinition;
   before(() => {
-    agnostic = synthCloud({}, { nag: false, bundle: false });
-    own = synthCloud({ linearLearnerImage: '123.dkr.ecr.eu-central-1.amazonaws.com/linear-learner:2' }, { nag: false, bundle: false });
+    agnostic = training();
+    own = training({ trainingImage: '123.dkr.ecr.eu-central-1.amazonaws.com/linear-learner:2' });
     d = definitionOf(agnostic);
   });
-  after(() => {
-    agnostic?.cleanup();
-    own?.cleanup();
-  });
 
-  it('prepares the channels, trains, creates the model and a config, then creates or updates the endpoint, waits, evaluates', () => {
-    assert.deepEqual(mainPath(d), [S.prepare, S.train, S.model, S.endpointConfig, S.findEndpoint, S.updateEndpoint, S.waitEndpoint, S.checkEndpoint, 'Endpoint in service?']);
+  it('prepares the channels, trains, creates the model and a config, then looks at the endpoint and goes by its state', () => {
+    assert.deepEqual(mainPath(d), [S.prepare, S.train, S.model, S.endpointConfig, S.findEndpoint, S.endpointState]);
     // a participant without an endpoint yet: the lookup fails and the endpoint is created
     assert.deepEqual(d.States[S.findEndpoint].Catch, [{ ErrorEquals: ['States.TaskFailed'], ResultPath: null, Next: S.createEndpoint }]);
-    assert.equal(d.States[S.createEndpoint].Next, S.waitEndpoint);
-    const choice = d.States['Endpoint in service?'] as State & { Choices: { StringEquals: string; Next: string }[]; Default: string };
-    assert.deepEqual(choice.Choices.map((c) => [c.StringEquals, c.Next]), [['InService', S.evaluate], ['Failed', 'Endpoint failed']]);
-    assert.equal(choice.Default, S.waitEndpoint);
-    assert.equal(d.States[S.evaluate].Next, S.ready);
-    assert.equal(d.States['Endpoint failed'].Error, WORKFLOW_ERRORS.endpointFailed);
-    assert.equal(d.States[S.ready].End, true);
+    const choice = d.States[S.endpointState] as State & { Choices: Record<string, unknown>[]; Default: string };
+    assert.deepEqual(choice.Choices.map((c) => c.Next), [S.readServing, S.readFailed, S.waitBusy]);
+    assert.equal(choice.Default, S.endpointUnusable);
+    assert.equal(d.States[S.readServing].Next, S.updateEndpoint);
+    assert.equal(d.States[S.readFailed].Next, S.deleteFailed);
     const ready = d.States[S.ready] as State & { Parameters: Record<string, string> };
     assert.equal(ready.Parameters['heldOut.$'], '$.prepared.heldOut', 'the held-out figures reach emotion-train');
     for (const name of Object.values(S)) assert.ok(d.States[name], `state "${name}" (emotion-train follows it by this name)`);
+    assert.deepEqual(Object.keys(d.States).sort(), Object.values(S).sort(), 'every state is in the contract');
+    assert.equal(d.States[S.updateFailed].Error, WORKFLOW_ERRORS.updateFailed);
+    assert.equal(d.States[S.endpointFailed].Error, WORKFLOW_ERRORS.endpointFailed);
+    assert.equal(d.States[S.ready].End, true);
   });
 
   it('runs the training job to its end (.sync) with the published Linear Learner settings on two text/csv channels', () => {
@@ -104,6 +83,7 @@ describe('cloud training workflow (CDK, synthesized offline)', function () {
     assert.equal(p.AlgorithmSpecification.TrainingInputMode, 'File');
     assert.equal(p.ResourceConfig.InstanceType, 'ml.m5.large');
     assert.ok(p.OutputDataConfig.KmsKeyId && p.ResourceConfig.VolumeKmsKeyId, 'model artifacts and the training volume use the stack key');
+    assert.deepEqual(p.OutputDataConfig.KmsKeyId, p.ResourceConfig.VolumeKmsKeyId);
     assert.equal(p['TrainingJobName.$'], '$.prepared.trainingJobName');
     assert.deepEqual(Object.keys(LINEAR_LEARNER_HYPERPARAMETERS).sort(), ['balance_multiclass_weights', 'epochs', 'feature_dim', 'normalize_data', 'predictor_type']);
   });
@@ -114,30 +94,42 @@ describe('cloud training workflow (CDK, synthesized offline)', function () {
     const model = d.States[S.model].Parameters as { PrimaryContainer: Record<string, unknown> };
     assert.equal(model.PrimaryContainer['Image.$'], '$.prepared.trainingImage', 'the same image serves');
     assert.equal(model.PrimaryContainer['ModelDataUrl.$'], '$.training.modelArtifacts');
-    const env = (synth: Synthesized) =>
-      (Object.entries(synth.template.Resources).find(([id, r]) => r.Type === 'AWS::Lambda::Function' && id.startsWith('TrainingPrepareFunction'))![1].Properties!.Environment as {
+    const env = (template: Template) =>
+      (Object.entries(template.Resources).find(([id, r]) => r.Type === 'AWS::Lambda::Function' && id.startsWith('TrainingPrepareFunction'))![1].Properties!.Environment as {
         Variables: Record<string, unknown>;
       }).Variables;
     assert.equal(env(agnostic).TRAINING_IMAGE, undefined, 'by default the function takes its region\'s image from the table');
     assert.equal(env(own).TRAINING_IMAGE, '123.dkr.ecr.eu-central-1.amazonaws.com/linear-learner:2');
   });
 
-  it('serves from a serverless endpoint (no instance at rest) named for the participant by the stack', () => {
+  it('serves from a serverless endpoint (no instance at rest) named for the participant by the stack, or one setting away an instance', () => {
     const config = d.States[S.endpointConfig];
     assert.match(String(config.Resource), /:states:::aws-sdk:sagemaker:createEndpointConfig$/);
     assert.deepEqual((config.Parameters as { ProductionVariants: unknown[] }).ProductionVariants, [
       { VariantName: 'AllTraffic', 'ModelName.$': '$.prepared.modelName', ServerlessConfig: SERVERLESS_CONFIG },
     ]);
-    for (const name of [S.createEndpoint, S.updateEndpoint, S.findEndpoint, S.checkEndpoint]) {
+    for (const name of [S.createEndpoint, S.updateEndpoint, S.findEndpoint, S.checkEndpoint, S.deleteFailed, S.checkDeleted]) {
       assert.equal(d.States[name].Parameters?.['EndpointName.$'], '$.prepared.endpointName', name);
     }
     assert.equal(d.States[S.prepare].Parameters?.['executionName.$'], '$$.Execution.Name');
+    const instance = definitionOf(training({ endpoint: { kind: 'instance' } }));
+    assert.deepEqual((instance.States[S.endpointConfig].Parameters as { ProductionVariants: unknown[] }).ProductionVariants, [
+      { VariantName: 'AllTraffic', 'ModelName.$': '$.prepared.modelName', InstanceType: DEFAULT_INSTANCE_TYPE, InitialInstanceCount: 1, InitialVariantWeight: 1 },
+    ]);
+  });
+
+  it('grants the training job the stack key as CDK\'s task would: Encrypt for the artifacts, CreateGrant (for AWS resources only) for the volume', () => {
+    const kms = statementsOf(agnostic, 'TrainingSageMakerRole').filter((s) => text(s.Action).includes('kms:'));
+    const actions = kms.flatMap((s) => [s.Action].flat()).sort();
+    assert.deepEqual(actions, ['kms:CreateGrant', 'kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey']);
+    const grant = kms.find((s) => text(s.Action).includes('kms:CreateGrant'))!;
+    assert.deepEqual(grant.Condition, { Bool: { 'kms:GrantIsForAWSResource': 'true' } });
   });
 
   it('is a valid Amazon States Language definition, as a validator that fails a broken one says', () => {
     const result = aslValidator(d);
     assert.equal(result.isValid, true, result.errorsText('\n'));
-    const broken = JSON.parse(JSON.stringify(d)) as Definition;
+    const broken = JSON.parse(JSON.stringify(d)) as AslDefinition;
     broken.States[S.model].Next = 'No such state';
     assert.equal(aslValidator(broken).isValid, false);
   });
@@ -152,6 +144,10 @@ describe('cloud training workflow (CDK, synthesized offline)', function () {
       ['sagemaker:CreateEndpointConfig', 'endpoint-config'],
       ['sagemaker:DescribeEndpoint', 'endpoint'],
       ['sagemaker:UpdateEndpoint', 'endpoint'],
+      ['sagemaker:DeleteEndpoint', 'endpoint'],
+      ['sagemaker:DescribeEndpointConfig', 'endpoint-config'],
+      ['sagemaker:DeleteEndpointConfig', 'endpoint-config'],
+      ['sagemaker:DeleteModel', 'model'],
     ]) {
       const arns = resources(action).map(text);
       assert.ok(arns.length > 0 && arns.every((a) => a.includes(':sagemaker:') && /:(training-job|model|endpoint-config|endpoint)\/emotion-\*/.test(a)), `${action}: ${arns.join(' ')}`);
@@ -172,7 +168,7 @@ describe('cloud training workflow (CDK, synthesized offline)', function () {
         .filter((s) => text(s.Action).includes('s3:'))
         .map((s) => [text(s.Action), text(s.Resource), text(s.Condition ?? '')]);
     const sagemaker = s3Resources('TrainingSageMakerRole');
-    assert.ok(sagemaker.every(([, r, c]) => r.includes('StorageRecords') && (r.includes('/training/*') || c.includes('training/*'))), text(sagemaker));
+    assert.ok(sagemaker.every(([, r, c]) => r.includes('Bucket') && (r.includes('/training/*') || c.includes('training/*'))), text(sagemaker));
     const prepare = s3Resources('TrainingPrepareRole');
     assert.ok(prepare.some(([a, r]) => a.includes('s3:GetObject') && r.includes('/records/*')));
     assert.ok(prepare.some(([a, r]) => a.includes('s3:PutObject') && r.includes('/training/*')));
@@ -181,14 +177,11 @@ describe('cloud training workflow (CDK, synthesized offline)', function () {
     assert.deepEqual(evaluate.map(([a]) => a), ['"s3:GetObject"']);
     for (const role of ['TrainingSageMakerRole', 'TrainingPrepareRole', 'TrainingEvaluateRole', 'TrainingWorkflowRole']) {
       const kms = statementsOf(agnostic, role).filter((s) => text(s.Action).includes('kms:'));
-      const [keyId] = Object.entries(agnostic.template.Resources).find(([, r]) => r.Type === 'AWS::KMS::Key')!;
+      const [keyId] = Object.entries(agnostic.Resources).find(([, r]) => r.Type === 'AWS::KMS::Key')!;
       assert.ok(kms.length > 0 && kms.every((s) => text(s.Resource) === text({ 'Fn::GetAtt': [keyId, 'Arn'] })), `${role}: only the stack key`);
       assert.ok(kms.every((s) => !text(s.Action).includes('*')), `${role}: no kms wildcard action`);
+      assert.ok(kms.every((s) => !text(s.Action).includes('kms:CreateGrant') || role === 'TrainingSageMakerRole'), `${role}: grants only for SageMaker`);
     }
   });
 
-  it('puts the workflow\'s ARN in the stack outputs for emotion-train', () => {
-    const outputs = (agnostic.template as unknown as { Outputs: Record<string, { Value: unknown }> }).Outputs;
-    assert.match(text(outputs.TrainingWorkflowArn.Value), /TrainingWorkflow/);
-  });
 });

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { migrationsSetting, settingsVersion } from '../../nodes/lib/migrations';
-import { participantName } from '../../src/record/paths';
+import { participantName } from '../../src/record/participant';
 import { flows010, flows010Renamed, readmeTypeFix } from '../support/flows-0.1.0';
 import { launchChromium, startNodeRed, type NodeRedProcess } from '../support/node-red-process';
 

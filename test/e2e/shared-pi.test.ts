@@ -30,9 +30,9 @@ describe('settings for a Pi shared by tablets (docs/settings-shared-pi.js)', fun
   let nr: NodeRedProcess;
 
   /** An HTTPS request that trusts only the throwaway certificate. */
-  function call(path: string, opts: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Answer> {
+  function call(path: string, opts: { method?: string; headers?: Record<string, string>; body?: string; from?: string } = {}): Promise<Answer> {
     return new Promise((resolve, reject) => {
-      const req = request(`${nr.url}${path}`, { method: opts.method ?? 'GET', headers: opts.headers, ca }, (res) => {
+      const req = request(`${nr.url}${path}`, { method: opts.method ?? 'GET', headers: opts.headers, ca, localAddress: opts.from }, (res) => {
         let body = '';
         res.on('data', (c: Buffer) => (body += c.toString()));
         res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
@@ -113,6 +113,27 @@ describe('settings for a Pi shared by tablets (docs/settings-shared-pi.js)', fun
     const flows = await call('/flows', { headers: { authorization: `Bearer ${accessToken}` } });
     assert.equal(flows.status, 200);
     assert.ok(flows.body.includes('emotion-infer'), 'the shipped flows are running');
+  });
+
+  /** The editor's login (an OAuth password grant, as the editor's login form sends it), from a loopback address. */
+  const login = (password: string, from: string, user = EDITOR.user) =>
+    call('/auth/token', {
+      method: 'POST',
+      from,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ client_id: 'node-red-editor', grant_type: 'password', scope: '*', username: user, password }).toString(),
+    });
+
+  it('cannot be locked out of the editor by wrong logins from another address', async () => {
+    const attacker = '127.0.0.2'; // another machine on the network: another source address
+    const tries = [];
+    for (let i = 0; i < 8; i++) tries.push((await login(`guess ${i}`, attacker)).status);
+    assert.deepEqual(tries, [403, 403, 403, 403, 403, 429, 429, 429], 'five wrong logins, then that address waits');
+    assert.equal((await login(EDITOR.password, attacker)).status, 429, 'even with the right password, from there');
+    assert.equal((await login('typo', '127.0.0.1')).status, 403);
+    const therapist = await login(EDITOR.password, '127.0.0.1');
+    assert.equal(therapist.status, 200, `the editor user still gets in: ${therapist.body}`);
+    assert.match(therapist.body, /"access_token"/);
   });
 
   it('refuses the dashboard pages and their live connection without the dashboard login', async () => {

@@ -47,7 +47,8 @@ describe('flows/aws-iot.json', () => {
     assert.ok(iot.every((n) => n.d === true), 'every aws-iot in/out node is disabled');
     const cfg = flow.find((n) => n.type === 'emotion-aws-iot-broker')!;
     assert.match(String(cfg.host), /^x+-ats\.iot\./);
-    assert.deepEqual(iot.map((n) => n.topic).sort(), ['infer', 'infer/result', 'infer/result', 'infer/result/emotion-pi', 'train']);
+    // the answers' subscription follows the broker's client id (the thing): two Pis, one flow
+    assert.deepEqual(iot.map((n) => n.topic).sort(), ['infer', 'infer/result', 'infer/result', 'infer/result/{thing}', 'train']);
     assert.equal(cfg.topicPrefix, 'iotsensors');
   });
 
@@ -113,7 +114,11 @@ describe('flows/aws-iot.json', () => {
     const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' };
     const sagemaker = new SageMakerRuntimeClient({ endpoint: sm.peer.endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
     const iotData = new IoTDataPlaneClient({ endpoint: dataPlane.endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
-    const lambda = createInferHandler({ sagemaker, iotData, endpointPrefix: 'emotion', labels: ['angry', 'happy', 'sad'], threshold: 0, timeoutMs: 2000, log: () => {} });
+    // who may ask for whom is checked in test/cloud/infer-handler.test.ts; this device may ask for anyone
+    const mayAsk = async () => ({ allowed: true as const });
+    // Ana's endpoint has been idle: its first answer comes after a cold start, announced first ("warming-up")
+    sm.coldStart = { idleMs: 60_000, startMs: 800, mode: 'hold' };
+    const lambda = createInferHandler({ sagemaker, iotData, endpointPrefix: 'emotion', labels: ['angry', 'happy', 'sad'], threshold: 0, timeoutMs: 200, waitMs: 5000, mayAsk, log: () => {} });
     const rule = await sideSubscribe(broker, 'iotsensors/infer');
     const inferRule = parseRule(INFER_RULE_SQL);
     let handled = 0;
@@ -142,6 +147,9 @@ describe('flows/aws-iot.json', () => {
       for (let i = 0; i < 250 && answers.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
       const answer = answers[0] as NodeMessage & { emotion: Record<string, unknown> };
       assert.equal(answer?.payload, 'sad');
+      assert.deepEqual(sm.coldStarts(), { [participantEndpointName('emotion', 'Ana')]: 1 }, 'the answer came through a cold start');
+      assert.equal(errors.length, 0, 'the "warming-up" notice is not an error, and not an answer');
+      assert.equal(answers.length, 1);
       assert.equal(answer.topic, 'iotsensors/infer/result/emotion-pi');
       assert.deepEqual({ label: answer.emotion.label, confidence: answer.emotion.confidence, features: answer.emotion.features, source: answer.emotion.source, requestId: answer.emotion.requestId },
         { label: 'sad', confidence: 0.7, features: { gsr: 2.6, bpm: 72.25 }, source: 'sagemaker', requestId: sent.requestId });

@@ -40,7 +40,7 @@ describe('emotion-infer node with the SageMaker backend', () => {
         { id: 'awsconf', type: 'emotion-aws-config', region: 'eu-west-1', endpoint: sm.peer.endpoint, maxAttempts },
         {
           id: 'infer', z: 'tab', type: 'emotion-infer', mode: 'window', windowSeconds: '0.1', participant: 'alice', labels: '', threshold: '',
-          backend: 'sagemaker', aws: 'awsconf', endpoint: 'emotion-ep', contentType: 'text/csv', timeoutMs: '1000', fallback: false, wires: [['out']], ...cfg,
+          backend: 'sagemaker', aws: 'awsconf', endpoint: 'emotion-ep', contentType: 'text/csv', timeoutMs: '1000', waitSeconds: '0', fallback: false, wires: [['out']], ...cfg,
         },
         { id: 'out', z: 'tab', type: 'helper' },
         { id: 'catcher', z: 'tab', type: 'catch', scope: null, uncaught: false, wires: [['caught']] },
@@ -133,6 +133,29 @@ describe('emotion-infer node with the SageMaker backend', () => {
     const latency = msg.emotion.latencyMs as number;
     assert.ok(latency >= 990 && latency < 2000, `answered ${latency} ms after the window closed`);
     assert.equal(sm.peer.requests.length, 1, 'no second attempt after the deadline');
+  });
+
+  it('through a cold start: shows "endpoint warming up", then sends the answer without another "start"', async () => {
+    await load({ waitSeconds: '10' });
+    sm.coldStart = { idleMs: 60_000, startMs: 1500, mode: 'hold' };
+    const infer = helper.getNode('infer') as unknown as { status: (s: { text?: string }) => void };
+    const texts: string[] = [];
+    const original = infer.status.bind(infer);
+    infer.status = (s) => {
+      texts.push(String(s.text ?? ''));
+      original(s);
+    };
+    try {
+      const out = next('out', 5000);
+      start();
+      const msg = await out;
+      assert.equal(msg.payload, 'happy');
+      assert.ok(texts.includes('endpoint warming up'), texts.join(' | '));
+      assert.ok((msg.emotion.latencyMs as number) >= 1000, 'the answer is the one the warmed-up endpoint gave');
+      assert.equal(sm.invocations().length, 1, 'the request in flight was answered, not sent again');
+    } finally {
+      sm.coldStart = null;
+    }
   });
 
   it('keeps the access key id out of error messages', async () => {

@@ -227,10 +227,13 @@ describe('emotion-infer node', () => {
     assert.equal(statuses.at(-1)?.text, 'stopped');
   });
 
-  it('a second start restarts the window, dropping what was collected', async () => {
+  it('a second start restarts the window, dropping what was collected, and the first gets an answer: cancelled', async () => {
     await load({ windowSeconds: '0.25' });
     const answers: Msg[] = [];
+    const cancelled: Msg[] = [];
     helper.getNode('out').on('input', (m: Msg) => answers.push(m));
+    helper.getNode('caught').on('input', (m: Msg) => cancelled.push(m));
+    const { statuses } = watch('infer');
     send({ payload: 'start', n: 1 });
     send({ payload: { gsr: 8, bpm: 100 } });
     await sleep(100);
@@ -240,6 +243,10 @@ describe('emotion-infer node', () => {
     assert.equal(answers.length, 1);
     assert.equal((answers[0] as Record<string, unknown>).n, 2);
     assert.equal(answers[0].payload, 'sad', 'only the second window was averaged');
+    // the first start is not left without an answer: its msg (with its _client) ends with why
+    assert.deepEqual(cancelled.map((m) => (m as Record<string, unknown>).n), [1]);
+    assert.match((cancelled[0] as Msg & { error: { message: string } }).error.message, /^(Error: )?cancelled: a new detection started$/);
+    assert.ok(!statuses.some((s) => s.fill === 'red'), 'no red status: the node is fine, the second window runs');
   });
 
   it('each mode answers every record, with the record\'s participant', async () => {

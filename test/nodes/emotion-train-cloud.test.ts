@@ -87,7 +87,7 @@ describe('emotion-train node with the cloud backend', () => {
     const status = (helper.getNode('train') as unknown as { status: { args: [{ text: string }][] } }).status;
     const texts = status.args.map((a) => a[0].text);
     assert.ok(texts.some((t) => /^training \d+ s$/.test(t)), texts.join(' | '));
-    assert.equal(texts.at(-1), 'ana: 91.7% accuracy (cloud)');
+    assert.equal(texts.at(-1), 'Ana: 91.7% accuracy (cloud)');
   });
 
   it('a workflow failure reaches a Catch node with its reason, without the access key id', async () => {

@@ -133,7 +133,7 @@ describe('emotion-train node', () => {
     const statuses = (helper.getNode('train') as unknown as { status: { args: [{ text?: string }][] } }).status.args.map((a) => a[0].text);
     assert.ok(statuses.some((t) => /^training \d+%$/.test(t ?? '')), `statuses ${statuses.join(' | ')}`);
     // two sessions per mood, but back to back: one sitting, so not measurable yet (yellow)
-    assert.match(statuses.at(-1) ?? '', /^ana: \d+\.\d% on held-out windows, not measurable yet$/);
+    assert.match(statuses.at(-1) ?? '', /^Ana: \d+\.\d% on held-out windows, not measurable yet$/);
   });
 
   it('emits what a person will really get, on a real recording: held-out accuracy, balanced, chance, interval, sessions, verdict', async () => {
@@ -158,7 +158,7 @@ describe('emotion-train node', () => {
     assert.equal(card.balancedAccuracy, m.balancedAccuracy);
     const statuses = (helper.getNode('train') as unknown as { status: { args: [{ text?: string; fill?: string }][] } }).status.args.map((a) => a[0]);
     const words = { separable: 'can tell the moods apart', 'not-separable': 'not better than chance', 'not-measurable': 'not measurable yet' };
-    const expectedText = `s06: ${(m.balancedAccuracy! * 100).toFixed(1)}% on held-out windows, ${words[m.verdict!]}`;
+    const expectedText = `S06: ${(m.balancedAccuracy! * 100).toFixed(1)}% on held-out windows, ${words[m.verdict!]}`;
     assert.equal(statuses.at(-1)?.text, expectedText);
     assert.equal(statuses.at(-1)?.fill, m.verdict === 'separable' ? 'green' : 'yellow');
   });

@@ -116,7 +116,7 @@ describe('AWS example flow (flows/aws.json)', function () {
       assert.equal(typeof r.gsr, 'number');
     }
     assert.equal(firehose.calls[0].stream, 'emotion-iot-records');
-    assert.deepEqual(Object.keys(reports[0].payload as object), ['sent', 'retried', 'failed', 'spooled']);
+    assert.deepEqual(Object.keys(reports[0].payload as object), ['sent', 'retried', 'failed', 'spooled', 'lost', 'resent']);
 
     const invocation = router.requests.find((r) => r.url.startsWith('/endpoints/'))!;
     assert.equal(invocation.url, `/endpoints/${participantEndpointName('emotion', 'demo')}/invocations`, "the participant's endpoint");

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, rmSync, unlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Node, NodeMessage } from 'node-red';
@@ -80,7 +80,7 @@ describe('firehose-push node', () => {
     helper.getNode('caught').on('input', (msg: NodeMessage) => errors.push(msg as (typeof errors)[number]));
     return errors;
   };
-  const reports = () => received.map((m) => m.payload as { sent: number; retried: number; failed: number; spooled: number });
+  const reports = () => received.map((m) => m.payload as { sent: number; retried: number; failed: number; spooled: number; lost: number; resent: number });
   const acceptedIds = () => peer.acceptedObjects<{ i: number }>().map((r) => r.i);
 
   it('sends single records and arrays to the stream, byte for byte, and reports each flush', async () => {
@@ -92,7 +92,7 @@ describe('firehose-push node', () => {
     assert.equal(peer.calls[0].stream, 'emotion-records');
     await until(() => reports().reduce((s, r) => s + r.sent, 0) === 3);
     assert.equal(received[0].topic, 'emotion-records');
-    assert.deepEqual(reports().at(-1), { sent: reports().at(-1)!.sent, retried: 0, failed: 0, spooled: 0 });
+    assert.deepEqual(reports().at(-1), { sent: reports().at(-1)!.sent, retried: 0, failed: 0, spooled: 0, lost: 0, resent: 0 });
     await until(() => /^sent 3$/.test(push.status.args.at(-1)?.[0].text ?? ''));
   });
 
@@ -123,7 +123,7 @@ describe('firehose-push node', () => {
     assert.deepEqual(peer.calls.map((c) => c.records.length), [6, 3]);
     assert.deepEqual(acceptedIds(), [0, 2, 4, 1, 3, 5]);
     await until(() => received.length === 1);
-    assert.deepEqual(reports()[0], { sent: 6, retried: 3, failed: 0, spooled: 0 });
+    assert.deepEqual(reports()[0], { sent: 6, retried: 3, failed: 0, spooled: 0, lost: 0, resent: 0 });
   });
 
   it('goes red during an outage without showing credentials, and catches up in order', async () => {
@@ -198,6 +198,39 @@ describe('firehose-push node', () => {
     assert.deepEqual(acceptedIds(), range(31));
     await helper.unload();
     assert.ok(!readdirSync(spoolDir).some((n) => n.endsWith('.seg')), 'a drained spool leaves no segment');
+  });
+
+  /** A spool left on disk by an earlier run: segments of consecutive records, named by their first. */
+  function leaveSpool(segments: Array<[first: number, count: number]>, ack: number) {
+    const spoolDir = join(dir, 'emotion-iot', 'spool', 'emotion-records');
+    mkdirSync(spoolDir, { recursive: true });
+    for (const [first, count] of segments) {
+      const lines = range(count, first).map((i) => `${JSON.stringify(rec(i))}\n`).join('');
+      writeFileSync(join(spoolDir, `${String(first).padStart(16, '0')}.seg`), lines);
+    }
+    writeFileSync(join(spoolDir, 'ack.json'), JSON.stringify({ next: ack }));
+  }
+
+  it('says how many records a missing spool segment lost: log, status and msg.payload.lost', async () => {
+    leaveSpool([[0, 350], [700, 350]], 0); // the segment of records 350-699 is gone
+    const push = await load();
+    await until(() => peer.accepted.length === 700);
+    await until(() => reports().some((r) => r.lost === 350));
+    assert.deepEqual(acceptedIds(), [...range(350), ...range(350, 700)]);
+    const warnings = push.warn.args.map((a) => String(a[0]));
+    assert.ok(warnings.some((w) => /records 350-699 \(350\) are missing/.test(w)), warnings.join('\n'));
+    await until(() => /lost 350/.test(push.status.args.at(-1)![0].text ?? ''));
+    assert.equal(push.status.args.at(-1)![0].fill, 'yellow');
+  });
+
+  it('sends the records again, and says so, when the delivery position is past the end of the spool', async () => {
+    leaveSpool([[0, 1500]], 5000); // a damaged ack.json: which of the 1,500 were delivered is unknown
+    const push = await load();
+    await until(() => peer.accepted.length === 1500);
+    assert.deepEqual(acceptedIds(), range(1500));
+    await until(() => reports().some((r) => r.resent === 1500));
+    assert.ok(push.warn.args.some((a) => /\(5000\) is past the end of the spool \(1500\): the 1500 records on disk are sent again/.test(String(a[0]))));
+    assert.match(push.status.args.at(-1)![0].text ?? '', /resent 1500/);
   });
 
   it('warns near the disk budget and refuses records when it is full', async () => {

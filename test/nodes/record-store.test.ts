@@ -82,7 +82,7 @@ describe('record-store node', () => {
     await helper.load(recordStoreNode, flow);
     await ask({ payload: [rec('Ana Lopez', 'happy', 0)] });
     const out = await ask({ action: 'export', participant: 'Ana Lopez' });
-    assert.equal(out.filename, 'ana_lopez-records.csv');
+    assert.equal(out.filename, 'Ana Lopez-records.csv');
     assert.equal(out.payload, 'participant,timestamp,time,gsr,bpm,mood,session,simulated\r\nAna Lopez,1764000000000,2025-11-24T16:00:00.000Z,2.5,70,happy,happy-1,false\r\n');
   });
 
@@ -97,7 +97,7 @@ describe('record-store node', () => {
     const both = new Promise<void>((resolve) => out.on('input', (m: Msg) => files.push(m) === 2 && resolve()));
     helper.getNode('store').receive({ action: 'export', format: 'linear-learner', participant: 'Ana Lopez' } as NodeMessage);
     await both;
-    assert.deepEqual(files.map((f) => [f.channel, f.filename]), [['train', 'ana_lopez-train.csv'], ['validation', 'ana_lopez-validation.csv']]);
+    assert.deepEqual(files.map((f) => [f.channel, f.filename]), [['train', 'Ana Lopez-train.csv'], ['validation', 'Ana Lopez-validation.csv']]);
     const rows = files.map((f) => readChannel(String(f.payload), 2));
     assert.equal(rows[0].y.length + rows[1].y.length, 90, "Bo's record and the warm-up are not in it");
     assert.deepEqual(rows[1].y.slice().sort(), [0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2], '20 % of each mood validates');
@@ -128,7 +128,7 @@ describe('record-store node', () => {
     assert.match(await errorOf({ action: 'delete', participant: 'Ana', confirm: 'yes' }), /msg.confirm = true/);
     assert.equal((await new RecordStore(userDir()).read('Ana')).length, 2);
     const out = await ask({ action: 'delete', participant: 'Ana', confirm: true });
-    assert.deepEqual(out.payload, { participant: 'Ana', deleted: { records: 2, model: true } });
+    assert.deepEqual(out.payload, { participant: 'Ana', deleted: { records: 2, model: true, setAside: 0 } });
     assert.equal(existsSync(participantRecordsDir(userDir(), 'Ana')), false);
     assert.equal(existsSync(modelPath(userDir(), 'Ana')), false);
   });

@@ -88,6 +88,10 @@ describe('sns-notify node', () => {
       'MessageAttributes.entry.3.Name': 'AWS.MM.SMS.OriginationNumber',
       'MessageAttributes.entry.3.Value.DataType': 'String',
       'MessageAttributes.entry.3.Value.StringValue': '+15555550199',
+      // what a subscription's filter policy matches (npm run cloud:notify -- --participant alice ...)
+      'MessageAttributes.entry.4.Name': 'participant',
+      'MessageAttributes.entry.4.Value.DataType': 'String',
+      'MessageAttributes.entry.4.Value.StringValue': 'alice',
     });
     assert.ok(!form.get('Message')!.includes('4.2') && !form.get('Message')!.includes('70'), 'no raw physiology by default');
   });

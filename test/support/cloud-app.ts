@@ -1,7 +1,10 @@
 // Synthesizes the cloud/ CDK app in a test, offline: the context of cloud/cdk.json, a temporary
 // outdir, the app's cdk-nag packs (AwsSolutions, HIPAA Security) as validation plugins. Synthesis bundles
 // the inference Lambda with the local esbuild (no Docker).
-import { App, Validations, type IPolicyValidationContext, type IPolicyValidationPlugin, type PolicyValidationPluginReport } from 'aws-cdk-lib';
+import { App, Stack, Validations, type IPolicyValidationContext, type IPolicyValidationPlugin, type PolicyValidationPluginReport } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -75,4 +78,15 @@ export function synthCloud(props: Partial<EmotionCloudProps> = {}, opts: { nag?:
     synthError,
     cleanup: () => rmSync(outdir, { recursive: true, force: true }),
   };
+}
+
+/**
+ * One construct on a bare Stack (no bundling: the functions' code is checked where it is tested), with
+ * the stack key and a records bucket it may build on; the template it synthesizes to.
+ */
+export function synthConstruct(build: (stack: Stack, deps: { key: kms.Key; bucket: s3.Bucket }) => void): Record<string, unknown> & { Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }> } {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const stack = new Stack(app, 'bare');
+  build(stack, { key: new kms.Key(stack, 'Key'), bucket: new s3.Bucket(stack, 'Bucket') });
+  return Template.fromStack(stack).toJSON() as ReturnType<typeof synthConstruct>;
 }

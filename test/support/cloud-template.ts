@@ -65,3 +65,27 @@ export function wildcardProblems(statements: { where: string; statement: Stateme
   }
   return problems;
 }
+
+export type AslState = Record<string, unknown> & { Type: string; Next?: string; Resource?: string; Parameters?: Record<string, unknown> };
+export type AslDefinition = { StartAt: string; States: Record<string, AslState> };
+
+const PSEUDO: Record<string, string> = { 'AWS::Partition': 'aws', 'AWS::Region': 'eu-west-1', 'AWS::AccountId': '123456789012', 'AWS::URLSuffix': 'amazonaws.com' };
+
+/**
+ * The template's state machine definition as deployed: pseudo parameters and function ARNs filled in as
+ * CloudFormation would, other references left as readable text.
+ */
+export function definitionOf(template: { Resources: Resources }): AslDefinition {
+  const machine = Object.values(template.Resources).find((r) => r.Type === 'AWS::StepFunctions::StateMachine')!;
+  const body = machine.Properties!.DefinitionString as string | { 'Fn::Join': [string, unknown[]] };
+  const render = (p: unknown) => {
+    if (typeof p === 'string') return p;
+    const ref = (p as { Ref?: string }).Ref;
+    if (ref && PSEUDO[ref]) return PSEUDO[ref];
+    const att = (p as { 'Fn::GetAtt'?: [string, string] })['Fn::GetAtt'];
+    if (att?.[1] === 'Arn') return `arn:aws:lambda:eu-west-1:123456789012:function:${att[0]}`;
+    return `<${JSON.stringify(p).replace(/"/g, "'")}>`;
+  };
+  const text = typeof body === 'string' ? body : body['Fn::Join'][1].map(render).join('');
+  return JSON.parse(text) as AslDefinition;
+}

@@ -1,7 +1,10 @@
 // An AWS IoT peer on the loopback peer, for the real @aws-sdk/client-iot and client-iot-data-plane:
-// the control-plane calls `cloud:device` makes (restJson: DescribeEndpoint, CreateThing,
-// CreateKeysAndCertificate, AttachPolicy, AttachThingPrincipal) with the service's state and errors,
-// and the data-plane Publish the inference Lambda answers with.
+// the control-plane calls `cloud:device` and the Lambdas make (restJson: DescribeEndpoint, CreateThing,
+// DescribeThing, UpdateThing, DeleteThing, CreateKeysAndCertificate, UpdateCertificate, DeleteCertificate,
+// AttachPolicy, DetachPolicy, AttachThingPrincipal, DetachThingPrincipal) with the service's state and
+// its refusals (a thing with principals attached is not deleted, an active or attached certificate is not
+// deleted, CreateThing with other attributes than the existing thing's is a conflict), and the
+// data-plane Publish the inference Lambda answers with.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,8 +19,8 @@ export interface IotPeer {
   peer: LoopbackPeer;
   /** policies that exist (the deployed stack's device policy) */
   policies: Set<string>;
-  things: Map<string, { principals: string[] }>;
-  certificates: Map<string, { pem: string; privateKey: string; policies: string[] }>;
+  things: Map<string, { principals: string[]; attributes: Record<string, string> }>;
+  certificates: Map<string, { pem: string; privateKey: string; policies: string[]; status: 'ACTIVE' | 'INACTIVE' }>;
   /** data-plane publishes: topic, qos and the payload as text */
   publishes(): { topic: string; qos: number; payload: string }[];
   /** control-plane calls as "METHOD path", in order */
@@ -30,8 +33,8 @@ const THING_NAME = /^[a-zA-Z0-9:_-]{1,128}$/;
 export async function startIotPeer(policies: string[] = ['emotion-device']): Promise<IotPeer> {
   const state = {
     policies: new Set(policies),
-    things: new Map<string, { principals: string[] }>(),
-    certificates: new Map<string, { pem: string; privateKey: string; policies: string[] }>(),
+    things: new Map<string, { principals: string[]; attributes: Record<string, string> }>(),
+    certificates: new Map<string, { pem: string; privateKey: string; policies: string[]; status: 'ACTIVE' | 'INACTIVE' }>(),
   };
   let n = 0;
   const handle = (req: PeerRequest): PeerResponse => {
@@ -48,16 +51,65 @@ export async function startIotPeer(policies: string[] = ['emotion-device']): Pro
     if (req.method === 'POST' && (m = path.match(/^\/things\/([^/]+)$/))) {
       const name = m[1];
       if (!THING_NAME.test(name)) return error(400, 'InvalidRequestException', `1 validation error detected: Value '${name}' at 'thingName' failed to satisfy constraint`);
-      // CreateThing is idempotent for an identical thing.
-      if (!state.things.has(name)) state.things.set(name, { principals: [] });
+      const attributes = ((body.attributePayload as { attributes?: Record<string, string> } | undefined)?.attributes ?? {});
+      const existing = state.things.get(name);
+      // CreateThing is idempotent for an identical thing; other attributes are a conflict.
+      if (existing && JSON.stringify(existing.attributes) !== JSON.stringify(attributes)) {
+        return error(409, 'ResourceAlreadyExistsException', `Thing ${name} already exists in account with different attributes`);
+      }
+      if (!existing) state.things.set(name, { principals: [], attributes });
       return ok({ thingName: name, thingArn: `arn:aws:iot:${REGION}:${ACCOUNT}:thing/${name}`, thingId: `id-${name}` });
+    }
+    if (req.method === 'GET' && (m = path.match(/^\/things\/([^/]+)$/))) {
+      const thing = state.things.get(m[1]);
+      if (!thing) return error(404, 'ResourceNotFoundException', `Thing ${m[1]} cannot be found.`);
+      return ok({ thingName: m[1], thingId: `id-${m[1]}`, attributes: thing.attributes, version: 1 });
+    }
+    if (req.method === 'PATCH' && (m = path.match(/^\/things\/([^/]+)$/))) {
+      const thing = state.things.get(m[1]);
+      if (!thing) return error(404, 'ResourceNotFoundException', `Thing ${m[1]} cannot be found.`);
+      const payload = (body.attributePayload ?? {}) as { attributes?: Record<string, string>; merge?: boolean };
+      thing.attributes = payload.merge ? { ...thing.attributes, ...payload.attributes } : { ...payload.attributes };
+      for (const [k, v] of Object.entries(thing.attributes)) if (v === '') delete thing.attributes[k];
+      return ok({});
+    }
+    if (req.method === 'DELETE' && (m = path.match(/^\/things\/([^/]+)$/))) {
+      const thing = state.things.get(m[1]);
+      if (thing && thing.principals.length > 0) return error(409, 'InvalidRequestException', `Cannot delete thing ${m[1]}: it has attached principals`);
+      state.things.delete(m[1]);
+      return ok({});
+    }
+    if (req.method === 'PUT' && (m = path.match(/^\/certificates\/([^/]+)$/))) {
+      const cert = state.certificates.get(m[1]);
+      if (!cert) return error(404, 'ResourceNotFoundException', `Certificate ${m[1]} does not exist`);
+      cert.status = url.searchParams.get('newStatus') === 'INACTIVE' ? 'INACTIVE' : 'ACTIVE';
+      return ok({});
+    }
+    if (req.method === 'DELETE' && (m = path.match(/^\/certificates\/([^/]+)$/))) {
+      const cert = state.certificates.get(m[1]);
+      if (!cert) return error(404, 'ResourceNotFoundException', `Certificate ${m[1]} does not exist`);
+      if (cert.status === 'ACTIVE') return error(400, 'CertificateStateException', 'Certificate must be deactivated before deletion.');
+      const attached = [...state.things.values()].some((t) => t.principals.includes(certArn(m![1])));
+      if (cert.policies.length > 0 || attached) return error(409, 'DeleteConflictException', 'Things or policies are still attached to the certificate');
+      state.certificates.delete(m[1]);
+      return ok({});
+    }
+    if (req.method === 'POST' && (m = path.match(/^\/target-policies\/([^/]+)$/))) {
+      const cert = state.certificates.get(String(body.target ?? '').split('/')[1]);
+      if (cert) cert.policies = cert.policies.filter((p) => p !== m![1]);
+      return ok({});
+    }
+    if (req.method === 'DELETE' && (m = path.match(/^\/things\/([^/]+)\/principals$/))) {
+      const thing = state.things.get(m[1]);
+      if (thing) thing.principals = thing.principals.filter((p) => p !== String(req.headers['x-amzn-principal']));
+      return ok({});
     }
     if (req.method === 'POST' && path === '/keys-and-certificate') {
       if (url.searchParams.get('setAsActive') !== 'true') return error(400, 'InvalidRequestException', 'test peer: only setAsActive=true is modelled');
       n += 1;
       const id = `${String(n).padStart(4, '0')}${'c'.repeat(60)}`;
       const { pem, privateKey, publicKey } = certificate(`iot-cert-${n}`);
-      state.certificates.set(id, { pem, privateKey, policies: [] });
+      state.certificates.set(id, { pem, privateKey, policies: [], status: 'ACTIVE' });
       return ok({ certificateArn: certArn(id), certificateId: id, certificatePem: pem, keyPair: { PublicKey: publicKey, PrivateKey: privateKey } });
     }
     if (req.method === 'PUT' && (m = path.match(/^\/target-policies\/([^/]+)$/))) {

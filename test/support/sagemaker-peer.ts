@@ -1,6 +1,16 @@
 // A SageMaker runtime peer on the loopback peer: serves POST /endpoints/{name}/invocations the way
-// the real service answers a Linear Learner endpoint (research/aws-facts.md §1.2, §2.1).
+// the real service answers a Linear Learner endpoint (research/aws-facts.md §1.2, §2.1), with an optional
+// serverless cold start: an endpoint that has not been asked for `idleMs` starts a container, which takes
+// `startMs`. Meanwhile the request is held until the container is up ("hold"), or the endpoint answers
+// 429 ModelNotReadyException ("not-ready"); both are what a caller may meet (serverless-endpoints-invoke.html
+// gives the container 3 minutes to load and 1 minute per request, but not what a caller sees meanwhile).
 import { LoopbackPeer, type Fault, type PeerRequest, type PeerResponse } from './loopback-peer';
+
+export interface ColdStart {
+  idleMs: number;
+  startMs: number;
+  mode: 'hold' | 'not-ready';
+}
 
 export interface SageMakerPeer {
   peer: LoopbackPeer;
@@ -8,6 +18,10 @@ export interface SageMakerPeer {
   invocations(): { endpoint: string; contentType: string; accept: string; body: string }[];
   /** the answer for the next requests (default: a confident "happy") */
   answer: (req: PeerRequest) => PeerResponse;
+  /** off (null) by default: every endpoint is warm */
+  coldStart: ColdStart | null;
+  /** containers started so far (cold starts), by endpoint */
+  coldStarts(): Record<string, number>;
   stop(): Promise<void>;
 }
 
@@ -18,10 +32,26 @@ export function predictions(score: number[], predictedLabel: number | string): P
 }
 
 export async function startSageMakerPeer(): Promise<SageMakerPeer> {
-  const state: Pick<SageMakerPeer, 'answer'> = { answer: () => predictions([0.05, 0.9, 0.05], 1) };
-  const peer = await LoopbackPeer.start((req) => {
+  const state: Pick<SageMakerPeer, 'answer' | 'coldStart'> = { answer: () => predictions([0.05, 0.9, 0.05], 1), coldStart: null };
+  const containers = new Map<string, { readyAt: number; lastUsed: number; starts: number }>();
+  const peer = await LoopbackPeer.start(async (req) => {
     if (req.method !== 'POST' || !/^\/endpoints\/[^/]+\/invocations$/.test(req.url)) {
       return { status: 404, headers: { 'x-amzn-errortype': 'UnknownOperationException' }, body: '{"message":"unknown operation"}' };
+    }
+    const cold = state.coldStart;
+    if (cold) {
+      const name = decodeURIComponent(req.url.split('/')[2]);
+      const now = Date.now();
+      let c = containers.get(name);
+      if (!c || (now >= c.readyAt && now - c.lastUsed > cold.idleMs)) {
+        c = { readyAt: now + cold.startMs, lastUsed: now, starts: (c?.starts ?? 0) + 1 };
+        containers.set(name, c);
+      }
+      if (now < c.readyAt) {
+        if (cold.mode === 'not-ready') return { status: 429, headers: { 'x-amzn-errortype': 'ModelNotReadyException' }, body: '{"Message":"Model is not ready yet"}' };
+        await new Promise((resolve) => setTimeout(resolve, c!.readyAt - now));
+      }
+      c.lastUsed = Date.now();
     }
     return state.answer(req);
   });
@@ -33,6 +63,13 @@ export async function startSageMakerPeer(): Promise<SageMakerPeer> {
     set answer(fn) {
       state.answer = fn;
     },
+    get coldStart() {
+      return state.coldStart;
+    },
+    set coldStart(c) {
+      state.coldStart = c;
+    },
+    coldStarts: () => Object.fromEntries([...containers].map(([name, c]) => [name, c.starts])),
     invocations: () =>
       peer.requests
         .filter((r) => r.url.startsWith('/endpoints/'))

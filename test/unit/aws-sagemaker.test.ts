@@ -143,4 +143,49 @@ describe('aws sagemaker: real client against the loopback peer', () => {
       return true;
     });
   });
+
+  describe('through a serverless cold start', () => {
+    afterEach(() => {
+      sm.coldStart = null;
+    });
+    const coldBackend = (endpointName: string, waitMs: number, onWarming?: () => void) =>
+      createSageMakerBackend(client, { endpointName, contentType: 'text/csv', featureNames: ['gsr', 'bpm'], numClasses: 3, timeoutMs: 200, waitMs, onWarming });
+
+    it('holds the first request past the warm timeout, says it is warming up once, and answers; the next one is warm', async () => {
+      sm.coldStart = { idleMs: 60_000, startMs: 800, mode: 'hold' };
+      let warnings = 0;
+      const t0 = Date.now();
+      assert.equal((await coldBackend('cold-hold', 5000, () => warnings++).predict([1, 60])).index, 1);
+      assert.ok(Date.now() - t0 >= 700, 'the answer came after the container started');
+      assert.equal(warnings, 1);
+      warnings = 0;
+      await coldBackend('cold-hold', 5000, () => warnings++).predict([1, 60]);
+      assert.equal(warnings, 0, 'a warm endpoint answers within the timeout');
+      assert.deepEqual(sm.coldStarts()['cold-hold'], 1);
+    });
+
+    it('asks again while the endpoint answers "not ready", and answers when it is', async () => {
+      sm.coldStart = { idleMs: 60_000, startMs: 1200, mode: 'not-ready' };
+      let warnings = 0;
+      sm.peer.requests.length = 0;
+      assert.equal((await coldBackend('cold-429', 8000, () => warnings++).predict([1, 60])).index, 1);
+      assert.equal(warnings, 1);
+      assert.ok(sm.peer.requests.length >= 2, `asked ${sm.peer.requests.length} times`);
+    });
+
+    it('without a cold-start wait, the warm timeout is final (the old behaviour)', async () => {
+      sm.coldStart = { idleMs: 60_000, startMs: 800, mode: 'hold' };
+      await assert.rejects(coldBackend('cold-off', 200).predict([1, 60]), /did not answer within 200 ms$/);
+    });
+
+    it('a cold start longer than the whole wait ends with how long it waited', async () => {
+      sm.coldStart = { idleMs: 60_000, startMs: 3000, mode: 'not-ready' };
+      let warnings = 0;
+      const t0 = Date.now();
+      await assert.rejects(coldBackend('cold-long', 1000, () => warnings++).predict([1, 60]), /did not answer within 1000 ms, a cold start included/);
+      assert.ok(Date.now() - t0 >= 950 && Date.now() - t0 < 2500, `gave up after ${Date.now() - t0} ms`);
+      assert.equal(warnings, 1);
+      sm.coldStart = null;
+    });
+  });
 });

@@ -78,7 +78,7 @@ describe('infer core: collection window', () => {
     const closed = win.open();
     assert.equal(win.add({ gsr: 2, bpm: 70 }), true);
     const result = await closed;
-    assert.ok(result);
+    assert.ok('average' in result);
     assert.deepEqual(result.average.mean(50), { gsr: 2, bpm: 70 });
     assert.equal(win.isOpen, false);
     assert.equal(win.add({ gsr: 2, bpm: 70 }), false, 'records after the window are not collected');
@@ -89,17 +89,18 @@ describe('infer core: collection window', () => {
     await new CollectionWindow(1300, (s) => ticks.push(s)).open();
     assert.deepEqual(ticks, [2, 1]);
   });
-  it('cancel and restart resolve the earlier window with null', async () => {
+  it('cancel and restart resolve the earlier window with why it ended', async () => {
     const win = new CollectionWindow(30, () => {});
     const first = win.open();
     win.add({ gsr: 1, bpm: 60 });
     const second = win.open();
-    assert.equal(await first, null);
+    assert.deepEqual(await first, { cancelled: 'restarted' });
     const r = await second;
-    assert.equal(r?.average.count, 0, 'the restart dropped the earlier records');
+    assert.ok('average' in r);
+    assert.equal(r.average.count, 0, 'the restart dropped the earlier records');
     const third = win.open();
     win.cancel();
-    assert.equal(await third, null);
+    assert.deepEqual(await third, { cancelled: 'stopped' });
   });
 });
 
@@ -170,6 +171,23 @@ describe('infer core: model cache', () => {
     const b = models.backend('alice');
     assert.equal(loads, 2);
     assert.equal((await b.predict([8, 100])).index, 2, 'the new model answers');
+  });
+  it('keeps one entry per person whatever the spelling, and at most its limit of people', () => {
+    let loads = 0;
+    const models = new LocalModels((p) => (loads++, testModel(p)), (p) => modelPath(dir, p), 3);
+    for (const p of ['Zoë', 'ZOË', 'Zoe\u0308', 'ZoË']) {
+      writeTestModel(dir, testModel(p));
+      models.backend(p);
+    }
+    assert.equal(models.size, 1);
+    for (const p of ['ana', 'bo', 'cy', 'dee']) {
+      writeTestModel(dir, testModel(p));
+      models.backend(p);
+    }
+    assert.equal(models.size, 3, 'the least recently asked for are forgotten');
+    const before = loads;
+    models.backend('DEE');
+    assert.equal(loads, before, 'the most recent stays');
   });
   it('passes the loader\'s error through when there is no model', () => {
     const models = new LocalModels(() => { throw new Error('no model yet'); }, (p) => modelPath(dir, p));

@@ -38,30 +38,53 @@ describe('held out in time: detection windows the model never learned from', () 
 
   describe('the plan', () => {
     const clean = (records: SensorRecord[]) => cleanRecords(records, ['gsr', 'bpm'], LABELS, 0);
+    /** the session names a fold answers, in order */
+    const testedIn = (data: ReturnType<typeof clean>, fold: { test: { rows: number[] }[] }) => [
+      ...new Set(fold.test.flatMap((w) => w.rows.map((i) => (JSON.parse(data.session[i]) as string[])[1]))),
+    ];
 
-    it('leaves each session out in turn when every mood has two or more', () => {
+    it('answers each later session with a model trained only on the sessions recorded before it', () => {
       const records = LABELS.flatMap((m, k) => [...session(m, `${m}-1`, k * 100_000, 60), ...session(m, `${m}-2`, 10_000_000 + k * 100_000, 60)]);
       const data = clean(records);
       const plan = planHeldOut(data, sessionWindows(data, 10), 3, 0.2);
       assert.equal(plan.protocol, 'leave-one-session-out');
       assert.deepEqual(plan.sessionsPerMood, [2, 2, 2]);
-      assert.equal(plan.folds.length, 6);
+      // the first sitting's sessions follow no session of every mood: the second sitting's are left out, each in turn
+      assert.deepEqual(
+        plan.folds.map((fold) => testedIn(data, fold)),
+        [['angry-2'], ['happy-2'], ['sad-2']],
+      );
       for (const fold of plan.folds) {
-        const tested = new Set(fold.test.flatMap((w) => w.rows));
-        const sessionsTested = new Set([...tested].map((i) => data.session[i]));
-        assert.equal(sessionsTested.size, 1, 'one session per fold');
-        assert.ok(fold.train.every((i) => !sessionsTested.has(data.session[i])), 'none of its rows in training');
-        assert.equal(fold.train.length, data.y.length - 60);
+        const firstTested = Math.min(...fold.test.flatMap((w) => w.rows.map((i) => data.timestamp[i])));
+        assert.ok(fold.train.every((i) => data.timestamp[i] < firstTested), 'nothing from the session or after it in training');
+        assert.equal(fold.train.length, data.y.filter((_, i) => data.timestamp[i] < firstTested).length, 'everything before it');
+        for (const k of [0, 1, 2]) assert.ok(fold.train.some((i) => data.y[i] === k), 'every mood in training');
       }
     });
 
-    it('leaves sessions out in at most 10 groups, each still training on another session of every mood', () => {
+    it('leaves the last session of a mood out of every other session when none of its sessions follows one of every mood', () => {
+      // angry twice, then happy twice: no angry session follows a happy one
+      const records = [...session('angry', 'a1', 0, 60), ...session('angry', 'a2', 100_000, 60), ...session('happy', 'h1', 200_000, 60), ...session('happy', 'h2', 300_000, 60)];
+      const data = clean(records);
+      const plan = planHeldOut(data, sessionWindows(data, 10), 2, 0.2);
+      const tested = plan.folds.map((fold) => testedIn(data, fold));
+      assert.deepEqual(tested, [['h2'], ['a2']]);
+      assert.deepEqual(testedIn(data, { test: [{ rows: plan.folds[0].train }] }), ['a1', 'a2', 'h1'], 'h2: what came before');
+      assert.deepEqual(testedIn(data, { test: [{ rows: plan.folds[1].train }] }), ['a1', 'h1', 'h2'], 'a2: every other session');
+    });
+
+    it('leaves sessions out in at most 10 runs of consecutive sessions, each trained on what came before its first', () => {
       const records = LABELS.flatMap((m, k) => Array.from({ length: 30 }, (_, j) => session(m, `${m}-${j}`, (j * 3 + k) * 100_000, 30)).flat());
       const data = clean(records);
       const plan = planHeldOut(data, sessionWindows(data, 10), 3, 0.2);
       assert.equal(plan.folds.length, MAX_SESSION_FOLDS);
-      assert.equal(plan.folds.reduce((n, f) => n + f.test.length, 0), 90 * 3, 'every window answered once');
-      for (const fold of plan.folds) for (const k of [0, 1, 2]) assert.ok(fold.train.some((i) => data.y[i] === k));
+      // every session but the first of each mood (which follows no session of every mood), three windows each
+      assert.equal(plan.folds.reduce((n, f) => n + f.test.length, 0), 87 * 3, 'every later window answered once');
+      for (const fold of plan.folds) {
+        const firstTested = Math.min(...fold.test.flatMap((w) => w.rows.map((i) => data.timestamp[i])));
+        assert.ok(fold.train.every((i) => data.timestamp[i] < firstTested));
+        for (const k of [0, 1, 2]) assert.ok(fold.train.some((i) => data.y[i] === k));
+      }
     });
 
     it('holds out the end of a mood recorded once, after a gap of one window, and says it is optimistic', () => {
@@ -83,7 +106,7 @@ describe('held out in time: detection windows the model never learned from', () 
       const plan2 = planHeldOut(mixed, sessionWindows(mixed, 10), 3, 0.2);
       assert.equal(plan2.protocol, 'mixed');
       assert.deepEqual(plan2.sessionsPerMood, [1, 1, 2]);
-      assert.equal(plan2.folds.length, 3, 'two sad sessions out in turn, and the ends of angry and happy');
+      assert.equal(plan2.folds.length, 2, 'the later sad session out (trained on what came before it), and the ends of angry and happy');
     });
   });
 
@@ -143,9 +166,10 @@ describe('held out in time: detection windows the model never learned from', () 
       assert.equal(m.heldOut, 'leave-one-session-out');
       assert.deepEqual(m.sessionsPerMood, { rest: 2, stress: 2 });
       assert.equal(m.chance, 0.5);
-      // the four blocks after their 10-s warm-up, in complete 10-s windows, counted from the data itself
+      // the blocks that follow one of each mood (rest 1, the interview; base and the Stroop test come first),
+      // after their 10-s warm-up, in complete 10-s windows, counted from the data itself
       const records = realRecords('S02', two.recorded);
-      const windows = two.recorded.reduce((n, block) => n + Math.floor((records.filter((r) => r.session === block).length - 10 + 5) / 10), 0);
+      const windows = ['rest1', 'interview'].reduce((n, block) => n + Math.floor((records.filter((r) => r.session === block).length - 10 + 5) / 10), 0);
       assert.equal(m.testWindows, windows);
       assert.equal(m.confusion.flat().reduce((a, b) => a + b, 0), windows);
       assert.equal(m.balancedAccuracy, balancedAccuracy(m.confusion));

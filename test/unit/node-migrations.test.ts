@@ -76,6 +76,11 @@ describe('node settings migrations', () => {
     assert.deepEqual(migrateSettings('emotion-pulse-bpm', { version: 0 }), { version: 1, waveform: 'pulse' });
   });
 
+  it('emotion-infer saved before "Wait up to" waits out a cold start, as a new node does', () => {
+    assert.deepEqual(migrateSettings('emotion-infer', { version: 1, endpointPrefix: 'lab', timeoutMs: '5000' }), { version: 2, endpointPrefix: 'lab', timeoutMs: '5000', waitSeconds: '90' });
+    assert.equal(editor.get('emotion-infer')!.defaults.waitSeconds.value, '90', 'the same wait a new node starts with');
+  });
+
   it('names the node setting that hands the editor the steps as Node-RED wants it', () => {
     assert.equal(migrationsSetting('emotion-pulse-bpm').name, 'emotionPulseBpmMigrations');
     assert.equal(migrationsSetting('emotion-train').name, 'emotionTrainMigrations');

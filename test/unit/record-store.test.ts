@@ -34,7 +34,7 @@ describe('record store', () => {
     const folder = participantRecordsDir(dir, 'Ana');
     assert.equal((await stat(folder)).mode & 0o777, 0o700);
     assert.equal((await stat(join(folder, RECORDS_FILE))).mode & 0o777, 0o600);
-    assert.deepEqual((await readdir(join(dir, 'emotion-iot', 'records'))).sort(), ['ana', 'bo']);
+    assert.deepEqual((await readdir(join(dir, 'emotion-iot', 'records'))).sort(), ['ana-', 'bo-']);
     const lines = (await readFile(join(folder, RECORDS_FILE), 'utf8')).trim().split('\n');
     assert.equal(lines.length, 2);
     assert.deepEqual(JSON.parse(lines[1]), rec('Ana', 'sad', 1));
