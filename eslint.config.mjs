@@ -20,6 +20,11 @@ export default tseslint.config(
     languageOptions: { globals: editorGlobals },
   },
   {
+    // the dashboard pages' side: a module their ui-templates import in the visitor's browser
+    files: ['resources/page-texts.js'],
+    languageOptions: { globals: { fetch: 'readonly', navigator: 'readonly' } },
+  },
+  {
     files: ['**/*.cjs'],
     languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', process: 'readonly' } },
   },

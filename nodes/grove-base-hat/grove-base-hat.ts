@@ -4,7 +4,7 @@ import type { Node, NodeAPI, NodeDef } from 'node-red';
 import type { GroveHat } from '../../src/hat/hat';
 import { DEFAULT_ADDRESS, findI2cHat, loadI2cBus, openI2cHat, type OpenBus } from '../../src/hat/i2c-hat';
 import { SimulatedHat, type Stimulus } from '../../src/hat/simulated-hat';
-import { translateAddonError, translator } from '../lib/i18n';
+import { translateAddonError, translateError, translator } from '../lib/i18n';
 import { configNumber, toError, userDir } from '../lib/node-kit';
 import type { HatConfigNode } from './reader';
 import { registerNodeType } from '../lib/migrations';
@@ -43,6 +43,16 @@ export = function (RED: NodeAPI) {
         node.error(addonProblem.message);
       }
     }
+    // The bus's errors (src/hat/i2c-hat.ts) in the runtime's language, for opening and for every read.
+    const say = (e: unknown): Error => {
+      const err = toError(e) as NodeJS.ErrnoException;
+      return Object.assign(toError(translateError(translator(RED), 'grove-base-hat', err)), err.code ? { code: err.code } : {});
+    };
+    const speaking = (hat: GroveHat): GroveHat => ({
+      simulated: hat.simulated,
+      readRaw: (channel) => hat.readRaw(channel).catch((e: unknown) => Promise.reject(say(e))),
+      close: () => hat.close(),
+    });
 
     Object.assign(node, {
       simulated: simulated !== undefined,
@@ -53,7 +63,7 @@ export = function (RED: NodeAPI) {
         if (opening && failedAt && Date.now() - failedAt >= REOPEN_AFTER_MS) opening = undefined;
         if (!opening) {
           failedAt = 0;
-          opening = openFromConfig(def, openBus);
+          opening = openFromConfig(def, openBus).then(speaking, (e: unknown) => Promise.reject(say(e)));
           opening.catch(() => (failedAt = Date.now()));
         }
         return opening;

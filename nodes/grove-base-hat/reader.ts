@@ -2,7 +2,7 @@
 // dot, and reporting sampling failures (outside an input handler) without flooding.
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from 'node-red';
 import type { GroveHat } from '../../src/hat/hat';
-import { isStimulus, STIMULI, type Stimulus } from '../../src/hat/simulated-hat';
+import { isStimulus, SimulatedHat, STIMULI, type Stimulus } from '../../src/hat/simulated-hat';
 import { RepeatGate } from '../../src/hat/repeat-gate';
 import { onInput, status, toError, type Send, readSettingsOrFail } from '../lib/node-kit';
 
@@ -33,7 +33,7 @@ export interface ReaderContext {
   show(state: 'ok' | 'no-contact'): void;
   /** a failure outside an input handler: node.error(err, msg) and a red status, once per 10 s per message */
   fail(err: unknown, msg: NodeMessage): void;
-  /** marks a message as made from simulated data */
+  /** marks a message as made from simulated data, with the stimulus the simulated body follows (msg.simulation) */
   stamp<M extends object>(msg: M, hat: GroveHat): M;
 }
 
@@ -60,7 +60,8 @@ export function runReader(RED: NodeAPI, node: Node, def: ReaderDef, build: (ctx:
       show(`error:${err.message}`, () => status.error(node, err));
       if (gate.allows(err.message)) node.error(err, msg);
     },
-    stamp: (msg, hat) => (hat.simulated ? Object.assign(msg, { simulated: true }) : msg),
+    stamp: (msg, hat) =>
+      hat instanceof SimulatedHat ? Object.assign(msg, { simulated: true, simulation: hat.simulationAt() }) : hat.simulated ? Object.assign(msg, { simulated: true }) : msg,
   };
 
   const built = readSettingsOrFail(node, () => {

@@ -1,5 +1,5 @@
 // Starts the cloud training workflow for one participant and follows it to its end: StartExecution,
-// then DescribeExecution (is it done?) and GetExecutionHistory (which state is it in?) every poll.
+// then DescribeExecution (is it done?) and GetExecutionHistory (which states has it entered?) every poll.
 import {
   DescribeExecutionCommand,
   GetExecutionHistoryCommand,
@@ -65,6 +65,7 @@ export async function runCloudTraining(client: SFNClient, input: TrainingExecuti
   }
   let stage: CloudStage = 'queued';
   let state: string | undefined;
+  let lastEventId = 0;
   const report = () => opts.onProgress({ stage, state, elapsedMs: now() - startedAt, executionArn });
   report();
   for (;;) {
@@ -73,10 +74,15 @@ export async function runCloudTraining(client: SFNClient, input: TrainingExecuti
     try {
       execution = await client.send(new DescribeExecutionCommand({ executionArn }));
       if (execution.status === 'RUNNING') {
-        const latest = await latestState(client, executionArn);
-        if (latest) {
-          state = latest;
-          stage = stageOfState(latest) ?? stage;
+        // every state entered since the last poll, so a stage shorter than a poll still shows
+        for (const entered of await statesEnteredSince(client, executionArn, lastEventId)) {
+          lastEventId = entered.id;
+          state = entered.name;
+          const next: CloudStage = stageOfState(entered.name) ?? stage;
+          if (next !== stage) {
+            stage = next;
+            report();
+          }
         }
       }
     } catch (e) {
@@ -101,10 +107,13 @@ export async function runCloudTraining(client: SFNClient, input: TrainingExecuti
   }
 }
 
-/** The name of the state most recently entered, from the newest history events. */
-async function latestState(client: SFNClient, executionArn: string): Promise<string | undefined> {
+/** The states entered after event `afterId`, oldest first, from the newest history events. */
+async function statesEnteredSince(client: SFNClient, executionArn: string, afterId: number): Promise<{ id: number; name: string }[]> {
   const history = await client.send(new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, maxResults: 25, includeExecutionData: false }));
-  return history.events?.find((e) => e.stateEnteredEventDetails?.name)?.stateEnteredEventDetails?.name;
+  return (history.events ?? [])
+    .filter((e) => e.id !== undefined && e.id > afterId && e.stateEnteredEventDetails?.name !== undefined)
+    .map((e) => ({ id: e.id!, name: e.stateEnteredEventDetails!.name! }))
+    .reverse();
 }
 
 function parseOutput(text: string | undefined): TrainingExecutionOutput {

@@ -9,6 +9,7 @@
 import type { GroveHat } from './hat';
 import { checkChannel } from './hat';
 import { addonError, type AddonEnv } from '../native-addon';
+import { keyedError } from '../keyed-error';
 
 export const DEFAULT_ADDRESS = 0x04;
 export const MM32_ADDRESS = 0x08;
@@ -67,7 +68,10 @@ export async function findI2cHat(opts: Omit<I2cHatOptions, 'address'> & { addres
     }
   }
   const list = addresses.map((a) => `0x${hex(a)}`).join(' or ');
-  throw new Error(`no Grove Base Hat answers at ${list} on /dev/i2c-${opts.bus}: check it is seated and I2C is enabled`);
+  throw keyedError('noneAnswers', `no Grove Base Hat answers at ${list} on /dev/i2c-${opts.bus}: check it is seated and I2C is enabled`, {
+    addresses: addresses.map((a) => `0x${hex(a)}`).join(', '),
+    bus: opts.bus,
+  });
 }
 
 export class I2cHat implements GroveHat {
@@ -85,9 +89,11 @@ export class I2cHat implements GroveHat {
   async checkProductId(): Promise<void> {
     const pid = await this.readRegister(REG_PRODUCT_ID, true);
     if (!PRODUCT_IDS.has(pid)) {
-      throw new Error(
+      throw keyedError(
+        'notAHat',
         `device at 0x${hex(this.address)} on bus ${this.busNumber} is not a Grove Base Hat ` +
           `(product id 0x${hex(pid, 4)}, expected 0x0004 or 0x0005)`,
+        { address: `0x${hex(this.address)}`, bus: this.busNumber, pid: `0x${hex(pid, 4)}` },
       );
     }
     this.productId = pid;
@@ -96,7 +102,9 @@ export class I2cHat implements GroveHat {
   async readRaw(channel: number): Promise<number> {
     const value = await this.readRegister(REG_RAW_BASE + checkChannel(channel), false);
     // A 12-bit converter cannot say more; anything else is a garbled transfer, not a reading.
-    if (value > 0x0fff) throw new Error(`implausible reading 0x${hex(value, 4)} on channel ${channel}`);
+    if (value > 0x0fff) {
+      throw keyedError('implausible', `implausible reading 0x${hex(value, 4)} on channel ${channel}`, { value: `0x${hex(value, 4)}`, channel });
+    }
     return value;
   }
 
@@ -110,7 +118,7 @@ export class I2cHat implements GroveHat {
 
   /** One register read, queued behind every earlier one: the hat answers one transfer at a time. */
   private readRegister(register: number, opening: boolean): Promise<number> {
-    if (this.closed && !opening) return Promise.reject(new Error('Grove Base Hat is closed'));
+    if (this.closed && !opening) return Promise.reject(keyedError('closed', 'Grove Base Hat config node is closed'));
     const result = this.queue.then(async () => {
       const buffer = Buffer.alloc(2);
       let bytesRead: number;
@@ -119,7 +127,9 @@ export class I2cHat implements GroveHat {
       } catch (e) {
         throw describeI2cError(e, this.busNumber, this.address, opening);
       }
-      if (bytesRead !== 2) throw new Error(`short read from register 0x${hex(register)} (${bytesRead} of 2 bytes)`);
+      if (bytesRead !== 2) {
+        throw keyedError('shortRead', `short read from register 0x${hex(register)} (${bytesRead} of 2 bytes)`, { register: `0x${hex(register)}`, bytes: bytesRead });
+      }
       return buffer[0] | (buffer[1] << 8);
     });
     this.queue = result.catch(() => undefined);
@@ -153,27 +163,25 @@ function isAbsent(e: unknown): boolean {
   return (e as Error & { absent?: boolean }).absent === true;
 }
 
-/** Turns an errno from the bus into a message that says what to do. */
+/** Turns an errno from the bus into a message that says what to do (keyed: the hat node says it in the user's language). */
 export function describeI2cError(e: unknown, busNumber: number, address: number, opening: boolean): Error {
   const err = e instanceof Error ? (e as NodeJS.ErrnoException) : new Error(String(e));
   const code = (err as NodeJS.ErrnoException).code ?? '';
-  const where = `0x${hex(address)} on /dev/i2c-${busNumber}`;
-  let message: string;
+  const vars = { bus: busNumber, address: `0x${hex(address)}`, code };
+  const where = `${vars.address} on /dev/i2c-${busNumber}`;
+  let out: Error;
   if (code === 'ENOENT') {
-    message = `/dev/i2c-${busNumber} not found: enable I2C (sudo raspi-config > Interface Options > I2C) and reboot`;
+    out = keyedError('noBus', `/dev/i2c-${busNumber} not found: enable I2C (sudo raspi-config > Interface Options > I2C) and reboot`, vars);
   } else if (code === 'EACCES' || code === 'EPERM') {
-    message = `no permission for /dev/i2c-${busNumber}: add the Node-RED user to the i2c group`;
+    out = keyedError('noPermission', `no permission for /dev/i2c-${busNumber}: add the Node-RED user to the i2c group`, vars);
   } else if (ABSENT.has(code) || (opening && code === 'EIO')) {
-    const out = new Error(`no Grove Base Hat answers at ${where} (${code}): check it is seated; the MM32 hat uses address 0x08`);
-    return Object.assign(out, { code, absent: true });
+    out = Object.assign(keyedError('absent', `no Grove Base Hat answers at ${where} (${code}): check it is seated; the MM32 hat uses address 0x08`, vars), { absent: true });
   } else if (code) {
-    message = `I2C ${code} from ${where}`;
+    out = keyedError('io', `I2C ${code} from ${where}`, vars);
   } else {
     return err;
   }
-  const out = new Error(message) as NodeJS.ErrnoException;
-  out.code = code;
-  return out;
+  return Object.assign(out, { code });
 }
 
 function hex(n: number, width = 2): string {

@@ -40,6 +40,11 @@ export const PULSE_CHANNEL = 4;
 
 const TAU_GSR_MS = 3000;
 const TAU_HR_MS = 2000;
+/**
+ * How long the simulated body takes to show a new stimulus: three time constants of the slower signal
+ * (conductance), by when both are within 5 % of their new levels.
+ */
+export const SETTLE_MS = 3 * Math.max(TAU_GSR_MS, TAU_HR_MS);
 const PULSE_WIDTH_MS = 80;
 const BREATH_MS = 4200;
 const RSA_DEPTH = 0.04;
@@ -76,6 +81,14 @@ interface Change {
   beats: number;
 }
 
+/** The stimulus the simulated body follows, since when, and when it will have reacted (`SETTLE_MS` later). */
+export interface SimulationState {
+  stimulus: Stimulus;
+  /** when it was set; absent for the calm the body starts in */
+  since?: number;
+  settledAt?: number;
+}
+
 export interface SimulatedHatOptions {
   seed?: number;
   participant?: string;
@@ -106,10 +119,20 @@ export class SimulatedHat implements GroveHat {
     return { conductanceUS: this.profile.g0, bpm: this.profile.hr0 };
   }
 
-  /** Applies a stimulus from `at` (default now) on; times never go backwards in the history. */
+  /** The stimulus at tMs (default now) and when the body has reacted to it. */
+  simulationAt(tMs: number = this.now()): SimulationState {
+    const change = this.changeAt(tMs);
+    return change ? { stimulus: change.stimulus, since: change.at, settledAt: change.at + SETTLE_MS } : { stimulus: 'calm' };
+  }
+
+  /**
+   * Applies a stimulus from `at` (default now) on; times never go backwards in the history. The stimulus the
+   * body already follows changes nothing (the flows send it again with every recording).
+   */
   setStimulus(s: Stimulus, at: number = this.now()): void {
     if (!isStimulus(s)) throw new Error(`unknown stimulus "${String(s)}": use ${STIMULI.join(', ')}`);
     const last = this.changes[this.changes.length - 1];
+    if (s === this.stimulus) return;
     if (!last) {
       this.changes.push({ at, stimulus: s, gsrDev: 0, hrDev: 0, beats: 0 });
       return;

@@ -93,8 +93,10 @@ function check(raw: string): Identity {
   const refuse = (why: string) => new Error(`invalid participant name ${shown(name)}: ${why}`);
   const invisible = INVISIBLE.exec(raw);
   if (invisible) throw refuse(`it holds an invisible character (${codePoint(invisible[0])}): type the name again`);
-  if ([...name].length > MAX_NAME_LENGTH || !NAME.test(name) || name.includes('..')) {
-    throw refuse(`use 1-${MAX_NAME_LENGTH} letters, digits, space, dot, dash or underscore, starting with a letter or digit`);
+  const length = [...name].length;
+  if (length > MAX_NAME_LENGTH) throw refuse(`too long: ${length} characters, at most ${MAX_NAME_LENGTH}`);
+  if (!NAME.test(name) || name.includes('..')) {
+    throw refuse('use letters, digits, space, dot, dash or underscore, starting with a letter or digit');
   }
   if (WINDOWS_DEVICE.test(name) || name.endsWith('.')) {
     throw refuse('Windows reserves device names (CON, NUL, COM1...) and names ending in a dot');
@@ -199,6 +201,11 @@ function codePoint(c: string): string {
   return `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
 }
 
+/** A name in a message: whole up to the longest allowed, else its first words and "…", so the cut shows. */
 function shown(text: string): string {
-  return JSON.stringify([...text].slice(0, 40).join(''));
+  const chars = [...text];
+  if (chars.length <= MAX_NAME_LENGTH) return JSON.stringify(text);
+  const start = chars.slice(0, 40).join('');
+  const space = start.lastIndexOf(' ');
+  return `${JSON.stringify(space >= 20 ? start.slice(0, space) : start)}…`;
 }

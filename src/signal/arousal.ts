@@ -7,6 +7,7 @@ import { checkPlausible, checkTimestamp } from '../record/plausible';
 import { participantKey, participantName } from '../record/participant';
 import { LogConductanceHistory } from './arousal-history';
 import { AlertEpisodes, classify, DEFAULT_THRESHOLDS, type AlertRules, type ArousalState, type Thresholds } from './arousal-state';
+import { keyedError as keyed } from '../keyed-error';
 
 export interface ArousalSettings extends Thresholds, AlertRules {
   /** whole seconds */
@@ -71,11 +72,6 @@ const SD_FLOOR = 0.01;
 const LOG_FLOOR = Math.log(0.001);
 /** Participants kept at once; the least recently heard from is dropped first. */
 export const MAX_PARTICIPANTS = 100;
-
-/** An error naming its text in the node's catalogue (`emotion-arousal.errors.<key>`). */
-function keyed(key: string, message: string, vars?: Record<string, string | number>): Error {
-  return Object.assign(new Error(message), { key, vars });
-}
 
 interface Person {
   name: string;

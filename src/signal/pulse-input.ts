@@ -1,6 +1,8 @@
 // What the pulse-bpm node accepts, checked once at the edge so the detector never sees a bad value:
 // a grove-ear-hr batch { t0, rateHz, samples }, or one numeric sample with msg.timestamp, and/or a reset.
 import type { SampleBatch } from './beat-detector';
+// input errors name their text in nodes/bpm/locales/<lang>/pulse-bpm.json ("errors")
+import { keyedError as inputError } from '../keyed-error';
 
 export const MIN_RATE_HZ = 25;
 export const MAX_RATE_HZ = 500;
@@ -9,14 +11,6 @@ export interface PulseInput {
   reset: boolean;
   batch: SampleBatch | null;
   sample: { tMs: number; value: number } | null;
-}
-
-/**
- * An input error: the English message, and the key and values that name it in the node's message
- * catalogue (nodes/bpm/locales/<lang>/pulse-bpm.json, "errors"), so the node can say it in the user's language.
- */
-function inputError(key: string, message: string, vars?: Record<string, string | number>): Error {
-  return Object.assign(new Error(message), { key, vars });
 }
 
 /** Throws an Error whose message says what is wrong, in terms of the message the user sent. */

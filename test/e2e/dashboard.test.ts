@@ -106,7 +106,7 @@ describe('dashboard in a real Node-RED and headless Chromium', function () {
     await page.getByRole('button', { name: 'Detect your emotion' }).click();
     const answer = await answerShown(page);
     // the page starts on the feeling calm, which the demo model never saw: often "not like any mood"
-    assert.match((await page.locator('.emotion-confidence').textContent())!, /\d+ % confident|Not like any mood recorded for demo/);
+    assert.match((await page.locator('.emotion-confidence').textContent())!, /^\d+ % confident( \(calibrated on held-out sessions\))?$|^This doesn't look like any mood recorded for demo yet/);
     assert.match((await page.locator('.emotion-suggestion').textContent())!, /Music:.*Lighting:/s);
     await page.getByRole('cell', { name: answer, exact: true }).first().waitFor();
     mkdirSync(artifacts, { recursive: true });
@@ -123,7 +123,8 @@ describe('dashboard in a real Node-RED and headless Chromium', function () {
     await happyCountShows(page, before);
     await page.getByRole('button', { name: 'Start' }).click();
     // the first seconds are the warm-up the trainer drops: the page says so
-    await page.getByText(/recording happy: [1-9]\d* records, warm-up \d+ s \(not used for training\)/).waitFor({ timeout: 10_000 });
+    // (under load the recorder may skip a second: "8 records, 2 skipped, warm-up 1 s")
+    await page.getByText(/recording happy: [1-9]\d* records(, \d+ skipped)?, warm-up \d+ s \(not used for training\)/).waitFor({ timeout: 10_000 });
     await page.getByRole('button', { name: 'Stop' }).click();
     await page.getByText(/stopped: \d+ records/).waitFor();
     const after = (await store.counts(DEMO_PARTICIPANT)).counts.happy;
@@ -180,6 +181,13 @@ describe('dashboard in a real Node-RED and headless Chromium', function () {
     await new Promise((r) => setTimeout(r, 1500)); // a recording would have stored a record by now
     assert.deepEqual(await store.participants(), participantsBefore, 'no new participant folder');
     assert.equal((await store.read(DEMO_PARTICIPANT)).length, demoBefore.length, 'nothing recorded into demo');
+  });
+
+  it('says a name is too long with its length and the limit, not a name cut to nonsense', async () => {
+    await page.goto(`${nr.url}/dashboard/training`);
+    const long = 'Maria Magdalena Theresia von Hohenzollern-Sigmaringen und Schwarzenberg-Hohenlohe-Waldenbur';
+    await chooseParticipant(page, long);
+    await page.getByText('invalid participant name "Maria Magdalena Theresia von"…: too long: 91 characters, at most 64').first().waitFor();
   });
 
   it("keeps each browser's participant and answer to itself", async () => {
@@ -303,9 +311,13 @@ describe('dashboard in a real Node-RED and headless Chromium', function () {
     await chooseParticipant(page, 'Ana');
     await page.getByRole('button', { name: 'Detect your emotion' }).click();
     assert.equal(await answerShown(page), 'uncertain');
+    // in words a therapist can act on; the numbers only in the details line below
     const why = (await page.locator('.emotion-confidence').textContent())!;
-    assert.match(why, new RegExp(`Not like any mood recorded for Ana: no answer rather than a guess \\(distance [\\d.]+, limit ${UNFAMILIAR_THRESHOLD}\\)`));
-    assert.ok(Number(/distance ([\d.]+)/.exec(why)![1]) > UNFAMILIAR_THRESHOLD);
+    assert.match(why, /^This doesn't look like any mood recorded for Ana yet, so there is no answer rather than a guess\. If the feeling just changed, wait a little/);
+    assert.doesNotMatch(why, /distance|limit|\d/);
+    const details = (await page.locator('.emotion-details').textContent())!;
+    assert.match(details, new RegExp(`^Details: distance [\\d.]+ from the recorded moods, answers up to ${UNFAMILIAR_THRESHOLD}$`));
+    assert.ok(Number(/distance ([\d.]+)/.exec(details)![1]) > UNFAMILIAR_THRESHOLD);
     // each of Ana's moods was recorded once: whatever the answer, the page says it is not measured yet
     assert.match((await page.locator('.emotion-caveat').textContent())!, /Not measured yet: Ana recorded some moods only once/);
     mkdirSync(artifacts, { recursive: true });
@@ -385,6 +397,54 @@ describe('dashboard in a real Node-RED and headless Chromium', function () {
     assert.equal(await page.locator('.model-card').count(), 0, "no other person's card stays");
     mkdirSync(artifacts, { recursive: true });
     await page.screenshot({ path: join(artifacts, 'training-card.png'), fullPage: true });
+  });
+
+  it('clears the previous answer as soon as a new detection starts', async () => {
+    await page.goto(`${nr.url}/dashboard/detect`);
+    await heartRateShown(page);
+    await chooseParticipant(page, DEMO_PARTICIPANT);
+    const detect = page.getByRole('button', { name: 'Detect your emotion' });
+    await detect.click();
+    await answerShown(page);
+    await page.locator('.emotion-suggestion').waitFor();
+    await detect.click();
+    // at once, not when the new answer arrives: no label, no confidence, no music or lighting of the last one
+    // (checked in one go in the page: the 2-s window may end soon after)
+    await page.waitForFunction(() => {
+      const box = document.querySelector('.emotion-answer') as HTMLElement | null;
+      return box?.innerText.includes('Listening to the body: the new answer comes when the bar is full.') &&
+        document.querySelector('.emotion-label')?.textContent?.trim() === '—' && !/confident|Music|Lighting/.test(box.innerText);
+    }, null, { polling: 'raf', timeout: 5000 });
+    await answerShown(page);
+    await page.locator('.emotion-suggestion').waitFor();
+    assert.equal(await page.getByText('Listening to the body').count(), 0);
+  });
+
+  it('counts down the seconds the simulated body takes to react after the feeling changes, on every tab', async () => {
+    const other = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    try {
+      await page.goto(`${nr.url}/dashboard/detect`);
+      await other.goto(`${nr.url}/dashboard/detect`);
+      await heartRateShown(page);
+      assert.equal(await page.locator('.body-reacting').count(), 0, 'nothing to wait for before a change');
+      await page.getByLabel('Simulated feeling (demo only)').click({ force: true });
+      await page.locator('.v-overlay .v-list-item', { hasText: 'angry' }).click();
+      const line = /^The body takes about 9 s to react to a new feeling \(angry\): detect in (\d) s\.$/;
+      // the seconds a tab shows, once it shows the line (its texts may load after the first message)
+      const seconds = async (p: Page) => {
+        const shown = await p.waitForFunction((re) => new RegExp(re).exec(document.querySelector('.body-reacting')?.textContent?.trim() ?? '')?.[1], line.source, { timeout: 5000 });
+        return Number(await shown.jsonValue());
+      };
+      const first = await seconds(page);
+      assert.ok(first >= 7 && first <= 9, `starts near 9 s: ${first}`);
+      assert.ok((await seconds(other)) >= 1, 'the other tab is told too (one hat)');
+      await page.waitForFunction((n) => Number(/detect in (\d) s/.exec(document.querySelector('.body-reacting')?.textContent ?? '')?.[1]) < n, first, { timeout: 3000 });
+      // gone once the body has reacted (9 s after the change)
+      await page.locator('.body-reacting').waitFor({ state: 'detached', timeout: 12_000 });
+      await other.locator('.body-reacting').waitFor({ state: 'detached', timeout: 2000 });
+    } finally {
+      await other.close();
+    }
   });
 
   it('says on the page where a damaged answer history was moved, and goes on answering', async () => {

@@ -131,4 +131,44 @@ describe('example flows', () => {
     assert.equal(new Set(paths).size, paths.length, `page paths ${paths.join(', ')}`);
     assert.ok(paths.includes('/training') && paths.includes('/detect'));
   });
+
+  // The pages' German comes from the catalogues (resources/page-texts.js applies it in the browser): every title
+  // and label the shipped pages show must be there, or a German page shows it in English.
+  for (const [file, node, page] of [['inference.json', 'emotion-infer', 'detect'], ['training.json', 'emotion-train', 'training']]) {
+    it(`${file}: the German catalogue titles every group and labels every widget of the page`, () => {
+      const catalogue = JSON.parse(readFileSync(join(root, 'nodes', node, 'locales', 'de', `${node}.json`), 'utf8'));
+      const section = catalogue[`${page}-page`] as { groups: Record<string, string>; widgets: Record<string, Record<string, unknown>> };
+      const flow = examples.get(file)!;
+      const missing: string[] = [];
+      for (const n of flow.filter((n) => n.type === 'ui-group')) if (!section.groups[n.id]) missing.push(`group ${n.id} "${String(n.name)}"`);
+      for (const n of flow.filter((n) => n.type.startsWith('ui-') && n.group !== undefined || n.type === 'ui-notification')) {
+        for (const prop of ['label', 'title', 'options', 'columns', 'dismissText']) {
+          const value = n[prop];
+          const shown = Array.isArray(value) ? value.length > 0 : typeof value === 'string' && /[a-z]{3}/i.test(value) && !/^(µS|BPM|GSR)$/.test(value);
+          if (shown && n.type !== 'ui-template' && section.widgets[n.id]?.[prop] === undefined) missing.push(`${n.type} ${n.id}.${prop} "${JSON.stringify(value)}"`);
+        }
+      }
+      assert.deepEqual(missing, []);
+    });
+
+    it(`${file}: every text the page's own templates and messages use is in the English and the German catalogue`, () => {
+      const flow = examples.get(file)!;
+      const code = flow.map((n) => String(n.format ?? '') + String(n.func ?? '')).join('\n');
+      // t('key', ...) in a template, { key: 'name' } in a message for one
+      const keys = new Set([...code.matchAll(/\bt\('([\w-]*\w)'[,)]/g), ...code.matchAll(/\{ key: '([\w-]+)'/g)].map((m) => m[1]));
+      // mood(label): the moods of the page's dropdowns, and "uncertain" where it shows answers
+      if (/mood\(/.test(code)) {
+        const moods = flow.filter((n) => n.type === 'ui-dropdown').flatMap((n) => (n.options as { value: string }[]).map((o) => o.value));
+        for (const label of [...moods, ...(/mood\(msg\.payload\)/.test(code) ? ['uncertain'] : [])]) keys.add(`mood-${label}`);
+      }
+      const texts = ['en-US', 'de'].map((lang) => {
+        const catalogue = JSON.parse(readFileSync(join(root, 'nodes', node, 'locales', lang, `${node}.json`), 'utf8'));
+        const text = (catalogue[`${page}-page`]?.text ?? {}) as Record<string, string>;
+        assert.deepEqual([...keys].filter((k) => typeof text[k] !== 'string'), [], `${lang}: texts missing`);
+        return text;
+      });
+      // and every English text has its German (keys made at run time, such as 'verdict-' + verdict, too)
+      assert.deepEqual(Object.keys(texts[0]).filter((k) => typeof texts[1][k] !== 'string'), [], 'German texts missing');
+    });
+  }
 });

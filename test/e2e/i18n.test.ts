@@ -7,7 +7,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, startNodeRed, type NodeRedProcess } from '../support/node-red-process';
+import { prepareDemoUserDir } from '../../demo/demo-user-dir';
+import { DEMO_PARTICIPANT } from '../../demo/seed';
+import { launchChromium, startNodeRed, withDetectWindow, type NodeRedProcess } from '../support/node-red-process';
 
 const root = join(__dirname, '..', '..');
 
@@ -110,8 +112,8 @@ describe('a second language: pulse-bpm in German', function () {
     await page.locator('#red-ui-editor-shade').waitFor({ state: 'hidden' });
     const palette = (type: string) =>
       page.locator(`[data-palette-type="${type}"] .red-ui-palette-label`).textContent().then((t) => t?.replace(/\s+/g, ' ').trim());
-    assert.equal(await palette('emotion-sensor-record'), 'Sensoraufzeichnung');
-    assert.equal(await palette('emotion-record-store'), 'Datenspeicher');
+    assert.equal(await palette('emotion-sensor-record'), 'Messwerte aufzeichnen');
+    assert.equal(await palette('emotion-record-store'), 'Daten speichern');
     assert.equal(await palette('emotion-train'), 'Modell trainieren');
     assert.equal(await palette('emotion-infer'), 'Emotion erkennen');
     await page.waitForFunction(() => document.querySelector('[id="rec"] .red-ui-flow-node-status-label')?.textContent === 'kein Teilnehmer');
@@ -138,10 +140,9 @@ describe('a second language: pulse-bpm in German', function () {
     assert.equal(await statusOf('fire'), 'bereit');
     await statusStarts('iotIn', 'kein');
     assert.equal(await statusOf('iotIn'), 'kein aws-iot-broker konfiguriert');
-    // the palette may also break a label after a hyphen
-    const palette = (type: string) => text(`[data-palette-type="${type}"] .red-ui-palette-label`).then((t) => t?.replace(/\s*-\s*/g, '-'));
-    assert.equal(await palette('emotion-firehose-push'), 'Firehose-Push');
-    assert.equal(await palette('emotion-sns-notify'), 'SNS-Benachrichtigung');
+    const palette = (type: string) => text(`[data-palette-type="${type}"] .red-ui-palette-label`);
+    assert.equal(await palette('emotion-firehose-push'), 'an Firehose senden');
+    assert.equal(await palette('emotion-sns-notify'), 'per SNS melden');
     assert.equal(await text('[id="fire"] .red-ui-flow-node-label'), 'Firehose emotion');
     assert.equal(await text('[id="sns"] .red-ui-flow-node-label'), 'SNS-Benachrichtigung');
 
@@ -174,5 +175,152 @@ describe('a second language: pulse-bpm in German', function () {
     assert.equal(await text('label[for="node-config-input-keyPath"]'), 'Privater Schlüssel');
     assert.equal(await text('label[for="node-config-input-cleanSession"]'), 'Clean Session');
     await cancel('#node-config-dialog-cancel');
+  });
+
+  it('fits every palette label of this package into the palette without breaking a word, in German and in English', async () => {
+    const english = await browser.newPage({ locale: 'en-US', viewport: { width: 1280, height: 800 } });
+    try {
+      await english.goto(nr.url);
+      await english.waitForFunction(() => document.querySelectorAll('[data-palette-type^="emotion-"] .red-ui-palette-label').length >= 12);
+      for (const p of [page, english]) {
+        // Node-RED wraps a palette label at spaces and hyphens, and cuts a word that is wider than the node
+        const broken = await p.evaluate(() =>
+          Array.from(document.querySelectorAll('[data-palette-type^="emotion-"]')).flatMap((el) => {
+            const words = new Set((el.getAttribute('data-palette-label') ?? '').split(/[\s-]+/));
+            const lines = (el.querySelector('.red-ui-palette-label')?.innerHTML ?? '').split(/<br\s*\/?>/);
+            const pieces = lines.flatMap((line) => line.split(/[\s-]+/).filter((w) => w !== ''));
+            return pieces.some((w) => !words.has(w)) ? [`${el.getAttribute('data-palette-type')}: ${lines.join(' / ')}`] : [];
+          }),
+        );
+        const count = await p.locator('[data-palette-type^="emotion-"]').count();
+        assert.ok(count >= 12, `the palette shows this package's nodes (${count})`);
+        assert.deepEqual(broken, [], 'labels with a word cut in two');
+      }
+    } finally {
+      await english.close();
+    }
+  });
+
+  it('shows the help of a node in German', async () => {
+    // the text the help sidebar and the palette's popover show for the node type, in the editor's language
+    const help = (type: string) =>
+      page.evaluate((t) => (window as unknown as { RED: { nodes: { getNodeHelp(t: string): string } } }).RED.nodes.getNodeHelp(t), type);
+    assert.match(await help('emotion-grove-gsr'), /Liest einen Grove-GSR-Sensor über einen Grove Base Hat/);
+    assert.match(await help('emotion-aws-iot-broker'), /Ein Endpunkt von AWS IoT Core/);
+    assert.match(await help('emotion-firehose-push'), /Sendet Datensätze an einen Amazon-Data-Firehose-Lieferstream/);
+    assert.match(await help('emotion-record-store'), /<h3>Eingangsdaten<\/h3>/);
+  });
+});
+
+describe('the dashboard pages in a German browser', function () {
+  this.timeout(120_000);
+  let userDir: string;
+  let nr: NodeRedProcess;
+  let browser: Browser;
+
+  before(async () => {
+    userDir = mkdtempSync(join(tmpdir(), 'emotion-i18n-pages-'));
+    await prepareDemoUserDir(userDir, { flowsDir: join(root, 'flows'), adjustFlows: withDetectWindow(2) });
+    nr = await startNodeRed({ userDir }); // the runtime in English: the pages follow the browser
+    browser = await launchChromium();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await nr?.stop();
+    if (userDir) rmSync(userDir, { recursive: true, force: true });
+  });
+
+  /** The page in a browser of that language, once its texts are applied (the Participant field is relabelled last in German). */
+  async function open(locale: string, path: string): Promise<Page> {
+    const page = await browser.newPage({ locale, viewport: { width: 1280, height: 1000 } });
+    await page.goto(`${nr.url}/dashboard/${path}`);
+    await page.locator('.nrdb-ui-group').first().waitFor();
+    return page;
+  }
+  const groupTitles = (page: Page) => page.locator('.nrdb-ui-group .v-card-title, .nrdb-ui-group-title').allTextContents().then((t) => t.map((s) => s.trim()).filter(Boolean));
+
+  it('shows the Detect page in German: group titles, field and button labels, the feelings, the gauges, the table, its messages, the countdown and the answer', async () => {
+    const page = await open('de-DE', 'detect');
+    try {
+      await page.getByRole('button', { name: 'Emotion erkennen' }).waitFor();
+      await page.getByText('Letzte Antworten').waitFor();
+      const text = await page.locator('body').innerText();
+      for (const german of ['Ihre Emotion', 'Live-Signale', 'Person', 'Simuliertes Gefühl (nur Demo)', 'Erfassung', 'Hautleitwert', 'Herzfrequenz', 'Zeit', 'Sicherheit']) {
+        assert.ok(text.includes(german), `"${german}" on the page`);
+      }
+      for (const english of ['Recent answers', 'Live signals', 'Collecting', 'Skin conductance', 'Confidence']) {
+        assert.ok(!text.includes(english), `"${english}" left in English`);
+      }
+      await page.getByLabel('Simuliertes Gefühl (nur Demo)').click({ force: true });
+      assert.deepEqual(await page.locator('.v-overlay .v-list-item').allInnerTexts().then((t) => t.map((x) => x.trim())), ['ruhig', 'fröhlich', 'traurig', 'wütend']);
+      await page.locator('.v-overlay .v-list-item', { hasText: 'wütend' }).click();
+      await page.getByText(/^Der Körper braucht etwa 9 s, um auf ein neues Gefühl \(wütend\) zu reagieren: in \d s erkennen\.$/).waitFor();
+
+      // the page's own texts: the hint, its messages, the answer and its suggestion
+      await page.getByText('„Emotion erkennen“ drücken').waitFor();
+      await page.getByRole('button', { name: 'Emotion erkennen' }).click();
+      await page.getByText('Zuerst eine Person eingeben: wessen Modell soll antworten?').waitFor();
+      const field = page.getByLabel('Person');
+      await field.fill(DEMO_PARTICIPANT);
+      await field.press('Enter');
+      await page.waitForFunction(() => !document.querySelector('.page-message'));
+      // the beat detector needs a few beats before records carry a heart rate
+      await page.waitForFunction(() => Number(/Herzfrequenz\s+40\s+160\s+(\d+)/.exec(document.body.innerText)?.[1]) >= 40, null, { timeout: 20_000 });
+      await page.getByRole('button', { name: 'Emotion erkennen' }).click();
+      await page.getByText('Der Körper wird gemessen: die neue Antwort kommt, wenn der Balken voll ist.').waitFor();
+      await page.waitForFunction(() => /^(wütend|fröhlich|traurig|unsicher)$/.test(document.querySelector('.emotion-label')?.textContent?.trim() ?? ''), null, { timeout: 20_000 });
+      const answer = await page.locator('.emotion-answer').innerText();
+      assert.match(answer, /^\d+ % sicher( \(an zurückgehaltenen Sitzungen kalibriert\))?$|^Das ähnelt noch keiner Stimmung, die für demo aufgenommen wurde/m);
+      assert.match(answer, /Musik:.*\n.*Licht:/);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('shows the Training page in German, and both pages in English to an English browser', async () => {
+    const page = await open('de-DE', 'training');
+    try {
+      await page.getByRole('button', { name: 'Modell trainieren' }).waitFor();
+      const text = await page.locator('body').innerText();
+      for (const german of ['Eine Stimmung aufnehmen', 'Aufnahmen pro Stimmung', 'Persönliches Modell', 'Aufzunehmende Stimmung', 'Dauer (s)', 'Stopp', 'Stimmung', 'Datensätze']) {
+        assert.ok(text.includes(german), `"${german}" on the page`);
+      }
+      // its messages and the recording state line
+      await page.getByRole('button', { name: 'Start' }).click();
+      await page.getByText('Zuerst eine Person eingeben: ohne sie wird nichts aufgenommen.').waitFor();
+      const field = page.getByLabel('Person');
+      await field.fill('Lena');
+      await field.press('Enter');
+      await page.waitForFunction(() => !document.querySelector('.page-message'));
+      await page.getByRole('button', { name: 'Start' }).click();
+      await page.getByText(/^nimmt fröhlich auf: [1-9]\d* Datensätze(, \d+ übersprungen)?, Aufwärmen \d+ s \(nicht fürs Training\)$/).waitFor({ timeout: 10_000 });
+      await page.getByRole('button', { name: 'Start' }).click();
+      await page.getByText('Nimmt schon für Lena auf: zuerst Stopp drücken.').waitFor();
+      await page.getByRole('button', { name: 'Stopp' }).click();
+      await page.getByText(/^gestoppt: \d+ Datensätze$/).waitFor();
+      assert.ok((await page.locator('.state-line').innerText()).startsWith('Zustand'));
+      // the seeded participant's model card
+      await field.fill(DEMO_PARTICIPANT);
+      await field.press('Enter');
+      const card = page.locator('.model-card');
+      await card.waitFor();
+      const shown = (await card.innerText()).replace(/\s+/g, ' ');
+      assert.match(shown, /Modell von demo simulierte Daten Trainiert \S+/);
+      assert.match(shown, /Kann diese Stimmungen unterscheiden/);
+      assert.match(shown, /Balancierte Genauigkeit [\d.]+ % gegen Zufall 33 %, an \d+ zurückgehaltenen Fenstern von 10 s/);
+      assert.match(shown, /Zeilen pro Stimmung: wütend \d+ · fröhlich \d+ · traurig \d+/);
+      assert.match(await page.locator('.confusion caption').innerText(), /^Konfusionsmatrix über zurückgehaltene Fenster/);
+    } finally {
+      await page.close();
+    }
+    const english = await open('en-US', 'training');
+    try {
+      await english.getByRole('button', { name: 'Train model' }).waitFor();
+      assert.ok((await english.locator('body').innerText()).includes('Record a mood'));
+      assert.ok(!(await groupTitles(english)).includes('Eine Stimmung aufnehmen'));
+    } finally {
+      await english.close();
+    }
   });
 });

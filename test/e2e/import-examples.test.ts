@@ -85,6 +85,8 @@ describe('importing the examples one after another in the real editor', function
 
   /** Menu > Import > Examples > the package > `name` > Import; "Import copy" if the editor asks. Returns whether it asked. */
   async function importExample(name: string): Promise<boolean> {
+    // the previous import's notification must be gone, or it would be taken for this one's
+    await page.waitForFunction(() => document.querySelectorAll('.red-ui-notification').length === 0, null, { timeout: 15_000 });
     await page.click('#red-ui-header-button-sidemenu');
     await page.click('#menu-item-import');
     await page.getByRole('link', { name: 'Examples' }).click();
@@ -92,14 +94,16 @@ describe('importing the examples one after another in the real editor', function
     await tree.getByText(pkg.name, { exact: true }).click();
     await tree.getByText(name, { exact: true }).click();
     await page.click('#red-ui-clipboard-dialog-ok');
-    const copy = page.getByRole('button', { name: 'Import copy' });
-    const imported = page.locator('.red-ui-notification').filter({ hasText: 'Imported' });
+    // a notification fades out after its button is clicked: only the newest counts
+    const copy = page.getByRole('button', { name: 'Import copy' }).last();
+    const imported = page.locator('.red-ui-notification').filter({ hasText: 'Imported' }).last();
     await copy.or(imported).first().waitFor();
     const asked = await copy.isVisible();
     if (asked) {
       await copy.click();
-      await imported.first().waitFor();
+      await imported.waitFor();
     }
+    await page.waitForFunction(() => !Array.from(document.querySelectorAll('.red-ui-notification button')).some((b) => b.textContent?.trim() === 'Import copy'));
     // the imported nodes hang on the pointer until a click puts them down
     await page.mouse.click(800, 500);
     return asked;

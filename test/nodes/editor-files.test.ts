@@ -35,6 +35,19 @@ describe('editor files of every node', () => {
       assert.match(help, /<h3>(Inputs|Details|Outputs)<\/h3>/, 'help follows the Node-RED style guide');
     });
 
+    it(`${set}: a German help with the English one's sections`, () => {
+      const sections = (lang: string) => {
+        const help = readFileSync(join(folder, 'locales', lang, `${name}.html`), 'utf8');
+        assert.match(help, new RegExp(`data-help-name="${set}"`), lang);
+        return [...help.matchAll(/<h3>([^<]+)<\/h3>/g)].map((m) => m[1]);
+      };
+      // the headings of Node-RED's own German helps; a node's own headings only as many
+      const standard: Record<string, string> = { Inputs: 'Eingangsdaten', Outputs: 'Ausgangsdaten', Details: 'Details' };
+      const [en, de] = [sections('en-US'), sections('de')];
+      assert.equal(de.length, en.length, `sections ${de.join(', ')} for ${en.join(', ')}`);
+      en.forEach((heading, i) => standard[heading] && assert.equal(de[i], standard[heading]));
+    });
+
     it(`${set}: the dialog has a field for every setting, its texts in English and German`, () => {
       const { definition, template } = registered!;
       const prefix = definition.category === 'config' ? 'node-config-input-' : 'node-input-';

@@ -119,8 +119,16 @@ describe('grove-base-hat config node', () => {
     });
   });
 
-  it('on this machine (no /dev/i2c-9) the real i2c-bus gives the raspi-config hint', async () => {
+  it('on this machine (no /dev/i2c-9) the real i2c-bus gives the raspi-config hint, in German too', async () => {
     const node = await loadHat({ mode: 'i2c', bus: '9', address: '0x04' });
     await assert.rejects(node.hat(), /\/dev\/i2c-9 not found: enable I2C/);
+    await helper.unload();
+    await useLanguage('de');
+    try {
+      const german = await loadHat({ mode: 'i2c', bus: '9', address: '0x04' });
+      await assert.rejects(german.hat(), /^Error: \/dev\/i2c-9 nicht gefunden: I2C einschalten \(sudo raspi-config/);
+    } finally {
+      await useLanguage('en-US');
+    }
   });
 });

@@ -4,7 +4,7 @@ import { FakeI2cBus } from '../support/fake-i2c-bus';
 import { loadReader, sleep, until, useFakeI2cBus } from './grove-support';
 import { useLanguage } from '../support/node-messages';
 import type { HatConfigNode } from '../../nodes/grove-base-hat/reader';
-import type { SimulatedHat } from '../../src/hat/simulated-hat';
+import { SETTLE_MS, type SimulatedHat } from '../../src/hat/simulated-hat';
 import gsrNode = require('../../nodes/grove-gsr/grove-gsr');
 
 const load = (props: Record<string, unknown>, hat?: Record<string, unknown>) => loadReader(gsrNode, 'emotion-grove-gsr', props, hat);
@@ -74,6 +74,21 @@ describe('grove-gsr node', () => {
     assert.equal(hat.stimulus, 'angry');
     assert.equal(t.out.length, 0);
     assert.equal(t.errors.length, 0);
+  });
+
+  it('says in every simulated reading which feeling the body follows and when it will have reacted (msg.simulation)', async () => {
+    const t = await load({ interval: '20', startOnDeploy: false });
+    t.reader.receive({ payload: 'read' });
+    await until(() => t.out.length === 1, 2000, 'a reading');
+    assert.deepEqual(t.out[0].simulation, { stimulus: 'calm' }, 'the body starts calm');
+    const before = Date.now();
+    t.reader.receive({ stimulus: 'angry' } as never);
+    t.reader.receive({ payload: 'read' });
+    await until(() => t.out.length === 2, 2000, 'a second reading');
+    const { stimulus, since, settledAt } = t.out[1].simulation as { stimulus: string; since: number; settledAt: number };
+    assert.equal(stimulus, 'angry');
+    assert.ok(since >= before && since <= Date.now(), 'since the message set it');
+    assert.equal(settledAt - since, SETTLE_MS);
   });
 
   it('an unknown stimulus is an error a Catch node sees, with a red status; the node keeps working', async () => {

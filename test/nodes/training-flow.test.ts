@@ -72,7 +72,8 @@ describe('training example flow (flows/training.json)', function () {
     helper.getNode('training-start').send({ payload: 'start', topic: 'control', ...tab });
     await sleep(300);
     helper.getNode('training-start').send({ payload: 'start', topic: 'control', ...tab }); // a second press is ignored
-    await until(() => messages.some((m) => /Already recording demo/.test(String(m.payload))));
+    // (page messages are { key, vars } of the page's texts, which the page shows in the tab's language)
+    await until(() => messages.some((m) => isText(m, 'alreadyRecording') && (m.payload as PageText).vars?.participant === 'demo'));
     // counts refresh while recording (every 5 records), then once more at the end
     await until(() => tables.some((t) => rowsOf(t).sad === 5), 10000);
     const during = tables.length;
@@ -95,12 +96,21 @@ describe('training example flow (flows/training.json)', function () {
     helper.getNode('training-page-view').send({ topic: '$pageview', payload: { page: { name: 'Training' } }, ...tab });
     helper.getNode('training-start').send({ payload: 'start', topic: 'control', ...tab });
     helper.getNode('training-train-button').send({ payload: 'train', topic: 'train', ...tab });
-    await until(() => messages.filter((m) => /Enter a participant first/.test(String(m.payload))).length === 2);
+    await until(() => messages.filter((m) => isText(m, 'needParticipantRecord') || isText(m, 'needParticipantTrain')).length === 2);
     assert.ok(messages.every((m) => (m._client as { socketId: string }).socketId === 'tab-2'));
     await sleep(1500);
     assert.deepEqual(await new RecordStore(userDir()).participants(), []);
   });
 });
+
+interface PageText {
+  key: string;
+  vars?: Record<string, unknown>;
+}
+
+function isText(m: NodeMessage, key: string): boolean {
+  return (m.payload as PageText | null)?.key === key;
+}
 
 function rowsOf(table: NodeMessage): Record<string, number> {
   return Object.fromEntries((table.payload as { mood: string; records: number }[]).map((r) => [r.mood, r.records]));

@@ -86,6 +86,15 @@ describe('cloud training through Step Functions', () => {
     assert.deepEqual([...new Set(sfn.operations())], ['StartExecution', 'DescribeExecution', 'GetExecutionHistory']);
   });
 
+  it('shows every stage the workflow went through between two polls, in order, when they are shorter than a poll', async () => {
+    const quick = succeeding();
+    sfn.script = () => ({ ...quick, states: quick.states.map((st, i) => ({ ...st, afterMs: i * 5 })), endAfterMs: 900 });
+    const progress: CloudProgress[] = [];
+    await runCloudTraining(client, input, { stateMachineArn: ARN, pollMs: 400, onProgress: (p) => progress.push(p) });
+    const stages = progress.map((p) => p.stage).filter((s, i, all) => s !== all[i - 1]);
+    assert.deepEqual(stages, ['queued', 'preparing', 'training', 'deploying', 'ready']);
+  });
+
   it('reports the Prepare step\'s held-out figures first, and the endpoint\'s random split under its own name', async () => {
     const heldOut = {
       accuracy: 0.55,

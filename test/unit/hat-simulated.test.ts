@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { SimulatedHat, STIMULI, isStimulus, type Stimulus } from '../../src/hat/simulated-hat';
+import { SETTLE_MS, SimulatedHat, STIMULI, isStimulus, type Stimulus } from '../../src/hat/simulated-hat';
 import { convertGsr } from '../../src/signal/gsr';
 import { phasicActivity } from '../../src/signal/phasic';
 
@@ -53,6 +53,28 @@ describe('hat: simulated Grove Base Hat', () => {
     const back: number[] = [];
     for (let t = T0 + 2990; t >= T0; t -= 10) back.unshift(a.rawAt(4, t));
     assert.deepEqual(back, fwd);
+  });
+
+  it('knows when the body has reacted to a new feeling: most of the change is there by SETTLE_MS', () => {
+    const hat = new SimulatedHat({ seed: 2, participant: 'Zoë', now: () => T0 });
+    assert.deepEqual(hat.simulationAt(T0), { stimulus: 'calm' });
+    hat.setStimulus('angry', T0);
+    assert.deepEqual(hat.simulationAt(T0 + 1000), { stimulus: 'angry', since: T0, settledAt: T0 + SETTLE_MS });
+    hat.setStimulus('angry', T0 + 4000); // the same feeling again: nothing changes
+    assert.equal(hat.simulationAt(T0 + 5000).since, T0);
+    // the tonic level without drifts or responses: a twin that has been angry for an hour shows the target
+    const settled = new SimulatedHat({ seed: 2, participant: 'Zoë' });
+    settled.setStimulus('angry', T0 - 3_600_000);
+    const calm = new SimulatedHat({ seed: 2, participant: 'Zoë' });
+    for (const [signal, at] of [['gsr', (h: SimulatedHat, t: number) => h.conductanceAt(t)], ['hr', (h: SimulatedHat, t: number) => h.heartRateAt(t)]] as const) {
+      const t = T0 + SETTLE_MS;
+      const left = Math.abs(at(settled, t) - at(hat, t)) / Math.abs(at(settled, t) - at(calm, t));
+      // the heart rate exactly as the model says (5 %); the conductance also carries responses that differ
+      // between the twins' last 20 s, so it is checked against 10 %
+      assert.ok(left <= (signal === 'hr' ? 0.05 : 0.1), `${signal}: ${(left * 100).toFixed(1)} % of the change still to come at SETTLE_MS`);
+      const early = Math.abs(at(settled, T0 + SETTLE_MS / 3) - at(hat, T0 + SETTLE_MS / 3)) / Math.abs(at(settled, T0 + SETTLE_MS / 3) - at(calm, T0 + SETTLE_MS / 3));
+      if (signal === 'gsr') assert.ok(early > 0.3, `gsr still far at a third of it (${(early * 100).toFixed(0)} %)`);
+    }
   });
 
   it('differs between participants and seeds', () => {

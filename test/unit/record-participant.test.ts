@@ -73,6 +73,20 @@ describe('participant identity: one key per person, one folder per key', () => {
     assert.throws(() => participantKey('\ufdfa'.repeat(4)), /too long once normalised/, 'one character can stand for 18');
   });
 
+  it('says a name is too long with its length and the limit, showing its first words marked as cut', () => {
+    const long = 'Maria Magdalena Theresia von Hohenzollern-Sigmaringen und Schwarzenberg-Hohenlohe-Waldenbur';
+    assert.equal([...long].length, 91);
+    assert.throws(() => participantKey(long), (e: Error) => {
+      assert.equal(e.message, 'invalid participant name "Maria Magdalena Theresia von"…: too long: 91 characters, at most 64');
+      return true;
+    });
+    assert.throws(() => participantKey('Zoë'.repeat(22)), /too long: 66 characters, at most 64$/, 'characters, not bytes');
+    assert.ok(participantKey('Zoë'.repeat(21) + 'x'), '64 characters are fine');
+    // a name of allowed length is shown whole
+    const odd = 'Ana María del Carmen Rodríguez-Fernández de la Torre y Gómez!';
+    assert.throws(() => participantKey(odd), (e: Error) => e.message.startsWith(`invalid participant name ${JSON.stringify(odd)}: use letters`));
+  });
+
   it('rejects the device names Windows reserves and names ending in a dot', () => {
     for (const bad of ['CON', 'con', 'Nul', 'COM1', 'lpt3', 'nul.txt', 'foo.', 'Zoë.']) assert.throws(() => participantKey(bad), /Windows/, bad);
     for (const fine of ['Connie', 'console', 'com', 'COM10', 'nullify']) assert.ok(participantKey(fine), fine);

@@ -1,0 +1,8 @@
+// Errors of the pure core that a node can say in the runtime's language: the English message for logs and
+// callers without a catalogue, and the key (and values) that name the text in the node's message catalogue
+// (`<node>.errors.<key>`, filled with vars; nodes/lib/i18n.ts translateError).
+export type ErrorVars = Record<string, string | number>;
+
+export function keyedError(key: string, message: string, vars?: ErrorVars): Error & { key: string; vars?: ErrorVars } {
+  return Object.assign(new Error(message), { key, vars });
+}
