@@ -1,6 +1,6 @@
 // The demo participant `npm start` seeds on first start: short simulated recording sessions, made in fast
 // time by the same pieces the flows run live (simulated hat -> GSR conversion and beat detection -> one
-// record per second -> local store), then a model trained and saved, so the Detect page answers at once.
+// record per second, with that second's beat intervals -> local store), then a model trained and saved, so the Detect page answers at once.
 // The seed follows the recording protocol the Training page teaches (src/record/recording-protocol.ts):
 // each mood in two sessions, on two occasions a day apart, in a different order; only the calm / rest
 // session is left for the visitor to record. Never real data: every record says `simulated: true`.
@@ -42,9 +42,13 @@ export interface SeedSummary {
 
 const TICK_MS = 1000;
 
+/** grove-gsr's default sampling interval: sensor-record averages the readings of each tick. */
+const GSR_INTERVAL_MS = 200;
+
 /**
- * Records one session: the stimulus switches to `mood` at `startMs`; each second the latest GSR reading and
- * the beat detector's BPM make a record (ticks without a BPM are skipped, as sensor-record does).
+ * Records one session: the stimulus switches to `mood` at `startMs`; each second the mean of that second's
+ * GSR readings, the beat detector's BPM and the beat intervals it counted make a record (ticks without a
+ * BPM are skipped, as sensor-record does).
  */
 export function simulateSession(
   hat: SimulatedHat,
@@ -59,18 +63,29 @@ export function simulateSession(
   const records: SensorRecord[] = [];
   const step = 1000 / pulseRateHz;
   let nextTick = startMs + TICK_MS;
+  let nextGsr = startMs;
+  let gsr: number[] = [];
+  let ibiMs: number[] = [];
   for (let t = startMs; t < startMs + seconds * 1000; t += step) {
-    detector.processSample(t, hat.rawAt(PULSE_CHANNEL, t));
+    ibiMs.push(...(detector.processSample(t, hat.rawAt(PULSE_CHANNEL, t))?.counted ?? []));
+    if (t >= nextGsr) {
+      const reading = convertGsr(hat.rawAt(GSR_CHANNEL, t));
+      if (reading.contact) gsr.push(reading.conductanceUS);
+      nextGsr += GSR_INTERVAL_MS;
+    }
     if (t < nextTick) continue;
     nextTick += TICK_MS;
-    const gsr = convertGsr(hat.rawAt(GSR_CHANNEL, t));
     const { bpm } = detector.current();
-    if (!gsr.contact || bpm === null) continue;
+    const tick = { gsr, ibiMs };
+    gsr = [];
+    ibiMs = [];
+    if (tick.gsr.length === 0 || bpm === null) continue;
     records.push({
       participant: hat.participant,
       timestamp: Math.round(t),
-      gsr: round3(gsr.conductanceUS),
+      gsr: round3(tick.gsr.reduce((a, b) => a + b, 0) / tick.gsr.length),
       bpm: round3(bpm),
+      ibiMs: tick.ibiMs.map(round3),
       mood,
       session,
       simulated: true,

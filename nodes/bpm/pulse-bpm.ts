@@ -46,7 +46,7 @@ export = function (RED: NodeAPI) {
       if (input.batch) return r.feedBatch(input.batch);
       if (input.sample) return r.feedSample(input.sample.tMs, input.sample.value);
       // a bare reset answers with the cleared state, so downstream sees the BPM go null
-      return input.reset ? [{ tMs: Date.now(), state: r.state() }] : [];
+      return input.reset ? [{ tMs: Date.now(), state: r.state(), newIbiMs: [] }] : [];
     }
 
     /** The last report travels on the incoming msg (so msg.simulated and the rest pass through); earlier ones on copies. */
@@ -56,7 +56,7 @@ export = function (RED: NodeAPI) {
         const { bpm, ibiMs, quality, beats } = report.state;
         out.topic = 'bpm';
         out.payload = bpm === null ? null : round3(bpm);
-        out.hr = { bpm: out.payload, ibiMs: ibiMs.map(round3), quality, beats };
+        out.hr = { bpm: out.payload, ibiMs: ibiMs.map(round3), newIbiMs: report.newIbiMs.map(round3), quality, beats };
         out.timestamp = report.tMs;
         delete out.reset;
         send(out);

@@ -143,13 +143,14 @@ export = function (RED: NodeAPI) {
       if (command === 'start') {
         const participant = participantOf(msg);
         const backend = primary(participant); // a missing model is an error now, not after the window
-        const closed = await win.open();
+        // a model of window features learned over its own window: collect that long
+        const closed = await win.open(backend.windowSeconds ? backend.windowSeconds * 1000 : windowMs);
         // a start over a running window answers the earlier one too: it was not forgotten, it was replaced
         if ('cancelled' in closed) {
           if (closed.cancelled === 'restarted') throw Object.assign(new Error(t('emotion-infer.errors.superseded')), { keepStatus: true });
           return;
         }
-        await answer(msg, send, closed.average.mean(windowMs), participant, backend, closed.closedAt);
+        await answer(msg, send, closed.average.mean(closed.durationMs), participant, backend, closed.closedAt);
         return;
       }
       if (msg.payload === null || typeof msg.payload !== 'object') {

@@ -20,6 +20,7 @@ interface SensorRecordDef extends NodeDef {
 
 /** The msg properties a dashboard (or any flow) may set. */
 interface RecordMsg extends NodeMessageInFlow {
+  hr?: { newIbiMs?: unknown };
   participant?: unknown;
   mood?: unknown;
   session?: unknown;
@@ -79,7 +80,7 @@ function setup(node: Node, def: SensorRecordDef, t: Translate): void {
     }
     const setAny = applyProperties(msg, now);
     if (topic === 'gsr') recorder.gsr(reading(msg.payload, 'gsr', t), now, msg.simulated === true);
-    else if (topic === 'bpm') recorder.bpm(reading(msg.payload, 'bpm', t), now, msg.simulated === true);
+    else if (topic === 'bpm') recorder.bpm(reading(msg.payload, 'bpm', t), now, msg.simulated === true, newIntervals(msg));
     else if (topic === 'participant') recorder.setParticipant(String(msg.payload ?? ''));
     else if (topic === 'mood') recorder.setMood(msg.payload as string | null, now);
     else if (topic === 'session') recorder.setSession(msg.payload as string);
@@ -166,6 +167,12 @@ function stateMsg(s: RecorderState, now: number) {
 function reading(payload: unknown, topic: string, t: Translate): number | null {
   if (payload === null || typeof payload === 'number') return payload;
   throw nodeError(t, 'sensor-record.errors.reading', { topic, payload: String(JSON.stringify(payload)) });
+}
+
+/** pulse-bpm's beat intervals since its previous message, when the BPM came from it. */
+function newIntervals(msg: RecordMsg): number[] | undefined {
+  const list = msg.hr?.newIbiMs;
+  return Array.isArray(list) ? list : undefined;
 }
 
 function seconds(value: unknown, t: Translate): number {

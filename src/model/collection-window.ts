@@ -5,6 +5,7 @@ export interface ClosedWindow {
   average: WindowAverage;
   /** performance.now() when the window closed: latency is measured from here */
   closedAt: number;
+  durationMs: number;
 }
 
 /** Why a window ended without an answer: a stop, a new window opened over it, the node closing. */
@@ -33,11 +34,12 @@ export class CollectionWindow {
     return this.current !== undefined;
   }
 
-  open(): Promise<ClosedWindow | Cancelled> {
+  /** @param durationMs this window's length (a model trained on its own window asks for that one) */
+  open(durationMs = this.durationMs): Promise<ClosedWindow | Cancelled> {
     this.cancel('restarted');
     return new Promise((resolve) => {
-      const deadline = performance.now() + this.durationMs;
-      let shown = Math.ceil(this.durationMs / 1000);
+      const deadline = performance.now() + durationMs;
+      let shown = Math.ceil(durationMs / 1000);
       this.onTick(shown);
       const ticker = setInterval(() => {
         const left = Math.max(1, Math.ceil((deadline - performance.now()) / 1000));
@@ -46,8 +48,8 @@ export class CollectionWindow {
       const timer = setTimeout(() => {
         const closedAt = performance.now();
         const { average } = this.finish()!;
-        resolve({ average, closedAt });
-      }, this.durationMs);
+        resolve({ average, closedAt, durationMs });
+      }, durationMs);
       this.current = { average: new WindowAverage(), resolve, timer, ticker };
     });
   }

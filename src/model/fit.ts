@@ -24,6 +24,11 @@ export interface FitSettings {
   windowSeconds: number;
   /** index of the gsr feature, -1 when the model has none */
   gsrColumn: number;
+  /**
+   * rows are records carrying their window's features (src/model/window-rows.ts): the phasic activity is
+   * one of them, so the familiarity needs no runs of rows
+   */
+  windowRows: boolean;
 }
 
 export interface FittedRows {
@@ -65,7 +70,7 @@ export function fitRows(
     tolerance: s.tolerance,
     onIteration,
   });
-  const phasic = s.gsrColumn < 0 ? [] : phasicByLabel(subset(clean, rows), s.gsrColumn, s.classes, s.windowSeconds);
+  const phasic = s.gsrColumn < 0 || s.windowRows ? [] : phasicByLabel(subset(clean, rows), s.gsrColumn, s.classes, s.windowSeconds);
   return {
     features: [...s.features],
     standardisation,

@@ -109,10 +109,11 @@ export function scoreHeldOut(
   plan.folds.forEach((fold, f) => {
     const model = fitRows(clean, fold.train, settings, mulberry32(seed + f + 1));
     for (const window of fold.test) {
-      const w = windowFeatures(clean, window.rows, settings.gsrColumn);
+      // a window model's row already holds the features of the window ending at it: the tile's last row's
+      const w = settings.windowRows ? { x: clean.x[window.rows[window.rows.length - 1]] } : windowFeatures(clean, window.rows, settings.gsrColumn);
       out.actual.push(window.label);
       out.logits.push(logits(model, w.x));
-      out.distances.push(nearestClass(model.familiarity, standardiseRow(model, w.x), w.gsrPhasic).distance);
+      out.distances.push(nearestClass(model.familiarity, standardiseRow(model, w.x), 'gsrPhasic' in w ? w.gsrPhasic : undefined).distance);
     }
     onFold(f + 1, plan.folds.length);
   });

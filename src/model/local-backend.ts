@@ -4,20 +4,33 @@ import type { InferenceBackend, Prediction } from './backend';
 import { nearestClass } from './familiarity';
 import { calibratedProbabilities, standardiseRow, type ModelFile } from './model-file';
 import type { Features } from './window-average';
+import { needsWindows } from './window-rows';
 
 /** A backend that also says which features it wants, in which order. */
 export interface OrderedBackend extends InferenceBackend {
   readonly featureNames: readonly string[];
   /** the label per class index the model was trained with, when it says */
   readonly labels?: readonly string[];
+  /** the detection window (s) a model of window features learned from: emotion-infer collects that long */
+  readonly windowSeconds?: number;
 }
 
 /** The feature vector in the order a model or endpoint expects, by name. */
+const FEATURE_HINT: Record<string, string> = {
+  hrvRmssd: 'too few clean beats in the window (is the ear clip on?)',
+  hrvSdnn: 'too few clean beats in the window (is the ear clip on?)',
+  gsrSlope: 'a window model needs emotion-infer in window mode, with at least 5 records',
+  gsrPhasic: 'a window model needs emotion-infer in window mode, with at least 5 records',
+  scrCount: 'a window model needs emotion-infer in window mode, with at least 5 records',
+  scrSize: 'a window model needs emotion-infer in window mode, with at least 5 records',
+};
+
 export function orderFeatures(names: readonly string[], features: Features): number[] {
   return names.map((name) => {
     const value = (features as unknown as Record<string, unknown>)[name];
     if (typeof value !== 'number') {
-      throw new Error(`the model needs feature "${name}", which emotion-infer does not collect (it has gsr, bpm)`);
+      const has = Object.keys(features).join(', ');
+      throw new Error(`the model needs feature "${name}", which this window does not give (it has ${has}): ${FEATURE_HINT[name] ?? 'train the model again'}`);
     }
     return value;
   });
@@ -29,6 +42,7 @@ export function createLocalBackend(model: ModelFile): OrderedBackend {
     source: 'local',
     featureNames: model.features,
     labels: model.labels,
+    ...(needsWindows(model.features) && typeof model.hyperparameters.windowSeconds === 'number' ? { windowSeconds: model.hyperparameters.windowSeconds } : {}),
     async predict(features: readonly number[], gsrPhasic?: number): Promise<Prediction> {
       const scores = calibratedProbabilities(model, features);
       let index = 0;

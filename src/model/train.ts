@@ -9,7 +9,9 @@ import { confusionMatrix, metricsFromConfusion, rocOneVsRest } from './metrics';
 import { predictProbabilities, softmax, type Calibration, type ModelFile, type ModelMetrics } from './model-file';
 import { mulberry32 } from './prng';
 import { stratifiedSplit } from './split';
-import { DEFAULT_WINDOW_SECONDS, sessionWindows } from './windows';
+import { needsWindows, recordsWithWindowFeatures } from './window-rows';
+import { sessionWindows } from './windows';
+import { FEATURE_NAMES, isFeatureName, PUBLISHED_FEATURES, PUBLISHED_WINDOW_SECONDS } from '../signal/window-features';
 
 /**
  * The training pipeline, run in process: clean -> evaluate the way the model is used (detection windows
@@ -24,11 +26,17 @@ export interface TrainOptions {
   labels: string[];
   /** moods trained as extra classes (after `labels`) when the participant recorded them, e.g. ["calm"] */
   optionalLabels: string[];
-  /** record field names, in the order the weights use */
+  /**
+   * feature names (src/signal/window-features.ts), in the order the weights use; any feature besides the
+   * means of gsr and bpm is learned from the detection windows of `windowSeconds` (src/model/window-rows.ts)
+   */
   features: string[];
   /** dropped from the start of each (participant, session) */
   warmupSeconds: number;
-  /** the detection window the model is scored on (emotion-infer's collection window) */
+  /**
+   * the detection window the model is scored on (emotion-infer's collection window); for a model of window
+   * features also the window they are computed over, which emotion-infer then collects
+   */
   windowSeconds: number;
   /** share of each mood in the random split's test rows, and of a single session's windows held out at its end */
   testFraction: number;
@@ -46,9 +54,9 @@ export interface TrainOptions {
 export const DEFAULT_TRAIN_OPTIONS: Readonly<Omit<TrainOptions, 'participant'>> = Object.freeze({
   labels: [...DEFAULT_LABELS],
   optionalLabels: [],
-  features: ['gsr', 'bpm'],
+  features: [...PUBLISHED_FEATURES],
   warmupSeconds: 10,
-  windowSeconds: DEFAULT_WINDOW_SECONDS,
+  windowSeconds: PUBLISHED_WINDOW_SECONDS,
   testFraction: 0.2,
   seed: 42,
   l2: 1e-4,
@@ -98,6 +106,7 @@ export function trainModel(
     tolerance: o.tolerance,
     windowSeconds: o.windowSeconds,
     gsrColumn: features.indexOf('gsr'),
+    windowRows: needsWindows(features),
   };
 
   onProgress('evaluating', 0.05);
@@ -205,7 +214,8 @@ export function prepareData(
   const recorded = new Set(records.map((r) => r?.mood));
   const optional = options.optionalLabels.filter((l) => recorded.has(l) && !labels.includes(l));
   const used = [...labels, ...optional];
-  const clean = cleanRecords(records, options.features, used, options.warmupSeconds);
+  const rows = needsWindows(options.features) ? recordsWithWindowFeatures(records, options.windowSeconds).records : records;
+  const clean = cleanRecords(rows, options.features, used, options.warmupSeconds);
   const short = used.map((label, k) => ({ label, n: clean.y.filter((c) => c === k).length })).filter((c) => c.n < MIN_ROWS_PER_LABEL);
   if (short.length > 0) {
     const warmup = options.warmupSeconds > 0 ? `the first ${options.warmupSeconds} s of each session are dropped as warm-up; ` : '';
@@ -244,7 +254,9 @@ export function resolveOptions(partial: Partial<TrainOptions> & { participant: s
     Array.isArray(list) && list.every((s) => typeof s === 'string' && s !== '') && new Set(list).size === list.length;
   if (!distinctNames(o.labels) || o.labels.length < 2) fail('labels must be at least 2 distinct names');
   if (!Array.isArray(o.optionalLabels) || (o.optionalLabels.length > 0 && !distinctNames(o.optionalLabels))) fail('optionalLabels must be distinct names');
-  if (!distinctNames(o.features) || o.features.length < 1) fail('features must be at least 1 distinct record field name');
+  if (!distinctNames(o.features) || o.features.length < 1) fail('features must be at least 1 distinct feature name');
+  const unknown = o.features.find((f) => !isFeatureName(f));
+  if (unknown !== undefined) fail(`unknown feature '${unknown}' (known: ${FEATURE_NAMES.join(', ')})`);
   if (!(o.warmupSeconds >= 0 && Number.isFinite(o.warmupSeconds))) fail('warmupSeconds must be 0 or more');
   if (!(o.windowSeconds >= 1 && o.windowSeconds <= 600)) fail('windowSeconds must be between 1 and 600');
   if (!(o.testFraction > 0 && o.testFraction < 1)) fail('testFraction must be between 0 and 1 (e.g. 0.2)');

@@ -1,10 +1,11 @@
 import type { SensorRecord } from './record';
 
-const COLUMNS = ['participant', 'timestamp', 'time', 'gsr', 'bpm', 'mood', 'session', 'simulated'] as const;
+const COLUMNS = ['participant', 'timestamp', 'time', 'gsr', 'bpm', 'mood', 'session', 'simulated', 'ibi_ms'] as const;
 
 /**
  * Records as RFC 4180 CSV (CRLF line ends, header row), for a person to open in a spreadsheet.
- * `time` is the timestamp as ISO 8601 so the file reads without conversion.
+ * `time` is the timestamp as ISO 8601 so the file reads without conversion; `ibi_ms` the record's beat
+ * intervals, separated by spaces (empty when it has none).
  */
 export function recordsToCsv(records: readonly SensorRecord[]): string {
   const rows = records.map((r) =>
@@ -17,6 +18,7 @@ export function recordsToCsv(records: readonly SensorRecord[]): string {
       cell(r.mood ?? ''),
       cell(r.session),
       r.simulated ? 'true' : 'false',
+      (r.ibiMs ?? []).join(' '),
     ].join(','),
   );
   return [COLUMNS.join(','), ...rows].join('\r\n') + '\r\n';

@@ -10,6 +10,11 @@ export interface SensorRecord {
   gsr: number;
   /** beats per minute */
   bpm: number;
+  /**
+   * the beat intervals (ms) pulse-bpm counted during the tick, for heart-rate variability; absent when the
+   * BPM came from elsewhere (older records, a plain number)
+   */
+  ibiMs?: number[];
   /** one of the labels while recording training data; absent at inference time */
   mood?: string;
   /** identifies one recording session (one stimulus), so cleaning can drop its first seconds */

@@ -1,7 +1,7 @@
 import { participantName } from './participant';
 import { round3, type SensorRecord } from './record';
 import { checkPlausible, checkTimestamp } from './plausible';
-import { MAX_SESSION_LENGTH } from './validate';
+import { isInterval, MAX_IBI_MS, MAX_SESSION_LENGTH } from './validate';
 
 export interface RecorderOptions {
   /** the moods a record may carry */
@@ -61,6 +61,8 @@ export class Recorder {
   private gsrReading?: Reading;
   private gsrSamples: number[] = [];
   private bpmReading?: Reading;
+  /** beat intervals pulse-bpm counted during this tick; undefined while no BPM source gives them */
+  private ibis?: number[];
   private readonly fixedSession?: string;
   private current: RecorderState = { recording: false, records: 0, skipped: 0 };
   /** Why the latest skipped tick had no record, keyed for the node's message catalogues. */
@@ -82,9 +84,15 @@ export class Recorder {
     else this.gsrSamples.push(value);
   }
 
-  /** A BPM of 0 means no beat was found: treated like null. */
-  bpm(value: number | null, at: number, simulated = false): void {
+  /**
+   * A BPM of 0 means no beat was found: treated like null. `newIbiMs`: the intervals counted since the
+   * previous BPM (pulse-bpm's msg.hr.newIbiMs), kept with this tick's record for heart-rate variability.
+   */
+  bpm(value: number | null, at: number, simulated = false, newIbiMs?: readonly number[]): void {
     this.bpmReading = { value: checkReading(value || null, 'bpm', 'BPM'), at, simulated };
+    if (newIbiMs === undefined) return;
+    const intervals = checkIntervals(newIbiMs);
+    this.ibis = this.bpmReading.value === null ? [] : [...(this.ibis ?? []), ...intervals];
   }
 
   setParticipant(name: string): void {
@@ -134,6 +142,8 @@ export class Recorder {
   tick(now: number): TickOutcome {
     const samples = this.gsrSamples;
     this.gsrSamples = [];
+    const ibis = this.ibis;
+    if (ibis) this.ibis = [];
     const s = this.current;
     if (!s.recording) return { kind: 'idle' };
     const finished = s.durationMs !== undefined && s.startedAt !== undefined && now - s.startedAt >= s.durationMs;
@@ -153,6 +163,7 @@ export class Recorder {
       bpm: round3(this.bpmReading!.value!),
       session: s.session!,
     };
+    if (ibis) record.ibiMs = ibis.map(round3);
     if (s.mood !== undefined) record.mood = s.mood;
     if (this.gsrReading!.simulated || this.bpmReading!.simulated) record.simulated = true;
     s.records += 1;
@@ -185,6 +196,14 @@ function checkReading(value: number | null, field: 'gsr' | 'bpm', name: string):
     throw new Error(`${name} must be a non-negative number or null, got ${JSON.stringify(value)}`);
   }
   return checkPlausible(field, value, name);
+}
+
+/** Beat intervals as the store accepts them (src/record/validate.ts). */
+function checkIntervals(ibiMs: readonly number[]): number[] {
+  if (!Array.isArray(ibiMs) || !ibiMs.every(isInterval)) {
+    throw new Error(`beat intervals must be a list of ms between 0 and ${MAX_IBI_MS}, got ${JSON.stringify(ibiMs).slice(0, 60)}`);
+  }
+  return [...ibiMs];
 }
 
 /** A session id the store accepts: a record it would reject is a record lost. */

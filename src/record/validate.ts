@@ -5,6 +5,13 @@ import type { SensorRecord } from './record';
 /** The longest session id and mood a stored record may carry. */
 export const MAX_SESSION_LENGTH = 128;
 export const MAX_MOOD_LENGTH = 32;
+/** A beat interval of a record: a positive number of ms, at most a minute; at most this many in one record. */
+export const MAX_IBI_MS = 60_000;
+export const MAX_INTERVALS_PER_RECORD = 600;
+
+export function isInterval(v: unknown): v is number {
+  return typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= MAX_IBI_MS;
+}
 
 /**
  * Checks one record from the outside world (a msg, a line of the store) and returns a clean copy that
@@ -27,7 +34,7 @@ export function validateStoredRecord(value: unknown): SensorRecord {
 
 function check(value: unknown, labels: readonly string[] | undefined, timestamp: (t: number) => number): SensorRecord {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new Error('a record must be an object { participant, timestamp, gsr, bpm, mood, session }');
+    throw new Error('a record must be an object { participant, timestamp, gsr, bpm, ibiMs, mood, session }');
   }
   const r = value as Record<string, unknown>;
   if (typeof r.participant !== 'string') throw new Error('record.participant must be a string');
@@ -38,6 +45,12 @@ function check(value: unknown, labels: readonly string[] | undefined, timestamp:
     bpm: checkPlausible('bpm', finite(r.bpm, 'bpm')),
     session: text(r.session, 'session', MAX_SESSION_LENGTH),
   };
+  if (r.ibiMs !== undefined) {
+    if (!Array.isArray(r.ibiMs) || r.ibiMs.length > MAX_INTERVALS_PER_RECORD || !r.ibiMs.every(isInterval)) {
+      throw new Error(`record.ibiMs must be a list of at most ${MAX_INTERVALS_PER_RECORD} beat intervals, each more than 0 and at most ${MAX_IBI_MS} ms`);
+    }
+    record.ibiMs = [...r.ibiMs];
+  }
   if (r.mood !== undefined && r.mood !== null) {
     record.mood = text(r.mood, 'mood', MAX_MOOD_LENGTH);
     if (labels && !labels.includes(record.mood)) {

@@ -8,11 +8,14 @@ export interface Report {
   /** Signal time of the report (ms, the input's time base). */
   tMs: number;
   state: HeartState;
+  /** the intervals (ms) counted since the previous report, in order: what heart-rate variability is measured on */
+  newIbiMs: number[];
 }
 
 export class BpmReporter {
   private nextDue = NaN;
   private hadContact = false;
+  private counted: number[] = [];
 
   constructor(
     private readonly detector: BeatDetector,
@@ -46,17 +49,19 @@ export class BpmReporter {
     this.detector.reset();
     this.nextDue = NaN;
     this.hadContact = false;
+    this.counted = [];
   }
 
   private step(tMs: number, value: number, reports: Report[]): void {
     const beat = this.detector.processSample(tMs, value);
+    if (beat) this.counted.push(...beat.counted);
     if (this.mode === 'beat') {
-      if (beat) reports.push({ tMs: beat.tMs, state: this.detector.current() });
+      if (beat) reports.push(this.report(beat.tMs));
       return;
     }
     if (Number.isNaN(this.nextDue) || tMs < this.nextDue - this.intervalMs) this.nextDue = tMs + this.intervalMs;
     if (tMs >= this.nextDue) {
-      reports.push({ tMs, state: this.detector.current() });
+      reports.push(this.report(tMs));
       // after a gap, one report and back on the grid; never a burst of stale ones
       this.nextDue += this.intervalMs * Math.max(1, Math.ceil((tMs - this.nextDue) / this.intervalMs));
     }
@@ -64,9 +69,14 @@ export class BpmReporter {
 
   /** Contact lost since the last report: say so once (interval mode says it on its next tick anyway). */
   private checkContact(tMs: number, reports: Report[]): void {
-    const state = this.detector.current();
-    const contact = state.quality !== 'no-contact';
-    if (this.mode === 'beat' && this.hadContact && !contact) reports.push({ tMs, state });
+    const contact = this.detector.current().quality !== 'no-contact';
+    if (this.mode === 'beat' && this.hadContact && !contact) reports.push(this.report(tMs));
     this.hadContact = contact;
+  }
+
+  private report(tMs: number): Report {
+    const newIbiMs = this.counted;
+    this.counted = [];
+    return { tMs, state: this.detector.current(), newIbiMs };
   }
 }

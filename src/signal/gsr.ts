@@ -57,6 +57,11 @@ export function convertGsr(raw: number, referenceMv = DEFAULT_REFERENCE_MV): Gsr
  * ADC step. Conductances above 50 µS pin at 0; 0 µS (open circuit) gives half scale.
  */
 export function rawForConductance(conductanceUS: number): number {
+  return Math.min(HALF_SCALE, Math.round(adcLevelForConductance(conductanceUS)));
+}
+
+/** The converter's input level for a skin conductance, in ADC steps before rounding (0..2048). */
+export function adcLevelForConductance(conductanceUS: number): number {
   const g = Math.min(50, Math.max(0, conductanceUS));
-  return Math.min(HALF_SCALE, Math.round((ADC_FULL_SCALE * (50 - g)) / (2 * g + 100)));
+  return (ADC_FULL_SCALE * (50 - g)) / (2 * g + 100);
 }

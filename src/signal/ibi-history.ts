@@ -79,7 +79,12 @@ export class IbiHistory {
     if (this.raw.length > RAW) this.raw.shift();
     const usual = this.usualMs();
     // a rhythm is learned the same way whoever vouches for the beats: a first interval may still be anything
-    if (!Number.isNaN(usual)) return vouched ? this.count(interval, usual) : this.judge(interval, usual);
+    if (!Number.isNaN(usual)) {
+      const out = vouched ? this.count(interval, usual) : this.judge(interval, usual);
+      // a usual interval or a pause, counted as it is, ends a premature run: did the run hold a false beat?
+      const closes = out.length === 1 && out[0] === ibiMs && ibiMs >= (1 - this.limits.tolerance) * usual;
+      return (closes && this.overfull(usual)) || out;
+    }
     const learned = this.learn(this.raw.length, true);
     if (learned.length === 0) this.verdict('rejected');
     return learned;
@@ -94,6 +99,35 @@ export class IbiHistory {
       return this.unsettle([]);
     }
     return this.take([{ ...interval, usual: verdict === 'usual' }], verdict);
+  }
+
+  /**
+   * The premature run just closed (its intervals shorter than the tolerance allows, and the one that closed it)
+   * holds more beats than its
+   * span allows: k premature beats and their pause span k + 1 usual intervals (an atrial beat's pause is
+   * shorter: k + 0.5 or more), so one beat more than that is a false one, e.g. noise in a pause the QRS detector
+   * did not doubt. The run is then merged into as many usual intervals as its span holds, and its verdicts are
+   * doubtful. Returns the merged intervals, or null when the run is sound.
+   */
+  private overfull(usual: number): number[] | null {
+    const last = this.counted.length - 1;
+    let span = this.counted[last].ms;
+    let start = this.counted[last].at - span;
+    let n = 1;
+    for (let i = last - 1; i >= 0; i--) {
+      const c = this.counted[i];
+      if (!(c.ms < (1 - this.limits.tolerance) * usual) || Math.abs(c.at - start) >= 1) break;
+      span += c.ms;
+      start = c.at - c.ms;
+      n++;
+    }
+    if (n < 2 || n - span / usual <= 0.5) return null;
+    const m = Math.max(1, Math.round(span / usual));
+    const merged = Array.from({ length: m }, (_, k) => ({ ms: span / m, at: start + ((k + 1) * span) / m, usual: true }));
+    this.counted.splice(this.counted.length - n, n);
+    for (let k = 1; k <= Math.min(n, this.verdicts.length); k++) this.verdicts[this.verdicts.length - k] = 'merged';
+    for (const c of merged) this.push(c);
+    return merged.map((c) => c.ms);
   }
 
   private vouchedVerdict(interval: Interval, usual: number): Verdict {
@@ -203,7 +237,7 @@ export class IbiHistory {
     // keep the last historySize intervals, and any that began in the last windowMs
     while (this.counted.length > historySize && this.counted[0].at - this.counted[0].ms < c.at - windowMs) this.counted.shift();
     const recent = this.counted.slice(-historySize);
-    this.usual = recent.length < 3 ? NaN : median(sinusEstimates(recent, this.usual));
+    this.usual = recent.length < 3 ? NaN : median(sinusEstimates(recent, this.usual, this.limits.tolerance));
     this.scatter = scatters(recent);
   }
 
@@ -255,6 +289,20 @@ export class IbiHistory {
     return all.slice(i).map((c) => c.ms);
   }
 
+  /**
+   * How many premature intervals (shorter than the tolerance allows) end the counted ones, contiguous: a run
+   * whose pause has not come yet, so nothing can tell yet whether it holds a false beat (see overfull()).
+   */
+  openRun(): number {
+    const short = (1 - this.limits.tolerance) * this.usual;
+    let n = 0;
+    for (let i = this.counted.length - 1; i >= 0 && this.counted[i].ms < short; i--) {
+      if (i < this.counted.length - 1 && Math.abs(this.counted[i].at - (this.counted[i + 1].at - this.counted[i + 1].ms)) >= 1) break;
+      n++;
+    }
+    return n;
+  }
+
   /** How many intervals are counted. */
   size(): number {
     return this.counted.length;
@@ -279,28 +327,24 @@ function scatters(counted: readonly Counted[]): boolean {
 
 /** Means of neighbouring intervals (one value when there is only one interval). */
 /**
- * What each stretch of the counted intervals says the sinus interval is: a usual interval itself; a premature
- * beat (or a run of them) and the pause that ends it, their average (k premature intervals and a full
- * compensatory pause span k + 1 sinus intervals). A run still waiting for its pause says nothing yet. Before
- * there is a usual interval to tell a premature interval from a pause, or while fewer than three stretches
- * are complete: the averages of neighbouring intervals.
+ * What each stretch of the counted intervals says the sinus interval is: an interval itself, or a run of
+ * premature ones (shorter than the tolerance allows) together with the interval that ends it, averaged (k
+ * premature intervals and a full compensatory pause span k + 1 sinus intervals). A run still waiting for its end
+ * says nothing yet. Before there is a usual interval to tell a premature interval by, or while fewer than three
+ * stretches are complete: the averages of neighbouring intervals.
  */
-function sinusEstimates(counted: readonly Counted[], usual: number): number[] {
+function sinusEstimates(counted: readonly Counted[], usual: number, tolerance: number): number[] {
   const out: number[] = [];
   let run = 0;
   let k = 0;
   for (const c of counted) {
-    if (c.usual) {
-      out.push(c.ms);
-      run = k = 0;
+    if (c.ms < (1 - tolerance) * usual) {
+      run += c.ms;
+      k++;
       continue;
     }
-    run += c.ms;
-    k++;
-    if (c.ms > usual) {
-      out.push(run / k);
-      run = k = 0;
-    }
+    out.push((run + c.ms) / (k + 1));
+    run = k = 0;
   }
   return out.length >= 3 ? out : pairAverages(counted.map((x) => x.ms));
 }

@@ -105,8 +105,12 @@ describe('dashboard in a real Node-RED and headless Chromium', function () {
     await chooseParticipant(page, DEMO_PARTICIPANT);
     await page.getByRole('button', { name: 'Detect your emotion' }).click();
     const answer = await answerShown(page);
-    // the page starts on the feeling calm, which the demo model never saw: often "not like any mood"
-    assert.match((await page.locator('.emotion-confidence').textContent())!, /^\d+ % confident( \(calibrated on held-out sessions\))?$|^This doesn't look like any mood recorded for demo yet/);
+    // the page starts on the feeling calm, which the demo model never saw: often "not like any mood"; on the
+    // real-sized simulated hat the demo model's verdict is usually that it cannot tell the moods apart
+    assert.match(
+      (await page.locator('.emotion-confidence').textContent())!,
+      /^\d+ % confident( \(calibrated on held-out sessions\))?$|^This doesn't look like any mood recorded for demo yet|demo's model cannot tell these moods apart better than chance/,
+    );
     assert.match((await page.locator('.emotion-suggestion').textContent())!, /Music:.*Lighting:/s);
     await page.getByRole('cell', { name: answer, exact: true }).first().waitFor();
     mkdirSync(artifacts, { recursive: true });
@@ -141,8 +145,10 @@ describe('dashboard in a real Node-RED and headless Chromium', function () {
     }, trainedBefore, { timeout: 30_000 });
     const accuracy = page.locator('.accuracy');
     const percent = Number(/Balanced accuracy ([\d.]+) %/.exec((await accuracy.textContent())!)?.[1]);
-    assert.ok(percent > 50 && percent <= 100, `balanced accuracy ${percent} %`);
-    assert.equal((await page.locator('.card-verdict').textContent())!.trim(), 'Can tell these moods apart', 'the seed follows the protocol');
+    assert.ok(percent >= 0 && percent <= 100, `balanced accuracy ${percent} %`);
+    // the seed follows the protocol, so the verdict is measured; on the real-sized simulated hat, seeded at
+    // the time of the run, it may well be that the moods cannot be told apart (docs/sensors.md)
+    assert.match((await page.locator('.card-verdict').textContent())!.trim(), /^(Can tell these moods apart|Cannot tell these moods apart better than chance)$/);
     assert.equal(await page.locator('table.confusion tr').count(), 4, 'header + one row per label');
     // the protocol: sessions, minutes and occasions per mood, and what is still to record
     const happyRow = page.locator('tr', { has: page.locator('td', { hasText: /^happy$/ }) });
@@ -371,7 +377,7 @@ describe('dashboard in a real Node-RED and headless Chromium', function () {
     const text = (await card.innerText()).replace(/\s+/g, ' ');
     assert.match(text, /Model of demo simulated data/);
     assert.match(text, /Trained \S+/);
-    assert.match(text, /Can tell these moods apart/);
+    assert.match(text, /Can tell these moods apart|Cannot tell these moods apart better than chance/);
     assert.match(text, /Balanced accuracy [\d.]+ % vs chance 33 %, on \d+ held-out windows of 10 s \(95 % interval \d+–\d+ %\)/);
     assert.match(text, /Sessions per mood \(separate occasions\): angry 2 \(2\) · happy 2 \(2\) · sad 2 \(2\) — each session answered by a model trained only on the sessions before it/);
     assert.match(text, /Confidence calibrated on \d+ held-out windows: expected calibration error \d\.\d\d \(\d\.\d\d uncalibrated\)/);

@@ -15,7 +15,7 @@ import earHrNode = require('../../nodes/grove-ear-hr/grove-ear-hr');
 // Core nodes ship no type declarations: plain require.
 const catchNode: unknown = require('@node-red/nodes/core/common/25-catch');
 
-type Msg = NodeMessage & Record<string, unknown> & { hr: { bpm: number | null; ibiMs: number[]; quality: string; beats: number } };
+type Msg = NodeMessage & Record<string, unknown> & { hr: { bpm: number | null; ibiMs: number[]; newIbiMs: number[]; quality: string; beats: number } };
 type Status = { fill?: string; shape?: string; text?: string };
 
 const T0 = 1_700_000_000_000;
@@ -67,7 +67,7 @@ describe('pulse-bpm node', function () {
     assert.equal(last.topic, 'bpm');
     assert.equal(last.simulated, true);
     assert.ok(Math.abs((last.payload as number) - 72) < 0.5, `bpm ${last.payload}`);
-    assert.deepEqual(Object.keys(last.hr).sort(), ['beats', 'bpm', 'ibiMs', 'quality']);
+    assert.deepEqual(Object.keys(last.hr).sort(), ['beats', 'bpm', 'ibiMs', 'newIbiMs', 'quality']);
     assert.equal(last.hr.bpm, last.payload);
     assert.equal(last.hr.quality, 'good');
     assert.ok(last.hr.ibiMs.every((ibi) => Math.abs(ibi - 833.3) < 15));

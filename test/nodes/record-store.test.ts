@@ -80,7 +80,7 @@ describe('record-store node', () => {
     await ask({ payload: [rec('Ana Lopez', 'happy', 0)] });
     const out = await ask({ action: 'export', participant: 'Ana Lopez' });
     assert.equal(out.filename, 'Ana Lopez-records.csv');
-    assert.equal(out.payload, 'participant,timestamp,time,gsr,bpm,mood,session,simulated\r\nAna Lopez,1764000000000,2025-11-24T16:00:00.000Z,2.5,70,happy,happy-1,false\r\n');
+    assert.equal(out.payload, 'participant,timestamp,time,gsr,bpm,mood,session,simulated,ibi_ms\r\nAna Lopez,1764000000000,2025-11-24T16:00:00.000Z,2.5,70,happy,happy-1,false,\r\n');
   });
 
   it('exports a participant as the Linear Learner train and validation channels the cloud workflow writes', async () => {

@@ -67,6 +67,18 @@ describe('sensor-record node', () => {
     assert.ok(Math.abs((p.timestamp as number) - Date.now()) < 1000);
   });
 
+  it('keeps the beat intervals pulse-bpm counted (msg.hr.newIbiMs) with the record of their tick', async () => {
+    const t = await load();
+    t.send({ topic: 'gsr', payload: 4 });
+    t.send({ topic: 'bpm', payload: 75, hr: { bpm: 75, ibiMs: [790, 800, 810], newIbiMs: [800, 810] } });
+    t.send({ topic: 'bpm', payload: 75, hr: { bpm: 75, ibiMs: [800, 810, 795.5], newIbiMs: [795.5] } });
+    const first = (await t.records.next()).payload as Payload;
+    assert.deepEqual(first.ibiMs, [800, 810, 795.5]);
+    assert.deepEqual(((await t.records.next()).payload as Payload).ibiMs, []);
+    t.send({ topic: 'bpm', payload: 75, hr: { newIbiMs: ['800'] } });
+    assert.match(String(((await t.caught.next()).error as { message: string }).message), /beat intervals must be a list of ms/);
+  });
+
   it('leaves mood out when none is set (inference)', async () => {
     const t = await load();
     t.send({ topic: 'gsr', payload: 4 });

@@ -40,23 +40,32 @@ export function detectionWindows(hatSeed: number, participant: string, mood: Sti
  * record angry, happy and sad for 90 s each and train; 3, 6 and 9 hours later, sessions of each trained
  * mood and of calm (never trained) are cut into five 10-s windows after 10 s of settling.
  */
-export async function heldOutDistances(participants: number, first = 0): Promise<{ trained: number[]; calm: number[] }> {
+export async function heldOutDistances(
+  participants: number,
+  first = 0,
+  laterMs: readonly number[] = [3, 6, 9].map((h) => h * 3600_000),
+): Promise<{ trained: number[]; calm: number[]; trainedBeyond: number; calmBeyond: number }> {
   const T0 = Date.UTC(2026, 10, 1, 9);
   const moods: Stimulus[] = ['angry', 'happy', 'sad'];
   const trained: number[] = [];
   const calm: number[] = [];
+  let trainedBeyond = 0;
+  let calmBeyond = 0;
   for (let p = first; p < first + participants; p++) {
     const participant = `sim-${p}`;
     const backend = createLocalBackend(trainModel(recordMoods(100 + p, participant, moods, 90, T0), { participant }));
-    for (let s = 1; s <= 3; s++) {
+    for (const later of laterMs) {
       for (const mood of [...moods, 'calm' as const]) {
-        for (const f of detectionWindows(100 + p, participant, mood, T0 + s * 3 * 3600_000, { settleS: 10, windowS: 10, windows: 5 })) {
-          (mood === 'calm' ? calm : trained).push((await backend.predict([f.gsr, f.bpm], f.gsrPhasic)).familiarity!.distance);
+        for (const f of detectionWindows(100 + p, participant, mood, T0 + moods.length * 90_000 + later, { settleS: 10, windowS: 10, windows: 5 })) {
+          const { distance, threshold } = (await backend.predict([f.gsr, f.bpm], f.gsrPhasic)).familiarity!;
+          (mood === 'calm' ? calm : trained).push(distance);
+          if (distance > threshold && mood === 'calm') calmBeyond++;
+          else if (distance > threshold) trainedBeyond++;
         }
       }
     }
   }
-  return { trained, calm };
+  return { trained, calm, trainedBeyond: trainedBeyond / trained.length, calmBeyond: calmBeyond / calm.length };
 }
 
 /** The share of distances above a threshold. */

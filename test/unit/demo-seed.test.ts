@@ -2,12 +2,11 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { seedDemoParticipant, simulateSession, DEMO_PARTICIPANT, DEMO_HAT_SEED } from '../../demo/seed';
+import { seedDemoParticipant, simulateSession, DEMO_PARTICIPANT } from '../../demo/seed';
 import { SimulatedHat } from '../../src/hat/simulated-hat';
 import { BeatDetector } from '../../src/signal/beat-detector';
 import { RecordStore } from '../../src/record/record-store';
 import { loadModel } from '../../src/model/model-store';
-import { predictProbabilities } from '../../src/model/model-file';
 import { DEFAULT_LABELS } from '../../src/record/record';
 
 describe('demo seeding', () => {
@@ -44,7 +43,7 @@ describe('demo seeding', () => {
     assert.equal(loadModel(dir, DEMO_PARTICIPANT).participant, DEMO_PARTICIPANT);
   });
 
-  it('stores the demo participant and saves a model that tells the moods of the same simulated hat apart', async () => {
+  it('stores the demo participant and saves a model with the honest held-out verdict on the real-sized hat', async () => {
     const start = Date.UTC(2026, 0, 1);
     const summary = await seedDemoParticipant(dir, { startMs: start, secondsPerMood: 60 });
     assert.equal(summary.participant, DEMO_PARTICIPANT);
@@ -64,19 +63,10 @@ describe('demo seeding', () => {
     const model = loadModel(dir, DEMO_PARTICIPANT);
     assert.equal(model.simulated, true);
     assert.equal(model.metrics.heldOut, 'leave-one-session-out');
-    assert.equal(summary.verdict, 'separable', 'the simulated moods are far apart');
-    assert.ok(summary.balancedAccuracy! >= 0.8, `held-out balanced accuracy ${summary.balancedAccuracy}`);
-    // A fresh hat for the same participant and seed, later on (as the live flow runs it): the mean of a
-    // 10 s window under each stimulus is predicted as that stimulus.
-    const live = new SimulatedHat({ seed: DEMO_HAT_SEED, participant: DEMO_PARTICIPANT });
-    const detector = new BeatDetector();
-    let t = start + 3_600_000;
-    for (const mood of DEFAULT_LABELS) {
-      const rows = simulateSession(live, detector, mood as 'angry', t, 40, 100).filter((r) => r.timestamp > t + 30_000);
-      t += 40_000;
-      const mean = (k: 'gsr' | 'bpm') => rows.reduce((s, r) => s + r[k], 0) / rows.length;
-      const p = predictProbabilities(model, [mean('gsr'), mean('bpm')]);
-      assert.equal(model.labels[p.indexOf(Math.max(...p))], mood, `${mood}: ${p.map((x) => x.toFixed(2)).join(' ')}`);
-    }
+    // The simulated person's physiology is real-sized (docs/sensors.md): the level drifts between the two
+    // occasions by as much as the moods move it, so the held-out metrics say what they would say of a real
+    // person, and the Detect page answers "uncertain" with that reason instead of pretending.
+    assert.notEqual(summary.verdict, 'separable', `held-out balanced accuracy ${summary.balancedAccuracy}`);
+    assert.equal(model.metrics.verdict, summary.verdict);
   });
 });

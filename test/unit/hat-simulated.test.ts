@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { SETTLE_MS, SimulatedHat, STIMULI, isStimulus, type Stimulus } from '../../src/hat/simulated-hat';
 import { convertGsr } from '../../src/signal/gsr';
-import { phasicActivity } from '../../src/signal/phasic';
+import { skinResponses } from '../../src/signal/scr';
 
 const T0 = Date.UTC(2026, 0, 1);
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -95,13 +95,13 @@ describe('hat: simulated Grove Base Hat', () => {
     assert.equal(hat.simulated, true);
   });
 
-  it('a worn GSR reads below half scale, 2-20 µS across people', () => {
+  it('a worn GSR reads below half scale, 1-25 µS across people', () => {
     for (const participant of ['Ana', 'Ben', 'Cleo', 'Dev', 'Eli', 'Fay']) {
       const hat = new SimulatedHat({ participant });
       const raws = series(hat, 0, T0, 120_000, 500);
       assert.ok(raws.every((r) => r < 2048));
       const g = mean(raws.map((r) => convertGsr(r).conductanceUS!));
-      assert.ok(g > 2 && g < 20, `${participant}: ${g} µS`);
+      assert.ok(g > 1 && g < 25, `${participant}: ${g} µS`);
     }
   });
 
@@ -119,95 +119,67 @@ describe('hat: simulated Grove Base Hat', () => {
     assert.ok(cv > 0.01 && cv < 0.08, `IBI variability ${cv}`);
   });
 
-  it('orders the stimuli: conductance angry > sad > happy > calm, heart rate angry > happy > calm > sad', () => {
+  it('orders the stimuli: conductance angry > sad > happy > calm, heart rate angry > happy > calm > sad, by real-sized steps', () => {
     for (const participant of ['Ana', 'Ben', 'Cleo', 'Dev']) {
       const g: Record<string, number> = {};
       const hr: Record<string, number> = {};
       for (const s of STIMULI) {
         const hat = new SimulatedHat({ seed: 5, participant });
         hat.setStimulus(s, T0);
-        g[s] = meanConductance(hat, T0 + 15_000, 120_000);
-        hr[s] = bpm(hat, T0 + 15_000, 120_000);
+        // once the level has moved (time constant 90 s), the same minutes of each: the same drift
+        g[s] = meanConductance(hat, T0 + 300_000, 120_000);
+        hr[s] = bpm(hat, T0 + 300_000, 120_000);
       }
       assert.ok(g.angry > g.sad && g.sad > g.happy && g.happy > g.calm, `${participant} gsr ${JSON.stringify(g)}`);
       assert.ok(hr.angry > hr.happy && hr.happy > hr.calm && hr.calm > hr.sad, `${participant} hr ${JSON.stringify(hr)}`);
-      assert.ok(g.angry > 1.5 * g.calm, 'anger: much more sweat');
+      // real stress tasks moved the level by about a fifth and the heart by a few bpm, not by half and 14
+      assert.ok(g.angry / g.calm > 1.15 && g.angry / g.calm < 1.3, `anger: ${g.angry / g.calm}x the conductance`);
+      assert.ok(hr.angry - hr.calm > 1.5 && hr.angry - hr.calm < 5, `anger: +${hr.angry - hr.calm} bpm`);
     }
   });
 
-  it('shows skin conductance responses: few at calm, many under every emotional stimulus', () => {
-    // the median phasic activity of 10-s runs of one reading a second, over 5 minutes of each stimulus
-    const median = (xs: number[]) => xs.sort((a, b) => a - b)[xs.length >> 1];
+  it('skin conductance responses are event-locked: one after each stimulus change, sized by the stimulus; none more under a lasting one', () => {
+    const responses = (hat: SimulatedHat, from: number, ms: number) =>
+      skinResponses(series(hat, 0, from, ms, 1000).map((raw) => convertGsr(raw).conductanceUS!)).amplitudes;
     for (const participant of ['Ana', 'Ben', 'Cleo']) {
-      const activity: Record<string, number> = {};
+      const onset: Record<string, number> = {};
+      const rate: Record<string, number> = {};
       for (const s of STIMULI) {
         const hat = new SimulatedHat({ seed: 5, participant });
+        hat.setStimulus('calm', T0 - 60_000);
         hat.setStimulus(s, T0);
-        const runs: number[] = [];
-        for (let from = T0 + 15_000; from < T0 + 315_000; from += 10_000) {
-          runs.push(phasicActivity(series(hat, 0, from, 10_000, 1000).map((raw) => convertGsr(raw).conductanceUS!))!);
-        }
-        activity[s] = median(runs);
+        const level = hat.conductanceAt(T0);
+        onset[s] = Math.max(0, ...responses(hat, T0, 8000)) / level;
+        rate[s] = responses(hat, T0 + 60_000, 600_000).length / 10;
       }
-      for (const s of ['angry', 'happy', 'sad']) assert.ok(activity[s] > 1.3 * activity.calm, `${participant} ${JSON.stringify(activity)}`);
+      assert.ok(onset.angry > 0.08 && onset.angry > onset.sad && onset.sad > onset.calm, `${participant} onset ${JSON.stringify(onset)}`);
+      // the spontaneous ones come at the person's own rate whatever the stimulus
+      for (const s of STIMULI) assert.ok(Math.abs(rate[s] - rate.calm) <= 0.3 * rate.calm + 0.2, `${participant} per minute ${JSON.stringify(rate)}`);
     }
   });
 
-  it('approaches a new stimulus gradually, most of the way within 10 s', () => {
+  it('approaches a new stimulus over minutes for conductance, seconds for the heart', () => {
     const hat = new SimulatedHat({ participant: 'Ana' });
     const settled = new SimulatedHat({ participant: 'Ana' });
     hat.setStimulus('angry', T0);
-    settled.setStimulus('angry', T0 - 600_000);
+    settled.setStimulus('angry', T0 - 3_600_000);
     const calm = new SimulatedHat({ participant: 'Ana' });
+    // the tonic level, away from the change's own skin conductance response
     const progress = (t: number) => (hat.conductanceAt(t) - calm.conductanceAt(t)) / (settled.conductanceAt(t) - calm.conductanceAt(t));
-    assert.ok(progress(T0 + 1000) < 0.5, `after 1 s: ${progress(T0 + 1000)}`);
-    assert.ok(progress(T0 + 10_000) > 0.9, `after 10 s: ${progress(T0 + 10_000)}`);
-    const hrProgress = (hat.heartRateAt(T0 + 10_000) - calm.heartRateAt(T0 + 10_000)) /
-      (settled.heartRateAt(T0 + 10_000) - calm.heartRateAt(T0 + 10_000));
-    assert.ok(hrProgress > 0.9 && hat.heartRateAt(T0 + 500) - calm.heartRateAt(T0 + 500) < 0.5 * (settled.heartRateAt(T0 + 500) - calm.heartRateAt(T0 + 500)));
+    assert.ok(progress(T0 + 30_000) < 0.5, `after 30 s: ${progress(T0 + 30_000)}`);
+    assert.ok(progress(T0 + 300_000) > 0.9, `after 5 min: ${progress(T0 + 300_000)}`);
+    const hrProgress = (t: number) => (hat.heartRateAt(t) - calm.heartRateAt(t)) / (settled.heartRateAt(t) - calm.heartRateAt(t));
+    assert.ok(hrProgress(T0 + 1000) < 0.5 && hrProgress(T0 + 15_000) > 0.9, `heart: ${hrProgress(T0 + 1000)}, ${hrProgress(T0 + 15_000)}`);
     // Before the change nothing moved: history is applied by time, not by call order.
     assert.equal(hat.rawAt(0, T0 - 1), calm.rawAt(0, T0 - 1));
   });
 
-  it('keeps the emotions separable but overlapping: a linear classifier on per-second means reaches ~85-95 %', () => {
-    const labels: Stimulus[] = ['angry', 'happy', 'sad'];
-    const accuracies: number[] = [];
-    for (const participant of ['Ana', 'Ben', 'Cleo']) {
-      let t = T0;
-      const hat = new SimulatedHat({ seed: 7, participant });
-      const rows: Array<{ x: [number, number]; y: number }> = [];
-      for (let rep = 0; rep < 3; rep++) {
-        for (const [y, s] of labels.entries()) {
-          hat.setStimulus('calm', t);
-          t += 20_000;
-          hat.setStimulus(s, t);
-          const session = beats(hat, t, 90_000);
-          for (let sec = 10; sec < 90; sec++) {
-            const from = t + sec * 1000;
-            const recent = session.filter((b) => b < from + 1000);
-            const ibi = (recent[recent.length - 1] - recent[recent.length - 6]) / 5;
-            rows.push({ x: [meanConductance(hat, from, 1000), 60_000 / ibi], y });
-          }
-          t += 90_000;
-        }
-      }
-      // Nearest class mean on standardised features: a linear decision rule.
-      const stats = [0, 1].map((k) => {
-        const v = rows.map((r) => r.x[k]);
-        const m = mean(v);
-        return { m, s: Math.sqrt(mean(v.map((x) => (x - m) ** 2))) };
-      });
-      const z = (x: [number, number]) => x.map((v, k) => (v - stats[k].m) / stats[k].s);
-      const centres = labels.map((_, y) => [0, 1].map((k) => mean(rows.filter((r) => r.y === y).map((r) => z(r.x)[k]))));
-      const correct = rows.filter((r) => {
-        const p = z(r.x);
-        const d = centres.map((c) => (p[0] - c[0]) ** 2 + (p[1] - c[1]) ** 2);
-        return d.indexOf(Math.min(...d)) === r.y;
-      }).length;
-      accuracies.push(correct / rows.length);
-    }
-    const overall = mean(accuracies);
-    assert.ok(overall > 0.8 && overall < 0.98, `accuracy ${accuracies.join(', ')}`);
+  it('the resting level differs between days by tens of percent', () => {
+    const hat = new SimulatedHat({ participant: 'Ana' });
+    const days = Array.from({ length: 20 }, (_, d) => hat.tonicAt(T0 + d * 86_400_000) / hat.baseline.conductanceUS);
+    const logs = days.map(Math.log);
+    const sd = Math.sqrt(mean(logs.map((x) => (x - mean(logs)) ** 2)));
+    assert.ok(sd > 0.15 && sd < 0.8, `day-to-day sd of ln level ${sd}`);
   });
 
   it('tracks the current stimulus and rejects unknown ones', () => {

@@ -85,13 +85,17 @@ describe('"unfamiliar": is a window like anything the person recorded?', functio
     for (const p of phasic) assert.ok(p.windows >= 60 && p.windows <= 71 && p.std >= 0.4, JSON.stringify(p));
   });
 
-  it('on held-out simulated sessions: trained moods are rarely unfamiliar (<= 5 %), calm nearly always is (>= 90 %)', async () => {
-    // the figures behind UNFAMILIAR_THRESHOLD (bench/unfamiliar-threshold.ts runs 120 participants)
-    const { trained, calm } = await heldOutDistances(48);
-    const falseAlarms = shareAbove(trained, UNFAMILIAR_THRESHOLD);
-    const calmCaught = shareAbove(calm, UNFAMILIAR_THRESHOLD);
-    assert.ok(falseAlarms <= 0.05, `trained moods called unfamiliar: ${(falseAlarms * 100).toFixed(1)} %`);
-    assert.ok(calmCaught >= 0.9, `calm called unfamiliar: ${(calmCaught * 100).toFixed(1)} %`);
+  it('hours after a single sitting, on the real-sized simulated hat, says "unfamiliar" to most windows rather than guess', async () => {
+    // The level drifts by tens of percent within hours (docs/sensors.md): a model of moods recorded once,
+    // in one sitting, no longer knows where they lie, trained moods and calm alike; the check refuses most
+    // of those answers instead of giving a confident wrong one (bench/unfamiliar-threshold.ts, 120 people).
+    // The earlier promise (trained moods rarely unfamiliar hours later, calm nearly always) held only on a
+    // hat without drift; the limit now comes from each person's own held-out windows (below).
+    const { trained, calm, trainedBeyond, calmBeyond } = await heldOutDistances(12);
+    assert.equal(trained.length, 12 * 3 * 3 * 5);
+    assert.ok(trainedBeyond >= 0.5, `trained moods called unfamiliar: ${(trainedBeyond * 100).toFixed(1)} %`);
+    assert.ok(calmBeyond >= 0.5, `calm called unfamiliar: ${(calmBeyond * 100).toFixed(1)} %`);
+    assert.ok(shareAbove(calm, UNFAMILIAR_THRESHOLD) >= calmBeyond, 'no limit below the default');
   });
 
   describe('the limit, from the participant\'s own held-out windows', () => {

@@ -105,17 +105,26 @@ describe('trainModel', () => {
     assert.equal(trainModel(sim, { participant: 'a', warmupSeconds: 0 }).simulated, true);
   });
 
-  it('trains on extra features and other labels by name', () => {
-    const input = recorded({ angry: 80, happy: 80, sad: 80 }, (i) => ({ hrvRmssd: 30 + (i % 7) }) as Partial<SensorRecord>).map((r) => ({
+  it('learns window features by name over its detection window, with other labels', () => {
+    // the same GSR and BPM in both; stressed: beat intervals swinging by 80 ms, calm: by 10 ms (RMSSD 80 vs 10)
+    const input = recorded({ angry: 80, happy: 80, sad: 80 }, (i) => ({ ibiMs: [800 + (i % 2 ? 40 : -40)] })).map((r, i) => ({
       ...r,
+      gsr: 5 + (i % 3) * 0.1,
+      bpm: 75 + (i % 5),
       mood: r.mood === 'angry' ? 'stressed' : 'calm',
+      ...(r.mood === 'angry' ? {} : { ibiMs: [800 + (i % 2 ? 5 : -5)] }),
     }));
-    const model = trainModel(input, { participant: 'a', features: ['gsr', 'bpm', 'hrvRmssd'], labels: ['calm', 'stressed'], warmupSeconds: 0 });
+    const model = trainModel(input, { participant: 'a', features: ['gsr', 'bpm', 'hrvRmssd'], windowSeconds: 10, labels: ['calm', 'stressed'], warmupSeconds: 0 });
     assert.deepEqual(model.features, ['gsr', 'bpm', 'hrvRmssd']);
+    assert.equal(model.hyperparameters.windowSeconds, 10);
     assert.equal(model.weights.length, 2);
     assert.equal(model.weights[0].length, 3);
-    assert.equal(argmax(predictProbabilities(model, [9, 95, 33])), 1);
-    assert.equal(argmax(predictProbabilities(model, [4, 70, 33])), 0);
+    assert.equal(argmax(predictProbabilities(model, [5.1, 77, 80])), 1);
+    assert.equal(argmax(predictProbabilities(model, [5.1, 77, 10])), 0);
+  });
+
+  it('refuses a feature it does not know, naming the ones it does', () => {
+    assert.throws(() => trainModel(records, { participant: 'a', features: ['gsr', 'pupil'] }), /unknown feature 'pupil' \(known: gsr, bpm, gsrSlope/);
   });
 
   it('is reproducible for a seed', () => {

@@ -21,6 +21,30 @@ describe('recorder (sensor-record core)', () => {
     });
   });
 
+  it('keeps the beat intervals pulse-bpm counted during a tick with that tick\'s record, and only those', () => {
+    const r = make();
+    r.start(T0);
+    r.gsr(4, T0 + 100);
+    r.bpm(75, T0 + 200, false, [800.1234, 805]);
+    r.bpm(75, T0 + 900, false, [810]);
+    const first = r.tick(T0 + 1000);
+    assert.deepEqual(first.kind === 'record' && first.record.ibiMs, [800.123, 805, 810]);
+    const second = r.tick(T0 + 2000); // no beat in this tick
+    assert.deepEqual(second.kind === 'record' && second.record.ibiMs, []);
+    r.bpm(null, T0 + 2100, false, [790]); // contact lost: its intervals are not trusted
+    r.bpm(75, T0 + 2500, false, []);
+    assert.equal(r.tick(T0 + 3000).kind, 'record');
+    assert.throws(() => r.bpm(75, T0 + 3100, false, [800, 0]), /beat intervals must be a list of ms/);
+    // a BPM from elsewhere (a plain number) gives no intervals, and the record has none
+    const plain = make();
+    plain.start(T0);
+    plain.gsr(4, T0);
+    plain.bpm(75, T0);
+    const out = plain.tick(T0 + 1000);
+    assert.equal(out.kind === 'record' && 'ibiMs' in out.record, false);
+    assert.deepEqual(validateRecord(first.kind === 'record' && first.record).ibiMs, [800.123, 805, 810]);
+  });
+
   it('reuses the latest GSR when no sample arrived in the tick, until it is stale', () => {
     const r = make();
     r.start(T0);

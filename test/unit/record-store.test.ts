@@ -72,9 +72,9 @@ describe('record store', () => {
   it('exports CSV with a header, ISO time and quoted text cells', async () => {
     await store.append([{ ...rec('Ana', 'happy', 0), session: 'film "Up", part 1' }, { ...rec('Ana', 'sad', 1), session: '=cmd()' }]);
     const lines = (await store.exportCsv('Ana')).csv.split('\r\n');
-    assert.equal(lines[0], 'participant,timestamp,time,gsr,bpm,mood,session,simulated');
-    assert.equal(lines[1], 'Ana,1764000000000,2025-11-24T16:00:00.000Z,2.5,70,happy,"film ""Up"", part 1",false');
-    assert.equal(lines[2], "Ana,1764000001000,2025-11-24T16:00:01.000Z,2.501,71,sad,'=cmd(),false");
+    assert.equal(lines[0], 'participant,timestamp,time,gsr,bpm,mood,session,simulated,ibi_ms');
+    assert.equal(lines[1], 'Ana,1764000000000,2025-11-24T16:00:00.000Z,2.5,70,happy,"film ""Up"", part 1",false,');
+    assert.equal(lines[2], "Ana,1764000001000,2025-11-24T16:00:01.000Z,2.501,71,sad,'=cmd(),false,");
     assert.equal(lines[3], '');
   });
 

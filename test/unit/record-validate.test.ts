@@ -19,6 +19,17 @@ describe('record validation', () => {
     assert.throws(() => validateRecord({ ...good, timestamp: -1 }), /ms since the epoch/);
     assert.throws(() => validateRecord({ ...good, session: '' }), /record\.session must be a non-empty string/);
     assert.throws(() => validateRecord({ ...good, simulated: 'yes' }), /record\.simulated must be true or false/);
+    for (const ibiMs of ['800', [800, -1], [800, Number.NaN], [70_000], new Array(601).fill(800)]) {
+      assert.throws(() => validateRecord({ ...good, ibiMs }), /record\.ibiMs must be a list of at most 600 beat intervals/);
+    }
+  });
+
+  it('keeps the beat intervals of a record, as a copy', () => {
+    const ibiMs = [812.5, 790];
+    const clean = validateRecord({ ...good, ibiMs });
+    assert.deepEqual(clean.ibiMs, [812.5, 790]);
+    assert.notEqual(clean.ibiMs, ibiMs);
+    assert.deepEqual(validateRecord({ ...good, ibiMs: [] }).ibiMs, []);
   });
 
   it('limits the mood to the labels when given', () => {

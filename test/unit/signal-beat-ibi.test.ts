@@ -178,4 +178,31 @@ describe('IbiHistory', function () {
     assert.ok(!h.intervals(now()).includes(420));
     assert.ok(Math.abs((h.bpm(now()) ?? 0) - 75) < 1, `${h.bpm(now())} BPM`);
   });
+
+  it('merges a premature run that holds a false beat (noise in the pause), and doubts it', function () {
+    const { h, feed, now } = clocked();
+    feed([830, 830, 830, 830, 830], true);
+    // a PVC at 440, then noise 675 ms later splits its 1220 ms pause: 440 + 675 hold one beat too many (they
+    // span 1.3 usual intervals), so they merge into one; the rest of the pause, 545, waits for its end
+    assert.deepEqual(feed([440, 675, 545], true), [[440], [1115], [545]]);
+    assert.equal(h.openRun(), 1);
+    assert.deepEqual(feed([830], true), [[830]]);
+    assert.deepEqual(h.recentVerdicts().slice(-4), ['merged', 'merged', 'ectopic', 'usual']);
+    assert.equal(h.bpm(now()), 60000 / 830); // as many intervals as the true beats make over the same span
+    // a real PVC and its pause are left as they are
+    const real = clocked();
+    real.feed([830, 830, 830, 830, 830], true);
+    assert.deepEqual(real.feed([440, 1220, 830], true), [[440], [1220], [830]]);
+    assert.equal(real.h.openRun(), 0);
+  });
+
+  it('counts how many premature intervals in a row still wait for their pause', function () {
+    const { h, feed } = clocked();
+    feed([1000, 1000, 1000, 1000, 550], true);
+    assert.equal(h.openRun(), 1);
+    feed([550], true);
+    assert.equal(h.openRun(), 2);
+    feed([1900], true);
+    assert.equal(h.openRun(), 0);
+  });
 });

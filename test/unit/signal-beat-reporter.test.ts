@@ -25,6 +25,23 @@ describe('BpmReporter', function () {
     assert.deepEqual(later.map((x) => x.tMs), [10_050, 11_000, 12_000]);
   });
 
+  it('hands on each counted interval once, with the report after its beat, however the reports fall', function () {
+    const samples = pulse(20, 75);
+    const intervals = new BpmReporter(new BeatDetector(), 'interval', 1000).feedBatch({ t0: 0, rateHz: 100, samples });
+    const perBeat = new BpmReporter(new BeatDetector(), 'beat', 1000).feedBatch({ t0: 0, rateHz: 100, samples });
+    const all = intervals.flatMap((r) => r.newIbiMs);
+    // (the beats after the last report wait for the next one)
+    assert.deepEqual(all, perBeat.flatMap((r) => r.newIbiMs).slice(0, all.length));
+    assert.ok(all.length >= 20 && all.every((ibi) => Math.abs(ibi - 800) <= 10), all.join(' '));
+    // about 1.25 beats a second: one or two intervals in each report once the rhythm is found (its first three come together)
+    assert.ok(intervals.slice(4).every((r) => r.newIbiMs.length >= 1 && r.newIbiMs.length <= 2));
+    // a reset forgets what was not reported yet
+    const r = new BpmReporter(new BeatDetector(), 'interval', 5000);
+    r.feedBatch({ t0: 0, rateHz: 100, samples: pulse(4, 75) });
+    r.reset();
+    assert.deepEqual(r.feedBatch({ t0: 4000, rateHz: 100, samples: pulse(1.5, 75) }).flatMap((x) => x.newIbiMs), []);
+  });
+
   it('in beat mode reports each beat, and once when contact is lost', function () {
     const r = new BpmReporter(new BeatDetector(), 'beat', 1000);
     const beats = r.feedBatch({ t0: 0, rateHz: 100, samples: pulse(6, 60) });
