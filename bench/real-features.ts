@@ -1,4 +1,4 @@
-// Which window features and window length real recordings support (issue 20): the product's trainer and
+// Which window features and window length real recordings support (docs/model.md): the product's trainer and
 // answers on the Stress-Predict development people, every session's last 30 % held out in time, and the
 // simulated hat replaying the same schedules beside them. Protocol in test/support/real-features.ts and
 // docs/model.md. Run: npx tsx bench/real-features.ts (its table is in bench/README.md and docs/model.md)

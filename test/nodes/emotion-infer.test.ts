@@ -67,7 +67,7 @@ describe('emotion-infer node', () => {
       hyperparameters: { windowSeconds: 0.6 },
     }));
     await load({ participant: 'wendy' });
-    const answer = nextMsg('out');
+    const answer = nextMsg<Msg>('out');
     const t0 = Date.now();
     send({ payload: 'start' });
     // a rising skin conductance with a response on it: slope > 0, one response
