@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { prepareDemoUserDir } from '../../demo/demo-user-dir';
 import { DEMO_PARTICIPANT } from '../../demo/seed';
+import { SETTLE_MS } from '../../src/hat/simulated-hat';
 import type { FlowNode } from '../../demo/combine-flows';
 import { historyPath, modelPath } from '../../src/record/paths';
 import { AnswerHistory } from '../../src/record/answer-history';
@@ -432,22 +433,25 @@ describe('dashboard in a real Node-RED and headless Chromium', function () {
       await page.goto(`${nr.url}/dashboard/detect`);
       await other.goto(`${nr.url}/dashboard/detect`);
       await heartRateShown(page);
-      assert.equal(await page.locator('.body-reacting').count(), 0, 'nothing to wait for before a change');
-      await page.getByLabel('Simulated feeling (demo only)').click({ force: true });
-      await page.locator('.v-overlay .v-list-item', { hasText: 'angry' }).click();
-      const line = /^The body takes about 9 s to react to a new feeling \(angry\): detect in (\d) s\.$/;
+      // earlier tests may have changed the feeling minutes ago (the body still reacting): the feeling changes
+      // to sad, then to angry, so the countdown below is angry's, whatever the feeling was
+      for (const feeling of ['sad', 'angry']) {
+        await page.getByLabel('Simulated feeling (demo only)').click({ force: true });
+        await page.locator('.v-overlay .v-list-item', { hasText: feeling }).click();
+      }
+      const total = SETTLE_MS / 1000;
+      const line = new RegExp(`^The body takes about ${total} s to react to a new feeling \\(angry\\): detect in (\\d+) s\\.$`);
       // the seconds a tab shows, once it shows the line (its texts may load after the first message)
       const seconds = async (p: Page) => {
         const shown = await p.waitForFunction((re) => new RegExp(re).exec(document.querySelector('.body-reacting')?.textContent?.trim() ?? '')?.[1], line.source, { timeout: 5000 });
         return Number(await shown.jsonValue());
       };
       const first = await seconds(page);
-      assert.ok(first >= 7 && first <= 9, `starts near 9 s: ${first}`);
-      assert.ok((await seconds(other)) >= 1, 'the other tab is told too (one hat)');
-      await page.waitForFunction((n) => Number(/detect in (\d) s/.exec(document.querySelector('.body-reacting')?.textContent ?? '')?.[1]) < n, first, { timeout: 3000 });
-      // gone once the body has reacted (9 s after the change)
-      await page.locator('.body-reacting').waitFor({ state: 'detached', timeout: 12_000 });
-      await other.locator('.body-reacting').waitFor({ state: 'detached', timeout: 2000 });
+      assert.ok(first >= total - 2 && first <= total, `starts near ${total} s: ${first}`);
+      assert.ok((await seconds(other)) >= total - 5, 'the other tab is told too (one hat)');
+      await page.waitForFunction((n) => Number(/detect in (\d+) s/.exec(document.querySelector('.body-reacting')?.textContent ?? '')?.[1]) < n, first, { timeout: 3000 });
+      // the line goes once the body has reacted: SETTLE_MS is minutes on the real-sized hat, so the page test
+      // stops at the countdown; the simulation's settledAt that drives it is tested in hat-simulated.test.ts
     } finally {
       await other.close();
     }

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { prepareDemoUserDir } from '../../demo/demo-user-dir';
 import { DEMO_PARTICIPANT } from '../../demo/seed';
+import { SETTLE_MS } from '../../src/hat/simulated-hat';
 import { launchChromium, startNodeRed, withDetectWindow, type NodeRedProcess } from '../support/node-red-process';
 
 const root = join(__dirname, '..', '..');
@@ -255,7 +256,7 @@ describe('the dashboard pages in a German browser', function () {
       await page.getByLabel('Simuliertes Gefühl (nur Demo)').click({ force: true });
       assert.deepEqual(await page.locator('.v-overlay .v-list-item').allInnerTexts().then((t) => t.map((x) => x.trim())), ['ruhig', 'fröhlich', 'traurig', 'wütend']);
       await page.locator('.v-overlay .v-list-item', { hasText: 'wütend' }).click();
-      await page.getByText(/^Der Körper braucht etwa 9 s, um auf ein neues Gefühl \(wütend\) zu reagieren: in \d s erkennen\.$/).waitFor();
+      await page.getByText(new RegExp(`^Der Körper braucht etwa ${SETTLE_MS / 1000} s, um auf ein neues Gefühl \\(wütend\\) zu reagieren: in \\d+ s erkennen\\.$`)).waitFor();
 
       // the page's own texts: the hint, its messages, the answer and its suggestion
       await page.getByText('„Emotion erkennen“ drücken').waitFor();
