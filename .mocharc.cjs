@@ -2,9 +2,9 @@
 // skipping the rest of the suite.
 module.exports = {
   'node-option': ['import=tsx'],
-  spec: ['test/unit/**/*.test.ts', 'test/nodes/**/*.test.ts', 'test/e2e/**/*.test.ts', 'test/cloud/**/*.test.ts'],
-  extension: ['ts'],
-  timeout: 20000,
-  exit: true,
+  'spec': ['test/unit/**/*.test.ts', 'test/nodes/**/*.test.ts', 'test/e2e/**/*.test.ts', 'test/cloud/**/*.test.ts'],
+  'extension': ['ts'],
+  'timeout': 20000,
+  'exit': true,
   'forbid-only': Boolean(process.env.CI),
 };

@@ -70,7 +70,7 @@ async function readers(): Promise<void> {
   const wall = performance.now() - wall0;
   await helper.unload();
   console.log(
-    `readers at defaults (GSR every 200 ms + ear clip 100 Hz / 1 s batches, simulated hat), 20 s: ` +
+    'readers at defaults (GSR every 200 ms + ear clip 100 Hz / 1 s batches, simulated hat), 20 s: ' +
       `${(((cpu.user + cpu.system) / 1000 / wall) * 100).toFixed(2)} % of one core, ${gsr} GSR msgs, ${late.length} pulse batches`,
   );
   console.log(`pulse batch sent after its last sample was due: p50 ${pct(late, 0.5)} ms, p99 ${pct(late, 0.99)} ms, max ${Math.max(...late)} ms`);

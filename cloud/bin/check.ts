@@ -9,7 +9,7 @@ import type { EndpointKind } from '../lib/training';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { outputs: { type: 'string' }, stack: { type: 'string' }, region: { type: 'string' }, endpoint: { type: 'string' }, 'instance-type': { type: 'string' } },
+    options: { 'outputs': { type: 'string' }, 'stack': { type: 'string' }, 'region': { type: 'string' }, 'endpoint': { type: 'string' }, 'instance-type': { type: 'string' } },
   });
   const stack = values.region ? undefined : readStackOutputs(values.outputs, values.stack);
   const region = values.region ?? stack!.region;

@@ -16,12 +16,12 @@ async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
     options: {
-      participants: { type: 'string' },
+      'participants': { type: 'string' },
       'set-participants': { type: 'string' },
-      out: { type: 'string' },
+      'out': { type: 'string' },
       'device-dir': { type: 'string' },
-      outputs: { type: 'string' },
-      stack: { type: 'string' },
+      'outputs': { type: 'string' },
+      'stack': { type: 'string' },
     },
   });
   const [name] = positionals;

@@ -78,7 +78,7 @@ export class RecordsStorage extends Construct {
         tableType: 'EXTERNAL_TABLE',
         partitionKeys: [PARTITION_COLUMN],
         parameters: {
-          classification: 'parquet',
+          'classification': 'parquet',
           // Injected projection: Athena builds the one participant's path from the WHERE clause, so no
           // crawler or MSCK REPAIR is needed and no other participant's files are listed.
           'projection.enabled': 'true',
@@ -101,4 +101,3 @@ export class RecordsStorage extends Construct {
 function glueName(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9_]/g, '_');
 }
-

@@ -59,7 +59,6 @@ export function migrationsSetting(type: string): { name: string; value: { versio
   return { name: `${camel}Migrations`, value: { version: settingsVersion(type), steps: STEPS[type] ?? [] } };
 }
 
-
 /**
  * Registers a node type whose settings migrate: the constructor gets them at the current version, and the
  * editor learns the steps (an exportable node setting, RED.settings.<type>Migrations). Every node of this

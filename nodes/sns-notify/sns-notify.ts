@@ -88,4 +88,3 @@ function readSettings(def: SnsNotifyDef, t: Translate) {
     limit: new MinInterval(configNumber(t, def.intervalSeconds, 'intervalSeconds', { min: 0, max: 86400, fallback: 300 }) * 1000),
   };
 }
-

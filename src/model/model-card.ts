@@ -86,9 +86,8 @@ export function modelCard(model: ModelFile): ModelCard {
       ? {
           warning:
             `only ${m.testWindows} held-out windows (${short.map((c) => `${c.label} ${c.support}`).join(', ')}): the figure could be far off; ` +
-            `record at least two sessions of a few minutes of each mood, then train again`,
+            'record at least two sessions of a few minutes of each mood, then train again',
         }
       : {}),
   };
 }
-

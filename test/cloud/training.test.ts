@@ -65,11 +65,11 @@ describe('cloud training workflow (CDK construct on a bare Stack)', function () 
     assert.match(String(train.Resource), /:states:::sagemaker:createTrainingJob\.sync$/);
     const p = train.Parameters as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
     assert.deepEqual(p.HyperParameters, {
-      predictor_type: 'multiclass_classifier',
-      feature_dim: '2',
-      balance_multiclass_weights: 'true',
-      normalize_data: 'true',
-      epochs: '15',
+      'predictor_type': 'multiclass_classifier',
+      'feature_dim': '2',
+      'balance_multiclass_weights': 'true',
+      'normalize_data': 'true',
+      'epochs': '15',
       'num_classes.$': '$.prepared.numClasses',
       'mini_batch_size.$': '$.prepared.miniBatchSize',
     });
@@ -106,7 +106,7 @@ describe('cloud training workflow (CDK construct on a bare Stack)', function () 
     const config = d.States[S.endpointConfig];
     assert.match(String(config.Resource), /:states:::aws-sdk:sagemaker:createEndpointConfig$/);
     assert.deepEqual((config.Parameters as { ProductionVariants: unknown[] }).ProductionVariants, [
-      { VariantName: 'AllTraffic', 'ModelName.$': '$.prepared.modelName', ServerlessConfig: SERVERLESS_CONFIG },
+      { 'VariantName': 'AllTraffic', 'ModelName.$': '$.prepared.modelName', 'ServerlessConfig': SERVERLESS_CONFIG },
     ]);
     for (const name of [S.createEndpoint, S.updateEndpoint, S.findEndpoint, S.checkEndpoint, S.deleteFailed, S.checkDeleted]) {
       assert.equal(d.States[name].Parameters?.['EndpointName.$'], '$.prepared.endpointName', name);
@@ -114,7 +114,7 @@ describe('cloud training workflow (CDK construct on a bare Stack)', function () 
     assert.equal(d.States[S.prepare].Parameters?.['executionName.$'], '$$.Execution.Name');
     const instance = definitionOf(training({ endpoint: { kind: 'instance' } }));
     assert.deepEqual((instance.States[S.endpointConfig].Parameters as { ProductionVariants: unknown[] }).ProductionVariants, [
-      { VariantName: 'AllTraffic', 'ModelName.$': '$.prepared.modelName', InstanceType: DEFAULT_INSTANCE_TYPE, InitialInstanceCount: 1, InitialVariantWeight: 1 },
+      { 'VariantName': 'AllTraffic', 'ModelName.$': '$.prepared.modelName', 'InstanceType': DEFAULT_INSTANCE_TYPE, 'InitialInstanceCount': 1, 'InitialVariantWeight': 1 },
     ]);
   });
 
@@ -183,5 +183,4 @@ describe('cloud training workflow (CDK construct on a bare Stack)', function () 
       assert.ok(kms.every((s) => !text(s.Action).includes('kms:CreateGrant') || role === 'TrainingSageMakerRole'), `${role}: grants only for SageMaker`);
     }
   });
-
 });

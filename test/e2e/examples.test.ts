@@ -141,7 +141,7 @@ describe('example flows', () => {
       const flow = examples.get(file)!;
       const missing: string[] = [];
       for (const n of flow.filter((n) => n.type === 'ui-group')) if (!section.groups[n.id]) missing.push(`group ${n.id} "${String(n.name)}"`);
-      for (const n of flow.filter((n) => n.type.startsWith('ui-') && n.group !== undefined || n.type === 'ui-notification')) {
+      for (const n of flow.filter((n) => (n.type.startsWith('ui-') && n.group !== undefined) || n.type === 'ui-notification')) {
         for (const prop of ['label', 'title', 'options', 'columns', 'dismissText']) {
           const value = n[prop];
           const shown = Array.isArray(value) ? value.length > 0 : typeof value === 'string' && /[a-z]{3}/i.test(value) && !/^(µS|BPM|GSR)$/.test(value);

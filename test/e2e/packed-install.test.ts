@@ -17,7 +17,7 @@ const run = promisify(execFile);
 /** what a fresh clone does not have: git's own folder, installs and build, test and CI outputs */
 const NOT_IN_A_CHECKOUT = new Set(['.git', 'node_modules', 'dist', 'test-artifacts', join('.ci', 'cache'), join('demo', 'userdir')]);
 const root = join(__dirname, '..', '..');
-const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name: string; 'node-red': { nodes: Record<string, string> } };
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { 'name': string; 'node-red': { nodes: Record<string, string> } };
 
 /** The types the editor files of the package's node sets register, i.e. what a user sees in the palette. */
 function declaredTypes(): string[] {

@@ -102,7 +102,7 @@ describe('settings for a Pi shared by tablets (docs/settings-shared-pi.js)', fun
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ client_id: 'node-red-editor', grant_type: 'password', scope: '*', username: EDITOR.user, password: 'guess' }),
     });
-    assert.equal(wrong.status, 403, "a wrong password gets no token");
+    assert.equal(wrong.status, 403, 'a wrong password gets no token');
     const token = await call('/auth/token', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

@@ -52,12 +52,12 @@ describe('same answer everywhere (local trainer, Linear Learner channels, partic
   it('emotion-infer answers the same msg.emotion from the participant\'s endpoint as from the local model', async () => {
     const infer = { type: 'emotion-infer', z: 'tab', mode: 'each', windowSeconds: '', labels: '', threshold: '', contentType: 'text/csv', timeoutMs: '2000', fallback: false };
     const flow = [
-        { id: 'tab', type: 'tab' },
-        { id: 'awsconf', type: 'emotion-aws-config', region: 'eu-west-1', endpoint: sm.peer.endpoint, maxAttempts: '1' },
-        { id: 'infer-local', ...infer, backend: 'local', wires: [['out-local']] },
-        { id: 'infer-cloud', ...infer, backend: 'sagemaker', aws: 'awsconf', endpoint: '', endpointPrefix: '', wires: [['out-cloud']] },
-        { id: 'out-local', z: 'tab', type: 'helper' },
-        { id: 'out-cloud', z: 'tab', type: 'helper' },
+      { id: 'tab', type: 'tab' },
+      { id: 'awsconf', type: 'emotion-aws-config', region: 'eu-west-1', endpoint: sm.peer.endpoint, maxAttempts: '1' },
+      { id: 'infer-local', ...infer, backend: 'local', wires: [['out-local']] },
+      { id: 'infer-cloud', ...infer, backend: 'sagemaker', aws: 'awsconf', endpoint: '', endpointPrefix: '', wires: [['out-cloud']] },
+      { id: 'out-local', z: 'tab', type: 'helper' },
+      { id: 'out-cloud', z: 'tab', type: 'helper' },
     ];
     await helper.load([inferNode, awsConfigNode], flow, { awsconf: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' } });
     const windows = [

@@ -27,15 +27,15 @@ describe('emotion-infer node with the SageMaker backend', () => {
 
   const load = (cfg: Record<string, unknown> = {}, maxAttempts = '1') => {
     const flow = [
-        { id: 'tab', type: 'tab' },
-        { id: 'awsconf', type: 'emotion-aws-config', region: 'eu-west-1', endpoint: sm.peer.endpoint, maxAttempts },
-        {
-          id: 'infer', z: 'tab', type: 'emotion-infer', mode: 'window', windowSeconds: '0.1', participant: 'alice', labels: '', threshold: '',
-          backend: 'sagemaker', aws: 'awsconf', endpoint: 'emotion-ep', contentType: 'text/csv', timeoutMs: '1000', waitSeconds: '0', fallback: false, wires: [['out']], ...cfg,
-        },
-        { id: 'out', z: 'tab', type: 'helper' },
-        { id: 'catcher', z: 'tab', type: 'catch', scope: null, uncaught: false, wires: [['caught']] },
-        { id: 'caught', z: 'tab', type: 'helper' },
+      { id: 'tab', type: 'tab' },
+      { id: 'awsconf', type: 'emotion-aws-config', region: 'eu-west-1', endpoint: sm.peer.endpoint, maxAttempts },
+      {
+        id: 'infer', z: 'tab', type: 'emotion-infer', mode: 'window', windowSeconds: '0.1', participant: 'alice', labels: '', threshold: '',
+        backend: 'sagemaker', aws: 'awsconf', endpoint: 'emotion-ep', contentType: 'text/csv', timeoutMs: '1000', waitSeconds: '0', fallback: false, wires: [['out']], ...cfg,
+      },
+      { id: 'out', z: 'tab', type: 'helper' },
+      { id: 'catcher', z: 'tab', type: 'catch', scope: null, uncaught: false, wires: [['caught']] },
+      { id: 'caught', z: 'tab', type: 'helper' },
     ];
     return helper.load([inferNode, awsConfigNode, catchNode], flow, { awsconf: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' } });
   };

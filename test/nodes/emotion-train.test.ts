@@ -154,7 +154,7 @@ describe('emotion-train node', () => {
     assert.equal(card.verdict, m.verdict);
     assert.equal(card.balancedAccuracy, m.balancedAccuracy);
     const statuses = (helper.getNode('train') as unknown as { status: { args: [{ text?: string; fill?: string }][] } }).status.args.map((a) => a[0]);
-    const words = { separable: 'can tell the moods apart', 'not-separable': 'not better than chance', 'not-measurable': 'not measurable yet' };
+    const words = { 'separable': 'can tell the moods apart', 'not-separable': 'not better than chance', 'not-measurable': 'not measurable yet' };
     const expectedText = `S06: ${(m.balancedAccuracy! * 100).toFixed(1)}% on held-out windows, ${words[m.verdict!]}`;
     assert.equal(statuses.at(-1)?.text, expectedText);
     assert.equal(statuses.at(-1)?.fill, m.verdict === 'separable' ? 'green' : 'yellow');

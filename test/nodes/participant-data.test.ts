@@ -98,7 +98,7 @@ describe("each person's data stays theirs (record-store, emotion-train, emotion-
     const deleted = await ask('store', { action: 'delete', participant: 'Ann_Lee', confirm: true });
     assert.deepEqual((deleted.payload as { deleted: unknown }).deleted, { records: 240, model: true, setAside: 0 });
     assert.equal((await total('Ann Lee')).total, 240, "Ann Lee's records stay");
-    assert.match(String(((await detect('Ann Lee')).emotion as { model: string }).model), /^Ann Lee/, "and her model");
+    assert.match(String(((await detect('Ann Lee')).emotion as { model: string }).model), /^Ann Lee/, 'and her model');
     assert.match(errorOf(await detect('Ann_Lee')), /no model for participant "Ann_Lee"/);
   });
 
@@ -250,7 +250,7 @@ describe('a 0.1.0 data folder on the first start of this version', function () {
     const own = await ask('store', { action: 'export', participant: 'Ann Lee' });
     assert.ok(!String(own.payload).includes('Ann_Lee'), "none of Ann_Lee's records");
     assert.match(String(((await detect('Ann_Lee')).emotion as { model: string }).model), /^Ann_Lee/, 'the model was trained for Ann_Lee');
-    assert.match(errorOf(await detect('Ann Lee')), /no model for participant "Ann Lee"/, "and never answers for Ann Lee");
+    assert.match(errorOf(await detect('Ann Lee')), /no model for participant "Ann Lee"/, 'and never answers for Ann Lee');
     const history = async (participant: string) => ((await ask('store', { action: 'history', participant })).payload as { participant: string; timestamp: number }[]);
     assert.deepEqual((await history('Ann Lee')).map((e) => [e.participant, e.timestamp]), [['Ann Lee', answer('', 3).timestamp], ['Ann Lee', answer('', 1).timestamp]]);
     assert.deepEqual((await history('Ann_Lee')).map((e) => e.participant), ['Ann_Lee', 'Ann_Lee']);

@@ -61,4 +61,3 @@ describe('sensors example flow (flows/sensors.json)', function () {
     assert.ok(angry > calm.bpm + 1.5, `heart rate rose above the calm twin's: ${calm.bpm} -> ${angry}`);
   });
 });
-

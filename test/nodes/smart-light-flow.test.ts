@@ -87,4 +87,3 @@ describe('smart-light example flow (flows/smart-light.json) with a real MQTT bro
     assert.equal(shipped.find((n) => n.id === 'smart-light-in')!.topic, 'emotion/+');
   });
 });
-

@@ -31,17 +31,17 @@ describe('sns-notify node', () => {
 
   const load = (cfg: Record<string, unknown> = {}, maxAttempts = '1') => {
     const flow = [
-        { id: 'tab', type: 'tab' },
-        { id: 'awsconf', type: 'emotion-aws-config', region: 'eu-west-1', endpoint: sns.peer.endpoint, maxAttempts },
-        {
-          id: 'notify', z: 'tab', type: 'emotion-sns-notify', aws: 'awsconf', target: TOPIC, subject: 'Emotion: {{label}}', template: '{{participant}} seems {{label}} ({{confidence}}) at {{time}}',
-          smsType: 'Transactional', senderId: 'EmotionIoT', originationNumber: '+15555550199', intervalSeconds: '60', suppressedOutput: true, outputs: 2,
-          wires: [['sent'], ['suppressed']], ...cfg,
-        },
-        { id: 'sent', z: 'tab', type: 'helper' },
-        { id: 'suppressed', z: 'tab', type: 'helper' },
-        { id: 'catcher', z: 'tab', type: 'catch', scope: null, uncaught: false, wires: [['caught']] },
-        { id: 'caught', z: 'tab', type: 'helper' },
+      { id: 'tab', type: 'tab' },
+      { id: 'awsconf', type: 'emotion-aws-config', region: 'eu-west-1', endpoint: sns.peer.endpoint, maxAttempts },
+      {
+        id: 'notify', z: 'tab', type: 'emotion-sns-notify', aws: 'awsconf', target: TOPIC, subject: 'Emotion: {{label}}', template: '{{participant}} seems {{label}} ({{confidence}}) at {{time}}',
+        smsType: 'Transactional', senderId: 'EmotionIoT', originationNumber: '+15555550199', intervalSeconds: '60', suppressedOutput: true, outputs: 2,
+        wires: [['sent'], ['suppressed']], ...cfg,
+      },
+      { id: 'sent', z: 'tab', type: 'helper' },
+      { id: 'suppressed', z: 'tab', type: 'helper' },
+      { id: 'catcher', z: 'tab', type: 'catch', scope: null, uncaught: false, wires: [['caught']] },
+      { id: 'caught', z: 'tab', type: 'helper' },
     ];
     return helper.load([snsNode, awsConfigNode, catchNode], flow, { awsconf: { accessKeyId: 'AKIDTEST', secretAccessKey: SECRET } });
   };
@@ -56,11 +56,11 @@ describe('sns-notify node', () => {
     assert.match(String(msg.sns?.messageId), /^00000000-0000-4000-8000-0+1$/);
     const [form] = sns.publishes();
     assert.deepEqual(Object.fromEntries(form), {
-      Action: 'Publish',
-      Version: '2010-03-31',
-      TopicArn: TOPIC,
-      Message: 'alice seems sad (90%) at 2026-11-25 08:05 UTC',
-      Subject: 'Emotion: sad',
+      'Action': 'Publish',
+      'Version': '2010-03-31',
+      'TopicArn': TOPIC,
+      'Message': 'alice seems sad (90%) at 2026-11-25 08:05 UTC',
+      'Subject': 'Emotion: sad',
       'MessageAttributes.entry.1.Name': 'AWS.SNS.SMS.SMSType',
       'MessageAttributes.entry.1.Value.DataType': 'String',
       'MessageAttributes.entry.1.Value.StringValue': 'Transactional',

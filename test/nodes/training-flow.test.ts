@@ -116,4 +116,3 @@ function isText(m: NodeMessage, key: string): boolean {
 function rowsOf(table: NodeMessage): Record<string, number> {
   return Object.fromEntries((table.payload as { mood: string; records: number }[]).map((r) => [r.mood, r.records]));
 }
-

@@ -37,7 +37,7 @@ export async function replayPerson(person: RealPerson, ids = { arousal: 'arousal
       node.receive({ payload: { participant: person.id, timestamp: s.t * 1000, gsr: s.gsr, bpm: s.bpm } } as NodeMessage);
     }
     // deliveries to the next node are asynchronous: wait until they stop
-    for (let seen = -1; seen !== readings.length + alerts.length; ) {
+    for (let seen = -1; seen !== readings.length + alerts.length;) {
       seen = readings.length + alerts.length;
       await new Promise((r) => setTimeout(r, 20));
     }

@@ -8,7 +8,7 @@ import { runInNewContext } from 'node:vm';
 import { migrationsSetting } from '../../nodes/lib/migrations';
 
 const root = join(__dirname, '..', '..');
-const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name: string; 'node-red': { nodes: Record<string, string> } };
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { 'name': string; 'node-red': { nodes: Record<string, string> } };
 
 export interface EditorDefault {
   value: unknown;

@@ -41,7 +41,7 @@ export class S3Peer {
     if (req.method === 'GET') {
       const body = this.objects.get(`${bucket}/${key}`);
       if (!body) return error(404, 'NoSuchKey', 'The specified key does not exist.');
-      return { headers: { 'content-type': 'application/octet-stream', etag: '"e"' }, body };
+      return { headers: { 'content-type': 'application/octet-stream', 'etag': '"e"' }, body };
     }
     if (req.method === 'PUT' && key !== '') {
       this.objects.set(`${bucket}/${key}`, decodeChunked(req));

@@ -22,24 +22,29 @@ class FakeClient extends EventEmitter {
     super();
     FakeClient.all.push(this);
   }
+
   start() { this.calls.push('start'); }
   stop() {
     this.calls.push('stop');
     setImmediate(() => this.emit('stopped'));
   }
+
   close() { this.calls.push('close'); }
   subscribe(p: { subscriptions: Array<{ topicFilter: string; qos: number }> }) {
     this.subscribed.push(p.subscriptions.map((s) => `${s.topicFilter}@${s.qos}`));
     return Promise.resolve({ reasonCodes: p.subscriptions.map((s) => (this.refuse.has(s.topicFilter) ? 135 : s.qos)) });
   }
+
   unsubscribe(p: { topicFilters: string[] }) {
     this.unsubscribed.push(p.topicFilters);
     return Promise.resolve({});
   }
+
   publish(p: Packet) {
     this.published.push(p);
     return this.publishOutcome();
   }
+
   receive(topicName: string, text: string) {
     this.emit('messageReceived', { message: { topicName, payload: new TextEncoder().encode(text).buffer } });
   }

@@ -92,11 +92,11 @@ describe('aws sns: Publish with the real client against the loopback peer', () =
     assert.match(String(req.headers.authorization), /\/eu-west-1\/sns\/aws4_request/);
     const form = sns.publishes().at(-1)!;
     assert.deepEqual(Object.fromEntries(form), {
-      Action: 'Publish',
-      Version: '2010-03-31',
-      TopicArn: TOPIC,
-      Message: 'Alice seems sad',
-      Subject: 'Emotion: sad',
+      'Action': 'Publish',
+      'Version': '2010-03-31',
+      'TopicArn': TOPIC,
+      'Message': 'Alice seems sad',
+      'Subject': 'Emotion: sad',
       'MessageAttributes.entry.1.Name': 'AWS.SNS.SMS.SMSType',
       'MessageAttributes.entry.1.Value.DataType': 'String',
       'MessageAttributes.entry.1.Value.StringValue': 'Transactional',
