@@ -436,8 +436,9 @@ describe('dashboard in a real Node-RED and headless Chromium', function () {
       // earlier tests may have changed the feeling minutes ago (the body still reacting): the feeling changes
       // to sad, then to angry, so the countdown below is angry's, whatever the feeling was
       for (const feeling of ['sad', 'angry']) {
-        await page.getByLabel('Simulated feeling (demo only)').click({ force: true });
+        await page.getByRole('combobox', { name: 'Simulated feeling (demo only)' }).click({ force: true });
         await page.locator('.v-overlay .v-list-item', { hasText: feeling }).click();
+        await page.locator('.v-overlay .v-list-item').first().waitFor({ state: 'hidden' });
       }
       const total = SETTLE_MS / 1000;
       const line = new RegExp(`^The body takes about ${total} s to react to a new feeling \\(angry\\): detect in (\\d+) s\\.$`);

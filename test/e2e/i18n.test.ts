@@ -272,7 +272,7 @@ describe('the dashboard pages in a German browser', function () {
       await page.getByText('Der Körper wird gemessen: die neue Antwort kommt, wenn der Balken voll ist.').waitFor();
       await page.waitForFunction(() => /^(wütend|fröhlich|traurig|unsicher)$/.test(document.querySelector('.emotion-label')?.textContent?.trim() ?? ''), null, { timeout: 20_000 });
       const answer = await page.locator('.emotion-answer').innerText();
-      assert.match(answer, /^\d+ % sicher( \(an zurückgehaltenen Sitzungen kalibriert\))?$|^Das ähnelt noch keiner Stimmung, die für demo aufgenommen wurde/m);
+      assert.match(answer, /^\d+ % sicher( \(an zurückgehaltenen Sitzungen kalibriert\))?$|^Das ähnelt noch keiner Stimmung, die für demo aufgenommen wurde|^Das Modell von demo unterscheidet diese Stimmungen .* nicht besser als der Zufall/m);
       assert.match(answer, /Musik:.*\n.*Licht:/);
     } finally {
       await page.close();
@@ -308,7 +308,8 @@ describe('the dashboard pages in a German browser', function () {
       await card.waitFor();
       const shown = (await card.innerText()).replace(/\s+/g, ' ');
       assert.match(shown, /Modell von demo simulierte Daten Trainiert \S+/);
-      assert.match(shown, /Kann diese Stimmungen unterscheiden/);
+      // on the real-sized simulated hat the demo model's verdict is usually that it cannot tell the moods apart
+      assert.match(shown, /Kann diese Stimmungen (nicht besser als der Zufall )?unterscheiden/);
       assert.match(shown, /Balancierte Genauigkeit [\d.]+ % gegen Zufall 33 %, an \d+ zurückgehaltenen Fenstern von 10 s/);
       assert.match(shown, /Zeilen pro Stimmung: wütend \d+ · fröhlich \d+ · traurig \d+/);
       assert.match(await page.locator('.confusion caption').innerText(), /^Konfusionsmatrix über zurückgehaltene Fenster/);
