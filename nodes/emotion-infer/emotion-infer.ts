@@ -10,7 +10,7 @@ import { redactError } from '../../src/aws/sdk-error';
 import { parseContentType, SAGEMAKER_FEATURES } from '../../src/aws/sagemaker-format';
 import { CollectionWindow } from '../../src/model/collection-window';
 import { answerEmotion, type EmotionAnswer } from '../../src/model/emotion-answer';
-import { parseLabels, UNCERTAIN } from '../../src/model/label-map';
+import { answerLabels, labelsDifferFromModel, parseLabels, UNCERTAIN } from '../../src/model/label-map';
 import { LocalModels, type OrderedBackend } from '../../src/model/local-backend';
 import { loadModel } from '../../src/model/model-store';
 import { readFeatures, type Features } from '../../src/model/window-average';
@@ -86,7 +86,7 @@ export = function (RED: NodeAPI) {
         fallback: fallback ? () => local(participant) : undefined,
         features,
         participant,
-        labels: labelsFor(backend),
+        labels: answerLabels(backend.labels, labels),
         threshold,
         followVerdict: settings.followVerdict,
         startedAt,
@@ -95,18 +95,11 @@ export = function (RED: NodeAPI) {
       send(Object.assign(msg, { payload: emotion.label, emotion }));
     }
 
-    // A local model trained with an extra mood (e.g. calm) answers with its own labels; the node's list
-    // renames the classes of a model with as many.
-    function labelsFor(backend: OrderedBackend): readonly string[] {
-      return backend.labels && backend.labels.length !== labels.length ? backend.labels : labels;
-    }
-
-    // Renaming labels (another language) is fine; a different order would silently swap answers.
     const warned = new WeakSet<OrderedBackend>();
     function checkLabels(backend: OrderedBackend): OrderedBackend {
-      if (backend.labels && !warned.has(backend) && backend.labels.length === labels.length && backend.labels.join() !== labels.join()) {
+      if (!warned.has(backend) && labelsDifferFromModel(backend.labels, labels)) {
         warned.add(backend);
-        node.warn(t('emotion-infer.errors.labelOrder', { trained: backend.labels.join(', '), labels: labels.join(', ') }));
+        node.warn(t('emotion-infer.errors.labelOrder', { trained: backend.labels!.join(', '), labels: labels.join(', ') }));
       }
       return backend;
     }

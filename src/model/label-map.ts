@@ -29,3 +29,19 @@ export function scoresByLabel(labels: readonly string[], scores: readonly number
   }
   return Object.fromEntries(labels.map((label, i) => [label, scores[i]]));
 }
+
+/**
+ * The labels a model answers with: a model trained with an extra mood (e.g. calm) keeps its own; the node's
+ * list renames the classes of a model with as many.
+ */
+export function answerLabels(modelLabels: readonly string[] | undefined, nodeLabels: readonly string[]): readonly string[] {
+  return modelLabels && modelLabels.length !== nodeLabels.length ? modelLabels : nodeLabels;
+}
+
+/**
+ * The node's list differs from the labels a model of as many classes learned: a renaming (another language)
+ * is fine, another order would silently swap answers; only a person can tell which, so the node warns.
+ */
+export function labelsDifferFromModel(modelLabels: readonly string[] | undefined, nodeLabels: readonly string[]): boolean {
+  return modelLabels !== undefined && modelLabels.length === nodeLabels.length && modelLabels.join() !== nodeLabels.join();
+}
