@@ -6,7 +6,6 @@ import { loadModel } from '../../src/model/model-store';
 import { modelPath, participantRecordsDir } from '../../src/record/paths';
 import type { SensorRecord } from '../../src/record/record';
 import { RecordStore } from '../../src/record/record-store';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { helper, withTempUserDir } from '../support/node-red';
 import { nextMsg } from '../support/probes';
 import { publishedLikeRecords } from '../reference/published-like';
@@ -91,19 +90,23 @@ describe('emotion-train node', () => {
     assert.deepEqual(((await ana).payload as ModelMetrics).labels, ['angry', 'happy', 'sad']);
   });
 
-  it('trains in a worker thread: the event loop stays responsive (< 50 ms delay) while 11,000 rows train', async function () {
+  // The delay itself (milliseconds) is a speed figure: bench/train-worker.ts measures it. Here: the flows keep
+  // running while a big training runs, which they would not if it trained on their thread.
+  it('trains in a worker thread: the flows\' event loop keeps turning while 11,000 rows train', async function () {
     this.timeout(60_000);
     await new RecordStore(userDir()).append(publishedLikeRecords(11_000).map((r) => ({ ...r, participant: 'Big' })));
     await helper.load(emotionTrainNode, flow());
-    const delay = monitorEventLoopDelay({ resolution: 10 });
     const out = nextMsg<Msg>(helper.getNode('out'), 55_000);
-    delay.enable();
+    let ticks = 0;
+    const ticking = setInterval(() => ticks++, 10);
+    const start = performance.now();
     send({ participant: 'Big' });
     const msg = await out;
-    delay.disable();
+    clearInterval(ticking);
+    const elapsedMs = performance.now() - start;
     assert.equal((msg.model as { rows: { total: number } }).rows.total, 11_000);
-    const maxMs = delay.max / 1e6;
-    assert.ok(maxMs < 50, `the event loop waited up to ${maxMs.toFixed(1)} ms (mean ${(delay.mean / 1e6).toFixed(1)} ms)`);
+    // a 10 ms timer fires ~100 times a second on a free loop; a training on this thread would let it fire ~once
+    assert.ok(ticks >= elapsedMs / 100, `a 10 ms timer fired ${ticks} times in the ${elapsedMs.toFixed(0)} ms the training took`);
   });
 
   it('trains on the stored records, saves the model and emits its metrics', async () => {
