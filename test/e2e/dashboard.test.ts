@@ -278,7 +278,7 @@ describe('dashboard in a real Node-RED and headless Chromium', function () {
       await pa.getByRole('button', { name: 'Train model' }).click();
       await pb.getByRole('button', { name: 'Train model' }).click();
       await pb.getByText('Another tab is training a model: wait until it is done.').waitFor();
-      await pa.waitForFunction((was) => document.querySelector('.card-trained')?.textContent !== was, trainedBefore, { timeout: 90_000 }); // training with the held-out evaluation: longer once earlier tests stored more
+      await pa.waitForFunction((was) => document.querySelector('.card-trained')?.textContent !== was, trainedBefore, { timeout: 30_000 });
       const result = new RegExp(`${DEMO_PARTICIPANT}: [\\d.]+% on held-out windows`);
       await pa.getByText(result).waitFor();
       assert.doesNotMatch(await stateOf(pb), result, "A's result is not shown to B");

@@ -6,6 +6,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NodeInitializer, NodeMessage } from 'node-red';
 import { RecordStore } from '../../src/record/record-store';
+import { recordMoods } from '../support/held-out-sessions';
 import { helper, withTempUserDir } from '../support/node-red';
 import { sleep, until } from '../support/probes';
 import hatNode = require('../../nodes/grove-base-hat/grove-base-hat');
@@ -101,6 +102,30 @@ describe('training example flow (flows/training.json)', function () {
     assert.ok(messages.every((m) => (m._client as { socketId: string }).socketId === 'tab-2'));
     await sleep(1500);
     assert.deepEqual(await new RecordStore(userDir()).participants(), []);
+  });
+
+  it('ends a training whose moods cannot be told apart: the next Train, on any tab, trains', async () => {
+    // one session per mood: the trainer's honest verdict is that it cannot measure this (a yellow status)
+    await new RecordStore(userDir()).append(recordMoods(1, 'demo', ['angry', 'happy', 'sad'], 60, Date.UTC(2026, 10, 1, 9)));
+    await helper.load([hatNode, gsrNode, earNode, bpmNode, recordNode, storeNode, trainNode, ...coreNodes] as never, flow);
+    const results: NodeMessage[] = [];
+    helper.getNode('training-metrics').on('input', (m: NodeMessage) => results.push(m));
+    const messages: NodeMessage[] = [];
+    helper.getNode('training-message').on('input', (m: NodeMessage) => messages.push(m));
+    const train = (socketId: string) => {
+      const tab = { _client: { socketId } };
+      helper.getNode('training-participant').send({ topic: 'participant', payload: 'demo', ...tab });
+      helper.getNode('training-train-button').send({ payload: 'train', topic: 'train', ...tab });
+    };
+    // a training's result (topic train), not the saved model's card that choosing a participant shows
+    const resultsFor = (socketId: string) => results.filter((m) => m.topic === 'train' && (m._client as { socketId: string }).socketId === socketId);
+
+    train('tab-a');
+    await until(() => resultsFor('tab-a').length === 1, 20_000);
+    assert.equal((resultsFor('tab-a')[0].payload as { verdict: string }).verdict, 'not-measurable');
+    train('tab-b');
+    await until(() => resultsFor('tab-b').length === 1, 20_000, "tab B's training result");
+    assert.ok(!messages.some((m) => isText(m, 'otherTabTraining') || isText(m, 'trainingRunning')), 'no tab was told a training still runs');
   });
 });
 
