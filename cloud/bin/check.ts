@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import { checkQuotas } from '../lib/quota-check';
 import { readStackOutputs } from '../lib/stack-outputs';
-import type { EndpointKind } from '../lib/training';
+import { ENDPOINT_KINDS, type EndpointKind } from '../lib/training';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -14,7 +14,7 @@ async function main(): Promise<void> {
   const stack = values.region ? undefined : readStackOutputs(values.outputs, values.stack);
   const region = values.region ?? stack!.region;
   const kind = (values.endpoint ?? stack?.endpointKind ?? 'serverless') as EndpointKind;
-  if (kind !== 'serverless' && kind !== 'instance') throw new Error('--endpoint is serverless or instance');
+  if (!ENDPOINT_KINDS.includes(kind)) throw new Error(`--endpoint is ${ENDPOINT_KINDS.join(' or ')}`);
   const report = await checkQuotas(new ServiceQuotasClient({ region }), { kind, instanceType: values['instance-type'] ?? stack?.instanceType });
   console.log(`${region}${stack ? ` (stack ${stack.stackName})` : ''}:\n  ${report.lines.join('\n  ')}`);
 }

@@ -5,6 +5,7 @@
 // asynchronous invocations" (invocation-async-retain-records.html). Entry point: infer-failed-lambda.ts.
 import { PublishCommand, type IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
 import { resultTopic, type InferError } from '../../src/contracts/iot-topics';
+import { echo, ECHO_LIMITS } from './echo';
 
 export interface InvocationRecord {
   requestContext?: { condition?: string; approximateInvokeCount?: number };
@@ -26,14 +27,14 @@ export function createFailedHandler(iotData: IoTDataPlaneClient, log: (line: str
     }
     const text = condition === 'EventAgeExceeded' ? 'AWS was too busy to answer in time' : `no answer could be made after ${record?.requestContext?.approximateInvokeCount ?? 'several'} attempts`;
     const answer: InferError = {
-      error: { code: condition, message: `${text}: ${reason.slice(0, 300)}` },
-      ...(typeof request.participant === 'string' ? { participant: request.participant.slice(0, 128) } : {}),
-      ...(typeof request.requestId === 'string' ? { requestId: request.requestId.slice(0, 128) } : {}),
+      error: { code: condition, message: `${text}: ${echo(reason, ECHO_LIMITS.message)}` },
+      ...(typeof request.participant === 'string' ? { participant: echo(request.participant, ECHO_LIMITS.participant) } : {}),
+      ...(typeof request.requestId === 'string' ? { requestId: echo(request.requestId, ECHO_LIMITS.requestId) } : {}),
       timestamp: Date.now(),
     };
     // A failed publish throws: Lambda retries, then puts this record into the dead-letter queue too.
     await iotData.send(new PublishCommand({ topic, qos: 1, payload: Buffer.from(JSON.stringify(answer)) }));
-    log(JSON.stringify({ told: topic, condition, reason: reason.slice(0, 300) }));
+    log(JSON.stringify({ told: topic, condition, reason: echo(reason, ECHO_LIMITS.message) }));
     return answer;
   };
 }

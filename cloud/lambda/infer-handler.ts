@@ -16,8 +16,9 @@ import { publish as snsPublish } from '../../src/aws/sns-publish';
 import { WARMING_UP, resultTopic, type InferError, type InferWarming } from '../../src/contracts/iot-topics';
 import { answerEmotion, type EmotionAnswer } from '../../src/model/emotion-answer';
 import { readFeatures } from '../../src/model/window-average';
-import { MAX_NAME_LENGTH, participantKey } from '../../src/record/participant';
+import { participantKey } from '../../src/record/participant';
 import type { ParticipantCheck } from './device-participants';
+import { echo, ECHO_LIMITS } from './echo';
 
 /** What the rule's SQL hands the function: the device's payload fields plus its thing name. */
 export interface InferEvent {
@@ -46,15 +47,6 @@ export interface InferDeps {
   /** whether the thing may ask for this participant (its participant list) */
   mayAsk: ParticipantCheck;
   log: (line: string) => void;
-}
-
-/** The longest each field a request can fill is echoed back in an error result (or the log). */
-export const ECHO_LIMITS = { participant: MAX_NAME_LENGTH, requestId: 128, message: 300, code: 64 } as const;
-
-/** At most `max` characters (code points) of `text`, with "…" when it was longer. */
-function echo(text: string, max: number): string {
-  const head = [...text.slice(0, 2 * max + 2)];
-  return head.length > max ? `${head.slice(0, max - 1).join('')}…` : text;
 }
 
 /** Lambda's context, as far as it is used: the time left before the function is stopped. */

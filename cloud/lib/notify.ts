@@ -18,6 +18,12 @@ export interface Subscriber {
   endpoint: string;
 }
 
+/** What an address of each protocol looks like (SMS: E.164), and what to call it when it does not. */
+export const SUBSCRIBER_ADDRESS: Record<Subscriber['protocol'], { pattern: RegExp; is: string }> = {
+  email: { pattern: /^[^@\s,]+@[^@\s,]+\.[^@\s,]+$/, is: 'an e-mail address' },
+  sms: { pattern: /^\+[1-9]\d{1,14}$/, is: 'an E.164 number such as +15555550100' },
+};
+
 /** The filter policy for one participant (or none for "*"), as SNS and `cloud:notify` write it. */
 export function participantFilter(participant: string): Record<string, string[]> | undefined {
   return participant === '*' ? undefined : { [PARTICIPANT_ATTRIBUTE]: [participantKey(participant)] };

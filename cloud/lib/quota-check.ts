@@ -3,7 +3,7 @@
 // quota it does not list, ListAWSDefaultServiceQuotas: the default). Quotas are found by name, since their
 // codes are not in AWS's own documentation (the serverless concurrency one is L-96300102 in the console).
 import { ListAWSDefaultServiceQuotasCommand, ListServiceQuotasCommand, type ServiceQuota, type ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
-import { DEFAULT_INSTANCE_TYPE, SERVERLESS_CONFIG, type EndpointSetting } from './training';
+import { DEFAULT_INSTANCE_TYPE, SERVERLESS_CONFIG, TRAINING_INSTANCE, type EndpointSetting } from './training';
 
 interface Wanted {
   service: 'sagemaker' | 'lambda';
@@ -11,12 +11,11 @@ interface Wanted {
   label: string;
 }
 
-const TRAINING_INSTANCE = 'ml.m5.large';
 const wanted = (endpoint: EndpointSetting) => ({
   serverlessConcurrency: { service: 'sagemaker', name: /total concurrency .*across all serverless endpoints/i, label: 'SageMaker serverless concurrency, all endpoints together' },
   serverlessEndpoints: { service: 'sagemaker', name: /number of serverless endpoints/i, label: 'SageMaker serverless endpoints' },
   instanceEndpoints: { service: 'sagemaker', name: new RegExp(`^${(endpoint.instanceType ?? DEFAULT_INSTANCE_TYPE).replace(/\./g, '\\.')} for endpoint usage$`, 'i'), label: `SageMaker ${endpoint.instanceType ?? DEFAULT_INSTANCE_TYPE} endpoint instances` },
-  trainingInstances: { service: 'sagemaker', name: new RegExp(`^${TRAINING_INSTANCE.replace(/\./g, '\\.')} for training job usage$`, 'i'), label: `SageMaker ${TRAINING_INSTANCE} training instances` },
+  trainingInstances: { service: 'sagemaker', name: new RegExp(`^ml\\.${TRAINING_INSTANCE.replace(/\./g, '\\.')} for training job usage$`, 'i'), label: `SageMaker ml.${TRAINING_INSTANCE} training instances` },
   lambdaConcurrency: { service: 'lambda', name: /^concurrent executions$/i, label: 'Lambda concurrent executions' },
 }) satisfies Record<string, Wanted>;
 

@@ -2,7 +2,7 @@
 // account: prefix, region, who is told by e-mail and SMS (per participant), labels, confidence
 // threshold, how long a detection may wait for a cold start, and which kind of endpoint serves.
 import type { EmotionCloudProps } from './emotion-stack';
-import type { Subscriber } from './notify';
+import { SUBSCRIBER_ADDRESS, type Subscriber } from './notify';
 import { participantName } from '../../src/record/participant';
 import { ENDPOINT_KINDS, type EndpointKind } from './training';
 
@@ -14,8 +14,8 @@ export function readSettings(ctx: ContextReader, env: NodeJS.ProcessEnv): Emotio
   const text = (key: string) => String(ctx.tryGetContext(key) ?? '').trim();
   const list = (key: string) => text(key).split(',').map((s) => s.trim()).filter((s) => s !== '');
   const subscribers = [
-    ...list('emails').map((entry) => subscriber('emails', entry, 'email', /^[^@\s,]+@[^@\s,]+\.[^@\s,]+$/, 'an e-mail address')),
-    ...list('phones').map((entry) => subscriber('phones', entry, 'sms', /^\+[1-9]\d{1,14}$/, 'an E.164 number such as +15555550100')),
+    ...list('emails').map((entry) => subscriber('emails', entry, 'email')),
+    ...list('phones').map((entry) => subscriber('phones', entry, 'sms')),
   ];
   const threshold = text('threshold') === '' ? 0 : Number(text('threshold'));
   if (!(threshold >= 0 && threshold <= 1)) throw new Error('threshold must be a number from 0 to 1');
@@ -41,11 +41,11 @@ export function readSettings(ctx: ContextReader, env: NodeJS.ProcessEnv): Emotio
 }
 
 /** `Ana:carer@example.com`: Ana's answers to that address; `*:...` every participant's, said on purpose. */
-function subscriber(key: string, entry: string, protocol: Subscriber['protocol'], address: RegExp, what: string): Subscriber {
+function subscriber(key: string, entry: string, protocol: Subscriber['protocol']): Subscriber {
   const colon = entry.indexOf(':');
   if (colon < 0) throw new Error(`${key}: "${entry}" names no participant: write Ana:${entry} for Ana's answers, or *:${entry} for everyone's`);
   const who = entry.slice(0, colon).trim();
   const endpoint = entry.slice(colon + 1).trim();
-  if (!address.test(endpoint)) throw new Error(`${key}: "${endpoint}" is not ${what}`);
+  if (!SUBSCRIBER_ADDRESS[protocol].pattern.test(endpoint)) throw new Error(`${key}: "${endpoint}" is not ${SUBSCRIBER_ADDRESS[protocol].is}`);
   return { participant: who === '*' ? '*' : participantName(who), protocol, endpoint };
 }

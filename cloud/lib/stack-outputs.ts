@@ -4,6 +4,7 @@
 // was deployed, not on cdk.json's defaults or the SDK's default region.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { EndpointKind } from './training';
 
 export const DEPLOYED_OUTPUTS = join(__dirname, '..', 'deployed.json');
 
@@ -13,9 +14,8 @@ export interface StackOutputs {
   prefix: string;
   devicePolicyName: string;
   answersTopic: string;
-  trainingWorkflowArn?: string;
   /** how participant endpoints serve (output Endpoints: "serverless" or "instance ml.t2.medium") */
-  endpointKind?: 'serverless' | 'instance';
+  endpointKind?: EndpointKind;
   instanceType?: string;
 }
 
@@ -41,7 +41,6 @@ export function readStackOutputs(file: string = DEPLOYED_OUTPUTS, stackName?: st
     prefix: o.Prefix,
     devicePolicyName: o.DevicePolicyName,
     answersTopic: o.AnswersTopic,
-    trainingWorkflowArn: o.TrainingWorkflowArn,
     endpointKind: kind === 'instance' ? 'instance' : 'serverless',
     ...(instanceType ? { instanceType } : {}),
   };

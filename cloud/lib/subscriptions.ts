@@ -2,13 +2,12 @@
 // topic gets a filter policy on the `participant` message attribute (cloud/lib/notify.ts), so a carer
 // subscribed for Ana receives Ana's answers and nobody else's; "*" subscribes to everyone's, on purpose.
 import { GetSubscriptionAttributesCommand, ListSubscriptionsByTopicCommand, SubscribeCommand, UnsubscribeCommand, type SNSClient } from '@aws-sdk/client-sns';
-import { participantFilter, type Subscriber } from './notify';
+import { participantFilter, SUBSCRIBER_ADDRESS, type Subscriber } from './notify';
+import { PARTICIPANT_ATTRIBUTE } from '../../src/aws/sns-message';
 import { participantName } from '../../src/record/participant';
 
-const ADDRESS: Record<Subscriber['protocol'], RegExp> = { email: /^[^@\s,]+@[^@\s,]+\.[^@\s,]+$/, sms: /^\+[1-9]\d{1,14}$/ };
-
 export async function subscribe(client: SNSClient, topicArn: string, s: Subscriber): Promise<string> {
-  if (!ADDRESS[s.protocol].test(s.endpoint)) throw new Error(`"${s.endpoint}" is not ${s.protocol === 'email' ? 'an e-mail address' : 'an E.164 number such as +15555550100'}`);
+  if (!SUBSCRIBER_ADDRESS[s.protocol].pattern.test(s.endpoint)) throw new Error(`"${s.endpoint}" is not ${SUBSCRIBER_ADDRESS[s.protocol].is}`);
   const participant = s.participant === '*' ? '*' : participantName(s.participant);
   const filter = participantFilter(participant);
   const out = await client.send(
@@ -42,7 +41,8 @@ export async function listSubscriptions(client: SNSClient, topicArn: string): Pr
       if (arn.startsWith('arn:')) {
         const attributes = (await client.send(new GetSubscriptionAttributesCommand({ SubscriptionArn: arn }))).Attributes ?? {};
         const policy = attributes.FilterPolicy ? (JSON.parse(attributes.FilterPolicy) as Record<string, string[]>) : undefined;
-        receives = policy?.participant ? policy.participant.join(', ') : policy ? 'a filter of its own' : 'everyone';
+        const participants = policy?.[PARTICIPANT_ATTRIBUTE];
+        receives = participants ? participants.join(', ') : policy ? 'a filter of its own' : 'everyone';
       }
       listed.push({ arn, protocol: sub.Protocol ?? '', endpoint: sub.Endpoint ?? '', receives });
     }

@@ -58,10 +58,11 @@ export const SERVERLESS_CONFIG = { MemorySizeInMB: 1024, MaxConcurrency: 2 } as 
 /** The instance fallback: the smallest general-purpose hosting instance, always on. */
 export const DEFAULT_INSTANCE_TYPE = 'ml.t2.medium';
 
-const TRAINING_INSTANCE = 'm5.large';
+/** The training job's instance (cloud:check reads its quota). */
+export const TRAINING_INSTANCE = 'm5.large';
 const ENDPOINT_POLL = Duration.seconds(30);
 const WORKFLOW_TIMEOUT = Duration.hours(2);
-/** Prepare reads a year of daily sessions well within this (bench/cloud-prepare.mjs). */
+/** Prepare reads a year of daily sessions well within this (bench/cloud-prepare.ts). */
 const PREPARE_TIMEOUT = Duration.minutes(10);
 
 /** The production variant a new endpoint config gets, by the endpoint setting. */

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { IoTClient } from '@aws-sdk/client-iot';
 import { IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
 import { createParticipantCheck } from '../../cloud/lambda/device-participants';
+import { ECHO_LIMITS } from '../../cloud/lambda/echo';
 import { createFailedHandler } from '../../cloud/lambda/infer-failed-handler';
 import { createCheckHandler } from '../../cloud/lambda/participant-check-handler';
 import { participantsAttribute } from '../../cloud/lib/participant-list';
@@ -50,6 +51,14 @@ describe('cloud: failures reach the person, refusals are logged', function () {
     assert.deepEqual(body, answer);
     assert.deepEqual(body.error, { code: 'RetriesExhausted', message: 'no answer could be made after 2 attempts: Rate exceeded' });
     assert.deepEqual([body.participant, body.requestId], ['Ana', 'req-9']);
+  });
+
+  it('echoes a long request as short as the inference function does', async () => {
+    const participant = `Ann ${'x'.repeat(200)}`;
+    await createFailedHandler(data, () => {})(record('RetriesExhausted', { participant, requestId: '🙂'.repeat(200), thing: 'pi-kitchen' }));
+    const body = JSON.parse(iot.publishes()[0].payload) as { participant: string; requestId: string };
+    assert.equal(body.participant, `Ann ${'x'.repeat(ECHO_LIMITS.participant - 5)}…`);
+    assert.equal(body.requestId, `${'🙂'.repeat(ECHO_LIMITS.requestId - 1)}…`, 'whole characters, never half an emoji');
   });
 
   it('an event that aged out in Lambda\'s queue says AWS was too busy', async () => {
