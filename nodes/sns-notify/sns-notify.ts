@@ -5,6 +5,7 @@ import type { AwsClientSource } from '../../src/aws/client-config';
 import { asciiSubjectValue, compileTemplate, DEFAULT_MESSAGE_TEMPLATE, parseTarget, publishInput, smsAttributes, type EmotionLike } from '../../src/aws/sns-message';
 import { publish, snsClientFor } from '../../src/aws/sns-publish';
 import { MinInterval } from '../../src/aws/sns-rate-limit';
+import { participantKey } from '../../src/record/participant';
 import { redactError } from '../../src/aws/sdk-error';
 import { translator, type Translate } from '../lib/i18n';
 import { configNumber, onInput, status, readSettingsOrFail, nodeError } from '../lib/node-kit';
@@ -45,7 +46,7 @@ export = function (RED: NodeAPI) {
       if (!aws) throw nodeError(t, 'sns-notify.errors.noConfig');
       const participant = String(emotion.participant ?? (msg as { participant?: unknown }).participant ?? '');
       const input = publishInput(parseTarget(targetOf(msg) ?? def.target), message(emotion), subject(emotion), sms, participant);
-      const slot = limit.take(participant.trim().toLowerCase());
+      const slot = limit.take(rateKey(participant));
       if (!slot.ok) {
         const seconds = Math.ceil(slot.retryInMs / 1000);
         status.warn(node, t(participant ? 'sns-notify.status.suppressedFor' : 'sns-notify.status.suppressed', { participant, seconds }));
@@ -87,4 +88,14 @@ function readSettings(def: SnsNotifyDef, t: Translate) {
     sms: smsAttributes({ smsType: def.smsType ?? 'Transactional', senderId: def.senderId?.trim(), originationNumber: def.originationNumber?.trim() }),
     limit: new MinInterval(configNumber(t, def.intervalSeconds, 'intervalSeconds', { min: 0, max: 86400, fallback: 300 }) * 1000),
   };
+}
+
+/** One interval per person however the name is typed (its canonical key, as the topic's filter uses); a
+ * name that is not a participant name (an SMS target never checks it) is limited as typed. */
+function rateKey(participant: string): string {
+  try {
+    return participant.trim() ? participantKey(participant) : '';
+  } catch {
+    return participant.trim();
+  }
 }

@@ -101,6 +101,19 @@ describe('sns-notify node', () => {
     assert.equal(form.get('MessageAttributes.entry.2.Name'), null);
   });
 
+  it('counts one person however the name is spelt (Straße, STRASSE), as the topic\'s filter does', async () => {
+    await load();
+    const sent: Msg[] = [];
+    const suppressed: Msg[] = [];
+    helper.getNode('sent').on('input', (m: Msg) => sent.push(m));
+    helper.getNode('suppressed').on('input', (m: Msg) => suppressed.push(m));
+    send({ payload: 'sad', emotion: emotion('Straße', 'sad') });
+    await until(() => sent.length === 1);
+    send({ payload: 'angry', emotion: emotion('STRASSE', 'angry') });
+    await until(() => suppressed.length === 1);
+    assert.equal(sent.length, 1);
+  });
+
   it('suppresses a second answer for the same participant (any case) within the interval, not others', async () => {
     await load();
     const { statuses } = watchStatus();
