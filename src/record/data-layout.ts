@@ -85,7 +85,7 @@ function migrateRecords(userDir: string, notes: string[]): number {
       const name = [...group.names][0];
       const dir = participantRecordsDir(userDir, name);
       mkdirSync(dir, { recursive: true, mode: 0o700 });
-      appendDurably(join(dir, RECORDS_FILE), `${group.lines.join('\n')}\n`);
+      appendTextDurably(join(dir, RECORDS_FILE), `${group.lines.join('\n')}\n`);
       if (participantFolder(name) !== folder) moved += group.lines.length;
     }
     if (groups.length > 1) {
@@ -94,7 +94,7 @@ function migrateRecords(userDir: string, notes: string[]): number {
     }
     if (nobody.length > 0) {
       const kept = join(from, folder, 'unattributed.jsonl');
-      appendDurably(kept, `${nobody.join('\n')}\n`);
+      appendTextDurably(kept, `${nobody.join('\n')}\n`);
       const path = setAside(userDir, 'records', kept, folder, 'jsonl');
       notes.push(`${nobody.length} record lines in records/${folder} name no participant this version accepts: kept in ${path}`);
     }
@@ -220,15 +220,16 @@ function files(dir: string, extension: string): string[] {
 }
 
 function writeDurably(path: string, text: string, flags = 'w'): void {
+  const data = Buffer.from(text);
   const fd = openSync(path, flags, 0o600);
   try {
-    writeSync(fd, text);
+    for (let at = 0; at < data.length;) at += writeSync(fd, data, at); // a short write is not an error
     fsyncSync(fd);
   } finally {
     closeSync(fd);
   }
 }
 
-function appendDurably(path: string, text: string): void {
+function appendTextDurably(path: string, text: string): void {
   writeDurably(path, text, 'a');
 }
