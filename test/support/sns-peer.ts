@@ -128,11 +128,7 @@ export async function startSnsPeer(options: SnsPeerOptions = {}): Promise<SnsPee
       for (const x of subscriptions.values()) if (x.topicArn === form.get('TopicArn') && matches(x.attributes.FilterPolicy, attributes)) x.messages.push(form.get('Message') ?? '');
     }
     const sequence = fifo ? `<SequenceNumber>${String(n).padStart(20, '0')}</SequenceNumber>` : '';
-    return {
-      status: 200,
-      headers: { 'content-type': 'text/xml', 'x-amzn-requestid': `req-${n}` },
-      body: `<PublishResponse xmlns="${NS}"><PublishResult>${sequence}<MessageId>${id}</MessageId></PublishResult><ResponseMetadata><RequestId>req-${n}</RequestId></ResponseMetadata></PublishResponse>`,
-    };
+    return ok('Publish', `${sequence}<MessageId>${id}</MessageId>`, n);
   });
   return {
     peer,
