@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { NodeMessage } from 'node-red';
 import { BeatDetector, type BeatDetectorOptions } from '../src/signal/beat-detector';
+import { BpmReporter } from '../src/signal/bpm-reporter';
 import { matchBeats, meanAbsoluteError, windowErrors } from '../src/signal/beat-scoring';
 import { syntheticPulse } from '../src/signal/synthetic-pulse';
 import { helper } from '../test/support/node-red';
@@ -42,6 +43,18 @@ function detector(name: string, samples: number[], rateHz: number, options: Part
     sampleRuns.push(samples.length / (single / 1000));
   }
   console.log(`detector, ${name.padEnd(34)} processBatch ${figures(batchRuns)}, processSample ${figures(sampleRuns)}`);
+}
+
+/** pulse-bpm's path for one sample per msg: the reporter checks contact after every sample. */
+function reporter(name: string, samples: number[], rateHz: number, options: Partial<BeatDetectorOptions> = {}): void {
+  const runs: number[] = [];
+  for (let r = 0; r < RUNS + 1; r++) {
+    const rep = new BpmReporter(new BeatDetector(options), 'beat', 1000);
+    const t = performance.now();
+    for (let i = 0; i < samples.length; i++) rep.feedSample(i * (1000 / rateHz), samples[i]);
+    if (r > 0) runs.push(samples.length / ((performance.now() - t) / 1000));
+  }
+  console.log(`reporter, ${name.padEnd(34)} feedSample ${figures(runs)}`);
 }
 
 async function node(): Promise<void> {
@@ -114,11 +127,13 @@ async function main(): Promise<void> {
   detector('ear-clip pulse 72 BPM, 100 Hz', syntheticPulse({ bpm: 72, durationS: SECONDS, rateHz, noise: 12 }).samples, rateHz);
   detector('noisy PPG with wander, 100 Hz', syntheticPulse({ shape: 'ppg', amplitude: 300, offset: 2000, noise: 30, wander: { amplitude: 200, hz: 0.25 }, durationS: SECONDS, rateHz }).samples, rateHz);
   detector('ear-clip pulse 72 BPM, 500 Hz', syntheticPulse({ bpm: 72, durationS: SECONDS / 5, rateHz: 500, noise: 12 }).samples, 500);
+  reporter('ear-clip pulse 72 BPM, 100 Hz', syntheticPulse({ bpm: 72, durationS: SECONDS / 4, rateHz, noise: 12 }).samples, rateHz);
   if (!fs.existsSync(DATA)) console.log(`(no recordings at ${DATA}: ECG figures skipped)`);
   else {
     const ecg = column('ecg-118e12-360hz.csv');
     const long = Array.from({ length: 10 }, () => ecg).flat(); // 20 minutes of the noisy record
     detector('ECG 118e12 (12 dB noise), 360 Hz', long, 360, ECG);
+    reporter('ECG 118e12 (12 dB noise), 360 Hz', ecg, 360, ECG);
     detector('same ECG at 100 Hz (every 3.6th)', Array.from({ length: Math.floor(long.length / 3.6) }, (_, i) => long[Math.floor(i * 3.6)]), 100, ECG);
   }
   await node();

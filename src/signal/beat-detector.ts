@@ -188,6 +188,11 @@ export class BeatDetector {
     return beat;
   }
 
+  /** Whether the sensor is in contact, without the reading current() computes. */
+  hasContact(): boolean {
+    return this.quality() !== 'no-contact';
+  }
+
   current(): HeartState {
     const quality = this.quality();
     const pending = this.pendingInterval();

@@ -69,7 +69,7 @@ export class BpmReporter {
 
   /** Contact lost since the last report: say so once (interval mode says it on its next tick anyway). */
   private checkContact(tMs: number, reports: Report[]): void {
-    const contact = this.detector.current().quality !== 'no-contact';
+    const contact = this.detector.hasContact(); // after every sample on the per-sample path: no full reading
     if (this.mode === 'beat' && this.hadContact && !contact) reports.push(this.report(tMs));
     this.hadContact = contact;
   }
