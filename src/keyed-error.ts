@@ -3,6 +3,9 @@
 // (`<node>.errors.<key>`, filled with vars; nodes/lib/i18n.ts translateError).
 export type ErrorVars = Record<string, string | number>;
 
-export function keyedError(key: string, message: string, vars?: ErrorVars): Error & { key: string; vars?: ErrorVars } {
+/** An error that names its text for the catalogues. */
+export type KeyedError = Error & { key: string; vars?: ErrorVars };
+
+export function keyedError(key: string, message: string, vars?: ErrorVars): KeyedError {
   return Object.assign(new Error(message), { key, vars });
 }

@@ -2,9 +2,10 @@
 // "<module>/<node set>"), in the runtime's language (settings.lang, else LC_ALL / LANG); a key missing in
 // that language falls back to en-US. Node tests get the same catalogues (test/support/node-messages.ts).
 import type { NodeAPI } from 'node-red';
+import type { ErrorVars, KeyedError } from '../../src/keyed-error';
 import { isAddonError } from '../../src/native-addon';
 
-export type Vars = Record<string, string | number>;
+export type Vars = ErrorVars;
 export type Translate = (key: string, vars?: Vars) => string;
 
 export function translator(RED: Pick<NodeAPI, '_'>): Translate {
@@ -12,11 +13,6 @@ export function translator(RED: Pick<NodeAPI, '_'>): Translate {
 }
 
 /** An error of the pure core that names its text for the catalogues: `<node>.errors.<key>`, filled with vars. */
-export interface KeyedError extends Error {
-  key: string;
-  vars?: Vars;
-}
-
 export function isKeyedError(e: unknown): e is KeyedError {
   return e instanceof Error && typeof (e as Partial<KeyedError>).key === 'string';
 }
