@@ -3,6 +3,7 @@
 import type { Node } from 'node-red';
 import { helper } from './node-red';
 import type { FakeI2cBus } from './fake-i2c-bus';
+import { replaceCachedModule } from './unbuilt-addon';
 import type { Msg, Status } from './probes';
 import hatNode = require('../../nodes/grove-base-hat/grove-base-hat');
 
@@ -50,11 +51,5 @@ export async function loadReader(
 
 /** Makes `require('i2c-bus')` hand out the fake bus until the returned restore is called. */
 export function useFakeI2cBus(bus: FakeI2cBus): () => void {
-  const id = require.resolve('i2c-bus');
-  const saved = require.cache[id];
-  require.cache[id] = { id, filename: id, loaded: true, exports: { openPromisified: (n: number) => bus.open(n) } } as NodeJS.Module;
-  return () => {
-    if (saved) require.cache[id] = saved;
-    else delete require.cache[id];
-  };
+  return replaceCachedModule('i2c-bus', (module) => (module.exports = { openPromisified: (n: number) => bus.open(n) }));
 }

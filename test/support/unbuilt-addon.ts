@@ -67,15 +67,20 @@ export function unbuiltAwsCrt(): UnbuiltProject {
  * redirected resolver would not reach a module that loaded `name` before.
  */
 export function useUnloadableModule(name: string, error: Error): () => void {
-  const id = require.resolve(name);
-  const saved = require.cache[id];
-  const broken = { id, filename: id, loaded: true } as NodeJS.Module;
-  Object.defineProperty(broken, 'exports', {
+  return replaceCachedModule(name, (broken) => Object.defineProperty(broken, 'exports', {
     get() {
       throw error;
     },
-  });
-  require.cache[id] = broken;
+  }));
+}
+
+/** Puts a module of our making (`fill` sets its exports) in `require(name)`'s cache entry until the returned restore. */
+export function replaceCachedModule(name: string, fill: (module: NodeJS.Module) => void): () => void {
+  const id = require.resolve(name);
+  const saved = require.cache[id];
+  const module = { id, filename: id, loaded: true } as NodeJS.Module;
+  fill(module);
+  require.cache[id] = module;
   return () => {
     if (saved) require.cache[id] = saved;
     else delete require.cache[id];
