@@ -251,8 +251,13 @@ describe('dashboard in a real Node-RED and headless Chromium', function () {
       await pb.goto(`${nr.url}/dashboard/training`);
       await chooseParticipant(pa, 'Rita');
       await chooseParticipant(pb, 'Zed');
+      // Rita records calm: the simulated body keeps the feeling it was given, and takes minutes to leave
+      // another (SETTLE_MS), which the detections of the next tests would read
+      await pa.getByRole('combobox', { name: 'Mood to record' }).click({ force: true });
+      await pa.locator('.v-overlay .v-list-item', { hasText: 'calm' }).click();
+      await pa.locator('.v-overlay .v-list-item').first().waitFor({ state: 'hidden' });
       await pa.getByRole('button', { name: 'Start' }).click();
-      await pa.getByText(/recording happy: \d+ records/).waitFor({ timeout: 10_000 });
+      await pa.getByText(/recording calm: \d+ records/).waitFor({ timeout: 10_000 });
 
       // B cannot start over A's recording, nor learn whose it is
       await pb.getByRole('button', { name: 'Start' }).click();
@@ -261,9 +266,9 @@ describe('dashboard in a real Node-RED and headless Chromium', function () {
       // B's Stop asks first; A records on
       await pb.getByRole('button', { name: 'Stop' }).click();
       await pb.getByText('Another tab is recording: press Stop again within 10 s to stop it.').waitFor();
-      const recordsNow = async () => Number(/recording happy: (\d+) records/.exec(await stateOf(pa))?.[1] ?? -1);
+      const recordsNow = async () => Number(/recording calm: (\d+) records/.exec(await stateOf(pa))?.[1] ?? -1);
       const before = await recordsNow();
-      await pa.waitForFunction((n) => Number(/recording happy: (\d+) records/.exec(document.body.innerText)?.[1] ?? -1) > n, before, { timeout: 10_000 });
+      await pa.waitForFunction((n) => Number(/recording calm: (\d+) records/.exec(document.body.innerText)?.[1] ?? -1) > n, before, { timeout: 10_000 });
       // a second Stop stops it, and A is told
       await pb.getByRole('button', { name: 'Stop' }).click();
       await pb.getByText('Stopped the recording another tab started.').waitFor();
