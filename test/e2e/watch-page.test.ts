@@ -22,7 +22,8 @@ async function watch(page: Page, participant: string) {
 
 async function feel(page: Page, feeling: string) {
   await page.getByLabel('Simulated feeling (demo only)').click({ force: true });
-  await page.locator('.v-list-item', { hasText: feeling }).click();
+  await page.locator('.v-overlay .v-list-item', { hasText: feeling }).click();
+  await page.locator('.v-overlay .v-list-item').first().waitFor({ state: 'hidden' }); // the choice was taken
 }
 
 const stateIs = (page: Page, text: string, timeout = 20_000) =>
