@@ -21,6 +21,11 @@
 
   const CATEGORY = 'emotion iot';
   const COLOURS = { sensor: '#a6bbcf', signal: '#e2a3a3', data: '#C7E9C0', model: '#E2D96E', aws: '#F3B567' };
+  // A model's feature sets and windows, as the runtime names them (src/signal/window-features.ts: FEATURE_SETS,
+  // WINDOW_CHOICES; a set of window features is one that needsWindows): a test keeps them equal.
+  const FEATURE_SETS = ['published', 'recommended'];
+  const WINDOWED_FEATURE_SETS = ['recommended'];
+  const WINDOW_CHOICES = [10, 30, 60];
 
   /** A catalogue key: relative ('interval') to '<catalogue>.<group>.interval', or absolute ('reader.label.hat'). */
   function keyOf(ctx, key, group) {
@@ -164,6 +169,12 @@
     aws: (opts) => config('aws', 'cloud', 'aws', opts),
     /** the prefix of the participants' SageMaker endpoints, as the cloud stack names them */
     endpointPrefix: (opts) => text('endpointPrefix', 'tag', 'prefix', Object.assign({ placeholder: 'emotion', width: 150, unitKey: 'prefixHint' }, opts)),
+    /** the feature set a model uses (emotion-train and emotion-infer's catalogues: featureSet, featureSetPublished, ...) */
+    featureSet: (opts) =>
+      select('featureSet', 'sliders', 'featureSet', FEATURE_SETS.map((name) => [name, 'featureSet' + name.charAt(0).toUpperCase() + name.slice(1)]), Object.assign({ width: '70%' }, opts)),
+    /** the window a set of window features is computed over, shown only for such a set; blank: the set's own */
+    featureWindow: () =>
+      select('windowSeconds', 'hourglass-half', 'windowSeconds', [['', 'windowOfSet']].concat(WINDOW_CHOICES.map(String)), { width: 200, when: { featureSet: WINDOWED_FEATURE_SETS } }),
     /** the Grove Base Hat config node a sensor reads through */
     hat: () => config('hat', 'microchip', 'reader.label.hat'),
     /** the hat's analog channel: sockets A0, A2, A4 and A6 carry channels 0, 2, 4 and 6 */
@@ -398,6 +409,19 @@
         const n = Number(text);
         return Number.isFinite(n) && (!opts.integer || Number.isInteger(n)) && n >= min && n <= max;
       };
+    },
+    /** the runtime's feature set names and window choices (src/signal/window-features.ts) */
+    featureSets: FEATURE_SETS,
+    windowedFeatureSets: WINDOWED_FEATURE_SETS,
+    windowChoices: WINDOW_CHOICES,
+    /** A feature set's name. */
+    featureSet: function (v) {
+      return FEATURE_SETS.indexOf(v) >= 0;
+    },
+    /** A window of WINDOW_CHOICES, or blank (the feature set's own). */
+    featureWindow: function (v) {
+      const text = String(v == null ? '' : v).trim();
+      return text === '' || WINDOW_CHOICES.indexOf(Number(text)) >= 0;
     },
     /** Blank, or 1-30 letters, digits and single dashes. */
     endpointPrefix: function (v) {

@@ -7,15 +7,17 @@ import { parseEndpointPrefix } from '../../src/aws/endpoint-prefix';
 import { participantEndpointName } from '../../src/aws/participant-endpoint';
 import { checkEndpointName, createSageMakerBackend } from '../../src/aws/sagemaker-backend';
 import { redactError } from '../../src/aws/sdk-error';
-import { parseContentType, SAGEMAKER_FEATURES } from '../../src/aws/sagemaker-format';
+import { parseContentType } from '../../src/aws/sagemaker-format';
 import { CollectionWindow } from '../../src/model/collection-window';
 import { answerEmotion, type EmotionAnswer } from '../../src/model/emotion-answer';
 import { answerLabels, labelsDifferFromModel, parseLabels, UNCERTAIN } from '../../src/model/label-map';
 import { LocalModels, type OrderedBackend } from '../../src/model/local-backend';
 import { loadModel } from '../../src/model/model-store';
 import { readFeatures, type Features } from '../../src/model/window-average';
+import { needsWindows } from '../../src/model/window-rows';
 import { modelPath } from '../../src/record/paths';
 import { messageParticipant } from '../../src/record/message-participant';
+import { FEATURE_SETS, isFeatureSetName, type FeatureSetName } from '../../src/signal/window-features';
 import { translator, type Translate } from '../lib/i18n';
 import { configNumber, dataDir, onInput, status, type Send, readSettingsOrFail, usePlausibleRanges, nodeError } from '../lib/node-kit';
 import { registerNodeType } from '../lib/migrations';
@@ -36,6 +38,8 @@ interface InferDef extends NodeDef {
   fallback: boolean;
   /** absent in flows saved before it existed: on */
   followVerdict?: boolean;
+  /** the SageMaker endpoint's feature set (a FEATURE_SETS name; flows saved before it: 'published') */
+  featureSet?: string;
 }
 
 export = function (RED: NodeAPI) {
@@ -60,6 +64,9 @@ export = function (RED: NodeAPI) {
 
     function sagemakerBackend(s: typeof settings): (participant: string) => OrderedBackend {
       const aws = RED.nodes.getNode(def.aws) as unknown as AwsClientSource | null;
+      // the endpoint was trained on this set: a set of window features is asked over the window it was measured on
+      const set = FEATURE_SETS[s.sagemaker.featureSet];
+      const windowed = needsWindows(set.features) ? { windowSeconds: set.windowSeconds } : {};
       return (participant) => {
         if (!aws) throw nodeError(t, 'emotion-infer.errors.noAws');
         const client = aws.client('sagemaker-runtime', (config) => new SageMakerRuntimeClient(config));
@@ -72,11 +79,11 @@ export = function (RED: NodeAPI) {
           timeoutMs: s.timeoutMs,
           waitMs: s.waitMs,
           onWarming: () => status.warn(node, t('emotion-infer.status.warming')),
-          featureNames: SAGEMAKER_FEATURES,
+          featureNames: set.features,
         });
         // AWS error texts can quote the access key id (signature errors): keep it out of msgs and status.
         const redacted = (e: unknown) => Promise.reject(redactError(e, aws.redact));
-        return { ...backend, predict: (features, gsrPhasic) => backend.predict(features, gsrPhasic).catch(redacted) };
+        return { ...backend, ...windowed, predict: (features, gsrPhasic) => backend.predict(features, gsrPhasic).catch(redacted) };
       };
     }
 
@@ -184,8 +191,17 @@ function readSettings(def: InferDef, t: Translate) {
       endpointName: fixedEndpoint(def),
       endpointPrefix: parseEndpointPrefix(def.endpointPrefix),
       contentType: parseContentType(def.contentType),
+      featureSet: featureSetOf(def, t),
     },
   };
+}
+
+/** The Features setting; read only for the SageMaker backend (a local model file names its own features). */
+function featureSetOf(def: InferDef, t: Translate): FeatureSetName {
+  if (def.backend !== 'sagemaker') return 'published';
+  const name = def.featureSet ?? 'published';
+  if (!isFeatureSetName(name)) throw nodeError(t, 'emotion-infer.errors.featureSet', { value: String(name).slice(0, 40) });
+  return name;
 }
 
 function fixedEndpoint(def: InferDef): string {

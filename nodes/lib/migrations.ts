@@ -19,13 +19,17 @@ const STEPS: Readonly<Record<string, readonly SettingsStep[]>> = {
   'emotion-pulse-bpm': [{ version: 1, add: { waveform: 'pulse' } }],
   // a blank endpoint asks the participant's own, named with the cloud stack's prefix
   // then 'Wait up to' (a serverless cold start): before it, a cold endpoint's first answer timed out
+  // then 'Features' (the endpoint's feature set): before it, every endpoint was asked for mean GSR and BPM
   'emotion-infer': [
     { version: 1, add: { endpointPrefix: 'emotion' } },
     { version: 2, add: { waitSeconds: '90' } },
+    { version: 3, add: { featureSet: 'published' } },
   ],
   // moods trained when recorded, and the cloud backend; before them, training was local only
+  // then 'Features' and 'Window' (blank: the set's own); before them, every model was of the published set, 10 s
   'emotion-train': [
     { version: 1, add: { optionalLabels: '', backend: 'local', aws: '', stateMachineArn: '', endpointPrefix: 'emotion', pollSeconds: '15' } },
+    { version: 2, add: { featureSet: 'published', windowSeconds: '' } },
   ],
 };
 // every other type: version 1 holds the settings it had in 0.1.0

@@ -1,10 +1,11 @@
 // One participant's cloud training as emotion-train reports it: the workflow's input from the node's
-// training options, a progress payload per poll, and a msg.model naming the participant's endpoint
-// (a cloud run leaves no model file).
+// training options (its feature set and window among them), a progress payload per poll, and a msg.model
+// naming the participant's endpoint (a cloud run leaves no model file).
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { TrainOptions } from '../model/train';
 import { formatElapsed, runCloudTraining, type CloudProgress, type CloudTrainingResult, type CloudTrainingSettings } from './cloud-training';
 import { participantEndpointName } from './participant-endpoint';
+import type { TrainingExecutionInput } from './training-workflow';
 
 /** What emotion-train sends on output 2 while the workflow runs (docs/cloud.md). */
 export interface CloudProgressPayload {
@@ -34,11 +35,21 @@ export interface ParticipantCloudTraining {
 export async function trainParticipantInCloud(
   client: SFNClient,
   participant: string,
-  options: Pick<Partial<TrainOptions>, 'labels' | 'warmupSeconds' | 'testFraction' | 'seed'>,
+  options: Pick<Partial<TrainOptions>, 'labels' | 'warmupSeconds' | 'testFraction' | 'seed' | 'features' | 'windowSeconds'>,
   settings: CloudTrainingSettings & { signal?: AbortSignal; onProgress: (payload: CloudProgressPayload) => void },
 ): Promise<ParticipantCloudTraining> {
-  const { labels, warmupSeconds, testFraction, seed } = options;
-  const input = { participant, endpointName: participantEndpointName(settings.endpointPrefix, participant), labels: labels!, warmupSeconds, testFraction, seed };
+  const { labels, warmupSeconds, testFraction, seed, features, windowSeconds } = options;
+  // the node's Features and Window: the endpoint is then asked with the same set (emotion-infer's Features)
+  const input: TrainingExecutionInput = {
+    participant,
+    endpointName: participantEndpointName(settings.endpointPrefix, participant),
+    labels: labels!,
+    warmupSeconds,
+    testFraction,
+    seed,
+    features,
+    windowSeconds,
+  };
   const result = await runCloudTraining(client, input, {
     ...settings,
     onProgress: (p) => settings.onProgress({ participant, stage: p.stage, state: p.state, elapsedMs: p.elapsedMs, elapsed: formatElapsed(p.elapsedMs), executionArn: p.executionArn }),

@@ -45,7 +45,7 @@ export function createSageMakerBackend(client: SageMakerRuntimeClient, opts: Sag
           EndpointName: opts.endpointName,
           ContentType: opts.contentType,
           Accept: 'application/json',
-          Body: encodeRequest(features, opts.contentType),
+          Body: encodeRequest(features, opts.featureNames, opts.contentType),
         });
         out = await invokeThroughColdStart(client, command, opts);
       } catch (e) {

@@ -2,12 +2,7 @@
 // inference" and "Linear learner response formats", LL-in-formats.html): one row of
 // raw features in model order as CSV (no header) or JSON, and a JSON multiclass answer.
 import { round3 } from '../record/record';
-
-/**
- * The feature order the published endpoint was trained with, and every Linear Learner this package trains:
- * the training CSV is `label,gsr,bpm` and a request is `gsr,bpm`.
- */
-export const SAGEMAKER_FEATURES: readonly string[] = ['gsr', 'bpm'];
+import { isRecordMean } from '../signal/window-features';
 
 export type SageMakerContentType = 'text/csv' | 'application/json';
 
@@ -17,9 +12,13 @@ export function parseContentType(value: unknown): SageMakerContentType {
   return v;
 }
 
-/** Features are rounded to 3 decimals, as the published pipeline's rounding step did. */
-export function encodeRequest(features: readonly number[], contentType: SageMakerContentType): string {
-  const row = features.map(round3);
+/**
+ * One row in the model's feature order. The means of GSR and BPM are rounded to 3 decimals, as the
+ * published pipeline's rounding step did; the window's shape features go as computed (already rounded to
+ * 6 significant digits by windowFeatures: 3 decimals would erase a slope of 0.0004 a second).
+ */
+export function encodeRequest(features: readonly number[], names: readonly string[], contentType: SageMakerContentType): string {
+  const row = features.map((x, i) => (isRecordMean(names[i]) ? round3(x) : x));
   return contentType === 'text/csv' ? row.join(',') : JSON.stringify({ instances: [{ features: row }] });
 }
 

@@ -15,6 +15,9 @@ export interface TrainingExecutionInput {
   warmupSeconds?: number;
   testFraction?: number;
   seed?: number;
+  /** the model's features (FEATURE_NAMES) and window; absent: the stack's (the published gsr, bpm over 10 s) */
+  features?: string[];
+  windowSeconds?: number;
 }
 
 /**
@@ -75,6 +78,8 @@ export function stageOfState(name: string): CloudStage | undefined {
 export const WORKFLOW_ERRORS = {
   /** no rows, or too few of a mood after cleaning: the message says which and what to record */
   trainingData: 'TrainingDataError',
+  /** the run asked for other features than the stack trains and answers with: the message says what to change */
+  featureSet: 'FeatureSetMismatch',
   /** the endpoint ended Failed instead of InService (a new one: the next run deletes and recreates it) */
   endpointFailed: 'EndpointFailed',
   /** the update to the new model failed; the endpoint still serves the previous model (cause: FailureReason) */

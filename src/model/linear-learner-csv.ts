@@ -1,4 +1,3 @@
-import { SAGEMAKER_FEATURES } from '../aws/sagemaker-format';
 import type { SensorRecord } from '../record/record';
 import { shuffle } from './prng';
 import { prepareData, type TrainOptions } from './train';
@@ -11,7 +10,8 @@ import { prepareData, type TrainOptions } from './train';
  * one trained with the same options are scored on the same rows.
  *
  * Format (text/csv channel): no header, the label index first (0 .. labels-1, the label list's order),
- * then the features in the endpoint's order (gsr, bpm), one row per line. Each channel is shuffled with
+ * then the model's features in its order (`features`, by default the published gsr, bpm; a set of window
+ * features gives each row the features of the window ending at it, as the local trainer does), one row per line. Each channel is shuffled with
  * the seeded PRNG: the algorithm fails on data ordered by label, and a session records one mood at a time.
  */
 export interface LinearLearnerChannels {
@@ -34,13 +34,13 @@ export interface LinearLearnerChannels {
   simulated: boolean;
 }
 
-/** The cleaning, split and seed options of the local trainer; the features are the endpoint's. */
-export type ChannelOptions = Partial<Pick<TrainOptions, 'labels' | 'warmupSeconds' | 'testFraction' | 'seed'>> & {
+/** The cleaning, split, seed and feature options of the local trainer. */
+export type ChannelOptions = Partial<Pick<TrainOptions, 'labels' | 'warmupSeconds' | 'testFraction' | 'seed' | 'features' | 'windowSeconds'>> & {
   participant: string;
 };
 
 export function linearLearnerChannels(records: readonly SensorRecord[], options: ChannelOptions): LinearLearnerChannels {
-  const data = prepareData(records, { ...options, features: [...SAGEMAKER_FEATURES] });
+  const data = prepareData(records, options);
   const { labels, features } = data.options;
   const perLabel = (y: number[]) => labels.map((_, k) => y.filter((c) => c === k).length);
   return {
@@ -61,7 +61,7 @@ export function linearLearnerChannels(records: readonly SensorRecord[], options:
 }
 
 /**
- * `label,f1,f2` lines in a seeded random order. Numbers are written in JavaScript's shortest round-trip
+ * `label,f1,f2,…` lines in a seeded random order. Numbers are written in JavaScript's shortest round-trip
  * form, so a row read back is the exact value the local trainer used.
  */
 function toCsv(split: { x: number[][]; y: number[] }, random: () => number): string {

@@ -42,12 +42,33 @@ export const PUBLISHED_WINDOW_SECONDS = 10;
  * on the real recordings in test/data leave-one-person-out (each session's last 30 % held out in time;
  * bench/real-features.ts, docs/model.md): best on the other people for 10 of 11 people, and better than the
  * published set for 10 of 11. Heart-rate variability was not chosen (the wrist recordings hold too few
- * clean beats to test it). Not yet the trainer's default: the cloud path still trains the published set.
+ * clean beats to test it).
  */
 export const RECOMMENDED_FEATURES: readonly FeatureName[] = ['gsr', 'bpm', 'gsrSlope', 'gsrPhasic', 'scrCount', 'scrSize'];
 export const RECOMMENDED_WINDOW_SECONDS = 30;
 /** The window lengths a user picks from. */
 export const WINDOW_CHOICES = [10, 30, 60] as const;
+
+/**
+ * The feature sets a user picks by name (emotion-train's and emotion-infer's "Features", the cloud stack's
+ * `features` setting), each with the window it was measured over.
+ */
+export const FEATURE_SETS = {
+  published: { features: PUBLISHED_FEATURES, windowSeconds: PUBLISHED_WINDOW_SECONDS },
+  recommended: { features: RECOMMENDED_FEATURES, windowSeconds: RECOMMENDED_WINDOW_SECONDS },
+} as const;
+export type FeatureSetName = keyof typeof FEATURE_SETS;
+
+export function isFeatureSetName(name: unknown): name is FeatureSetName {
+  return typeof name === 'string' && Object.hasOwn(FEATURE_SETS, name);
+}
+
+/** A feature set named in a setting (the cloud stack's `features`, its Lambdas' FEATURE_SET); blank is the published one. */
+export function featureSetNamed(value: unknown): FeatureSetName {
+  const name = String(value ?? '').trim() || 'published';
+  if (!isFeatureSetName(name)) throw new Error(`features must be ${Object.keys(FEATURE_SETS).join(' or ')}, not "${name.slice(0, 40)}"`);
+  return name;
+}
 
 /** Features that are the mean of a record field: a model of only these can learn from single records. */
 export function isRecordMean(name: string): boolean {

@@ -5,7 +5,9 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { editorFiles, editorTypes } from '../support/editor-definitions';
+import { needsWindows } from '../../src/model/window-rows';
+import { FEATURE_SETS, WINDOW_CHOICES } from '../../src/signal/window-features';
+import { editorFiles, editorHelper, editorTypes } from '../support/editor-definitions';
 
 const root = join(__dirname, '..', '..');
 const types = editorTypes();
@@ -21,6 +23,25 @@ function catalogue(folder: string, name: string, lang: string): (key: string) =>
 }
 
 describe('editor files of every node', () => {
+  it("the Features and Window choices are the runtime's, and each dialog offers every set", () => {
+    const helper = editorHelper() as { featureSets: string[]; windowedFeatureSets: string[]; windowChoices: number[]; featureSet(v: unknown): boolean; featureWindow(v: unknown): boolean };
+    const names = Object.keys(FEATURE_SETS) as (keyof typeof FEATURE_SETS)[];
+    assert.deepEqual([...helper.featureSets], names);
+    assert.deepEqual([...helper.windowedFeatureSets], names.filter((n) => needsWindows(FEATURE_SETS[n].features)));
+    assert.deepEqual([...helper.windowChoices], [...WINDOW_CHOICES]);
+    assert.deepEqual(['published', 'recommended', 'best', ''].map((v) => helper.featureSet(v)), [true, true, false, false]);
+    assert.deepEqual(['', '10', '30', '60', '45', 'x'].map((v) => helper.featureWindow(v)), [true, true, true, true, false, false]);
+    for (const type of ['emotion-train', 'emotion-infer']) {
+      const { template } = types.find((t) => t.type === type)!;
+      for (const name of names) assert.match(template, new RegExp(`<option value="${name}"`), `${type} offers ${name}`);
+    }
+    const train = types.find((t) => t.type === 'emotion-train')!.template;
+    for (const w of ['', ...WINDOW_CHOICES.map(String)]) assert.match(train, new RegExp(`<option value="${w}"`), `emotion-train offers a window of "${w}"`);
+    assert.match(train, /data-emotion-when="\{&quot;featureSet&quot;:\[&quot;recommended&quot;\]\}"/, 'the Window row only for a set of window features');
+    const infer = types.find((t) => t.type === 'emotion-infer')!.template;
+    assert.match(infer, /data-emotion-when="\{&quot;backend&quot;:&quot;sagemaker&quot;\}">\s*<label for="node-input-featureSet"/, 'Features only with the SageMaker backend');
+  });
+
   for (const { set, file } of editorFiles()) {
     const folder = join(root, dirname(file));
     const name = basename(file, '.html');

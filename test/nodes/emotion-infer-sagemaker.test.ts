@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import type { NodeMessage, NodeInitializer } from 'node-red';
 import { participantEndpointName } from '../../src/aws/participant-endpoint';
+import { RECOMMENDED_FEATURES, windowFeatures } from '../../src/signal/window-features';
 import { helper, withTempUserDir } from '../support/node-red';
 import { testModel, writeTestModel } from '../support/infer-model';
 import { predictions, sageMakerFaults, startSageMakerPeer, type SageMakerPeer } from '../support/sagemaker-peer';
-import { nextMsg, watchStatus } from '../support/probes';
+import { nextMsg, sleep, watchStatus } from '../support/probes';
 import inferNode = require('../../nodes/emotion-infer/emotion-infer');
 import awsConfigNode = require('../../nodes/aws-config/aws-config');
 const catchNode = require('@node-red/nodes/core/common/25-catch') as NodeInitializer;
@@ -57,6 +58,48 @@ describe('emotion-infer node with the SageMaker backend', () => {
     assert.deepEqual(msg.emotion.scores, { angry: 0.05, happy: 0.9, sad: 0.05 });
     const [inv] = sm.invocations();
     assert.deepEqual(inv, { endpoint: 'emotion-ep', contentType: 'text/csv', accept: 'application/json', body: '4.162,72.75' });
+  });
+
+  it('Features "recommended": collects 30 s, then sends the six columns in the set\'s order', async function () {
+    this.timeout(45_000);
+    await load({ featureSet: 'recommended' }); // the node's own window (0.1 s) gives way to the set's
+    const statuses = watchStatus('infer');
+    const out = nextMsg<Msg>('out', 40_000);
+    const t0 = Date.now();
+    // 30 s of records, one a second: a slow rise with two skin conductance responses on it
+    const records = Array.from({ length: 30 }, (_, i) => ({
+      timestamp: 1_764_000_000_000 + i * 1000,
+      gsr: 4 + 0.01 * i + (i >= 8 && i < 12 ? 0.15 : 0) + (i >= 20 && i < 24 ? 0.2 : 0),
+      bpm: 70 + (i % 4),
+    }));
+    const infer = helper.getNode('infer');
+    infer.receive({ payload: 'start' } as NodeMessage);
+    for (const r of records) infer.receive({ payload: r } as NodeMessage);
+    assert.deepEqual(statuses[0], { fill: 'blue', shape: 'dot', text: 'collecting 30 s' });
+    await sleep(29_000);
+    assert.equal(sm.invocations().length, 0, 'the endpoint is not asked before the 30 s are over');
+    const msg = await out;
+    assert.ok(Date.now() - t0 >= 29_900, `answered after ${Date.now() - t0} ms`);
+    assert.equal(msg.payload, 'happy');
+    const [inv] = sm.invocations();
+    const expected = windowFeatures(records, 30); // the feature function training uses, on the same 30 s
+    const columns = inv.body.split(',').map(Number);
+    assert.equal(columns.length, 6, inv.body);
+    assert.deepEqual(columns, RECOMMENDED_FEATURES.map((name) => expected[name]), `${inv.body} in the order ${RECOMMENDED_FEATURES.join(',')}`);
+    assert.ok(expected.scrCount! >= 1 && expected.gsrSlope! > 0, 'the window has a shape to send');
+    assert.deepEqual(RECOMMENDED_FEATURES.map((name) => (msg.emotion.features as Record<string, number>)[name]), columns, 'msg.emotion.features: what the endpoint was asked');
+  });
+
+  it('a Features set that is not one is a settings error', async () => {
+    await load({ featureSet: 'best' });
+    const caught = nextMsg<Msg>('caught');
+    start();
+    assert.match((await caught).error!.message, /Features must be "published" or "recommended" \(the set the endpoint was trained on\), not "best"/);
+    await helper.unload();
+    await load({ featureSet: 'best', backend: 'local' }); // the local backend reads the model file's own features
+    const out = nextMsg<Msg>('out');
+    start();
+    assert.equal((await out).emotion.source, 'local');
   });
 
   it('needs no participant unless the local fallback is on', async () => {

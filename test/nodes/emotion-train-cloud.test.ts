@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import type { NodeMessage } from 'node-red';
 import { participantEndpointName } from '../../src/aws/participant-endpoint';
 import { WORKFLOW_ERRORS, WORKFLOW_STATES as S } from '../../src/aws/training-workflow';
+import { RECOMMENDED_FEATURES } from '../../src/signal/window-features';
 import { helper, withTempUserDir } from '../support/node-red';
 import { SfnPeer } from '../support/sfn-peer';
 import { nextMsg } from '../support/probes';
@@ -65,7 +66,8 @@ describe('emotion-train node with the cloud backend', () => {
     const msg = await out;
 
     const input = JSON.parse(sfn.executions.at(-1)!.input) as Record<string, unknown>;
-    assert.deepEqual(input, { participant: 'Ana', endpointName, labels: ['sad', 'angry', 'happy'], warmupSeconds: 5, testFraction: 0.25, seed: 3 });
+    // a flow saved before Features and Window: the published set over 10 s, as the workflow trained it then
+    assert.deepEqual(input, { participant: 'Ana', endpointName, labels: ['sad', 'angry', 'happy'], warmupSeconds: 5, testFraction: 0.25, seed: 3, features: ['gsr', 'bpm'], windowSeconds: 10 });
     const metrics = msg.payload as { accuracy: number; labels: string[]; perClass: { label: string; recall: number }[] };
     assert.equal(metrics.accuracy, 11 / 12);
     assert.deepEqual(metrics.labels, ['sad', 'angry', 'happy']);
@@ -85,6 +87,26 @@ describe('emotion-train node with the cloud backend', () => {
     const texts = status.args.map((a) => a[0].text);
     assert.ok(texts.some((t) => /^training \d+ s$/.test(t)), texts.join(' | '));
     assert.equal(texts.at(-1), 'Ana: 91.7% accuracy (cloud)');
+  });
+
+  it('sends the Features set and its Window with the workflow input', async () => {
+    sfn.script = () => ({
+      states: [{ name: S.prepare, afterMs: 0 }],
+      endAfterMs: 100,
+      end: { status: 'SUCCEEDED', output: { participant: 'Ana', endpointName: participantEndpointName('emotion', 'Ana'), trainingJobName: 'job-2', finalMetrics: [{ MetricName: 'validation:multiclass_accuracy', Value: 0.8 }] } },
+    });
+    const inputOf = async (config: Record<string, unknown>) => {
+      await load(config);
+      const out = nextMsg<Msg>(helper.getNode('out'));
+      send({ participant: 'Ana' });
+      await out;
+      await helper.unload();
+      const { features, windowSeconds } = JSON.parse(sfn.executions.at(-1)!.input) as Record<string, unknown>;
+      return { features, windowSeconds };
+    };
+    assert.deepEqual(await inputOf({ featureSet: 'recommended', windowSeconds: '' }), { features: [...RECOMMENDED_FEATURES], windowSeconds: 30 });
+    assert.deepEqual(await inputOf({ featureSet: 'recommended', windowSeconds: '60' }), { features: [...RECOMMENDED_FEATURES], windowSeconds: 60 });
+    assert.deepEqual(await inputOf({ featureSet: 'published', windowSeconds: '' }), { features: ['gsr', 'bpm'], windowSeconds: 10 });
   });
 
   it('a workflow failure reaches a Catch node with its reason, without the access key id', async () => {

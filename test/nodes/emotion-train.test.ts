@@ -9,6 +9,7 @@ import { RecordStore } from '../../src/record/record-store';
 import { helper, withTempUserDir } from '../support/node-red';
 import { nextMsg } from '../support/probes';
 import { publishedLikeRecords } from '../reference/published-like';
+import { RECOMMENDED_FEATURES } from '../../src/signal/window-features';
 import { realRecords, SCENARIOS, trainReal } from '../support/real-affect-protocol';
 import emotionTrainNode = require('../../nodes/emotion-train/emotion-train');
 import emotionInferNode = require('../../nodes/emotion-infer/emotion-infer');
@@ -211,5 +212,45 @@ describe('emotion-train node', () => {
   it('reports bad settings on every msg', async () => {
     await helper.load(emotionTrainNode, flow({ testFraction: '1.5' }));
     assert.match(await errorOf({ participant: 'Ana' }), /test fraction must be at most 0.99/);
+  });
+
+  it('Features "recommended" trains the skin response shape over 30 s on a real recording: the model file says so', async () => {
+    const two = SCENARIOS.find((s) => s.name === 'two sessions per mood')!;
+    await new RecordStore(userDir()).append(realRecords('S02', two.recorded));
+    await helper.load(emotionTrainNode, flow({ labels: 'rest,stress', warmupSeconds: '', testFraction: '', seed: '', featureSet: 'recommended', windowSeconds: '' }));
+    const out = nextMsg<Msg>(helper.getNode('out'), 60_000);
+    send({ participant: 'S02' });
+    const msg = await out;
+    const saved = loadModel(userDir(), 'S02');
+    assert.deepEqual(saved.features, [...RECOMMENDED_FEATURES]);
+    assert.equal(saved.hyperparameters.windowSeconds, 30, "the set's own window, kept in the model file");
+    const m = msg.payload as ModelMetrics;
+    assert.equal(m.windowSeconds, 30, 'measured on 30-s held-out windows');
+    // the trainer itself on the same records with the same set gives the same figures
+    const expected = trainReal('S02', two, { features: [...RECOMMENDED_FEATURES], windowSeconds: 30 }).metrics;
+    for (const field of ['balancedAccuracy', 'testWindows', 'sessionsPerMood', 'verdict'] as const) assert.deepEqual(m[field], expected[field], field);
+    assert.notDeepEqual(m.balancedAccuracy, trainReal('S02', two).metrics.balancedAccuracy, 'not the published model\'s figure');
+  });
+
+  it('a flow saved before Features and Window trains the published mean GSR and BPM over 10 s, as before', async () => {
+    // flow() has neither setting, nor a settings version: as saved before they existed
+    await helper.load(emotionTrainNode, flow());
+    const out = nextMsg<Msg>(helper.getNode('out'));
+    send({ participant: 'Ana' });
+    assert.equal(((await out).payload as ModelMetrics).windowSeconds, 10);
+    const saved = loadModel(userDir(), 'Ana');
+    assert.deepEqual(saved.features, ['gsr', 'bpm']);
+    assert.equal(saved.hyperparameters.windowSeconds, 10);
+  });
+
+  it('a Features set or a Window that is not one is a settings error: red status, named in English', async () => {
+    const statusOf = () => (helper.getNode('train') as unknown as { status: { args: [{ fill?: string; text?: string }][] } }).status.args.at(-1)?.[0];
+    await helper.load(emotionTrainNode, flow({ featureSet: 'best' }));
+    assert.deepEqual(statusOf(), { fill: 'red', shape: 'ring', text: 'check Features' });
+    assert.match(await errorOf({ participant: 'Ana' }), /Features must be "published" or "recommended", not "best"$/);
+    await helper.unload();
+    await helper.load(emotionTrainNode, flow({ featureSet: 'recommended', windowSeconds: '45' }));
+    assert.deepEqual(statusOf(), { fill: 'red', shape: 'ring', text: 'check Window' });
+    assert.match(await errorOf({ participant: 'Ana' }), /Window must be one of 10, 30, 60 s, or blank for the feature set's own; not "45"$/);
   });
 });

@@ -6,8 +6,12 @@ import { predictions, sageMakerFaults, startSageMakerPeer, type SageMakerPeer } 
 
 describe('aws sagemaker: wire format', () => {
   it('encodes one CSV row (no header) or the JSON instances form, 3 decimals', () => {
-    assert.equal(encodeRequest([4.56789, 72], 'text/csv'), '4.568,72');
-    assert.equal(encodeRequest([4.56789, 72], 'application/json'), '{"instances":[{"features":[4.568,72]}]}');
+    assert.equal(encodeRequest([4.56789, 72], ['gsr', 'bpm'], 'text/csv'), '4.568,72');
+    assert.equal(encodeRequest([4.56789, 72], ['gsr', 'bpm'], 'application/json'), '{"instances":[{"features":[4.568,72]}]}');
+  });
+  it('sends the window\'s shape features as computed: 3 decimals would erase a slow slope', () => {
+    const names = ['gsr', 'bpm', 'gsrSlope', 'scrCount'];
+    assert.equal(encodeRequest([4.56789, 72.00049, 0.000412345, 2], names, 'text/csv'), '4.568,72,0.000412345,2');
   });
   it('accepts only the two content types the Linear Learner takes', () => {
     assert.equal(parseContentType(''), 'text/csv');

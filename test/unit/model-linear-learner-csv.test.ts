@@ -2,8 +2,11 @@ import assert from 'node:assert/strict';
 import { linearLearnerChannels } from '../../src/model/linear-learner-csv';
 import { prepareData } from '../../src/model/train';
 import type { SensorRecord } from '../../src/record/record';
+import { recordsWithWindowFeatures } from '../../src/model/window-rows';
+import { RECOMMENDED_FEATURES } from '../../src/signal/window-features';
 import { publishedLikeRecords } from '../reference/published-like';
 import { readChannel, rowKeys } from '../support/linear-learner-csv';
+import { realSession } from '../support/real-features';
 
 const records = publishedLikeRecords(1500, 11, 60);
 
@@ -60,6 +63,27 @@ describe('Linear Learner training channels', () => {
     assert.equal(ch.rows.droppedWarmup, 30, '10 s of each of the three sessions');
     assert.equal(ch.rows.train + ch.rows.validation, 90);
     assert.doesNotMatch(ch.train + ch.validation, /NaN|bored|undefined|null/);
+  });
+
+  it('follow the model\'s feature list: a real person\'s 30-s window features, in its order, as the local trainer learns them', () => {
+    const person = realSession('S02');
+    const stateOf = (r: SensorRecord) => person.blocks.find((b) => r.timestamp >= b.start && r.timestamp < b.end)?.state;
+    const records = person.records.map((r) => ({ ...r, mood: stateOf(r) })).filter((r) => r.mood !== undefined);
+    const options = { participant: 'S02', labels: ['rest', 'stroop', 'interview'], features: [...RECOMMENDED_FEATURES], windowSeconds: 30 };
+    const ch = linearLearnerChannels(records, options);
+    assert.deepEqual(ch.features, RECOMMENDED_FEATURES);
+    const local = prepareData(records, options);
+    const train = readChannel(ch.train, RECOMMENDED_FEATURES.length);
+    assert.deepEqual(rowKeys(train), rowKeys(local.train));
+    assert.deepEqual(rowKeys(readChannel(ch.validation, RECOMMENDED_FEATURES.length)), rowKeys(local.test));
+    // a row is the window ending at a record, not the record: its features are those windowFeatures gives
+    const windows = recordsWithWindowFeatures(records, 30).records;
+    const row = train.x[0];
+    assert.ok(
+      windows.some((w) => RECOMMENDED_FEATURES.every((name, i) => w[name as keyof SensorRecord] === row[i])),
+      `row ${row.join(',')} is one window's features`,
+    );
+    assert.ok(train.x.some((x) => x[RECOMMENDED_FEATURES.indexOf('scrCount')] > 0), 'skin responses are counted');
   });
 
   it('fail with the local trainer\'s message when there are no rows, or too few of a mood', () => {

@@ -55,9 +55,10 @@ describe('node settings migrations', () => {
     const [train] = saved.get('emotion-train')!;
     assert.deepEqual(
       Object.keys(migrateSettings('emotion-train', train)).filter((p) => !(p in train)).sort(),
-      ['aws', 'backend', 'endpointPrefix', 'optionalLabels', 'pollSeconds', 'stateMachineArn', 'version'],
+      ['aws', 'backend', 'endpointPrefix', 'featureSet', 'optionalLabels', 'pollSeconds', 'stateMachineArn', 'version', 'windowSeconds'],
     );
     assert.equal(migrateSettings('emotion-train', train).backend, 'local', 'a 0.1.0 training node trains locally, as it did');
+    assert.equal(migrateSettings('emotion-train', train).featureSet, 'published', 'on the published features, as it did');
   });
 
   it('fills only what is missing, leaves current and newer settings alone, and does not touch its input', () => {
@@ -77,8 +78,28 @@ describe('node settings migrations', () => {
   });
 
   it('emotion-infer saved before "Wait up to" waits out a cold start, as a new node does', () => {
-    assert.deepEqual(migrateSettings('emotion-infer', { version: 1, endpointPrefix: 'lab', timeoutMs: '5000' }), { version: 2, endpointPrefix: 'lab', timeoutMs: '5000', waitSeconds: '90' });
+    const migrated = migrateSettings('emotion-infer', { version: 1, endpointPrefix: 'lab', timeoutMs: '5000' });
+    assert.deepEqual(migrated, { version: 3, endpointPrefix: 'lab', timeoutMs: '5000', waitSeconds: '90', featureSet: 'published' });
     assert.equal(editor.get('emotion-infer')!.defaults.waitSeconds.value, '90', 'the same wait a new node starts with');
+  });
+
+  it('emotion-infer saved before "Features" asks its endpoint for the published mean GSR and BPM, as a new node does', () => {
+    assert.deepEqual(migrateSettings('emotion-infer', { version: 2, backend: 'sagemaker', waitSeconds: '30' }), { version: 3, backend: 'sagemaker', waitSeconds: '30', featureSet: 'published' });
+    assert.deepEqual(migrateSettings('emotion-infer', { version: 2, featureSet: 'recommended' }).featureSet, 'recommended', 'a set already there stays');
+    assert.equal(editor.get('emotion-infer')!.defaults.featureSet.value, 'published', 'the set a new node starts with');
+  });
+
+  it('emotion-train saved before "Features" and "Window" trains the published set over its own 10 s, as a new node does', () => {
+    assert.deepEqual(migrateSettings('emotion-train', { version: 1, backend: 'cloud', pollSeconds: '5' }), {
+      version: 2,
+      backend: 'cloud',
+      pollSeconds: '5',
+      featureSet: 'published',
+      windowSeconds: '',
+    });
+    const defaults = editor.get('emotion-train')!.defaults;
+    assert.equal(defaults.featureSet.value, 'published', 'the set a new node starts with');
+    assert.equal(defaults.windowSeconds.value, '', "and the set's own window");
   });
 
   it('names the node setting that hands the editor the steps as Node-RED wants it', () => {
