@@ -1,5 +1,6 @@
 // The inference Lambda behind the iotsensors/infer rule: the participant's SageMaker endpoint answers
-// the window means, and the answer (the same msg.emotion emotion-infer emits) goes back to the device
+// the features of the device's window (the stack's feature set, computed from the window's records by the
+// same function the local trainer and emotion-infer use), and the answer (the same msg.emotion emotion-infer emits) goes back to the device
 // on iotsensors/infer/result/<thing>, and to the SNS topic with the participant as filter attribute.
 // Every failure a user can act on becomes an error result on the same topic, never a silent drop; a
 // device asking for someone it was not provisioned for is refused and logged; a cold start is announced
@@ -10,19 +11,22 @@ import type { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { participantEndpointName } from '../../src/aws/participant-endpoint';
 import { createSageMakerBackend } from '../../src/aws/sagemaker-backend';
-import { SAGEMAKER_FEATURES } from '../../src/aws/sagemaker-format';
 import { asciiSubjectValue, compileTemplate, DEFAULT_MESSAGE_TEMPLATE, publishInput } from '../../src/aws/sns-message';
 import { publish as snsPublish } from '../../src/aws/sns-publish';
 import { WARMING_UP, resultTopic, type InferError, type InferWarming } from '../../src/contracts/iot-topics';
 import { answerEmotion, type EmotionAnswer } from '../../src/model/emotion-answer';
-import { readFeatures } from '../../src/model/window-average';
+import { readFeatures, WindowAverage, type Features } from '../../src/model/window-average';
+import { MIN_WINDOW_FILL, needsWindows } from '../../src/model/window-rows';
 import { participantKey } from '../../src/record/participant';
+import { FEATURE_SETS, type FeatureSetName } from '../../src/signal/window-features';
 import type { ParticipantCheck } from './device-participants';
 import { echo, ECHO_LIMITS } from './echo';
 
 /** What the rule's SQL hands the function: the device's payload fields plus its thing name. */
 export interface InferEvent {
   participant?: unknown;
+  /** the window's records ({ timestamp, gsr, bpm }, time order); a device of the published system sends only the means */
+  records?: unknown;
   gsr?: unknown;
   bpm?: unknown;
   requestId?: unknown;
@@ -39,6 +43,8 @@ export interface InferDeps {
   /** the stack's name prefix: endpoints are named participantEndpointName(prefix, participant) */
   endpointPrefix: string;
   labels: readonly string[];
+  /** the features every endpoint of the stack was trained with (default: published) */
+  featureSet?: FeatureSetName;
   threshold: number;
   /** how long a warm endpoint takes at most; past it the device hears "warming up" */
   timeoutMs: number;
@@ -100,12 +106,13 @@ export function createInferHandler(deps: InferDeps): (event: InferEvent, context
 }
 
 async function answer(deps: InferDeps, event: InferEvent, thing: string, run: { startedAt: number; waitMs: number; onWarming: () => void }): Promise<EmotionAnswer> {
-  if (typeof event.participant !== 'string') throw Object.assign(new Error('no participant in the request: send { participant, gsr, bpm }'), { code: 'BadRequest' });
+  if (typeof event.participant !== 'string') throw Object.assign(new Error('no participant in the request: send { participant, records }'), { code: 'BadRequest' });
   const participant = event.participant.trim();
+  const set = FEATURE_SETS[deps.featureSet ?? 'published'];
   const features = (() => {
     try {
       participantKey(participant);
-      return readFeatures(event);
+      return windowOf(event, set);
     } catch (e) {
       throw Object.assign(e as Error, { code: 'BadRequest' });
     }
@@ -119,7 +126,7 @@ async function answer(deps: InferDeps, event: InferEvent, thing: string, run: { 
   const backend = createSageMakerBackend(deps.sagemaker, {
     endpointName,
     contentType: 'text/csv',
-    featureNames: SAGEMAKER_FEATURES,
+    featureNames: set.features,
     numClasses: deps.labels.length,
     timeoutMs: Math.min(deps.timeoutMs, run.waitMs),
     waitMs: run.waitMs,
@@ -137,6 +144,26 @@ async function answer(deps: InferDeps, event: InferEvent, thing: string, run: { 
     }
     throw e;
   }
+}
+
+/**
+ * The features of the device's window. A window of the published set may come as its means (the published
+ * device's `{ gsr, bpm }`); any other set needs the records themselves, covering the window its models
+ * learned from, or the answer would come from numbers unlike any they saw.
+ */
+function windowOf(event: InferEvent, set: (typeof FEATURE_SETS)[FeatureSetName]): Features {
+  const seconds = set.windowSeconds;
+  if (!Array.isArray(event.records)) {
+    if (needsWindows(set.features)) throw new Error(`this stack's models answer ${seconds}-s windows of records: send { participant, records: [{ timestamp, gsr, bpm }, …] } (flows/aws-iot.json does)`);
+    return readFeatures(event);
+  }
+  const window = new WindowAverage();
+  for (const record of event.records) window.add(record);
+  const features = window.mean(seconds * 1000);
+  if (needsWindows(set.features) && window.count < MIN_WINDOW_FILL * seconds) {
+    throw new Error(`the window holds ${window.count} usable records; this stack's models learned from ${seconds}-s windows (a record a second): set the detection window to ${seconds} s`);
+  }
+  return features;
 }
 
 /** SMS / e-mail is a courtesy: the device already has its answer, so a failure is logged, not retried. */

@@ -6,6 +6,7 @@ import { IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { parseLabels } from '../../src/model/label-map';
+import { featureSetNamed } from '../../src/signal/window-features';
 import { createParticipantCheck } from './device-participants';
 import { createInferHandler, type InferEvent, type InferResult, type InvocationContext } from './infer-handler';
 
@@ -19,6 +20,7 @@ const run = createInferHandler({
   sns: env.NOTIFY_TOPIC_ARN ? { client: new SNSClient({ region }), topicArn: env.NOTIFY_TOPIC_ARN } : undefined,
   endpointPrefix: env.ENDPOINT_PREFIX ?? '',
   labels: parseLabels(env.LABELS ?? ''),
+  featureSet: featureSetNamed(env.FEATURE_SET),
   threshold: Number(env.CONFIDENCE_THRESHOLD ?? 0),
   timeoutMs: Number(env.SAGEMAKER_TIMEOUT_MS ?? 5000),
   waitMs: Number(env.SAGEMAKER_WAIT_MS ?? 90_000),

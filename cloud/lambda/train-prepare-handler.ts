@@ -6,6 +6,7 @@
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { participantPrefix, prepareRun, readParquetRecords, type PrepareEvent, type PreparedRun } from './train-prepare';
 import type { SensorRecord } from '../../src/record/record';
+import type { FeatureSetName } from '../../src/signal/window-features';
 
 export interface PrepareDeps {
   s3: S3Client;
@@ -13,6 +14,8 @@ export interface PrepareDeps {
   recordsPrefix: string;
   trainingPrefix: string;
   endpointPrefix: string;
+  /** the stack's feature set: every model it trains uses it (default: published) */
+  featureSet?: FeatureSetName;
   /** the Linear Learner image URI (linearLearnerImage(region) unless the stack gives one); may throw */
   trainingImage: () => string;
   log: (line: string) => void;
@@ -39,7 +42,7 @@ export function createPrepareHandler(deps: PrepareDeps): (event: PrepareEvent) =
     await forEachConcurrently(listKeys(deps.s3, deps.bucket, prefix), deps.concurrency ?? 16, read);
     // in listing order (key order), as one reader would have read them: the channels do not depend on timing
     const records = perFile.flatMap((rows) => rows ?? []);
-    const { files, run } = prepareRun(records, event, { bucket: deps.bucket, trainingPrefix: deps.trainingPrefix, endpointPrefix: deps.endpointPrefix, trainingImage: deps.trainingImage(), unreadableFiles, recordsFrom: `s3://${deps.bucket}/${prefix}` });
+    const { files, run } = prepareRun(records, event, { bucket: deps.bucket, trainingPrefix: deps.trainingPrefix, endpointPrefix: deps.endpointPrefix, trainingImage: deps.trainingImage(), unreadableFiles, recordsFrom: `s3://${deps.bucket}/${prefix}`, featureSet: deps.featureSet ?? 'published' });
     for (const file of files) {
       await deps.s3.send(new PutObjectCommand({ Bucket: deps.bucket, Key: file.key, Body: file.body, ContentType: 'text/csv' }));
     }

@@ -9,6 +9,7 @@ import { heldOutSummary, WORKFLOW_ERRORS, type HeldOutSummary, type TrainingExec
 import { linearLearnerChannels } from '../../src/model/linear-learner-csv';
 import { resolveOptions, trainModel } from '../../src/model/train';
 import type { SensorRecord } from '../../src/record/record';
+import { FEATURE_SETS, type FeatureSetName } from '../../src/signal/window-features';
 
 /** The execution input as given, and the execution's name (the state machine passes $$.Execution.Name). */
 export interface PrepareEvent {
@@ -33,6 +34,9 @@ export interface PreparedRun {
   /** hyperparameters are strings */
   numClasses: string;
   featureDim: string;
+  /** the model's features in the channels' column order, and the window they are computed over */
+  features: string[];
+  windowSeconds: number;
   miniBatchSize: string;
   rows: Record<string, unknown>;
   /** the local trainer's held-out evaluation of the same records: the figures a person will really get */
@@ -82,10 +86,11 @@ export class TrainingDataError extends Error {
 export function prepareRun(
   records: readonly SensorRecord[],
   event: PrepareEvent,
-  where: { bucket: string; trainingPrefix: string; endpointPrefix: string; trainingImage: string; unreadableFiles: number; recordsFrom: string },
+  where: { bucket: string; trainingPrefix: string; endpointPrefix: string; trainingImage: string; unreadableFiles: number; recordsFrom: string; featureSet: FeatureSetName },
 ): { files: { key: string; body: string }[]; run: PreparedRun } {
   const { participant, labels, warmupSeconds, testFraction, seed } = event.input;
-  const options = { participant, labels, warmupSeconds, testFraction, seed };
+  const { features, windowSeconds } = checkFeatureSet(event.input, where.featureSet);
+  const options = { participant, labels, warmupSeconds, testFraction, seed, features, windowSeconds };
   const { labels: checked } = resolveOptions(options); // a bad option is the caller's mistake, not missing data
   if (checked.length < 3) throw new Error(`Linear Learner's multiclass_classifier needs at least 3 labels, got ${checked.join(', ')}`);
   const endpointName = checkEndpointName(event.input, where.endpointPrefix);
@@ -117,6 +122,8 @@ export function prepareRun(
       outputS3Uri: uri(`${base}output/`),
       numClasses: String(channels.labels.length),
       featureDim: String(channels.features.length),
+      features: channels.features,
+      windowSeconds,
       miniBatchSize: String(Math.min(MINI_BATCH, channels.rows.train)),
       rows: { ...channels.rows, records: records.length, unreadableFiles: where.unreadableFiles, simulated: channels.simulated },
       // Linear Learner trains once, on the random split's rows; how the model does on sessions it did not
@@ -124,6 +131,24 @@ export function prepareRun(
       heldOut: heldOutSummary(trainModel([...records], options).metrics),
     },
   };
+}
+
+/**
+ * The stack answers every detection with one feature list (its `features` setting: the inference Lambda
+ * computes those features from the device's window), so every model it trains uses that list. A request
+ * for another (emotion-train set to other features) is refused with what to change, not trained into an
+ * endpoint whose answers would all fail.
+ */
+function checkFeatureSet(input: TrainingExecutionInput, setName: FeatureSetName): { features: string[]; windowSeconds: number } {
+  const set = FEATURE_SETS[setName];
+  const asked = { features: input.features ?? set.features, windowSeconds: input.windowSeconds ?? set.windowSeconds };
+  if (asked.features.join(',') !== set.features.join(',') || asked.windowSeconds !== set.windowSeconds) {
+    const which = (s: { features: readonly string[]; windowSeconds: number }) => `${s.features.join(', ')} over ${s.windowSeconds} s`;
+    throw Object.assign(new Error(`this stack trains and answers the "${setName}" features (${which(set)}), not ${which(asked)}: set emotion-train's Features to "${setName}", or deploy the stack with -c features=<set>`), {
+      name: WORKFLOW_ERRORS.featureSet,
+    });
+  }
+  return { features: [...set.features], windowSeconds: set.windowSeconds };
 }
 
 /**

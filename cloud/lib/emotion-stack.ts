@@ -8,6 +8,7 @@ import { Devices } from './devices';
 import { Inference } from './inference';
 import { Ingest } from './ingest';
 import { DEFAULT_LABELS } from '../../src/record/record';
+import type { FeatureSetName } from '../../src/signal/window-features';
 import { acknowledge } from './nag';
 import { Notify, type Subscriber } from './notify';
 import { RuleErrors } from './rule-errors';
@@ -29,6 +30,8 @@ export interface EmotionCloudProps extends StackProps {
   inferWaitSeconds?: number;
   /** serverless (default) or an always-on instance endpoint */
   endpoint?: EndpointSetting;
+  /** the features every participant's model is trained and asked with (FEATURE_SETS); default: published */
+  features?: FeatureSetName;
 }
 
 export class EmotionCloudStack extends Stack {
@@ -72,6 +75,7 @@ export class EmotionCloudStack extends Stack {
       labels: props.labels ?? DEFAULT_LABELS,
       threshold: props.threshold ?? 0,
       waitSeconds: props.inferWaitSeconds ?? 90,
+      featureSet: props.features,
     });
     this.training = new Training(this, 'Training', {
       prefix: this.prefix,
@@ -79,6 +83,7 @@ export class EmotionCloudStack extends Stack {
       bucket: this.storage.bucket,
       trainingImage: props.linearLearnerImage,
       endpoint: props.endpoint,
+      featureSet: props.features,
     });
     // HIPAA's inline-policy rule wants customer-managed policies, for reuse across identities; each
     // policy here belongs to exactly one service role and is deleted with it.

@@ -14,6 +14,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { INFER_RULE_SQL, IOT_SQL_VERSION, RESULT_TOPIC_PREFIX } from '../../src/contracts/iot-topics';
+import type { FeatureSetName } from '../../src/signal/window-features';
 import { EmotionFunction } from './function';
 import { acknowledge, acknowledgeWildcardResources } from './nag';
 import type { RuleErrors } from './rule-errors';
@@ -28,6 +29,8 @@ export interface InferenceProps {
   threshold: number;
   /** the whole wait for an answer, a serverless cold start included (settings: inferWaitSeconds) */
   waitSeconds: number;
+  /** the features the function computes from a device's window, in the models' order; default: published */
+  featureSet?: FeatureSetName;
 }
 
 /** A warm endpoint answers well within this; past it the device hears "warming up". */
@@ -78,6 +81,7 @@ export class Inference extends Construct {
       environment: {
         ENDPOINT_PREFIX: props.prefix,
         LABELS: props.labels.join(','),
+        FEATURE_SET: props.featureSet ?? 'published',
         CONFIDENCE_THRESHOLD: String(props.threshold),
         SAGEMAKER_TIMEOUT_MS: String(WARM_ANSWER_MS),
         SAGEMAKER_WAIT_MS: String(props.waitSeconds * 1000),

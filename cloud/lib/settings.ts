@@ -1,9 +1,10 @@
 // The deploy parameters, read from CDK context (`-c key=value` or cdk.json) so synth needs no
-// account: prefix, region, who is told by e-mail and SMS (per participant), labels, confidence
-// threshold, how long a detection may wait for a cold start, and which kind of endpoint serves.
+// account: prefix, region, who is told by e-mail and SMS (per participant), labels, the models' features,
+// confidence threshold, how long a detection may wait for a cold start, and which kind of endpoint serves.
 import type { EmotionCloudProps } from './emotion-stack';
 import { SUBSCRIBER_ADDRESS, type Subscriber } from './notify';
 import { participantName } from '../../src/record/participant';
+import { featureSetNamed } from '../../src/signal/window-features';
 import { ENDPOINT_KINDS, type EndpointKind } from './training';
 
 export interface ContextReader {
@@ -32,6 +33,7 @@ export function readSettings(ctx: ContextReader, env: NodeJS.ProcessEnv): Emotio
     prefix: text('prefix') || 'emotion',
     subscribers,
     labels: list('labels').length > 0 ? list('labels') : undefined,
+    features: featureSetNamed(text('features')),
     threshold,
     inferWaitSeconds: wait,
     endpoint: { kind: endpointKind, ...(instanceType ? { instanceType } : {}) },

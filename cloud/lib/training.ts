@@ -17,6 +17,7 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { WORKFLOW_ERRORS, WORKFLOW_STATES as S } from '../../src/aws/training-workflow';
 import { RECORDS_PREFIX } from '../../src/contracts/record-schema';
+import type { FeatureSetName } from '../../src/signal/window-features';
 import { EmotionFunction } from './function';
 import { acknowledge, acknowledgeWildcardResources } from './nag';
 
@@ -38,15 +39,19 @@ export interface TrainingProps {
   trainingImage?: string;
   /** default: serverless */
   endpoint?: EndpointSetting;
+  /** the features every model of the stack uses (the Inference construct answers with the same); default: published */
+  featureSet?: FeatureSetName;
 }
 
 /** Channels and model artifacts of every run, under the records bucket (same key, same logs). */
 export const TRAINING_PREFIX = 'training/';
 
-/** The published settings (docs/cloud.md, Train in the cloud); all values are strings. */
+/**
+ * The published settings (docs/cloud.md, Train in the cloud); all values are strings. num_classes and
+ * feature_dim come from the Prepare step: the labels recorded and the length of the model's feature list.
+ */
 export const LINEAR_LEARNER_HYPERPARAMETERS = {
   predictor_type: 'multiclass_classifier',
-  feature_dim: '2',
   // class weights give each mood equal importance: the algorithm's own answer to imbalance (not SMOTE)
   balance_multiclass_weights: 'true',
   normalize_data: 'true',
@@ -126,6 +131,7 @@ export class Training extends Construct {
         RECORDS_PREFIX,
         TRAINING_PREFIX,
         ENDPOINT_PREFIX: prefix,
+        FEATURE_SET: props.featureSet ?? 'published',
         // blank: the function picks its region's image from the table (no AWS account ids in the template)
         ...(props.trainingImage ? { TRAINING_IMAGE: props.trainingImage } : {}),
       },
@@ -190,6 +196,7 @@ export class Training extends Construct {
       hyperparameters: {
         ...LINEAR_LEARNER_HYPERPARAMETERS,
         num_classes: sfn.JsonPath.stringAt('$.prepared.numClasses'),
+        feature_dim: sfn.JsonPath.stringAt('$.prepared.featureDim'),
         mini_batch_size: sfn.JsonPath.stringAt('$.prepared.miniBatchSize'),
       },
       inputDataConfig: (['train', 'validation'] as const).map((channelName) => ({

@@ -10,6 +10,7 @@ import { messageParticipant } from '../../src/record/message-participant';
 import { participantName } from '../../src/record/participant';
 import { RecordStore, type SkippedLine } from '../../src/record/record-store';
 import { deleteSetAside } from '../../src/record/set-aside';
+import { FEATURE_SETS, isFeatureSetName } from '../../src/signal/window-features';
 import { translator, type Translate } from '../lib/i18n';
 import { dataDir, onInput, status, type Send, readSettingsOrFail, usePlausibleRanges, nodeError } from '../lib/node-kit';
 import { registerNodeType } from '../lib/migrations';
@@ -23,6 +24,8 @@ interface StoreMsg extends NodeMessageInFlow {
   participant?: unknown;
   confirm?: unknown;
   format?: unknown;
+  /** for a linear-learner export: a FEATURE_SETS name (default: published) */
+  featureSet?: unknown;
   filename?: string;
   stored?: number;
   skipped?: SkippedLine[];
@@ -140,7 +143,10 @@ function setup(node: Node, def: RecordStoreDef, dir: string, t: Translate): void
       return;
     }
     if (format !== 'linear-learner') throw nodeError(t, 'record-store.errors.format', { format: String(JSON.stringify(format)) });
-    const channels = linearLearnerChannels(await store.read(participant), { participant, labels: labels! });
+    const setName = msg.featureSet ?? 'published';
+    if (!isFeatureSetName(setName)) throw nodeError(t, 'record-store.errors.featureSet', { value: String(JSON.stringify(setName)).slice(0, 40) });
+    const { features, windowSeconds } = FEATURE_SETS[setName];
+    const channels = linearLearnerChannels(await store.read(participant), { participant, labels: labels!, features: [...features], windowSeconds });
     const file = (channel: 'train' | 'validation') => ({
       ...msg,
       payload: channels[channel],

@@ -134,7 +134,7 @@ export function describeFailure(execution: Pick<DescribeExecutionCommandOutput, 
   let text: string;
   if (execution.status === 'ABORTED') text = `${who} was stopped in Step Functions (aborted)`;
   else if (execution.status === 'TIMED_OUT' || error === 'States.Timeout') text = `${who} timed out: the workflow's time limit passed (see docs/cloud.md)`;
-  else if (error === WORKFLOW_ERRORS.trainingData) text = `${who}: ${cause}`;
+  else if (error === WORKFLOW_ERRORS.trainingData || error === WORKFLOW_ERRORS.featureSet) text = `${who}: ${cause}`;
   else if (/ResourceLimitExceeded|ServiceQuotaExceeded|LimitExceeded/.test(error) || /ResourceLimitExceeded/.test(cause)) {
     text = `${who}: an AWS quota was reached (${error}): ${cause.slice(0, 200)}. Request a higher SageMaker quota or wait for running jobs`;
   } else if (error === WORKFLOW_ERRORS.endpointFailed) text = `${who}: the endpoint failed to deploy: ${cause.slice(0, 200)}. The next training deletes it and creates it anew`;

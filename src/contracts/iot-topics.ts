@@ -3,7 +3,7 @@
 
 /** Records for training: each one lands in S3 as Parquet through Firehose. */
 export const TRAIN_TOPIC = 'iotsensors/train';
-/** Window means to classify: the inference Lambda answers each one. */
+/** Detection windows to classify (the window's records, or the published means): the inference Lambda answers each one. */
 export const INFER_TOPIC = 'iotsensors/infer';
 /** Answers go to one subtopic per device, so a policy can keep each Pi to its own answers. */
 export const RESULT_TOPIC_PREFIX = 'iotsensors/infer/result';
@@ -34,7 +34,7 @@ export function trainRuleSql(gateFunctionArn: string): string {
  * The client id is the thing name (the device policy only lets a Pi connect as its own thing), so it
  * names the result topic; a `thing` in the payload cannot redirect an answer to another device.
  */
-export const INFER_RULE_SQL = `SELECT participant, gsr, bpm, requestId, clientid() AS thing FROM '${INFER_TOPIC}'`;
+export const INFER_RULE_SQL = `SELECT participant, records, gsr, bpm, requestId, clientid() AS thing FROM '${INFER_TOPIC}'`;
 
 /**
  * What the cloud publishes on a device's result topic besides an answer (msg.emotion plus requestId):

@@ -13,7 +13,7 @@ export function needsWindows(features: readonly string[]): boolean {
 }
 
 /** A window needs at least this share of the records it would hold at one a second (as a detection window). */
-const MIN_FILL = 0.5;
+export const MIN_WINDOW_FILL = 0.5;
 
 /**
  * Each record whose session has run for a whole window before it, carrying that window's features (its
@@ -37,7 +37,7 @@ export function recordsWithWindowFeatures(records: readonly SensorRecord[], wind
       while (session[from].timestamp <= r.timestamp - windowMs) from++;
       const window = session.slice(from, i + 1);
       // the session began at least a window ago (one tick's slack), and the window is not mostly a gap
-      if (r.timestamp - start < windowMs - 1000 || window.length < MIN_FILL * windowSeconds) return;
+      if (r.timestamp - start < windowMs - 1000 || window.length < MIN_WINDOW_FILL * windowSeconds) return;
       out.push({ ...r, ...(windowFeatures(window, windowSeconds) as FeatureValues) });
     });
   }

@@ -107,11 +107,11 @@ describe('cloud constructs, each on a bare Stack', function () {
   it('Inference: the answer function, the on-failure function and the dead-letter queue; a wait past Lambda\'s 15 minutes is refused', () => {
     const build = (waitSeconds: number) =>
       synthConstruct((stack, { key }) =>
-        new Inference(stack, 'Inference', { prefix: 'emotion', key, ruleErrors: new RuleErrors(stack, 'Errors', { key }), topic: new sns.Topic(stack, 'T'), labels: ['angry', 'happy', 'sad'], threshold: 0, waitSeconds }),
+        new Inference(stack, 'Inference', { prefix: 'emotion', key, ruleErrors: new RuleErrors(stack, 'Errors', { key }), topic: new sns.Topic(stack, 'T'), labels: ['angry', 'happy', 'sad'], threshold: 0, waitSeconds, featureSet: 'recommended' }),
       );
     const t = Template.fromJSON(build(200));
     t.resourceCountIs('AWS::SQS::Queue', 1);
-    t.hasResourceProperties('AWS::Lambda::Function', { Timeout: 230, Environment: { Variables: Match.objectLike({ SAGEMAKER_WAIT_MS: '200000' }) } });
+    t.hasResourceProperties('AWS::Lambda::Function', { Timeout: 230, Environment: { Variables: Match.objectLike({ SAGEMAKER_WAIT_MS: '200000', FEATURE_SET: 'recommended' }) } });
     assert.throws(() => build(900), /inferWaitSeconds must be 5-840/);
   });
 });

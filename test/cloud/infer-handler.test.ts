@@ -10,6 +10,7 @@ import { createParticipantCheck } from '../../cloud/lambda/device-participants';
 import { createInferHandler, type InferDeps, type InferEvent } from '../../cloud/lambda/infer-handler';
 import { ECHO_LIMITS } from '../../cloud/lambda/echo';
 import { participantsAttribute } from '../../cloud/lib/participant-list';
+import { RECOMMENDED_FEATURES, windowFeatures, type FeatureSetName } from '../../src/signal/window-features';
 import { iotFaults, REGION, startIotPeer, type IotPeer } from '../support/iot-peer';
 import { predictions, sageMakerFaults, startSageMakerPeer, type SageMakerPeer } from '../support/sagemaker-peer';
 import { snsFault, startSnsPeer, type SnsPeer } from '../support/sns-peer';
@@ -42,7 +43,7 @@ describe('inference Lambda handler (iotsensors/infer)', function () {
     await Promise.all([sm.stop(), iot.stop(), sns.stop()]);
   });
 
-  function handler(opts: { sagemakerAttempts?: number; notify?: boolean; threshold?: number; timeoutMs?: number; waitMs?: number; anyone?: boolean } = {}) {
+  function handler(opts: { sagemakerAttempts?: number; notify?: boolean; threshold?: number; timeoutMs?: number; waitMs?: number; anyone?: boolean; featureSet?: FeatureSetName } = {}) {
     const sagemaker = new SageMakerRuntimeClient({ endpoint: sm.peer.endpoint, region: REGION, credentials, maxAttempts: opts.sagemakerAttempts ?? 1 });
     const iotData = new IoTDataPlaneClient({ endpoint: iot.peer.endpoint, region: REGION, credentials, maxAttempts: 1 });
     const iotControl = new IoTClient({ endpoint: iot.peer.endpoint, region: REGION, credentials, maxAttempts: 1 });
@@ -54,6 +55,7 @@ describe('inference Lambda handler (iotsensors/infer)', function () {
       sns: opts.notify === false ? undefined : { client: snsClient, topicArn: TOPIC_ARN },
       endpointPrefix: 'emotion',
       labels: ['angry', 'happy', 'sad'],
+      featureSet: opts.featureSet,
       threshold: opts.threshold ?? 0,
       timeoutMs: opts.timeoutMs ?? 2000,
       waitMs: opts.waitMs ?? 2000,
@@ -141,6 +143,39 @@ describe('inference Lambda handler (iotsensors/infer)', function () {
     await handler()({ ...request, participant: '../etc' });
     assert.equal((published().body.error as { code: string }).code, 'BadRequest');
     assert.equal(sm.invocations().length, 0);
+  });
+
+  describe('with the stack\'s feature set', () => {
+    /** 30 s of a real-looking window: a slow rise with one skin response. */
+    const records = Array.from({ length: 30 }, (_, i) => ({ timestamp: 1_700_000_000_000 + i * 1000, gsr: 2.5 + i * 0.004 + (i >= 12 && i < 18 ? 0.05 * (i - 11) : 0), bpm: 72 + (i % 3) }));
+
+    it('computes the recommended features from the device\'s window records and asks the endpoint in the model\'s order', async () => {
+      sm.answer = () => predictions([0.1, 0.2, 0.7], 2);
+      await handler({ featureSet: 'recommended' })({ ...request, gsr: undefined, bpm: undefined, records });
+      const expected = windowFeatures(records, 30);
+      const sent = sm.invocations()[0].body.split(',').map(Number);
+      assert.equal(sent.length, 6);
+      assert.deepEqual(sent, RECOMMENDED_FEATURES.map((name) => expected[name]));
+      assert.ok(expected.scrCount! >= 1 && expected.gsrSlope! > 0, 'the window\'s shape is in the request');
+      assert.equal(published().body.label, 'sad');
+    });
+
+    it('a published stack answers the means of the records, or of a published device\'s { gsr, bpm }', async () => {
+      sm.answer = () => predictions([0.1, 0.2, 0.7], 2);
+      await handler()({ ...request, records: [{ timestamp: 0, gsr: 2, bpm: 70 }, { timestamp: 1000, gsr: 3, bpm: 74 }] });
+      await handler()(request);
+      assert.deepEqual(sm.invocations().map((i) => i.body), ['2.5,72', '2.5,72.3']);
+    });
+
+    it('refuses, before calling SageMaker, means where the models need records, and a window shorter than theirs', async () => {
+      await handler({ featureSet: 'recommended' })(request);
+      assert.equal((published().body.error as { code: string }).code, 'BadRequest');
+      assert.match((published().body.error as { message: string }).message, /answer 30-s windows of records: send \{ participant, records/);
+      iot.peer.requests.length = 0;
+      await handler({ featureSet: 'recommended' })({ ...request, records: records.slice(0, 10) });
+      assert.match((published().body.error as { message: string }).message, /holds 10 usable records; this stack's models learned from 30-s windows/);
+      assert.equal(sm.invocations().length, 0);
+    });
   });
 
   it('echoes every field of a request short in its error result, whatever its size', async () => {

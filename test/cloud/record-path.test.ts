@@ -120,11 +120,12 @@ describe('a sensor-record record through the cloud path', () => {
     }
   });
 
-  it('hands the inference Lambda the window means with the device\'s client id as thing, not a payload field', () => {
+  it('hands the inference Lambda the window (its records and means) with the device\'s client id as thing, not a payload field', () => {
     const rule = parseRule(INFER_RULE_SQL);
     assert.equal(rule.topic, INFER_TOPIC);
-    const out = applyRule(rule, { participant: 'Ana', gsr: record.gsr, bpm: record.bpm, requestId: 'r1', thing: 'someone-else' }, { clientid: 'pi-kitchen' })!;
-    assert.deepEqual(out, { participant: 'Ana', gsr: record.gsr, bpm: record.bpm, requestId: 'r1', thing: 'pi-kitchen' });
+    const records = [{ timestamp: 1, gsr: 2.5, bpm: 70 }];
+    const out = applyRule(rule, { participant: 'Ana', records, gsr: record.gsr, bpm: record.bpm, requestId: 'r1', thing: 'someone-else' }, { clientid: 'pi-kitchen' })!;
+    assert.deepEqual(out, { participant: 'Ana', records, gsr: record.gsr, bpm: record.bpm, requestId: 'r1', thing: 'pi-kitchen' });
   });
 
   it('the interpreter follows IoT SQL: Int / Int is integer division, round() half away from zero', () => {

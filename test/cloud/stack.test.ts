@@ -215,7 +215,7 @@ describe('cloud stack (CDK, synthesized offline)', function () {
         Handler: 'index.handler',
         KmsKeyArn: Match.anyValue(),
         Environment: {
-          Variables: { ENDPOINT_PREFIX: 'emotion', LABELS: 'angry,happy,sad', CONFIDENCE_THRESHOLD: '0', SAGEMAKER_TIMEOUT_MS: '5000', SAGEMAKER_WAIT_MS: '90000', NOTIFY_TOPIC_ARN: Match.anyValue() },
+          Variables: { ENDPOINT_PREFIX: 'emotion', LABELS: 'angry,happy,sad', FEATURE_SET: 'published', CONFIDENCE_THRESHOLD: '0', SAGEMAKER_TIMEOUT_MS: '5000', SAGEMAKER_WAIT_MS: '90000', NOTIFY_TOPIC_ARN: Match.anyValue() },
         },
         // the wait plus the time to read the device's list and publish: the function is never stopped mid-answer
         Timeout: 120,
@@ -356,10 +356,10 @@ describe('cloud stack parameters', function () {
     }
   });
 
-  it('reads prefix, region, per-participant subscriptions, labels, threshold, the wait and the endpoint kind from CDK context, and refuses bad ones', () => {
+  it('reads prefix, region, per-participant subscriptions, labels, features, threshold, the wait and the endpoint kind from CDK context, and refuses bad ones', () => {
     const ctx = (values: Record<string, string>) => ({ tryGetContext: (k: string) => values[k] });
     const s = readSettings(
-      ctx({ prefix: 'home', region: 'eu-west-1', emails: 'Ana:a@example.com, *:b@example.org', phones: 'Zoë:+447700900123', labels: 'calm,stressed', threshold: '0.6', inferWaitSeconds: '120', endpoint: 'instance', instanceType: 'ml.t3.medium' }),
+      ctx({ prefix: 'home', region: 'eu-west-1', emails: 'Ana:a@example.com, *:b@example.org', phones: 'Zoë:+447700900123', labels: 'calm,stressed', features: 'recommended', threshold: '0.6', inferWaitSeconds: '120', endpoint: 'instance', instanceType: 'ml.t3.medium' }),
       {},
     );
     assert.deepEqual(s, {
@@ -369,11 +369,13 @@ describe('cloud stack parameters', function () {
         { participant: '*', protocol: 'email', endpoint: 'b@example.org' },
         { participant: 'Zoë', protocol: 'sms', endpoint: '+447700900123' },
       ],
-      labels: ['calm', 'stressed'], threshold: 0.6, inferWaitSeconds: 120, endpoint: { kind: 'instance', instanceType: 'ml.t3.medium' },
+      labels: ['calm', 'stressed'], features: 'recommended', threshold: 0.6, inferWaitSeconds: 120, endpoint: { kind: 'instance', instanceType: 'ml.t3.medium' },
       env: { region: 'eu-west-1', account: undefined },
     });
     assert.deepEqual(readSettings(ctx({}), {}).endpoint, { kind: 'serverless' });
     assert.equal(readSettings(ctx({}), {}).inferWaitSeconds, 90);
+    assert.equal(readSettings(ctx({}), {}).features, 'published', 'the published gsr, bpm unless asked');
+    assert.throws(() => readSettings(ctx({ features: 'hrv' }), {}), /features must be published or recommended, not "hrv"/);
     assert.equal(readSettings(ctx({}), {}).env, undefined, 'no region, no account: an environment-agnostic template');
     assert.equal(readSettings(ctx({}), { CDK_DEFAULT_ACCOUNT: '123456789012', CDK_DEFAULT_REGION: 'us-west-2' }).env?.account, '123456789012');
     assert.throws(() => readSettings(ctx({ emails: 'carer@example.com' }), {}), /emails: "carer@example.com" names no participant: write Ana:carer@example.com for Ana's answers, or \*:carer@example.com for everyone's/);

@@ -12,6 +12,7 @@ import { createPrepareHandler } from '../../cloud/lambda/train-prepare-handler';
 import { trainModel } from '../../src/model/train';
 import { linearLearnerChannels } from '../../src/model/linear-learner-csv';
 import type { SensorRecord } from '../../src/record/record';
+import { RECOMMENDED_FEATURES, type FeatureSetName } from '../../src/signal/window-features';
 import { readChannel } from '../support/linear-learner-csv';
 import { firehoseParquet, type StoredRow } from '../support/firehose-parquet';
 import { S3Peer } from '../support/s3-peer';
@@ -48,13 +49,14 @@ describe('cloud training functions (real S3 / SageMaker runtime clients, loopbac
     logs.length = 0;
   });
 
-  const run = (participant: string, extra: Record<string, unknown> = {}) =>
+  const run = (participant: string, extra: Record<string, unknown> = {}, featureSet?: FeatureSetName) =>
     createPrepareHandler({
       s3: s3Client,
       bucket: BUCKET,
       recordsPrefix: 'records/',
       trainingPrefix: 'training/',
       endpointPrefix: 'emotion',
+      featureSet,
       trainingImage: () => linearLearnerImage('eu-central-1'),
       log: (l) => logs.push(l),
     })({
@@ -103,6 +105,34 @@ describe('cloud training functions (real S3 / SageMaker runtime clients, loopbac
     assert.deepEqual(out.heldOut, heldOutSummary(local.metrics));
     assert.equal(out.heldOut.verdict, 'not-measurable', 'one 40-s session per mood');
     assert.deepEqual(out.heldOut.sessionsPerMood, { angry: 1, happy: 1, sad: 1 });
+  });
+
+  it('trains the stack\'s feature set: window features in the model\'s order, feature_dim its length', async () => {
+    // 90-s sessions with a skin response every 20 s, steeper the higher the mood's index
+    const shaped = (mood: string, k: number, start: number) =>
+      session(mood, k, start, 90).map((r, i) => ({ ...r, gsr: Number(r.gsr) + (k + 1) * 0.01 * (i % 20 < 5 ? i % 20 : 0) + i * k * 0.001 }));
+    const rows = [...shaped('angry', 0, 0), ...shaped('happy', 1, 200_000), ...shaped('sad', 2, 400_000)];
+    s3.put(BUCKET, 'records/participant=Ana/2026/11/30/part-1', parquet(rows));
+    const out = await run('Ana', { features: [...RECOMMENDED_FEATURES], windowSeconds: 30 }, 'recommended');
+    assert.deepEqual([out.featureDim, out.features, out.windowSeconds], ['6', RECOMMENDED_FEATURES, 30]);
+    const train = s3.text(BUCKET, `training/${out.endpointName}/${out.trainingJobName}/train/train.csv`)!;
+    const options = { participant: 'Ana', labels: ['angry', 'happy', 'sad'], features: [...RECOMMENDED_FEATURES], windowSeconds: 30 };
+    assert.equal(train, linearLearnerChannels(records(rows, 'Ana'), options).train);
+    assert.ok(readChannel(train, 6).x.some((x) => x[4] > 0), 'skin responses counted');
+    assert.deepEqual(out.heldOut, heldOutSummary(trainModel(records(rows, 'Ana'), options).metrics), 'held out with the same features');
+    // emotion-train without the setting (a flow from before it) asks for the stack's set: it is used
+    assert.equal((await run('Ana', {}, 'recommended')).featureDim, '6');
+  });
+
+  it('refuses a run for other features than the stack answers with, saying what to change', async () => {
+    s3.put(BUCKET, 'records/participant=Ana/2026/11/30/part-1', parquet([...session('angry', 0, 0, 40), ...session('happy', 1, 100_000, 40), ...session('sad', 2, 200_000, 40)]));
+    await assert.rejects(run('Ana', { features: [...RECOMMENDED_FEATURES], windowSeconds: 30 }), (e: Error) => {
+      assert.equal(e.name, WORKFLOW_ERRORS.featureSet);
+      assert.match(e.message, /this stack trains and answers the "published" features \(gsr, bpm over 10 s\), not gsr, bpm, gsrSlope.* over 30 s: set emotion-train's Features to "published", or deploy the stack with -c features=<set>/);
+      return true;
+    });
+    await assert.rejects(run('Ana', { windowSeconds: 60 }, 'recommended'), /over 60 s/);
+    assert.equal([...s3.objects.keys()].filter((k) => k.includes('training/')).length, 0, 'no channels written');
   });
 
   it('reads the files of many list pages concurrently, and writes the same channels as one file after another', async () => {

@@ -66,11 +66,11 @@ describe('cloud training workflow (CDK construct on a bare Stack)', function () 
     const p = train.Parameters as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
     assert.deepEqual(p.HyperParameters, {
       'predictor_type': 'multiclass_classifier',
-      'feature_dim': '2',
       'balance_multiclass_weights': 'true',
       'normalize_data': 'true',
       'epochs': '15',
       'num_classes.$': '$.prepared.numClasses',
+      'feature_dim.$': '$.prepared.featureDim',
       'mini_batch_size.$': '$.prepared.miniBatchSize',
     });
     assert.deepEqual(
@@ -85,7 +85,7 @@ describe('cloud training workflow (CDK construct on a bare Stack)', function () 
     assert.ok(p.OutputDataConfig.KmsKeyId && p.ResourceConfig.VolumeKmsKeyId, 'model artifacts and the training volume use the stack key');
     assert.deepEqual(p.OutputDataConfig.KmsKeyId, p.ResourceConfig.VolumeKmsKeyId);
     assert.equal(p['TrainingJobName.$'], '$.prepared.trainingJobName');
-    assert.deepEqual(Object.keys(LINEAR_LEARNER_HYPERPARAMETERS).sort(), ['balance_multiclass_weights', 'epochs', 'feature_dim', 'normalize_data', 'predictor_type']);
+    assert.deepEqual(Object.keys(LINEAR_LEARNER_HYPERPARAMETERS).sort(), ['balance_multiclass_weights', 'epochs', 'normalize_data', 'predictor_type']);
   });
 
   it('trains and serves the image the Prepare step names (the region\'s, or the one the stack gives)', () => {
@@ -100,6 +100,8 @@ describe('cloud training workflow (CDK construct on a bare Stack)', function () 
       }).Variables;
     assert.equal(env(agnostic).TRAINING_IMAGE, undefined, 'by default the function takes its region\'s image from the table');
     assert.equal(env(own).TRAINING_IMAGE, '123.dkr.ecr.eu-central-1.amazonaws.com/linear-learner:2');
+    assert.equal(env(agnostic).FEATURE_SET, 'published', 'the published gsr, bpm unless the stack says otherwise');
+    assert.equal(env(training({ featureSet: 'recommended' })).FEATURE_SET, 'recommended');
   });
 
   it('serves from a serverless endpoint (no instance at rest) named for the participant by the stack, or one setting away an instance', () => {

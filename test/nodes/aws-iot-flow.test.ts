@@ -86,7 +86,7 @@ describe('flows/aws-iot.json', () => {
     }
   });
 
-  it('takes the Detect round trip through the cloud: window means to iotsensors/infer, the Lambda\'s answer back as emotion-infer\'s msg', async function () {
+  it('takes the Detect round trip through the cloud: the window (records and means) to iotsensors/infer, the Lambda\'s answer back as emotion-infer\'s msg', async function () {
     this.timeout(30000);
     const me = broker.clients['emotion-pi'];
     const flow = shipped().map((n) => {
@@ -138,11 +138,12 @@ describe('flows/aws-iot.json', () => {
       const detect = helper.getNode('awsiot-detect-in') as Node & { receive(m: NodeMessage): void };
       await new Promise((r) => setTimeout(r, 500)); // the broker connection and the result subscription
       detect.receive({ payload: 'start', participant: 'Ana' } as NodeMessage);
-      detect.receive({ payload: { participant: 'Ana', gsr: 2.4, bpm: 70, session: 's' } } as NodeMessage);
-      detect.receive({ payload: { participant: 'Ana', gsr: 2.6, bpm: null, session: 's' } } as NodeMessage); // no contact: not counted
-      detect.receive({ payload: { participant: 'Ana', gsr: 2.8, bpm: 74.5, session: 's' } } as NodeMessage);
+      detect.receive({ payload: { participant: 'Ana', timestamp: 1000, gsr: 2.4, bpm: 70, session: 's' } } as NodeMessage);
+      detect.receive({ payload: { participant: 'Ana', timestamp: 2000, gsr: 2.6, bpm: null, session: 's' } } as NodeMessage); // no contact: not counted
+      detect.receive({ payload: { participant: 'Ana', timestamp: 3000, gsr: 2.8, bpm: 74.5, session: 's' } } as NodeMessage);
       const sent = await invoke();
-      assert.deepEqual({ ...sent, requestId: typeof sent.requestId }, { participant: 'Ana', gsr: 2.6, bpm: 72.25, requestId: 'string' });
+      const records = [{ timestamp: 1000, gsr: 2.4, bpm: 70 }, { timestamp: 3000, gsr: 2.8, bpm: 74.5 }];
+      assert.deepEqual({ ...sent, requestId: typeof sent.requestId }, { participant: 'Ana', records, gsr: 2.6, bpm: 72.25, requestId: 'string' });
       assert.equal(sm.invocations()[0].endpoint, participantEndpointName('emotion', 'Ana'));
       for (let i = 0; i < 250 && answers.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
       const answer = answers[0] as NodeMessage & { emotion: Record<string, unknown> };

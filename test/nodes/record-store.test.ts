@@ -6,6 +6,7 @@ import type { ModelFile } from '../../src/model/model-file';
 import { saveModel } from '../../src/model/model-store';
 import { modelPath, participantRecordsDir } from '../../src/record/paths';
 import { RecordStore } from '../../src/record/record-store';
+import { RECOMMENDED_FEATURES } from '../../src/signal/window-features';
 import { readChannel } from '../support/linear-learner-csv';
 import { helper, withTempUserDir } from '../support/node-red';
 import { enospc, wrapFileWrites } from '../support/faulty-disk';
@@ -100,6 +101,15 @@ describe('record-store node', () => {
     assert.deepEqual(rows[1].y.slice().sort(), [0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2], '20 % of each mood validates');
     assert.ok(rows.every((ch) => ch.x.every(([gsr, bpm], i) => Math.floor(gsr) === ch.y[i] && bpm >= 80)), 'label index matches the mood, gsr then bpm');
     assert.deepEqual((files[0].linearLearner as { labels: string[] }).labels, moods);
+    // the recommended features: each row the 30-s window's six features, in the set's order (a minute a mood)
+    await ask({ payload: moods.flatMap((mood, m) => Array.from({ length: 60 }, (_, i) => ({ ...rec('Cy', mood, m * 100 + i), gsr: m + 1 + i / 100, bpm: 80 + i }))) });
+    const windowed: Msg[] = [];
+    const again = new Promise<void>((resolve) => out.on('input', (m: Msg) => windowed.push(m) === 2 && resolve()));
+    helper.getNode('store').receive({ action: 'export', format: 'linear-learner', participant: 'Cy', featureSet: 'recommended' } as NodeMessage);
+    await again;
+    assert.deepEqual((windowed[0].linearLearner as { features: string[] }).features, RECOMMENDED_FEATURES);
+    assert.ok(readChannel(String(windowed[0].payload), RECOMMENDED_FEATURES.length).x.every((x) => x[RECOMMENDED_FEATURES.indexOf('gsrSlope')] > 0), 'each window\'s rising slope');
+    assert.match(await errorOf({ action: 'export', format: 'linear-learner', participant: 'Ana Lopez', featureSet: 'hrv' }), /unknown msg\.featureSet "hrv": use "published" or "recommended"/);
     assert.match(await errorOf({ action: 'export', format: 'xlsx', participant: 'Ana Lopez' }), /unknown msg\.format "xlsx"/);
     assert.match(await errorOf({ action: 'export', format: 'linear-learner', participant: 'Bo' }), /too few usable rows for participant 'Bo': 'angry' 0, 'happy' 0, 'sad' 0/);
   });

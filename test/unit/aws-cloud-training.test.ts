@@ -126,15 +126,19 @@ describe('cloud training through Step Functions', () => {
     assert.equal(metrics.source, 'training-job');
   });
 
-  it('too few rows of a mood comes back as the workflow\'s own sentence', async () => {
-    const message = "too few usable rows for participant 'Ana': 'sad' 5 (need at least 10 each; the first 10 s of each session are dropped as warm-up; 0 rows were invalid): record more 'sad' data first";
-    sfn.script = () => failing(WORKFLOW_ERRORS.trainingData, JSON.stringify({ errorType: WORKFLOW_ERRORS.trainingData, errorMessage: message, trace: [] }));
-    await assert.rejects(run(), (e: Error & { code?: string }) => {
-      assert.equal(e.message, `cloud training of "Ana": ${message}`);
-      assert.equal(e.code, WORKFLOW_ERRORS.trainingData);
-      return true;
+  for (const [what, error, message] of [
+    ['too few rows of a mood', WORKFLOW_ERRORS.trainingData, "too few usable rows for participant 'Ana': 'sad' 5 (need at least 10 each; the first 10 s of each session are dropped as warm-up; 0 rows were invalid): record more 'sad' data first"],
+    ['features the stack does not answer with', WORKFLOW_ERRORS.featureSet, 'this stack trains and answers the "published" features (gsr, bpm over 10 s), not gsr, bpm, gsrSlope, gsrPhasic, scrCount, scrSize over 30 s: set emotion-train\'s Features to "published", or deploy the stack with -c features=<set>'],
+  ]) {
+    it(`${what} comes back as the workflow's own sentence, saying what to do`, async () => {
+      sfn.script = () => failing(error, JSON.stringify({ errorType: error, errorMessage: message, trace: [] }));
+      await assert.rejects(run(), (e: Error & { code?: string }) => {
+        assert.equal(e.message, `cloud training of "Ana": ${message}`);
+        assert.equal(e.code, error);
+        return true;
+      });
     });
-  });
+  }
 
   it('a failed training job names SageMaker\'s reason', async () => {
     const cause = JSON.stringify({ TrainingJobName: 'x', TrainingJobStatus: 'Failed', FailureReason: 'ClientError: Unable to read data channel \'train\'' });
