@@ -26,6 +26,9 @@ export interface ParticipantCloudTraining {
     endpointName: string;
     trainingJobName: string;
     executionArn: string;
+    /** the features the endpoint learned, in its order, and their window */
+    features?: string[];
+    windowSeconds?: number;
     trainedAt: string;
     rows?: Record<string, unknown>;
     elapsedMs: number;
@@ -57,6 +60,7 @@ export async function trainParticipantInCloud(
   const { endpointName, trainingJobName, executionArn, rows, elapsedMs } = result;
   return {
     metrics: result.metrics,
-    model: { backend: 'cloud', participant, endpointName, trainingJobName, executionArn, trainedAt: new Date().toISOString(), rows, elapsedMs },
+    // the features it learned (the workflow refuses any but the stack's): what emotion-infer's Features must say
+    model: { backend: 'cloud', participant, endpointName, trainingJobName, executionArn, features, windowSeconds, trainedAt: new Date().toISOString(), rows, elapsedMs },
   };
 }

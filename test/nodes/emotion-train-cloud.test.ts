@@ -76,6 +76,7 @@ describe('emotion-train node with the cloud backend', () => {
     assert.equal(model.backend, 'cloud');
     assert.equal(model.endpointName, endpointName);
     assert.equal(model.trainingJobName, 'job-1');
+    assert.deepEqual([model.features, model.windowSeconds], [['gsr', 'bpm'], 10], 'what emotion-infer must ask the endpoint');
 
     const stages = progress.map((m) => (m.payload as { stage: string }).stage).filter((s, i, all) => s !== all[i - 1]);
     assert.deepEqual(stages, ['queued', 'preparing', 'training', 'deploying', 'ready']);
