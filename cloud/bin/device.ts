@@ -46,7 +46,8 @@ async function main(): Promise<void> {
   endpoint    ${result.endpoint}
   certificate ${result.certPath} (0600)
   key         ${result.keyPath} (0600)
-  broker      ${result.brokerPath}: copy the three files to the Pi, then Menu > Import this file in Node-RED`);
+  broker      ${result.brokerPath}: copy the three files to the Pi, then Menu > Import this file in Node-RED
+  detection   the stack's models answer ${stack.featureSet} features over ${stack.windowSeconds} s: set the aws-iot tab's DETECT_WINDOW_S to ${stack.windowSeconds}, emotion-train's Features to ${stack.featureSet}`);
 }
 
 main().catch((e: Error) => {

@@ -8,7 +8,7 @@ import { Devices } from './devices';
 import { Inference } from './inference';
 import { Ingest } from './ingest';
 import { DEFAULT_LABELS } from '../../src/record/record';
-import type { FeatureSetName } from '../../src/signal/window-features';
+import { FEATURE_SETS, type FeatureSetName } from '../../src/signal/window-features';
 import { acknowledge } from './nag';
 import { Notify, type Subscriber } from './notify';
 import { RuleErrors } from './rule-errors';
@@ -94,6 +94,8 @@ export class EmotionCloudStack extends Stack {
     new CfnOutput(this, 'Region', { value: Aws.REGION });
     const endpoint = props.endpoint ?? { kind: 'serverless' };
     new CfnOutput(this, 'Endpoints', { value: endpoint.kind === 'instance' ? `instance ${endpoint.instanceType ?? DEFAULT_INSTANCE_TYPE}` : 'serverless', description: 'how participant endpoints serve (cloud:check reads it)' });
+    const features = props.features ?? 'published';
+    new CfnOutput(this, 'Features', { value: `${features} ${FEATURE_SETS[features].windowSeconds}`, description: 'the features every model uses, and their window in seconds (the Pi\'s DETECT_WINDOW_S; cloud:device prints it)' });
     new CfnOutput(this, 'DevicePolicyName', { value: this.devices.policyName, description: 'npm run cloud:device -- <name> attaches it' });
     new CfnOutput(this, 'RecordsBucket', { value: this.storage.bucket.bucketName });
     new CfnOutput(this, 'DeliveryStream', { value: this.ingest.streamName, description: 'firehose-push: stream name' });

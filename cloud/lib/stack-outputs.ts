@@ -4,6 +4,7 @@
 // was deployed, not on cdk.json's defaults or the SDK's default region.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { featureSetNamed, FEATURE_SETS, type FeatureSetName } from '../../src/signal/window-features';
 import type { EndpointKind } from './training';
 
 export const DEPLOYED_OUTPUTS = join(__dirname, '..', 'deployed.json');
@@ -17,6 +18,10 @@ export interface StackOutputs {
   /** how participant endpoints serve (output Endpoints: "serverless" or "instance ml.t2.medium") */
   endpointKind?: EndpointKind;
   instanceType?: string;
+  /** the features every model uses (output Features: "recommended 30"; a stack from before it: published) */
+  featureSet: FeatureSetName;
+  /** their window: what a Pi's detection window must be */
+  windowSeconds: number;
 }
 
 export function readStackOutputs(file: string = DEPLOYED_OUTPUTS, stackName?: string): StackOutputs {
@@ -35,6 +40,7 @@ export function readStackOutputs(file: string = DEPLOYED_OUTPUTS, stackName?: st
     if (!o[key]) throw new Error(`stack ${name} in ${file} has no ${key} output: deploy the current cloud/ (npm run cloud:deploy) once more`);
   }
   const [kind, instanceType] = String(o.Endpoints ?? 'serverless').split(' ');
+  const featureSet = featureSetNamed(String(o.Features ?? '').split(' ')[0]);
   return {
     stackName: name,
     region: o.Region,
@@ -43,5 +49,7 @@ export function readStackOutputs(file: string = DEPLOYED_OUTPUTS, stackName?: st
     answersTopic: o.AnswersTopic,
     endpointKind: kind === 'instance' ? 'instance' : 'serverless',
     ...(instanceType ? { instanceType } : {}),
+    featureSet,
+    windowSeconds: FEATURE_SETS[featureSet].windowSeconds,
   };
 }

@@ -106,7 +106,7 @@ describe('cloud:device (provision one Pi)', function () {
     const out = join(dir, 'cli');
     const outputs = join(dir, 'deployed.json');
     // as cdk deploy --outputs-file writes it (npm run cloud:deploy); the SDK's own default region is another one
-    writeFileSync(outputs, JSON.stringify({ 'lab-cloud': { Region: REGION, Prefix: 'lab', DevicePolicyName: 'lab-device', AnswersTopic: `arn:aws:sns:${REGION}:123456789012:lab-emotion` } }));
+    writeFileSync(outputs, JSON.stringify({ 'lab-cloud': { Region: REGION, Prefix: 'lab', DevicePolicyName: 'lab-device', AnswersTopic: `arn:aws:sns:${REGION}:123456789012:lab-emotion`, Features: 'recommended 30' } }));
     iot.policies.add('lab-device');
     const cli = (...args: string[]) =>
       promisify(execFile)(process.execPath, ['--import', 'tsx', join(root, 'cloud', 'bin', 'device.ts'), ...args], {
@@ -115,6 +115,7 @@ describe('cloud:device (provision one Pi)', function () {
       });
     const { stdout } = await cli('pi-cli', '--participants', 'Ana,Ben', '--out', out, '--outputs', outputs);
     assert.match(stdout, /thing pi-cli \(stack lab-cloud, us-east-1\) for Ana, Ben: certificate arn:aws:iot:/);
+    assert.match(stdout, /detection +the stack's models answer recommended features over 30 s: set the aws-iot tab's DETECT_WINDOW_S to 30, emotion-train's Features to recommended/);
     assert.match(String(iot.peer.requests.find((r) => r.url.startsWith('/things/pi-cli'))?.headers.authorization), /\/us-east-1\/iot\/aws4_request/, 'signed for the stack\'s region');
     assert.deepEqual([...iot.certificates.values()][0].policies, ['lab-device']);
     const changed = await cli('pi-cli', '--set-participants', 'Cleo', '--outputs', outputs);

@@ -302,7 +302,8 @@ describe('cloud stack (CDK, synthesized offline)', function () {
 
     it('puts in the outputs what cloud:device, cloud:notify, emotion-train and sns-notify read (region and prefix too)', () => {
       const outputs = (synth.template as unknown as { Outputs: Record<string, { Value: unknown }> }).Outputs;
-      assert.deepEqual(Object.keys(outputs).sort(), ['AnswersTopic', 'DeliveryStream', 'DevicePolicyName', 'Endpoints', 'FailedDetections', 'GlueTable', 'Prefix', 'RecordsBucket', 'Region', 'TrainingWorkflowArn']);
+      assert.deepEqual(Object.keys(outputs).sort(), ['AnswersTopic', 'DeliveryStream', 'DevicePolicyName', 'Endpoints', 'FailedDetections', 'Features', 'GlueTable', 'Prefix', 'RecordsBucket', 'Region', 'TrainingWorkflowArn']);
+      assert.equal(outputs.Features.Value, 'published 10', 'the features and the window a Pi must send');
       assert.deepEqual(outputs.Region.Value, { Ref: 'AWS::Region' });
       assert.equal(outputs.Prefix.Value, 'emotion');
       assert.match(JSON.stringify(outputs.TrainingWorkflowArn.Value), /TrainingWorkflow/);
