@@ -153,17 +153,35 @@ async function answer(deps: InferDeps, event: InferEvent, thing: string, run: { 
  */
 function windowOf(event: InferEvent, set: (typeof FEATURE_SETS)[FeatureSetName]): Features {
   const seconds = set.windowSeconds;
+  const windowed = needsWindows(set.features);
   if (!Array.isArray(event.records)) {
-    if (needsWindows(set.features)) throw new Error(`this stack's models answer ${seconds}-s windows of records: send { participant, records: [{ timestamp, gsr, bpm }, …] } (flows/aws-iot.json does)`);
+    if (windowed) throw new Error(`this stack's models answer ${seconds}-s windows of records: send { participant, records: [{ timestamp, gsr, bpm }, …] } (flows/aws-iot.json does)`);
     return readFeatures(event);
   }
   const window = new WindowAverage();
-  for (const record of event.records) window.add(record);
-  const features = window.mean(seconds * 1000);
-  if (needsWindows(set.features) && window.count < MIN_WINDOW_FILL * seconds) {
-    throw new Error(`the window holds ${window.count} usable records; this stack's models learned from ${seconds}-s windows (a record a second): set the detection window to ${seconds} s`);
+  for (const record of windowed ? lastSeconds(event.records, seconds) : event.records) window.add(record);
+  if (window.count === 0) {
+    const why = window.rejected > 0 ? ` (${window.rejected} unusable, last: ${window.lastRejection})` : '';
+    throw new Error(`the window holds no usable records${why}: check the sensors are on and touching the skin`);
   }
-  return features;
+  // the trainer's windows span their length at a record a second (src/model/window-rows.ts): one tick's slack at each end
+  if (windowed && (window.count < MIN_WINDOW_FILL * seconds || window.spanMs < (seconds - 2) * 1000)) {
+    throw new Error(
+      `the window holds ${window.count} usable records over ${Math.round(window.spanMs / 1000)} s; this stack's models learned from ${seconds}-s windows (a record a second): set the aws-iot tab's DETECT_WINDOW_S to ${seconds}`,
+    );
+  }
+  return window.mean(seconds * 1000);
+}
+
+/**
+ * The records of the window's last `seconds`, in time order: a longer window would give numbers unlike
+ * any the models learned from (more skin responses, another slope). A record without a time cannot be
+ * placed in the window and is left out.
+ */
+function lastSeconds(records: readonly unknown[], seconds: number): { timestamp: number }[] {
+  const timed = records.filter((r): r is { timestamp: number } => Number.isFinite((r as { timestamp?: unknown } | null)?.timestamp));
+  const newest = timed.reduce((t, r) => Math.max(t, r.timestamp), -Infinity);
+  return timed.filter((r) => r.timestamp > newest - seconds * 1000).sort((a, b) => a.timestamp - b.timestamp);
 }
 
 /** SMS / e-mail is a courtesy: the device already has its answer, so a failure is logged, not retried. */

@@ -18,7 +18,7 @@ export interface EvaluateDeps {
   bucket: string;
 }
 
-/** Rows per request: far under the serverless 4 MB payload limit (a row is ~20 bytes). */
+/** Rows per request: far under the serverless 4 MB payload limit (a row is ~20 bytes for gsr,bpm, ~80 for six features). */
 const ROWS_PER_REQUEST = 500;
 
 export function createEvaluateHandler(deps: EvaluateDeps): (event: EvaluateEvent) => Promise<{ confusion: number[][] }> {
@@ -30,7 +30,7 @@ export function createEvaluateHandler(deps: EvaluateDeps): (event: EvaluateEvent
     const predicted: number[] = [];
     for (let i = 0; i < lines.length; i += ROWS_PER_REQUEST) {
       const chunk = lines.slice(i, i + ROWS_PER_REQUEST);
-      // a channel row is `label,gsr,bpm`; the endpoint takes `gsr,bpm`
+      // a channel row is `label,<the model's features>`; the endpoint takes the features
       const body = chunk.map((l) => l.slice(l.indexOf(',') + 1)).join('\n');
       const out = await deps.sagemaker.send(new InvokeEndpointCommand({ EndpointName: event.endpointName, ContentType: 'text/csv', Accept: 'application/json', Body: body }));
       const answers = parsePredictions(new TextDecoder().decode(out.Body), numClasses);

@@ -289,6 +289,9 @@ export class Training extends Construct {
         evaluation: sfn.JsonPath.objectAt('$.evaluation'),
         rows: sfn.JsonPath.objectAt('$.prepared.rows'),
         heldOut: sfn.JsonPath.objectAt('$.prepared.heldOut'),
+        // what the model learned (the stack's set), so emotion-train's msg.model says what to ask it
+        features: sfn.JsonPath.listAt('$.prepared.features'),
+        windowSeconds: sfn.JsonPath.numberAt('$.prepared.windowSeconds'),
       },
     });
     const busy = ['Creating', 'Updating', 'SystemUpdating', 'RollingBack', 'Deleting'];

@@ -87,10 +87,11 @@ export = function (RED: NodeAPI) {
       };
     }
 
-    async function answer(msg: NodeMessageInFlow, send: Send, features: Features, participant: string, backend: OrderedBackend, startedAt: number) {
+    /** `windowSeconds`: the window the features were computed over (none for a single record) */
+    async function answer(msg: NodeMessageInFlow, send: Send, features: Features, participant: string, backend: OrderedBackend, startedAt: number, windowSeconds?: number) {
       const emotion = await answerEmotion({
         backend,
-        fallback: fallback ? () => local(participant) : undefined,
+        fallback: fallback ? () => fallbackFor(participant, windowSeconds) : undefined,
         features,
         participant,
         labels: answerLabels(backend.labels, labels),
@@ -100,6 +101,15 @@ export = function (RED: NodeAPI) {
       });
       showAnswer(emotion);
       send(Object.assign(msg, { payload: emotion.label, emotion }));
+    }
+
+    /** The local model, when it can answer this window: a model of window features only over the window it learned. */
+    function fallbackFor(participant: string, windowSeconds: number | undefined): OrderedBackend {
+      const backend = local(participant);
+      if (backend.windowSeconds !== undefined && windowSeconds !== undefined && backend.windowSeconds !== windowSeconds) {
+        throw nodeError(t, 'emotion-infer.errors.fallbackWindow', { model: backend.windowSeconds, window: windowSeconds });
+      }
+      return backend;
     }
 
     const warned = new WeakSet<OrderedBackend>();
@@ -144,13 +154,14 @@ export = function (RED: NodeAPI) {
         const participant = participantOf(msg);
         const backend = primary(participant); // a missing model is an error now, not after the window
         // a model of window features learned over its own window: collect that long
-        const closed = await win.open(backend.windowSeconds ? backend.windowSeconds * 1000 : windowMs);
+        const seconds = backend.windowSeconds ?? windowMs / 1000;
+        const closed = await win.open(seconds * 1000);
         // a start over a running window answers the earlier one too: it was not forgotten, it was replaced
         if ('cancelled' in closed) {
           if (closed.cancelled === 'restarted') throw Object.assign(new Error(t('emotion-infer.errors.superseded')), { keepStatus: true });
           return;
         }
-        await answer(msg, send, closed.average.mean(closed.durationMs), participant, backend, closed.closedAt);
+        await answer(msg, send, closed.average.mean(closed.durationMs), participant, backend, closed.closedAt, seconds);
         return;
       }
       if (msg.payload === null || typeof msg.payload !== 'object') {
@@ -196,11 +207,17 @@ function readSettings(def: InferDef, t: Translate) {
   };
 }
 
-/** The Features setting; read only for the SageMaker backend (a local model file names its own features). */
+/**
+ * The Features setting; read only for the SageMaker backend (a local model file names its own features).
+ * A set of window features has no single record to answer in "each" mode.
+ */
 function featureSetOf(def: InferDef, t: Translate): FeatureSetName {
   if (def.backend !== 'sagemaker') return 'published';
   const name = def.featureSet ?? 'published';
   if (!isFeatureSetName(name)) throw nodeError(t, 'emotion-infer.errors.featureSet', { value: String(name).slice(0, 40) });
+  if (def.mode === 'each' && needsWindows(FEATURE_SETS[name].features)) {
+    throw nodeError(t, 'emotion-infer.errors.eachWindowed', { set: name, seconds: FEATURE_SETS[name].windowSeconds });
+  }
   return name;
 }
 

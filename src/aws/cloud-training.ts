@@ -8,6 +8,7 @@ import {
   type SFNClient,
 } from '@aws-sdk/client-sfn';
 import type { ModelMetrics } from '../model/model-file';
+import { PUBLISHED_FEATURES, PUBLISHED_WINDOW_SECONDS } from '../signal/window-features';
 import { parseEndpointPrefix } from './endpoint-prefix';
 import { isTimeout, networkCode, restate, type SdkErrorLike } from './sdk-error';
 import {
@@ -33,6 +34,9 @@ export interface CloudTrainingResult {
   trainingJobName: string;
   executionArn: string;
   rows?: Record<string, unknown>;
+  /** the features the endpoint learned, in its order, and their window */
+  features: string[];
+  windowSeconds: number;
   elapsedMs: number;
 }
 
@@ -99,6 +103,7 @@ export async function runCloudTraining(client: SFNClient, input: TrainingExecuti
         trainingJobName: output.trainingJobName,
         executionArn,
         rows: output.rows,
+        ...learnedFeatures(output, input),
         elapsedMs: now() - startedAt,
       };
     }
@@ -124,6 +129,19 @@ function parseOutput(text: string | undefined): TrainingExecutionOutput {
     // reported below
   }
   throw new Error('the training workflow succeeded but its output has no endpointName / trainingJobName: is the stack up to date?');
+}
+
+/**
+ * What the endpoint learned. A stack deployed before feature sets trains the published means whatever
+ * the input asks, so a run that asked for others says so rather than name features the endpoint lacks.
+ */
+function learnedFeatures(output: TrainingExecutionOutput, input: TrainingExecutionInput): { features: string[]; windowSeconds: number } {
+  if (output.features && output.windowSeconds) return { features: output.features, windowSeconds: output.windowSeconds };
+  const published = { features: [...PUBLISHED_FEATURES], windowSeconds: PUBLISHED_WINDOW_SECONDS };
+  if ((input.features ?? published.features).join(',') !== published.features.join(',')) {
+    throw new Error(`cloud training of "${input.participant}": the stack was deployed before feature sets and trained mean GSR and BPM, not ${input.features!.join(', ')}: deploy the current cloud/ (npm run cloud:deploy), or set Features to published`);
+  }
+  return published;
 }
 
 /** A failed, timed-out or aborted execution as one sentence a user can act on. */

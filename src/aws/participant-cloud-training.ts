@@ -27,8 +27,8 @@ export interface ParticipantCloudTraining {
     trainingJobName: string;
     executionArn: string;
     /** the features the endpoint learned, in its order, and their window */
-    features?: string[];
-    windowSeconds?: number;
+    features: string[];
+    windowSeconds: number;
     trainedAt: string;
     rows?: Record<string, unknown>;
     elapsedMs: number;
@@ -58,9 +58,10 @@ export async function trainParticipantInCloud(
     onProgress: (p) => settings.onProgress({ participant, stage: p.stage, state: p.state, elapsedMs: p.elapsedMs, elapsed: formatElapsed(p.elapsedMs), executionArn: p.executionArn }),
   });
   const { endpointName, trainingJobName, executionArn, rows, elapsedMs } = result;
+  // what the endpoint learned (the stack's set; the workflow refuses any other): what emotion-infer's Features must say
+  const { features: learned, windowSeconds: learnedWindow } = result;
   return {
     metrics: result.metrics,
-    // the features it learned (the workflow refuses any but the stack's): what emotion-infer's Features must say
-    model: { backend: 'cloud', participant, endpointName, trainingJobName, executionArn, features, windowSeconds, trainedAt: new Date().toISOString(), rows, elapsedMs },
+    model: { backend: 'cloud', participant, endpointName, trainingJobName, executionArn, features: learned, windowSeconds: learnedWindow, trainedAt: new Date().toISOString(), rows, elapsedMs },
   };
 }

@@ -100,6 +100,9 @@ export interface TrainingExecutionOutput {
   rows?: Record<string, unknown>;
   /** the Prepare step's held-out evaluation of the same records (heldOutSummary); absent from older stacks */
   heldOut?: HeldOutSummary;
+  /** the features the endpoint learned, in its order, and their window; absent from stacks before them (gsr, bpm; 10 s) */
+  features?: string[];
+  windowSeconds?: number;
 }
 
 /** The held-out figures of a training, without what the workflow's state need not carry (curves, the random split). */

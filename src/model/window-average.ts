@@ -48,6 +48,11 @@ export class WindowAverage {
     return this.records.length;
   }
 
+  /** From the first usable record to the last (ms; 0 with fewer than two). */
+  get spanMs(): number {
+    return this.records.length < 2 ? 0 : this.records[this.records.length - 1].timestamp - this.records[0].timestamp;
+  }
+
   add(payload: unknown): boolean {
     try {
       const r = readRecord(payload);

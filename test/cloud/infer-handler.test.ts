@@ -172,9 +172,20 @@ describe('inference Lambda handler (iotsensors/infer)', function () {
       assert.equal((published().body.error as { code: string }).code, 'BadRequest');
       assert.match((published().body.error as { message: string }).message, /answer 30-s windows of records: send \{ participant, records/);
       iot.peer.requests.length = 0;
-      await handler({ featureSet: 'recommended' })({ ...request, records: records.slice(0, 10) });
-      assert.match((published().body.error as { message: string }).message, /holds 10 usable records; this stack's models learned from 30-s windows/);
+      await handler({ featureSet: 'recommended' })({ ...request, records: records.slice(0, 20) });
+      assert.match((published().body.error as { message: string }).message, /holds 20 usable records over 19 s; this stack's models learned from 30-s windows \(a record a second\): set the aws-iot tab's DETECT_WINDOW_S to 30/);
+      iot.peer.requests.length = 0;
+      await handler({ featureSet: 'recommended' })({ ...request, records: records.map((r) => ({ ...r, bpm: null })) });
+      assert.match((published().body.error as { message: string }).message, /holds no usable records \(30 unusable, last: record has no BPM \(is the ear clip on\?\)\): check the sensors/);
       assert.equal(sm.invocations().length, 0);
+    });
+
+    it('answers a longer window from its last 30 s, as the models learned (not from more skin responses than they saw)', async () => {
+      sm.answer = () => predictions([0.1, 0.2, 0.7], 2);
+      const earlier = records.map((r) => ({ ...r, timestamp: r.timestamp - 30_000, gsr: r.gsr - 0.2 }));
+      await handler({ featureSet: 'recommended' })({ ...request, records: [...records, ...earlier].reverse() });
+      const expected = windowFeatures(records, 30);
+      assert.deepEqual(sm.invocations()[0].body.split(',').map(Number), RECOMMENDED_FEATURES.map((name) => expected[name]));
     });
   });
 

@@ -120,7 +120,7 @@ describe('cloud training functions (real S3 / SageMaker runtime clients, loopbac
     assert.equal(train, linearLearnerChannels(records(rows, 'Ana'), options).train);
     assert.ok(readChannel(train, 6).x.some((x) => x[4] > 0), 'skin responses counted');
     assert.deepEqual(out.heldOut, heldOutSummary(trainModel(records(rows, 'Ana'), options).metrics), 'held out with the same features');
-    // emotion-train without the setting (a flow from before it) asks for the stack's set: it is used
+    // an input without features (a caller other than emotion-train, e.g. the CLI) gets the stack's set
     assert.equal((await run('Ana', {}, 'recommended')).featureDim, '6');
   });
 

@@ -10,7 +10,8 @@ import { StateMachine } from '../support/local-stepfunctions';
 import { describeFailure } from '../../src/aws/cloud-training';
 import { participantEndpointName } from '../../src/aws/participant-endpoint';
 import { WORKFLOW_ERRORS, WORKFLOW_STATES as S } from '../../src/aws/training-workflow';
-import { runNames } from '../../cloud/lambda/train-prepare';
+import { runNames, type PreparedRun } from '../../cloud/lambda/train-prepare';
+import { RECOMMENDED_FEATURES } from '../../src/signal/window-features';
 import { Training } from '../../cloud/lib/training';
 import { synthConstruct } from '../support/cloud-app';
 import { definitionOf, type AslDefinition } from '../support/cloud-template';
@@ -32,7 +33,7 @@ interface Run {
 const HELD_OUT = { accuracy: 0.7, labels: ['angry', 'happy', 'sad'], confusion: [[7, 2, 1], [2, 7, 1], [1, 2, 7]], perClass: [] };
 
 /** What the Prepare function returns for this execution (its own test checks how it gets there). */
-function prepared(executionName: string) {
+function prepared(executionName: string): PreparedRun {
   const names = runNames(ENDPOINT, executionName);
   const base = `s3://records/training/${ENDPOINT}/${names.trainingJobName}/`;
   return {
@@ -45,7 +46,9 @@ function prepared(executionName: string) {
     validationKey: `training/${ENDPOINT}/${names.trainingJobName}/validation/validation.csv`,
     outputS3Uri: `${base}output/`,
     numClasses: '3',
-    featureDim: '2',
+    featureDim: '6',
+    features: [...RECOMMENDED_FEATURES],
+    windowSeconds: 30,
     miniBatchSize: '240',
     rows: { train: 240, validation: 60 },
     heldOut: HELD_OUT,
@@ -124,7 +127,9 @@ describe('cloud training workflow, run in a local Step Functions interpreter', f
     assert.deepEqual(r.output, {
       participant: PARTICIPANT, endpointName: ENDPOINT, endpointConfigName: names('run-1').endpointConfigName, trainingJobName: names('run-1').trainingJobName,
       finalMetrics: [{ MetricName: 'validation:multiclass_accuracy', Value: 0.9 }], evaluation: { confusion: [[20, 0, 0], [1, 18, 1], [0, 2, 18]] }, rows: { train: 240, validation: 60 }, heldOut: HELD_OUT,
+      features: RECOMMENDED_FEATURES, windowSeconds: 30,
     });
+    assert.equal(sm.hyperParameters[0].feature_dim, '6', 'the length of the feature list Prepare wrote');
     assert.ok(r.states.includes(S.createEndpoint) && !r.states.includes(S.updateEndpoint));
     assert.deepEqual(r.states.slice(0, 6), [S.prepare, S.train, S.model, S.endpointConfig, S.findEndpoint, S.createEndpoint]);
     assert.deepEqual(r.states.slice(-2), [S.anythingReplaced, S.ready]);

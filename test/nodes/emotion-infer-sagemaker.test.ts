@@ -156,6 +156,29 @@ describe('emotion-infer node with the SageMaker backend', () => {
     assert.match((await caught).error!.message, /HTTP 503 .*; the local fallback failed too: no model for participant "nobody" yet/);
   });
 
+  it('does not fall back to a local model of window features over a window it did not learn: the error says why', async () => {
+    const wanda = testModel('wanda', {
+      features: ['gsr', 'bpm', 'scrCount'],
+      standardisation: { mean: [5, 80, 1], std: [2, 10, 1] },
+      weights: [[1, 3, 1], [0, 0, 0], [-1, -3, -1]],
+      hyperparameters: { windowSeconds: 30 },
+    });
+    writeTestModel(userDir(), wanda);
+    await load({ fallback: true, participant: 'wanda' });
+    sm.peer.inject(sageMakerFaults.unavailable());
+    const caught = nextMsg<Msg>('caught');
+    start();
+    assert.match((await caught).error!.message, /HTTP 503 .*; the local fallback failed too: the local model learned 30-s windows, this one was 0\.1 s/);
+  });
+
+  it('"each" mode with a set of window features is a settings error: there is no window to compute them over', async () => {
+    await load({ mode: 'each', featureSet: 'recommended' });
+    const caught = nextMsg<Msg>('caught');
+    helper.getNode('infer').receive({ payload: { gsr: 4.1, bpm: 70 } } as NodeMessage);
+    assert.match((await caught).error!.message, /the "recommended" features are computed over a 30-s window: set Mode to window, or Features to "published"/);
+    assert.equal(sm.invocations().length, 0);
+  });
+
   it('falls back when the endpoint is too slow, after the timeout, not after one timeout per SDK attempt', async () => {
     await load({ fallback: true }, ''); // the SDK's default 3 attempts
     sm.peer.inject({ kind: 'delay', ms: 3000 });

@@ -90,24 +90,39 @@ describe('emotion-train node with the cloud backend', () => {
     assert.equal(texts.at(-1), 'Ana: 91.7% accuracy (cloud)');
   });
 
-  it('sends the Features set and its Window with the workflow input', async () => {
-    sfn.script = () => ({
+  it('sends the Features set and its Window with the workflow input, and names what the endpoint learned in msg.model', async () => {
+    // a stack of that set: the workflow ends with the features Prepare trained
+    const output = { participant: 'Ana', endpointName: participantEndpointName('emotion', 'Ana'), trainingJobName: 'job-2', finalMetrics: [{ MetricName: 'validation:multiclass_accuracy', Value: 0.8 }] };
+    sfn.script = (input) => ({
       states: [{ name: S.prepare, afterMs: 0 }],
       endAfterMs: 100,
-      end: { status: 'SUCCEEDED', output: { participant: 'Ana', endpointName: participantEndpointName('emotion', 'Ana'), trainingJobName: 'job-2', finalMetrics: [{ MetricName: 'validation:multiclass_accuracy', Value: 0.8 }] } },
+      end: { status: 'SUCCEEDED', output: { ...output, features: input.features, windowSeconds: input.windowSeconds } },
     });
     const inputOf = async (config: Record<string, unknown>) => {
       await load(config);
       const out = nextMsg<Msg>(helper.getNode('out'));
       send({ participant: 'Ana' });
-      await out;
+      const model = (await out).model as Record<string, unknown>;
       await helper.unload();
       const { features, windowSeconds } = JSON.parse(sfn.executions.at(-1)!.input) as Record<string, unknown>;
+      assert.deepEqual([model.features, model.windowSeconds], [features, windowSeconds]);
       return { features, windowSeconds };
     };
     assert.deepEqual(await inputOf({ featureSet: 'recommended', windowSeconds: '' }), { features: [...RECOMMENDED_FEATURES], windowSeconds: 30 });
     assert.deepEqual(await inputOf({ featureSet: 'recommended', windowSeconds: '60' }), { features: [...RECOMMENDED_FEATURES], windowSeconds: 60 });
     assert.deepEqual(await inputOf({ featureSet: 'published', windowSeconds: '' }), { features: ['gsr', 'bpm'], windowSeconds: 10 });
+  });
+
+  it('a stack deployed before feature sets, asked for the recommended set, says it trained the means and what to do', async () => {
+    sfn.script = () => ({
+      states: [{ name: S.prepare, afterMs: 0 }],
+      endAfterMs: 100,
+      end: { status: 'SUCCEEDED', output: { participant: 'Ana', endpointName: participantEndpointName('emotion', 'Ana'), trainingJobName: 'job-3', finalMetrics: [{ MetricName: 'validation:multiclass_accuracy', Value: 0.8 }] } },
+    });
+    await load({ featureSet: 'recommended', windowSeconds: '' });
+    const caught = nextMsg<Msg>(helper.getNode('caught'));
+    send({ participant: 'Ana' });
+    assert.match(((await caught).error as { message: string }).message, /the stack was deployed before feature sets and trained mean GSR and BPM, not gsr, bpm, gsrSlope, gsrPhasic, scrCount, scrSize: deploy the current cloud\/ \(npm run cloud:deploy\), or set Features to published/);
   });
 
   it('a workflow failure reaches a Catch node with its reason, without the access key id', async () => {

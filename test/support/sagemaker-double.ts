@@ -38,13 +38,16 @@ export class SageMakerDouble {
   readonly trainingJobs: string[] = [];
   /** every call, as "Action name" */
   readonly calls: string[] = [];
+  /** each training job's hyperparameters, as the workflow passed them */
+  readonly hyperParameters: Record<string, string>[] = [];
   script: Script = { training: 'Completed', create: 'InService', update: 'InService' };
   /** DescribeEndpoint calls a transition takes */
   settleAfter = 2;
 
-  createTrainingJob(p: { TrainingJobName: string; ResourceConfig: Record<string, unknown>; OutputDataConfig: Record<string, unknown> }) {
+  createTrainingJob(p: { TrainingJobName: string; HyperParameters?: Record<string, string>; ResourceConfig: Record<string, unknown>; OutputDataConfig: Record<string, unknown> }) {
     this.calls.push(`CreateTrainingJob ${p.TrainingJobName}`);
     this.trainingJobs.push(p.TrainingJobName);
+    this.hyperParameters.push(p.HyperParameters ?? {});
     const description = { TrainingJobName: p.TrainingJobName, ResourceConfig: p.ResourceConfig, OutputDataConfig: p.OutputDataConfig };
     if (this.script.training !== 'Completed') {
       // a .sync job that ends Failed fails the task with States.TaskFailed and the job's description as the cause
