@@ -10,6 +10,7 @@ import { redactError } from '../../src/aws/sdk-error';
 import { parseContentType } from '../../src/aws/sagemaker-format';
 import { CollectionWindow } from '../../src/model/collection-window';
 import { answerEmotion, type EmotionAnswer } from '../../src/model/emotion-answer';
+import { endpointFeatureSet, fallbackForWindow } from '../../src/model/feature-choice';
 import { answerLabels, labelsDifferFromModel, parseLabels, UNCERTAIN } from '../../src/model/label-map';
 import { LocalModels, type OrderedBackend } from '../../src/model/local-backend';
 import { loadModel } from '../../src/model/model-store';
@@ -17,8 +18,8 @@ import { readFeatures, type Features } from '../../src/model/window-average';
 import { needsWindows } from '../../src/model/window-rows';
 import { modelPath } from '../../src/record/paths';
 import { messageParticipant } from '../../src/record/message-participant';
-import { FEATURE_SETS, isFeatureSetName, type FeatureSetName } from '../../src/signal/window-features';
-import { translator, type Translate } from '../lib/i18n';
+import { FEATURE_SETS } from '../../src/signal/window-features';
+import { inCatalogue, translator, type Translate } from '../lib/i18n';
 import { configNumber, dataDir, onInput, status, type Send, readSettingsOrFail, usePlausibleRanges, nodeError } from '../lib/node-kit';
 import { registerNodeType } from '../lib/migrations';
 
@@ -91,7 +92,7 @@ export = function (RED: NodeAPI) {
     async function answer(msg: NodeMessageInFlow, send: Send, features: Features, participant: string, backend: OrderedBackend, startedAt: number, windowSeconds?: number) {
       const emotion = await answerEmotion({
         backend,
-        fallback: fallback ? () => fallbackFor(participant, windowSeconds) : undefined,
+        fallback: fallback ? () => inCatalogue(t, 'emotion-infer', () => fallbackForWindow(local(participant), windowSeconds)) : undefined,
         features,
         participant,
         labels: answerLabels(backend.labels, labels),
@@ -101,15 +102,6 @@ export = function (RED: NodeAPI) {
       });
       showAnswer(emotion);
       send(Object.assign(msg, { payload: emotion.label, emotion }));
-    }
-
-    /** The local model, when it can answer this window: a model of window features only over the window it learned. */
-    function fallbackFor(participant: string, windowSeconds: number | undefined): OrderedBackend {
-      const backend = local(participant);
-      if (backend.windowSeconds !== undefined && windowSeconds !== undefined && backend.windowSeconds !== windowSeconds) {
-        throw nodeError(t, 'emotion-infer.errors.fallbackWindow', { model: backend.windowSeconds, window: windowSeconds });
-      }
-      return backend;
     }
 
     const warned = new WeakSet<OrderedBackend>();
@@ -202,23 +194,10 @@ function readSettings(def: InferDef, t: Translate) {
       endpointName: fixedEndpoint(def),
       endpointPrefix: parseEndpointPrefix(def.endpointPrefix),
       contentType: parseContentType(def.contentType),
-      featureSet: featureSetOf(def, t),
+      // read only for the SageMaker backend (a local model file names its own features)
+      featureSet: backend === 'sagemaker' ? inCatalogue(t, 'emotion-infer', () => endpointFeatureSet(def.featureSet, def.mode === 'each' ? 'each' : 'window')) : ('published' as const),
     },
   };
-}
-
-/**
- * The Features setting; read only for the SageMaker backend (a local model file names its own features).
- * A set of window features has no single record to answer in "each" mode.
- */
-function featureSetOf(def: InferDef, t: Translate): FeatureSetName {
-  if (def.backend !== 'sagemaker') return 'published';
-  const name = def.featureSet ?? 'published';
-  if (!isFeatureSetName(name)) throw nodeError(t, 'emotion-infer.errors.featureSet', { value: String(name).slice(0, 40) });
-  if (def.mode === 'each' && needsWindows(FEATURE_SETS[name].features)) {
-    throw nodeError(t, 'emotion-infer.errors.eachWindowed', { set: name, seconds: FEATURE_SETS[name].windowSeconds });
-  }
-  return name;
 }
 
 function fixedEndpoint(def: InferDef): string {

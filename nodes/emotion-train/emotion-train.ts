@@ -12,14 +12,13 @@ import { parseLabels } from '../../src/model/label-map';
 import { modelCard } from '../../src/model/model-card';
 import type { ModelMetrics } from '../../src/model/model-file';
 import { loadModel, saveModel } from '../../src/model/model-store';
+import { trainingFeatures } from '../../src/model/feature-choice';
 import { type TrainOptions } from '../../src/model/train';
 import { trainInWorker } from '../../src/model/train-in-worker';
-import { needsWindows } from '../../src/model/window-rows';
 import { modelPath } from '../../src/record/paths';
 import { messageParticipant } from '../../src/record/message-participant';
 import { RecordStore } from '../../src/record/record-store';
-import { FEATURE_SETS, isFeatureSetName, WINDOW_CHOICES } from '../../src/signal/window-features';
-import { translator, type Translate } from '../lib/i18n';
+import { inCatalogue, translator, type Translate } from '../lib/i18n';
 import { configNumber, dataDir, onInput, status, readSettingsOrFail, usePlausibleRanges, type Send, nodeError } from '../lib/node-kit';
 import { registerNodeType } from '../lib/migrations';
 
@@ -188,7 +187,7 @@ function readOptions(def: EmotionTrainDef, t: Translate): Hyperparameters {
   const smote = def.smote || undefined;
   if (smote !== undefined && smote !== 'auto' && smote !== 'off') throw nodeError(t, 'emotion-train.errors.smote');
   return {
-    ...readFeatureSet(def, t),
+    ...inCatalogue(t, 'emotion-train', () => trainingFeatures(def.featureSet, def.windowSeconds)),
     labels: parseLabels(def.labels),
     optionalLabels: String(def.optionalLabels ?? '').split(',').map((l) => l.trim()).filter((l) => l !== ''),
     warmupSeconds: optional(def.warmupSeconds, 'warmupSeconds', { min: 0 }),
@@ -198,22 +197,6 @@ function readOptions(def: EmotionTrainDef, t: Translate): Hyperparameters {
     smote,
     maxIterations: optional(def.maxIterations, 'maxIterations', { min: 1 }),
   };
-}
-
-/**
- * The Features and Window settings as the trainer's `features` and `windowSeconds` (both backends). The
- * window counts only for a set of window features; the published means keep their 10 s.
- */
-function readFeatureSet(def: EmotionTrainDef, t: Translate): { features: string[]; windowSeconds: number } {
-  const name = def.featureSet ?? 'published';
-  if (!isFeatureSetName(name)) throw nodeError(t, 'emotion-train.errors.featureSet', { value: String(name).slice(0, 40) });
-  const set = FEATURE_SETS[name];
-  const text = String(def.windowSeconds ?? '').trim();
-  const chosen = text === '' ? set.windowSeconds : Number(text);
-  if (!(WINDOW_CHOICES as readonly number[]).includes(chosen)) {
-    throw nodeError(t, 'emotion-train.errors.windowSeconds', { value: text.slice(0, 40), choices: WINDOW_CHOICES.join(', ') });
-  }
-  return { features: [...set.features], windowSeconds: needsWindows(set.features) ? chosen : set.windowSeconds };
 }
 
 function participantOf(msg: TrainMsg, configured: string, t: Translate): string {

@@ -21,6 +21,15 @@ export function isKeyedError(e: unknown): e is KeyedError {
  * The error in the runtime's language, with its short status `<node>.status.<key>` when the catalogue has one
  * (its English message stays for anything without a key).
  */
+/** Runs a core function whose keyed errors are then said in the node's catalogue. */
+export function inCatalogue<T>(t: Translate, node: string, run: () => T): T {
+  try {
+    return run();
+  } catch (e) {
+    throw translateError(t, node, e);
+  }
+}
+
 export function translateError(t: Translate, node: string, e: unknown): unknown {
   if (!isKeyedError(e)) return e;
   const statusKey = `${node}.status.${e.key}`;

@@ -1,3 +1,4 @@
+import { keyedError } from '../keyed-error';
 import { round3 } from '../record/record';
 import { heartRateVariability } from './hrv';
 import { phasicActivity } from './phasic';
@@ -63,10 +64,17 @@ export function isFeatureSetName(name: unknown): name is FeatureSetName {
   return typeof name === 'string' && Object.hasOwn(FEATURE_SETS, name);
 }
 
-/** A feature set named in a setting (the cloud stack's `features`, its Lambdas' FEATURE_SET); blank is the published one. */
+/**
+ * A feature set named in a setting (the nodes' Features, the cloud stack's `features`, its Lambdas'
+ * FEATURE_SET); blank or absent (a flow saved before it) is the published one. The error is keyed
+ * `featureSet` for the nodes' catalogues.
+ */
 export function featureSetNamed(value: unknown): FeatureSetName {
   const name = String(value ?? '').trim() || 'published';
-  if (!isFeatureSetName(name)) throw new Error(`features must be ${Object.keys(FEATURE_SETS).join(' or ')}, not "${name.slice(0, 40)}"`);
+  if (!isFeatureSetName(name)) {
+    const shown = name.slice(0, 40);
+    throw keyedError('featureSet', `features must be ${Object.keys(FEATURE_SETS).join(' or ')}, not "${shown}"`, { value: shown });
+  }
   return name;
 }
 
