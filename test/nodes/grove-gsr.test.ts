@@ -147,7 +147,7 @@ describe('grove-gsr node', () => {
     await sleep(200);
     assert.equal(t.errors.length, 1, 'the same error is not repeated within 10 s');
     assert.match((t.errors[0].error as Error).message, /\/dev\/i2c-9 not found: enable I2C .*raspi-config/);
-    assert.equal(t.last()?.fill, 'red');
+    assert.deepEqual(t.last(), { fill: 'red', shape: 'ring', text: 'I2C off: no /dev/i2c-9' }, 'a short reason, not a cut message');
     assert.equal(t.out.length, 0);
     // A one-shot read fails with the same clear error, ending that message.
     t.reader.receive({ payload: 'x' });
@@ -198,7 +198,7 @@ describe('grove-gsr node', () => {
       assert.equal(t.errors.length, 1, 'an identical error is reported once');
       assert.match((t.errors[0].error as Error).message, /I2C EIO from 0x04 on \/dev\/i2c-1/);
       assert.equal((t.errors[0].error as { source?: { id: string } }).source?.id, 'r');
-      assert.equal(t.last()?.fill, 'red');
+      assert.deepEqual(t.last(), { fill: 'red', shape: 'ring', text: 'I2C EIO at 0x04' });
       const n = t.out.length;
       bus.failures = 0;
       await until(() => t.out.length > n, 2000, 'readings after recovery');

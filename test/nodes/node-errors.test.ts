@@ -34,23 +34,46 @@ function errorKeys(): { source: string; key: string }[] {
   );
 }
 
-/** The catalogue sections whose `errors.*` a node says through translateError (errors of the pure core). */
+/** The catalogue sections whose `errors.*` a node says through translateError or inCatalogue (errors of the pure core). */
 function translatedSections(): string[] {
   return readdirSync(nodesDir).flatMap((dir) =>
     readdirSync(join(nodesDir, dir))
       .filter((f) => f.endsWith('.ts'))
-      .flatMap((f) => [...readFileSync(join(nodesDir, dir, f), 'utf8').matchAll(/translateError\(\w+, '([\w-]+)'/g)].map((m) => m[1])),
+      .flatMap((f) => [...readFileSync(join(nodesDir, dir, f), 'utf8').matchAll(/(?:translateError|inCatalogue)\([^,]+, '([\w-]+)'/g)].map((m) => m[1])),
   );
 }
 
+/** The keys the pure core gives its errors (keyedError, under whatever name a module imports it). */
+function coreErrorKeys(dir = join(__dirname, '..', '..', 'src')): Set<string> {
+  const keys = new Set<string>();
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) coreErrorKeys(path).forEach((k) => keys.add(k));
+    if (!entry.name.endsWith('.ts')) continue;
+    const text = readFileSync(path, 'utf8');
+    const alias = /import \{[^}]*\bkeyedError(?: as (\w+))?[^}]*\} from/.exec(text);
+    if (!alias) continue;
+    for (const m of text.matchAll(new RegExp(`\\b${alias[1] ?? 'keyedError'}\\(\\s*'(\\w+)'`, 'g'))) keys.add(m[1]);
+  }
+  return keys;
+}
+
 describe("nodes' own errors: message and status in every catalogue", () => {
-  for (const section of translatedSections()) {
-    it(`${section}: every error of the core it translates has a status`, () => {
+  const coreKeys = coreErrorKeys();
+
+  it('finds the keys of the core\'s errors', () => {
+    for (const key of ['featureSet', 'windowSeconds', 'eachWindowed', 'fallbackWindow', 'order']) assert.ok(coreKeys.has(key), key);
+  });
+
+  for (const section of new Set(translatedSections())) {
+    it(`${section}: every error of the core it translates has its message and a status`, () => {
       const holders = catalogues.filter((c) => section in c.messages);
       assert.equal(holders.length, 2, 'English and German');
+      const said = holders.flatMap(({ messages }) => Object.keys(lookup(messages, `${section}.errors`) as Record<string, string>)).filter((k) => coreKeys.has(k));
+      assert.ok(said.length > 0, `${section} says errors of the core`);
       for (const { file, messages } of holders) {
-        const errors = Object.keys(lookup(messages, `${section}.errors`) as Record<string, string>);
-        for (const key of errors) {
+        for (const key of said) {
+          assert.equal(typeof lookup(messages, `${section}.errors.${key}`), 'string', `${file} has ${section}.errors.${key}`);
           const status = lookup(messages, `${section}.status.${key}`);
           assert.ok(typeof status === 'string' && status.length <= 32, `${file} has a short ${section}.status.${key}`);
         }
