@@ -120,6 +120,11 @@ export = function (RED: NodeAPI) {
       else status.ok(node, text);
     }
 
+    /** Output 2: how long this window collects (a progress bar cannot know a model's own window), on a copy of the start msg. */
+    function windowOpened(msg: NodeMessageInFlow, participant: string, seconds: number) {
+      return Object.assign(RED.util.cloneMessage(msg), { topic: 'window', payload: { participant, seconds } });
+    }
+
     function participantOf(msg: NodeMessageInFlow): string {
       const name = messageParticipant(msg, { configured: def.participant });
       if (name !== undefined) return name;
@@ -147,6 +152,7 @@ export = function (RED: NodeAPI) {
         const backend = primary(participant); // a missing model is an error now, not after the window
         // a model of window features learned over its own window: collect that long
         const seconds = backend.windowSeconds ?? windowMs / 1000;
+        send([null, windowOpened(msg, participant, seconds)]);
         const closed = await win.open(seconds * 1000);
         // a start over a running window answers the earlier one too: it was not forgotten, it was replaced
         if ('cancelled' in closed) {

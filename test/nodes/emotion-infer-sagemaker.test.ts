@@ -32,9 +32,10 @@ describe('emotion-infer node with the SageMaker backend', () => {
       { id: 'awsconf', type: 'emotion-aws-config', region: 'eu-west-1', endpoint: sm.peer.endpoint, maxAttempts },
       {
         id: 'infer', z: 'tab', type: 'emotion-infer', mode: 'window', windowSeconds: '0.1', participant: 'alice', labels: '', threshold: '',
-        backend: 'sagemaker', aws: 'awsconf', endpoint: 'emotion-ep', contentType: 'text/csv', timeoutMs: '1000', waitSeconds: '0', fallback: false, wires: [['out']], ...cfg,
+        backend: 'sagemaker', aws: 'awsconf', endpoint: 'emotion-ep', contentType: 'text/csv', timeoutMs: '1000', waitSeconds: '0', fallback: false, wires: [['out'], ['opened']], ...cfg,
       },
       { id: 'out', z: 'tab', type: 'helper' },
+      { id: 'opened', z: 'tab', type: 'helper' },
       { id: 'catcher', z: 'tab', type: 'catch', scope: null, uncaught: false, wires: [['caught']] },
       { id: 'caught', z: 'tab', type: 'helper' },
     ];
@@ -65,6 +66,7 @@ describe('emotion-infer node with the SageMaker backend', () => {
     await load({ featureSet: 'recommended' }); // the node's own window (0.1 s) gives way to the set's
     const statuses = watchStatus('infer');
     const out = nextMsg<Msg>('out', 40_000);
+    const opened = nextMsg<Msg>('opened');
     const t0 = Date.now();
     // 30 s of records, one a second: a slow rise with two skin conductance responses on it
     const records = Array.from({ length: 30 }, (_, i) => ({
@@ -76,6 +78,7 @@ describe('emotion-infer node with the SageMaker backend', () => {
     infer.receive({ payload: 'start' } as NodeMessage);
     for (const r of records) infer.receive({ payload: r } as NodeMessage);
     assert.deepEqual(statuses[0], { fill: 'blue', shape: 'dot', text: 'collecting 30 s' });
+    assert.deepEqual((await opened).payload, { participant: 'alice', seconds: 30 }, 'output 2 tells a progress bar the 30 s');
     await sleep(29_000);
     assert.equal(sm.invocations().length, 0, 'the endpoint is not asked before the 30 s are over');
     const msg = await out;

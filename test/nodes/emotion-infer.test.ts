@@ -19,8 +19,9 @@ describe('emotion-infer node', () => {
 
   const flow = (cfg: Record<string, unknown> = {}) => [
     { id: 'tab', type: 'tab' },
-    { id: 'infer', z: 'tab', type: 'emotion-infer', mode: 'window', windowSeconds: '0.2', participant: 'alice', labels: 'angry,happy,sad', threshold: '', backend: 'local', wires: [['out']], ...cfg },
+    { id: 'infer', z: 'tab', type: 'emotion-infer', mode: 'window', windowSeconds: '0.2', participant: 'alice', labels: 'angry,happy,sad', threshold: '', backend: 'local', wires: [['out'], ['opened']], ...cfg },
     { id: 'out', z: 'tab', type: 'helper' },
+    { id: 'opened', z: 'tab', type: 'helper' },
     { id: 'catcher', z: 'tab', type: 'catch', scope: null, uncaught: false, wires: [['caught']] },
     { id: 'caught', z: 'tab', type: 'helper' },
   ];
@@ -31,8 +32,14 @@ describe('emotion-infer node', () => {
     await load();
     const statuses = watchStatus('infer');
     const answer = nextMsg<Msg>('out');
+    const opened = nextMsg<Msg>('opened');
     const t0 = Date.now();
     send({ payload: 'start', _socket: 'dash-1' });
+    const window = await opened;
+    assert.ok(Date.now() - t0 < 100, 'output 2 says at once how long the window collects');
+    assert.equal(window.topic, 'window');
+    assert.deepEqual(window.payload, { participant: 'alice', seconds: 0.2 });
+    assert.equal((window as Record<string, unknown>)._socket, 'dash-1', 'for the tab that started it');
     send({ payload: { gsr: 7, bpm: 95 } });
     send({ payload: { gsr: 9, bpm: 105 } });
     send({ payload: { gsr: 100, bpm: null } }); // ear clip off: skipped, not averaged
@@ -54,7 +61,8 @@ describe('emotion-infer node', () => {
     assert.deepEqual(statuses[0], { fill: 'blue', shape: 'dot', text: 'collecting 1 s' });
     assert.equal(statuses.at(-1)?.fill, 'green');
     assert.match(String(statuses.at(-1)?.text), /^angry \d+%$/);
-    await noMsg('out', 300);
+    assert.equal((msg as Record<string, unknown>).topic, undefined, 'the answer is the start msg, not the window msg');
+    await Promise.all([noMsg('out', 300), noMsg('opened', 300)]);
   });
 
   it('a model of window features collects for the window it learned from and answers with those features', async () => {
@@ -68,8 +76,10 @@ describe('emotion-infer node', () => {
     }));
     await load({ participant: 'wendy' });
     const answer = nextMsg<Msg>('out');
+    const opened = nextMsg<Msg>('opened');
     const t0 = Date.now();
     send({ payload: 'start' });
+    assert.deepEqual((await opened).payload, { participant: 'wendy', seconds: 0.6 }, "a progress bar learns the model's window");
     // a rising skin conductance with a response on it: slope > 0, one response
     [5, 5.1, 5.2, 5.6, 5.4, 5.5].forEach((gsr, i) => send({ payload: { gsr, bpm: 80, timestamp: t0 + i * 100 } }));
     const msg = await answer;
