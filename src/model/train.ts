@@ -218,7 +218,12 @@ export function prepareData(
   const clean = cleanRecords(rows, options.features, used, options.warmupSeconds);
   const short = used.map((label, k) => ({ label, n: clean.y.filter((c) => c === k).length })).filter((c) => c.n < MIN_ROWS_PER_LABEL);
   if (short.length > 0) {
-    const warmup = options.warmupSeconds > 0 ? `the first ${options.warmupSeconds} s of each session are dropped as warm-up; ` : '';
+    const warmup = needsWindows(options.features)
+      ? // a row needs the whole window before it, and the warm-up counts from there: a short session gives none
+        `with ${options.windowSeconds}-s windows a session's first ${options.windowSeconds - 1 + options.warmupSeconds} s give no rows, so record sessions of a minute or more; `
+      : options.warmupSeconds > 0
+        ? `the first ${options.warmupSeconds} s of each session are dropped as warm-up; `
+        : '';
     const list = short.map((c) => `'${c.label}' ${c.n}`).join(', ');
     throw new Error(
       `too few usable rows for participant '${participant}': ${list} (need at least ${MIN_ROWS_PER_LABEL} each; ` +

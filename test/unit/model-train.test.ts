@@ -176,6 +176,15 @@ describe('trainModel', () => {
       );
     });
 
+    it('with window features, sessions too short for a window and the warm-up: the error says how long to record', () => {
+      const features = ['gsr', 'bpm', 'gsrSlope', 'gsrPhasic', 'scrCount', 'scrSize'];
+      assert.throws(
+        () => trainModel(recorded({ angry: 35, happy: 35, sad: 35 }), { participant: 'ana', features, windowSeconds: 30 }),
+        /'angry' 0, 'happy' 0, 'sad' 0 \(need at least 10 each; with 30-s windows a session's first 39 s give no rows, so record sessions of a minute or more;/,
+      );
+      assert.doesNotThrow(() => trainModel(recorded({ angry: 60, happy: 60, sad: 60 }), { participant: 'ana', features, windowSeconds: 30 }), 'a minute is enough');
+    });
+
     it('every short mood at once, not only the first', () => {
       assert.throws(
         () => trainModel(recorded({ angry: 3, happy: 100, sad: 12 }), { participant: 'ana', warmupSeconds: 5 }),
