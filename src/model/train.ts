@@ -199,6 +199,16 @@ function heldOutMetrics(scores: HeldOutScores, plan: HeldOutPlan, labels: readon
   };
 }
 
+/**
+ * What a session gives a model of window features: a row needs the whole window before it and the warm-up
+ * counts from there, so a short session gives none. The advice leaves room for a mood's rows in one session.
+ */
+function windowedWarmup(windowSeconds: number, warmupSeconds: number): string {
+  const none = windowSeconds - 1 + warmupSeconds;
+  const enough = Math.ceil((none + MIN_ROWS_PER_LABEL) / 30) * 30;
+  return `with ${windowSeconds}-s windows a session's first ${none} s give no rows: record sessions of ${enough} s or more; `;
+}
+
 /** Cleaning and the seeded stratified random split: exported so a reference check can fit the very same rows. */
 export function prepareData(
   records: readonly SensorRecord[],
@@ -219,8 +229,7 @@ export function prepareData(
   const short = used.map((label, k) => ({ label, n: clean.y.filter((c) => c === k).length })).filter((c) => c.n < MIN_ROWS_PER_LABEL);
   if (short.length > 0) {
     const warmup = needsWindows(options.features)
-      ? // a row needs the whole window before it, and the warm-up counts from there: a short session gives none
-        `with ${options.windowSeconds}-s windows a session's first ${options.windowSeconds - 1 + options.warmupSeconds} s give no rows, so record sessions of a minute or more; `
+      ? windowedWarmup(options.windowSeconds, options.warmupSeconds)
       : options.warmupSeconds > 0
         ? `the first ${options.warmupSeconds} s of each session are dropped as warm-up; `
         : '';

@@ -97,7 +97,7 @@ describe('flows/aws-iot.json', () => {
         Object.assign(copy, { host: 'localhost', port: String(broker.port), certPath: me.cert, keyPath: me.key, caPath: broker.caPath,
           minReconnectDelay: '100', maxReconnectDelay: '400' });
       }
-      if (copy.id === 'awsiot-debug-answer' || copy.id === 'awsiot-debug-errors') Object.assign(copy, { type: 'helper' });
+      if (copy.id === 'awsiot-debug-answer' || copy.id === 'awsiot-debug-errors' || copy.id === 'awsiot-window-out') Object.assign(copy, { type: 'helper' });
       return copy;
     });
     // The cloud, played by the real handler: the IoT rule (its SQL, with the publisher's client id as
@@ -135,12 +135,18 @@ describe('flows/aws-iot.json', () => {
       const errors: NodeMessage[] = [];
       helper.getNode('awsiot-debug-answer').on('input', (m: NodeMessage) => answers.push(m));
       helper.getNode('awsiot-debug-errors').on('input', (m: NodeMessage) => errors.push(m));
+      const opened: NodeMessage[] = [];
+      helper.getNode('awsiot-window-out').on('input', (m: NodeMessage) => opened.push(m));
       const detect = helper.getNode('awsiot-detect-in') as Node & { receive(m: NodeMessage): void };
       await new Promise((r) => setTimeout(r, 500)); // the broker connection and the result subscription
       detect.receive({ payload: 'start', participant: 'Ana' } as NodeMessage);
       detect.receive({ payload: { participant: 'Ana', timestamp: 1000, gsr: 2.4, bpm: 70, session: 's' } } as NodeMessage);
       detect.receive({ payload: { participant: 'Ana', timestamp: 2000, gsr: 2.6, bpm: null, session: 's' } } as NodeMessage); // no contact: not counted
       detect.receive({ payload: { participant: 'Ana', timestamp: 3000, gsr: 2.8, bpm: 74.5, session: 's' } } as NodeMessage);
+      for (let i = 0; i < 50 && opened.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      // (JSON: the function node's objects come from its sandbox, another realm)
+      assert.deepEqual(JSON.parse(JSON.stringify(opened.map((m) => [m.topic, m.payload, (m as { participant?: string }).participant]))), [['window', { participant: 'Ana', seconds: 0.4 }, 'Ana']],
+        "as emotion-infer's output 2, on a copy of the start msg: how long the window collects, for the progress bar");
       const sent = await invoke();
       const records = [{ timestamp: 1000, gsr: 2.4, bpm: 70 }, { timestamp: 3000, gsr: 2.8, bpm: 74.5 }];
       assert.deepEqual({ ...sent, requestId: typeof sent.requestId }, { participant: 'Ana', records, gsr: 2.6, bpm: 72.25, requestId: 'string' });

@@ -100,7 +100,7 @@ function rssOf(pid: number): number {
   return Number(kb) * 1024;
 }
 
-/** Sets the Detect tab's DETECT_WINDOW_S (emotion-infer's window and the progress bar read it). */
+/** Sets the Detect tab's DETECT_WINDOW_S (emotion-infer's window, and start detection's lock until the window opens). */
 export function withDetectWindow(seconds: number) {
   return (flows: FlowNode[]): FlowNode[] =>
     flows.map((n) =>

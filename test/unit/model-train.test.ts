@@ -180,9 +180,13 @@ describe('trainModel', () => {
       const features = ['gsr', 'bpm', 'gsrSlope', 'gsrPhasic', 'scrCount', 'scrSize'];
       assert.throws(
         () => trainModel(recorded({ angry: 35, happy: 35, sad: 35 }), { participant: 'ana', features, windowSeconds: 30 }),
-        /'angry' 0, 'happy' 0, 'sad' 0 \(need at least 10 each; with 30-s windows a session's first 39 s give no rows, so record sessions of a minute or more;/,
+        /'angry' 0, 'happy' 0, 'sad' 0 \(need at least 10 each; with 30-s windows a session's first 39 s give no rows: record sessions of 60 s or more;/,
       );
-      assert.doesNotThrow(() => trainModel(recorded({ angry: 60, happy: 60, sad: 60 }), { participant: 'ana', features, windowSeconds: 30 }), 'a minute is enough');
+      assert.throws(
+        () => trainModel(recorded({ angry: 70, happy: 70, sad: 70 }), { participant: 'ana', features, windowSeconds: 60 }),
+        /'angry' 0, 'happy' 0, 'sad' 0 .*with 60-s windows a session's first 69 s give no rows: record sessions of 90 s or more;/,
+      );
+      assert.doesNotThrow(() => trainModel(recorded({ angry: 60, happy: 60, sad: 60 }), { participant: 'ana', features, windowSeconds: 30 }), 'the advised minute is enough');
     });
 
     it('every short mood at once, not only the first', () => {
