@@ -139,13 +139,13 @@ describe('flows/aws-iot.json', () => {
       helper.getNode('awsiot-window-out').on('input', (m: NodeMessage) => opened.push(m));
       const detect = helper.getNode('awsiot-detect-in') as Node & { receive(m: NodeMessage): void };
       await new Promise((r) => setTimeout(r, 500)); // the broker connection and the result subscription
-      detect.receive({ payload: 'start', participant: 'Ana' } as NodeMessage);
+      detect.receive({ payload: 'start', participant: 'Ana', _client: { socketId: 'tab-ana' } } as NodeMessage);
       detect.receive({ payload: { participant: 'Ana', timestamp: 1000, gsr: 2.4, bpm: 70, session: 's' } } as NodeMessage);
       detect.receive({ payload: { participant: 'Ana', timestamp: 2000, gsr: 2.6, bpm: null, session: 's' } } as NodeMessage); // no contact: not counted
       detect.receive({ payload: { participant: 'Ana', timestamp: 3000, gsr: 2.8, bpm: 74.5, session: 's' } } as NodeMessage);
       for (let i = 0; i < 50 && opened.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
       // (JSON: the function node's objects come from its sandbox, another realm)
-      assert.deepEqual(JSON.parse(JSON.stringify(opened.map((m) => [m.topic, m.payload, (m as { participant?: string }).participant]))), [['window', { participant: 'Ana', seconds: 0.4 }, 'Ana']],
+      assert.deepEqual(JSON.parse(JSON.stringify(opened.map((m) => [m.topic, m.payload, (m as { _client?: object })._client]))), [['window', { participant: 'Ana', seconds: 0.4 }, { socketId: 'tab-ana' }]],
         "as emotion-infer's output 2, on a copy of the start msg: how long the window collects, for the progress bar");
       const sent = await invoke();
       const records = [{ timestamp: 1000, gsr: 2.4, bpm: 70 }, { timestamp: 3000, gsr: 2.8, bpm: 74.5 }];
@@ -158,15 +158,17 @@ describe('flows/aws-iot.json', () => {
       assert.equal(errors.length, 0, 'the "warming-up" notice is not an error, and not an answer');
       assert.equal(answers.length, 1);
       assert.equal(answer.topic, 'iotsensors/infer/result/emotion-pi');
+      assert.deepEqual({ ...(answer as { _client?: object })._client }, { socketId: 'tab-ana' }, 'the start msg carried on: only the tab that asked sees the answer');
       assert.deepEqual({ label: answer.emotion.label, confidence: answer.emotion.confidence, features: answer.emotion.features, source: answer.emotion.source, requestId: answer.emotion.requestId },
         { label: 'sad', confidence: 0.7, features: { gsr: 2.6, bpm: 72.25 }, source: 'sagemaker', requestId: sent.requestId });
 
       sm.peer.inject(sageMakerFaults.noEndpoint(participantEndpointName('emotion', 'Bo')));
-      detect.receive({ payload: 'start', participant: 'Bo' } as NodeMessage);
+      detect.receive({ payload: 'start', participant: 'Bo', _client: { socketId: 'tab-bo' } } as NodeMessage);
       detect.receive({ payload: { participant: 'Bo', gsr: 1.5, bpm: 65, session: 's' } } as NodeMessage);
       await invoke();
       for (let i = 0; i < 250 && errors.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
       assert.match(String((errors[0] as NodeMessage & { error: { message: string } })?.error?.message), /^AWS: no model for participant "Bo"/);
+      assert.deepEqual({ ...(errors[0] as { _client?: object })._client }, { socketId: 'tab-bo' }, "Bo's error goes to Bo's tab, not to every tab");
       assert.equal(answers.length, 1);
     } finally {
       await rule.stop();
