@@ -108,7 +108,8 @@ export function createInferHandler(deps: InferDeps): (event: InferEvent, context
 async function answer(deps: InferDeps, event: InferEvent, thing: string, run: { startedAt: number; waitMs: number; onWarming: () => void }): Promise<EmotionAnswer> {
   if (typeof event.participant !== 'string') throw Object.assign(new Error('no participant in the request: send { participant, records }'), { code: 'BadRequest' });
   const participant = event.participant.trim();
-  const set = FEATURE_SETS[deps.featureSet ?? 'published'];
+  const featureSet = deps.featureSet ?? 'published';
+  const set = FEATURE_SETS[featureSet];
   const features = (() => {
     try {
       participantKey(participant);
@@ -126,7 +127,7 @@ async function answer(deps: InferDeps, event: InferEvent, thing: string, run: { 
   const backend = createSageMakerBackend(deps.sagemaker, {
     endpointName,
     contentType: 'text/csv',
-    featureNames: set.features,
+    featureSet,
     numClasses: deps.labels.length,
     timeoutMs: Math.min(deps.timeoutMs, run.waitMs),
     waitMs: run.waitMs,

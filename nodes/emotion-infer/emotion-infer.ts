@@ -15,10 +15,8 @@ import { answerLabels, labelsDifferFromModel, parseLabels, UNCERTAIN } from '../
 import { LocalModels, type OrderedBackend } from '../../src/model/local-backend';
 import { loadModel } from '../../src/model/model-store';
 import { readFeatures, type Features } from '../../src/model/window-average';
-import { needsWindows } from '../../src/model/window-rows';
 import { modelPath } from '../../src/record/paths';
 import { messageParticipant } from '../../src/record/message-participant';
-import { FEATURE_SETS } from '../../src/signal/window-features';
 import { inCatalogue, translator, type Translate } from '../lib/i18n';
 import { configNumber, dataDir, onInput, status, type Send, readSettingsOrFail, usePlausibleRanges, nodeError } from '../lib/node-kit';
 import { registerNodeType } from '../lib/migrations';
@@ -65,9 +63,6 @@ export = function (RED: NodeAPI) {
 
     function sagemakerBackend(s: typeof settings): (participant: string) => OrderedBackend {
       const aws = RED.nodes.getNode(def.aws) as unknown as AwsClientSource | null;
-      // the endpoint was trained on this set: a set of window features is asked over the window it was measured on
-      const set = FEATURE_SETS[s.sagemaker.featureSet];
-      const windowed = needsWindows(set.features) ? { windowSeconds: set.windowSeconds } : {};
       return (participant) => {
         if (!aws) throw nodeError(t, 'emotion-infer.errors.noAws');
         const client = aws.client('sagemaker-runtime', (config) => new SageMakerRuntimeClient(config));
@@ -80,11 +75,10 @@ export = function (RED: NodeAPI) {
           timeoutMs: s.timeoutMs,
           waitMs: s.waitMs,
           onWarming: () => status.warn(node, t('emotion-infer.status.warming')),
-          featureNames: set.features,
         });
         // AWS error texts can quote the access key id (signature errors): keep it out of msgs and status.
         const redacted = (e: unknown) => Promise.reject(redactError(e, aws.redact));
-        return { ...backend, ...windowed, predict: (features, gsrPhasic) => backend.predict(features, gsrPhasic).catch(redacted) };
+        return { ...backend, predict: (features, gsrPhasic) => backend.predict(features, gsrPhasic).catch(redacted) };
       };
     }
 

@@ -21,6 +21,13 @@ export function isKeyedError(e: unknown): e is KeyedError {
  * The error in the runtime's language, with its short status `<node>.status.<key>` when the catalogue has one
  * (its English message stays for anything without a key).
  */
+export function translateError(t: Translate, node: string, e: unknown): unknown {
+  if (!isKeyedError(e)) return e;
+  const statusKey = `${node}.status.${e.key}`;
+  const status = t(statusKey, e.vars);
+  return Object.assign(new Error(t(`${node}.errors.${e.key}`, e.vars)), { key: e.key, vars: e.vars }, status.endsWith(statusKey) ? {} : { status });
+}
+
 /** Runs a core function whose keyed errors are then said in the node's catalogue. */
 export function inCatalogue<T>(t: Translate, node: string, run: () => T): T {
   try {
@@ -28,13 +35,6 @@ export function inCatalogue<T>(t: Translate, node: string, run: () => T): T {
   } catch (e) {
     throw translateError(t, node, e);
   }
-}
-
-export function translateError(t: Translate, node: string, e: unknown): unknown {
-  if (!isKeyedError(e)) return e;
-  const statusKey = `${node}.status.${e.key}`;
-  const status = t(statusKey, e.vars);
-  return Object.assign(new Error(t(`${node}.errors.${e.key}`, e.vars)), { key: e.key, vars: e.vars }, status.endsWith(statusKey) ? {} : { status });
 }
 
 /** An error that carries its own short status text (the node's status shows it instead of the cut message). */

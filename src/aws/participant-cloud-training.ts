@@ -58,10 +58,9 @@ export async function trainParticipantInCloud(
     onProgress: (p) => settings.onProgress({ participant, stage: p.stage, state: p.state, elapsedMs: p.elapsedMs, elapsed: formatElapsed(p.elapsedMs), executionArn: p.executionArn }),
   });
   const { endpointName, trainingJobName, executionArn, rows, elapsedMs } = result;
-  // what the endpoint learned (the stack's set; the workflow refuses any other): what emotion-infer's Features must say
-  const { features: learned, windowSeconds: learnedWindow } = result;
   return {
     metrics: result.metrics,
-    model: { backend: 'cloud', participant, endpointName, trainingJobName, executionArn, features: learned, windowSeconds: learnedWindow, trainedAt: new Date().toISOString(), rows, elapsedMs },
+    // what the endpoint learned (the stack's set): what emotion-infer's Features must say
+    model: { backend: 'cloud', participant, endpointName, trainingJobName, executionArn, features: result.features, windowSeconds: result.windowSeconds, trainedAt: new Date().toISOString(), rows, elapsedMs },
   };
 }

@@ -1,6 +1,8 @@
 import { InvokeEndpointCommand, type InvokeEndpointCommandOutput, type SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import type { Prediction } from '../model/backend';
 import type { OrderedBackend } from '../model/local-backend';
+import { needsWindows } from '../model/window-rows';
+import { FEATURE_SETS, type FeatureSetName } from '../signal/window-features';
 import { withDeadline } from './deadline';
 import { isTimeout, networkCode, restate, type SdkErrorLike } from './sdk-error';
 import { encodeRequest, parseResponse, type SageMakerContentType } from './sagemaker-format';
@@ -8,8 +10,8 @@ import { encodeRequest, parseResponse, type SageMakerContentType } from './sagem
 export interface SageMakerBackendOptions {
   endpointName: string;
   contentType: SageMakerContentType;
-  /** feature order the endpoint was trained with */
-  featureNames: readonly string[];
+  /** the feature set the endpoint was trained with: its columns in order, asked over its window */
+  featureSet: FeatureSetName;
   numClasses: number;
   /** how long a warm endpoint takes at most, the SDK's retries included */
   timeoutMs: number;
@@ -35,9 +37,12 @@ export function checkEndpointName(name: string): string {
 const MAX_PAUSE_MS = 5000;
 
 export function createSageMakerBackend(client: SageMakerRuntimeClient, opts: SageMakerBackendOptions): OrderedBackend {
+  const { features, windowSeconds } = FEATURE_SETS[opts.featureSet];
   return {
     source: 'sagemaker',
-    featureNames: opts.featureNames,
+    featureNames: features,
+    // a set of window features is asked over the window it was measured on
+    ...(needsWindows(features) ? { windowSeconds } : {}),
     async predict(features: readonly number[]): Promise<Prediction> {
       let out;
       try {
@@ -45,7 +50,7 @@ export function createSageMakerBackend(client: SageMakerRuntimeClient, opts: Sag
           EndpointName: opts.endpointName,
           ContentType: opts.contentType,
           Accept: 'application/json',
-          Body: encodeRequest(features, opts.featureNames, opts.contentType),
+          Body: encodeRequest(features, FEATURE_SETS[opts.featureSet].features, opts.contentType),
         });
         out = await invokeThroughColdStart(client, command, opts);
       } catch (e) {

@@ -54,7 +54,7 @@ describe('aws sagemaker: real client against the loopback peer', () => {
   });
 
   const backend = (contentType: 'text/csv' | 'application/json' = 'text/csv') =>
-    createSageMakerBackend(client, { endpointName: 'emotion-ep', contentType, featureNames: ['gsr', 'bpm'], numClasses: 3, timeoutMs: 300 });
+    createSageMakerBackend(client, { endpointName: 'emotion-ep', contentType, featureSet: 'published', numClasses: 3, timeoutMs: 300 });
 
   it('POSTs the CSV row to /endpoints/{name}/invocations, signed, and maps the answer', async () => {
     const p = await backend().predict([4.56789, 72.0004]);
@@ -112,7 +112,7 @@ describe('aws sagemaker: real client against the loopback peer', () => {
   it('the timeout is one deadline for all the SDK attempts, not one per attempt', async () => {
     const retrying = new SageMakerRuntimeClient({ region: 'eu-west-1', credentials, endpoint: sm.peer.endpoint }); // 3 attempts, as aws-config by default
     const within = (timeoutMs: number) =>
-      createSageMakerBackend(retrying, { endpointName: 'emotion-ep', contentType: 'text/csv', featureNames: ['gsr', 'bpm'], numClasses: 3, timeoutMs });
+      createSageMakerBackend(retrying, { endpointName: 'emotion-ep', contentType: 'text/csv', featureSet: 'published', numClasses: 3, timeoutMs });
     try {
       sm.peer.inject({ kind: 'delay', ms: 3000 }); // per attempt, a second attempt would be answered at once
       const t0 = Date.now();
@@ -132,7 +132,7 @@ describe('aws sagemaker: real client against the loopback peer', () => {
     await gone.stop();
     const c = new SageMakerRuntimeClient({ region: 'eu-west-1', credentials, endpoint: gone.peer.endpoint, maxAttempts: 1 });
     try {
-      const b = createSageMakerBackend(c, { endpointName: 'emotion-ep', contentType: 'text/csv', featureNames: ['gsr', 'bpm'], numClasses: 3, timeoutMs: 300 });
+      const b = createSageMakerBackend(c, { endpointName: 'emotion-ep', contentType: 'text/csv', featureSet: 'published', numClasses: 3, timeoutMs: 300 });
       await assert.rejects(b.predict([1, 60]), /SageMaker endpoint "emotion-ep" unreachable \(ECONNREFUSED\)/);
     } finally {
       c.destroy();
@@ -153,7 +153,7 @@ describe('aws sagemaker: real client against the loopback peer', () => {
       sm.coldStart = null;
     });
     const coldBackend = (endpointName: string, waitMs: number, onWarming?: () => void) =>
-      createSageMakerBackend(client, { endpointName, contentType: 'text/csv', featureNames: ['gsr', 'bpm'], numClasses: 3, timeoutMs: 200, waitMs, onWarming });
+      createSageMakerBackend(client, { endpointName, contentType: 'text/csv', featureSet: 'published', numClasses: 3, timeoutMs: 200, waitMs, onWarming });
 
     it('holds the first request past the warm timeout, says it is warming up once, and answers; the next one is warm', async () => {
       sm.coldStart = { idleMs: 60_000, startMs: 800, mode: 'hold' };
