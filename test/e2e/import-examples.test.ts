@@ -4,13 +4,14 @@
 // dashboard base and theme, one simulated hat, one MQTT broker, one AWS IoT broker, one AWS account), and
 // the flows that share a config node point at the same one.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { launchChromium, startNodeRed, type NodeRedProcess } from '../support/node-red-process';
 
 const root = join(__dirname, '..', '..');
+const artifacts = join(root, 'test-artifacts'); // what a failing run saw, kept by .ci/run
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name: string };
 const examples = readdirSync(join(root, 'examples')).filter((f) => f.endsWith('.json')).map((f) => f.replace(/\.json$/, '')).sort();
 
@@ -69,6 +70,12 @@ describe('importing the examples one after another in the real editor', function
     await page.addInitScript({ content: 'window.__name = (fn) => fn;' }); // tsx's keepNames in page.evaluate
   });
 
+  afterEach(async function () {
+    if (this.currentTest?.state !== 'failed' || !page) return;
+    mkdirSync(artifacts, { recursive: true });
+    await page.screenshot({ path: join(artifacts, `import-examples-${this.currentTest.title.slice(0, 20).replace(/\W+/g, '-')}.png`) });
+  });
+
   after(async () => {
     await browser?.close();
     await nr?.stop();
@@ -83,6 +90,17 @@ describe('importing the examples one after another in the real editor', function
     });
   }
 
+  /**
+   * Clicks once the editor's jQuery animations are over. The examples tree slides a folder open after its
+   * listing arrives (up to 0.4 s later); a click in that slide can land on the row below its target, which on
+   * a loaded CI machine selected a folder and left Import disabled.
+   */
+  async function clickWhenStill(target: Locator): Promise<void> {
+    await target.waitFor();
+    await page.waitForFunction(() => (window as unknown as { $: (s: string) => { length: number } }).$(':animated').length === 0);
+    await target.click();
+  }
+
   /** Menu > Import > Examples > the package > `name` > Import; "Import copy" if the editor asks. Returns whether it asked. */
   async function importExample(name: string): Promise<boolean> {
     // the previous import's notification must be gone, or it would be taken for this one's
@@ -91,8 +109,12 @@ describe('importing the examples one after another in the real editor', function
     await page.click('#menu-item-import');
     await page.getByRole('link', { name: 'Examples' }).click();
     const tree = page.locator('#red-ui-clipboard-dialog-import-tab-examples');
-    await tree.getByText(pkg.name, { exact: true }).click();
-    await tree.getByText(name, { exact: true }).click();
+    await clickWhenStill(tree.getByText(pkg.name, { exact: true }));
+    await clickWhenStill(tree.getByText(name, { exact: true }));
+    // the tree enables Import when an example is selected: say so here rather than as a click that times out
+    await page.locator('#red-ui-clipboard-dialog-ok:enabled').waitFor({ timeout: 10_000 }).catch(() => {
+      throw new Error(`Import stayed disabled after clicking the example ${name}`);
+    });
     await page.click('#red-ui-clipboard-dialog-ok');
     // a notification fades out after its button is clicked: only the newest counts
     const copy = page.getByRole('button', { name: 'Import copy' }).last();
