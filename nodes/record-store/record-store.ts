@@ -10,7 +10,7 @@ import { messageParticipant } from '../../src/record/message-participant';
 import { participantName } from '../../src/record/participant';
 import { RecordStore, type SkippedLine } from '../../src/record/record-store';
 import { deleteSetAside } from '../../src/record/set-aside';
-import { FEATURE_SETS, isFeatureSetName } from '../../src/signal/window-features';
+import { FEATURE_SETS, isFeatureSetName, type FeatureSetName } from '../../src/signal/window-features';
 import { translator, type Translate } from '../lib/i18n';
 import { dataDir, onInput, status, type Send, readSettingsOrFail, usePlausibleRanges, nodeError } from '../lib/node-kit';
 import { registerNodeType } from '../lib/migrations';
@@ -24,7 +24,7 @@ interface StoreMsg extends NodeMessageInFlow {
   participant?: unknown;
   confirm?: unknown;
   format?: unknown;
-  /** for a linear-learner export: a FEATURE_SETS name (default: published) */
+  /** for counts, list and a linear-learner export: the model's FEATURE_SETS name (default: published) */
   featureSet?: unknown;
   filename?: string;
   stored?: number;
@@ -72,10 +72,11 @@ function setup(node: Node, def: RecordStoreDef, dir: string, t: Translate): void
     if (action === 'append') await append(msg, send);
     else if (action === 'list') {
       const names = await store.participants();
-      msg.payload = await Promise.all(names.map((p) => store.counts(p, labels)));
+      const featureSet = featureSetOf(msg, t);
+      msg.payload = await Promise.all(names.map((p) => store.counts(p, labels, featureSet)));
       send(msg);
     } else if (action === 'counts') {
-      msg.payload = await store.counts(participantOf(msg, t), labels);
+      msg.payload = await store.counts(participantOf(msg, t), labels, featureSetOf(msg, t));
       send(msg);
     } else if (action === 'remember') {
       const emotion = historyEntry(msg.payload, msg.emotion);
@@ -143,9 +144,7 @@ function setup(node: Node, def: RecordStoreDef, dir: string, t: Translate): void
       return;
     }
     if (format !== 'linear-learner') throw nodeError(t, 'record-store.errors.format', { format: String(JSON.stringify(format)) });
-    const setName = msg.featureSet ?? 'published';
-    if (!isFeatureSetName(setName)) throw nodeError(t, 'record-store.errors.featureSet', { value: String(JSON.stringify(setName)).slice(0, 40) });
-    const { features, windowSeconds } = FEATURE_SETS[setName];
+    const { features, windowSeconds } = FEATURE_SETS[featureSetOf(msg, t)];
     const channels = linearLearnerChannels(await store.read(participant), { participant, labels: labels!, features: [...features], windowSeconds });
     const file = (channel: 'train' | 'validation') => ({
       ...msg,
@@ -186,5 +185,12 @@ function actionOf(msg: StoreMsg, t: Translate): Action {
 function participantOf(msg: StoreMsg, t: Translate): string {
   const name = messageParticipant(msg, { payloadIsName: true });
   if (name === undefined) throw nodeError(t, 'record-store.errors.participant');
+  return name;
+}
+
+/** msg.featureSet: the feature set of the model the records are for (absent: published). */
+function featureSetOf(msg: StoreMsg, t: Translate): FeatureSetName {
+  const name = msg.featureSet ?? 'published';
+  if (!isFeatureSetName(name)) throw nodeError(t, 'record-store.errors.featureSet', { value: String(JSON.stringify(name)).slice(0, 40) });
   return name;
 }

@@ -9,7 +9,7 @@ import { confusionMatrix, metricsFromConfusion, rocOneVsRest } from './metrics';
 import { predictProbabilities, softmax, type Calibration, type ModelFile, type ModelMetrics } from './model-file';
 import { mulberry32 } from './prng';
 import { stratifiedSplit } from './split';
-import { needsWindows, recordsWithWindowFeatures } from './window-rows';
+import { DEFAULT_WARMUP_SECONDS, firstRowSeconds, needsWindows, recordsWithWindowFeatures } from './window-rows';
 import { sessionWindows } from './windows';
 import { FEATURE_NAMES, isFeatureName, PUBLISHED_FEATURES, PUBLISHED_WINDOW_SECONDS } from '../signal/window-features';
 
@@ -55,7 +55,7 @@ export const DEFAULT_TRAIN_OPTIONS: Readonly<Omit<TrainOptions, 'participant'>> 
   labels: [...DEFAULT_LABELS],
   optionalLabels: [],
   features: [...PUBLISHED_FEATURES],
-  warmupSeconds: 10,
+  warmupSeconds: DEFAULT_WARMUP_SECONDS,
   windowSeconds: PUBLISHED_WINDOW_SECONDS,
   testFraction: 0.2,
   seed: 42,
@@ -203,8 +203,8 @@ function heldOutMetrics(scores: HeldOutScores, plan: HeldOutPlan, labels: readon
  * What a session gives a model of window features: a row needs the whole window before it and the warm-up
  * counts from there, so a short session gives none. The advice leaves room for a mood's rows in one session.
  */
-function windowedWarmup(windowSeconds: number, warmupSeconds: number): string {
-  const none = windowSeconds - 1 + warmupSeconds;
+function windowedWarmup(features: readonly string[], windowSeconds: number, warmupSeconds: number): string {
+  const none = firstRowSeconds(features, windowSeconds, warmupSeconds);
   const enough = Math.ceil((none + MIN_ROWS_PER_LABEL) / 30) * 30;
   return `with ${windowSeconds}-s windows a session's first ${none} s give no rows: record sessions of ${enough} s or more; `;
 }
@@ -229,7 +229,7 @@ export function prepareData(
   const short = used.map((label, k) => ({ label, n: clean.y.filter((c) => c === k).length })).filter((c) => c.n < MIN_ROWS_PER_LABEL);
   if (short.length > 0) {
     const warmup = needsWindows(options.features)
-      ? windowedWarmup(options.windowSeconds, options.warmupSeconds)
+      ? windowedWarmup(options.features, options.windowSeconds, options.warmupSeconds)
       : options.warmupSeconds > 0
         ? `the first ${options.warmupSeconds} s of each session are dropped as warm-up; `
         : '';

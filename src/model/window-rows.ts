@@ -12,6 +12,17 @@ export function needsWindows(features: readonly string[]): boolean {
   return features.some((name) => !isRecordMean(name));
 }
 
+/** The trainer drops each session's first seconds: the body takes a while to settle into a mood. */
+export const DEFAULT_WARMUP_SECONDS = 10;
+
+/**
+ * Seconds from a session's first record to the first row the trainer uses: its warm-up, which for window
+ * features counts from the first record with a whole window before it. A shorter session gives no rows.
+ */
+export function firstRowSeconds(features: readonly string[], windowSeconds: number, warmupSeconds: number): number {
+  return warmupSeconds + (needsWindows(features) ? windowSeconds - 1 : 0);
+}
+
 /** A window needs at least this share of the records it would hold at one a second (as a detection window). */
 export const MIN_WINDOW_FILL = 0.5;
 

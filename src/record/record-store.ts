@@ -9,6 +9,7 @@ import { dataRoot, participantRecordsDir } from './paths';
 import { DEFAULT_LABELS, type SensorRecord } from './record';
 import { recordingProtocol, type RecordingProtocol } from './recording-protocol';
 import { validateRecord, validateStoredRecord } from './validate';
+import { FEATURE_SETS, type FeatureSetName } from '../signal/window-features';
 
 /** One JSON object per line: a person can open it, and an append never rewrites what is stored. */
 export const RECORDS_FILE = 'records.jsonl';
@@ -122,12 +123,16 @@ export class RecordStore {
     return names.sort((a, b) => a.localeCompare(b));
   }
 
-  /** How many records the participant has per mood, and where they stand on the recording protocol. */
-  async counts(participant: string, labels: readonly string[] = DEFAULT_LABELS): Promise<MoodCounts> {
+  /**
+   * How many records the participant has per mood, and where they stand on the recording protocol for a
+   * model of `featureSet` (which decides how long a session must be to count).
+   */
+  async counts(participant: string, labels: readonly string[] = DEFAULT_LABELS, featureSet: FeatureSetName = 'published'): Promise<MoodCounts> {
     const records = await this.read(participant);
     const counts: Record<string, number> = Object.fromEntries(labels.map((l) => [l, 0]));
     for (const r of records) if (r.mood !== undefined) counts[r.mood] = (counts[r.mood] ?? 0) + 1;
-    return { participant, counts, total: records.length, protocol: recordingProtocol(records, labels) };
+    const { features, windowSeconds } = FEATURE_SETS[featureSet];
+    return { participant, counts, total: records.length, protocol: recordingProtocol(records, labels, { features, windowSeconds }) };
   }
 
   /** The participant's records in the order stored; damaged lines (a torn write) are skipped. */

@@ -1,3 +1,5 @@
+import { DEFAULT_WARMUP_SECONDS, firstRowSeconds } from '../model/window-rows';
+import { PUBLISHED_FEATURES, PUBLISHED_WINDOW_SECONDS } from '../signal/window-features';
 import type { SensorRecord } from './record';
 
 /**
@@ -26,6 +28,8 @@ export type ProtocolGap =
 
 export interface RecordingProtocol {
   moods: Record<string, MoodRecording>;
+  /** seconds at the start of each session that give the trainer no rows (the page's warm-up) */
+  firstRowSeconds: number;
   /** what is still to record, most important first; empty when the protocol is complete */
   missing: ProtocolGap[];
 }
@@ -36,9 +40,13 @@ export const MIN_OCCASIONS_PER_MOOD = 2;
 export const OCCASION_GAP_MS = 3600_000;
 
 export interface ProtocolOptions {
-  /** seconds the trainer drops from each session, and its detection window: a shorter session is not counted */
-  warmupSeconds: number;
+  /**
+   * the model's features and window, and the seconds the trainer drops from each session: a session is
+   * counted when it gives a whole detection window of rows
+   */
+  features: readonly string[];
   windowSeconds: number;
+  warmupSeconds: number;
   /** the calm / rest mood: until it is recorded once, the protocol asks for one rest session */
   restMood: string;
 }
@@ -48,10 +56,17 @@ export interface ProtocolOptions {
  * any other mood found in the records.
  */
 export function recordingProtocol(records: readonly SensorRecord[], moods: readonly string[], options: Partial<ProtocolOptions> = {}): RecordingProtocol {
-  const o: ProtocolOptions = { warmupSeconds: 10, windowSeconds: 10, restMood: moods.find((m) => m === 'calm' || m === 'rest') ?? 'calm', ...options };
+  const o: ProtocolOptions = {
+    features: PUBLISHED_FEATURES,
+    windowSeconds: PUBLISHED_WINDOW_SECONDS,
+    warmupSeconds: DEFAULT_WARMUP_SECONDS,
+    restMood: moods.find((m) => m === 'calm' || m === 'rest') ?? 'calm',
+    ...options,
+  };
+  const firstRow = firstRowSeconds(o.features, o.windowSeconds, o.warmupSeconds);
   const sessions = sessionsOf(records);
   const sittings = sittingsOf(sessions);
-  const counted = sessions.filter((s) => s.end - s.start >= (o.warmupSeconds + o.windowSeconds) * 1000 - 1000);
+  const counted = sessions.filter((s) => s.end - s.start >= (firstRow + o.windowSeconds) * 1000 - 1000);
   const all = [...new Set([...moods, ...sessions.map((s) => s.mood)])];
   const summary: Record<string, MoodRecording> = Object.fromEntries(
     all.map((mood) => {
@@ -80,7 +95,7 @@ export function recordingProtocol(records: readonly SensorRecord[], moods: reado
   if (!(summary[o.restMood]?.sessions > 0)) {
     missing.push({ need: 'rest', mood: o.restMood, text: `record ${o.restMood} too: a rest session, sitting quietly` });
   }
-  return { moods: summary, missing };
+  return { moods: summary, firstRowSeconds: firstRow, missing };
 }
 
 interface Session {

@@ -76,6 +76,24 @@ describe('record-store node', () => {
     assert.match(await errorOf({ action: 'counts' }), /no participant/);
   });
 
+  it("counts a session by the model's features: 45 s is a session for the published ones, too short for the recommended", async () => {
+    await helper.load(recordStoreNode, flow);
+    await ask({ payload: Array.from({ length: 45 }, (_, i) => rec('Ana', 'happy', i)) });
+    type Protocol = { firstRowSeconds: number; moods: Record<string, { sessions: number }>; missing: { text: string }[] };
+    const protocolOf = async (request: Record<string, unknown>) => ((await ask({ action: 'counts', participant: 'Ana', ...request })).payload as { protocol: Protocol }).protocol;
+    const published = await protocolOf({});
+    assert.equal(published.firstRowSeconds, 10);
+    assert.equal(published.moods.happy.sessions, 1);
+    assert.ok(published.missing.some((g) => g.text === 'record happy again (1 of 2 sessions)'), JSON.stringify(published.missing));
+    const recommended = await protocolOf({ featureSet: 'recommended' });
+    assert.equal(recommended.firstRowSeconds, 39, 'a whole 30-s window before the first row, then the 10-s warm-up');
+    assert.equal(recommended.moods.happy.sessions, 0, 'the trainer would find no whole window of rows in it');
+    assert.ok(recommended.missing.some((g) => g.text === 'record happy in two sessions (0 of 2 sessions)'), JSON.stringify(recommended.missing));
+    const listed = (await ask({ action: 'list', featureSet: 'recommended' })).payload as { protocol: Protocol }[];
+    assert.equal(listed[0].protocol.moods.happy.sessions, 0, 'list counts the same way');
+    assert.match(await errorOf({ action: 'counts', participant: 'Ana', featureSet: 'hrv' }), /unknown msg\.featureSet "hrv"/);
+  });
+
   it('exports a participant as CSV with a file name', async () => {
     await helper.load(recordStoreNode, flow);
     await ask({ payload: [rec('Ana Lopez', 'happy', 0)] });

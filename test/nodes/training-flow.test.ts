@@ -90,6 +90,34 @@ describe('training example flow (flows/training.json)', function () {
     assert.equal(new Set(stored.map((r) => r.session)).size, 1, 'one session: the second Start made none');
   });
 
+  it("counts down the warm-up the recording protocol gives for the model's features", async () => {
+    await helper.load([hatNode, gsrNode, earNode, bpmNode, recordNode, storeNode, trainNode, ...coreNodes] as never, flow);
+    const lines: NodeMessage[] = [];
+    helper.getNode('training-state-text').on('input', (m: NodeMessage) => Array.isArray(m.payload) && lines.push(m)); // not a tab's reset
+    const tables: NodeMessage[] = [];
+    helper.getNode('training-counts-table').on('input', (m: NodeMessage) => tables.push(m));
+    const warmup = () => (lines.at(-1)?.payload as PageText[] | undefined)?.find((part) => part.key === 'stateWarmup')?.vars?.seconds;
+    const record = async (socketId: string) => {
+      const tab = { _client: { socketId } };
+      helper.getNode('training-participant').send({ topic: 'participant', payload: 'demo', ...tab });
+      helper.getNode('training-start').send({ payload: 'start', topic: 'control', ...tab });
+      await until(() => typeof warmup() === 'number', 5000);
+      const seconds = warmup() as number;
+      helper.getNode('training-stop').send({ payload: 'stop', topic: 'control', ...tab });
+      await until(() => (lines.at(-1)?.payload as PageText[])[0].key === 'stateStopped');
+      return seconds;
+    };
+    const published = await record('tab-3');
+    assert.ok(published > 8 && published <= 10, `published features: ${published} s of warm-up left`);
+    // counts asked for a recommended model (as a flow training one would): rows only from 39 s into a session
+    const counted = tables.length;
+    helper.getNode('training-store').receive({ action: 'counts', participant: 'demo', featureSet: 'recommended' } as NodeMessage);
+    await until(() => tables.length > counted);
+    await sleep(1100); // the page takes no Start within a second of the last
+    const recommended = await record('tab-4');
+    assert.ok(recommended > 37 && recommended <= 39, `recommended features: ${recommended} s of warm-up left`);
+  });
+
   it('records nothing without a participant and says so to that tab', async () => {
     await helper.load([hatNode, gsrNode, earNode, bpmNode, recordNode, storeNode, trainNode, ...coreNodes] as never, flow);
     const messages: NodeMessage[] = [];
