@@ -27,6 +27,14 @@ export function firstRowSeconds(features: readonly string[], windowSeconds: numb
 export const MIN_WINDOW_FILL = 0.5;
 
 /**
+ * Seconds of one-a-second records a session needs before the trainer can learn from it and score it: the
+ * seconds it does not use, then the part of a detection window that makes one (src/model/windows.ts).
+ */
+export function shortestUsableSession(features: readonly string[], windowSeconds: number, warmupSeconds: number): number {
+  return firstRowSeconds(features, windowSeconds, warmupSeconds) + Math.ceil(MIN_WINDOW_FILL * windowSeconds);
+}
+
+/**
  * Each record whose session has run for a whole window before it, carrying that window's features (its
  * own gsr and bpm replaced by the window's means). Records earlier in their session have no complete
  * window and are left out; `skipped` counts them.

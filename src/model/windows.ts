@@ -1,5 +1,6 @@
 import { phasicActivity } from '../signal/phasic';
 import type { CleanData } from './clean';
+import { MIN_WINDOW_FILL } from './window-rows';
 
 /**
  * Detection windows cut from recorded sessions, as emotion-infer's collection window sees a person: the
@@ -21,9 +22,6 @@ export interface SessionWindows {
 
 /** emotion-infer's default collection window. */
 export const DEFAULT_WINDOW_SECONDS = 10;
-
-/** A window needs at least this share of the readings it would hold at the session's pace. */
-const MIN_WINDOW_FILL = 0.5;
 
 /**
  * Every (session, mood) of the clean rows with its windows, sessions in the order they started. A tile

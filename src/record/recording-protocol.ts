@@ -1,4 +1,4 @@
-import { DEFAULT_WARMUP_SECONDS, firstRowSeconds } from '../model/window-rows';
+import { DEFAULT_WARMUP_SECONDS, firstRowSeconds, shortestUsableSession } from '../model/window-rows';
 import { PUBLISHED_FEATURES, PUBLISHED_WINDOW_SECONDS } from '../signal/window-features';
 import type { SensorRecord } from './record';
 
@@ -12,7 +12,7 @@ import type { SensorRecord } from './record';
  * - and a calm / rest recording, the state a person is in most of the time.
  */
 export interface MoodRecording {
-  /** sessions long enough for the trainer to use (the warm-up plus one detection window) */
+  /** sessions long enough for the trainer to learn from and score (a detection window after `firstRowSeconds`) */
   sessions: number;
   /** minutes recorded in all of the mood's sessions */
   minutes: number;
@@ -40,10 +40,7 @@ export const MIN_OCCASIONS_PER_MOOD = 2;
 export const OCCASION_GAP_MS = 3600_000;
 
 export interface ProtocolOptions {
-  /**
-   * the model's features and window, and the seconds the trainer drops from each session: a session is
-   * counted when it gives a whole detection window of rows
-   */
+  /** the model's features and window, and the seconds the trainer drops from each session (its warm-up) */
   features: readonly string[];
   windowSeconds: number;
   warmupSeconds: number;
@@ -63,10 +60,10 @@ export function recordingProtocol(records: readonly SensorRecord[], moods: reado
     restMood: moods.find((m) => m === 'calm' || m === 'rest') ?? 'calm',
     ...options,
   };
-  const firstRow = firstRowSeconds(o.features, o.windowSeconds, o.warmupSeconds);
+  const shortest = shortestUsableSession(o.features, o.windowSeconds, o.warmupSeconds);
   const sessions = sessionsOf(records);
   const sittings = sittingsOf(sessions);
-  const counted = sessions.filter((s) => s.end - s.start >= (firstRow + o.windowSeconds) * 1000 - 1000);
+  const counted = sessions.filter((s) => s.end - s.start >= (shortest - 1) * 1000); // records one a second
   const all = [...new Set([...moods, ...sessions.map((s) => s.mood)])];
   const summary: Record<string, MoodRecording> = Object.fromEntries(
     all.map((mood) => {
@@ -95,7 +92,7 @@ export function recordingProtocol(records: readonly SensorRecord[], moods: reado
   if (!(summary[o.restMood]?.sessions > 0)) {
     missing.push({ need: 'rest', mood: o.restMood, text: `record ${o.restMood} too: a rest session, sitting quietly` });
   }
-  return { moods: summary, firstRowSeconds: firstRow, missing };
+  return { moods: summary, firstRowSeconds: firstRowSeconds(o.features, o.windowSeconds, o.warmupSeconds), missing };
 }
 
 interface Session {

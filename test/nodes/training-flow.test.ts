@@ -94,27 +94,30 @@ describe('training example flow (flows/training.json)', function () {
     await helper.load([hatNode, gsrNode, earNode, bpmNode, recordNode, storeNode, trainNode, ...coreNodes] as never, flow);
     const lines: NodeMessage[] = [];
     helper.getNode('training-state-text').on('input', (m: NodeMessage) => Array.isArray(m.payload) && lines.push(m)); // not a tab's reset
-    const tables: NodeMessage[] = [];
-    helper.getNode('training-counts-table').on('input', (m: NodeMessage) => tables.push(m));
+    const protocols: number[] = [];
+    helper.getNode('training-protocol').on('input', (m: NodeMessage) => m.payload && protocols.push((m.payload as { firstRowSeconds: number }).firstRowSeconds));
     const warmup = () => (lines.at(-1)?.payload as PageText[] | undefined)?.find((part) => part.key === 'stateWarmup')?.vars?.seconds;
-    const record = async (socketId: string) => {
-      const tab = { _client: { socketId } };
-      helper.getNode('training-participant').send({ topic: 'participant', payload: 'demo', ...tab });
+    const tab = { _client: { socketId: 'tab-3' } };
+    const record = async () => {
+      lines.length = 0;
       helper.getNode('training-start').send({ payload: 'start', topic: 'control', ...tab });
       await until(() => typeof warmup() === 'number', 5000);
       const seconds = warmup() as number;
+      const answered = protocols.length;
       helper.getNode('training-stop').send({ payload: 'stop', topic: 'control', ...tab });
-      await until(() => (lines.at(-1)?.payload as PageText[])[0].key === 'stateStopped');
+      await until(() => protocols.length > answered); // the counts the flow asks for when a recording ends
       return seconds;
     };
-    const published = await record('tab-3');
+    helper.getNode('training-participant').send({ topic: 'participant', payload: 'demo', ...tab });
+    await until(() => protocols.length === 1);
+    const published = await record();
+    assert.equal(protocols.at(-1), 10, 'the flow asks counts for the published features (emotion-train\'s default)');
     assert.ok(published > 8 && published <= 10, `published features: ${published} s of warm-up left`);
-    // counts asked for a recommended model (as a flow training one would): rows only from 39 s into a session
-    const counted = tables.length;
+    // counts for a recommended model: rows only from 39 s into a session
     helper.getNode('training-store').receive({ action: 'counts', participant: 'demo', featureSet: 'recommended' } as NodeMessage);
-    await until(() => tables.length > counted);
-    await sleep(1100); // the page takes no Start within a second of the last
-    const recommended = await record('tab-4');
+    await until(() => protocols.at(-1) === 39);
+    await sleep(1000); // the page takes no Start within a second of the last
+    const recommended = await record();
     assert.ok(recommended > 37 && recommended <= 39, `recommended features: ${recommended} s of warm-up left`);
   });
 

@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import type { SensorRecord } from '../../src/record/record';
+import { cleanRecords } from '../../src/model/clean';
+import { needsWindows, recordsWithWindowFeatures } from '../../src/model/window-rows';
+import { sessionWindows } from '../../src/model/windows';
 import { recordingProtocol } from '../../src/record/recording-protocol';
+import { FEATURE_SETS, type FeatureSetName } from '../../src/signal/window-features';
 import { realRecords } from '../support/real-affect-protocol';
 
 const HOUR = 3600_000;
@@ -19,8 +23,27 @@ describe('the recording protocol the Training page teaches', () => {
     const p = recordingProtocol([...sitting(['angry', 'happy'], 0), ...sitting(['happy'], 2 * HOUR), ...take('sad', 3 * HOUR, 12)], MOODS);
     assert.deepEqual(p.moods.angry, { sessions: 1, minutes: 1.5, occasions: 1 });
     assert.deepEqual(p.moods.happy, { sessions: 2, minutes: 3, occasions: 2 });
-    assert.deepEqual(p.moods.sad, { sessions: 0, minutes: 0.2, occasions: 0 }, 'a 12-s session is too short to use (warm-up and one window)');
+    assert.deepEqual(p.moods.sad, { sessions: 0, minutes: 0.2, occasions: 0 }, 'a 12-s session is too short to use (the warm-up, then half a window)');
     assert.deepEqual(p.moods.calm, { sessions: 0, minutes: 0, occasions: 0 });
+  });
+
+  it('counts a session exactly when the trainer has a detection window of it, for either feature set', () => {
+    // a gently varying skin signal, so every window feature has a value
+    const session = (seconds: number) => take('happy', 0, seconds).map((r, i) => ({ ...r, gsr: 5 + 0.05 * Math.sin(i / 3) }));
+    const trainerWindows = (setName: FeatureSetName, records: SensorRecord[]) => {
+      const { features, windowSeconds } = FEATURE_SETS[setName];
+      const rows = needsWindows(features) ? recordsWithWindowFeatures(records, windowSeconds).records : records;
+      return sessionWindows(cleanRecords(rows, features, MOODS, 10), windowSeconds).flatMap((s) => s.windows).length;
+    };
+    for (const [setName, shortest, firstRow] of [['published', 15, 10], ['recommended', 54, 39]] as const) {
+      const { features, windowSeconds } = FEATURE_SETS[setName];
+      for (const seconds of [shortest - 1, shortest]) {
+        const p = recordingProtocol(session(seconds), MOODS, { features, windowSeconds });
+        assert.equal(p.firstRowSeconds, firstRow, setName);
+        assert.equal(p.moods.happy.sessions, seconds >= shortest ? 1 : 0, `${setName}, a ${seconds}-s session`);
+        assert.equal(trainerWindows(setName, session(seconds)) > 0, seconds >= shortest, `the trainer, ${setName}, a ${seconds}-s session`);
+      }
+    }
   });
 
   it('asks for two sessions of each mood, on two occasions, and a rest session, most important first', () => {
