@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { helper } from '../support/node-red';
-import { FakeI2cBus } from '../support/fake-i2c-bus';
-import { loadReader, useFakeI2cBus } from '../support/grove-reader';
+import { loadReader, withFakeI2cBus } from '../support/grove-reader';
 import { until } from '../support/probes';
 import { useLanguage } from '../support/node-messages';
 import { unbuiltI2cBus, useUnloadableModule, type UnbuiltProject } from '../support/unbuilt-addon';
@@ -32,30 +31,24 @@ describe('grove-base-hat config node', () => {
   });
 
   describe('I2C', () => {
-    let bus: FakeI2cBus;
-    let restore: () => void;
-    beforeEach(() => {
-      bus = new FakeI2cBus({ address: 0x08 });
-      restore = useFakeI2cBus(bus);
-    });
-    afterEach(() => restore());
+    const bus = withFakeI2cBus({ address: 0x08 });
 
     it('opens the configured bus and address once for all readers, and closes it on close', async () => {
       const node = await loadHat({ mode: 'i2c', bus: '1', address: '0x08' });
       assert.equal(node.simulated, false);
-      assert.deepEqual(bus.opened, [], 'opened lazily, not on deploy');
+      assert.deepEqual(bus().opened, [], 'opened lazily, not on deploy');
       const [a, b] = await Promise.all([node.hat(), node.hat()]);
       assert.equal(a, b);
-      assert.deepEqual(bus.opened, [1]);
-      assert.deepEqual(bus.transfers, [{ address: 0x08, register: 0x00, length: 2 }]);
+      assert.deepEqual(bus().opened, [1]);
+      assert.deepEqual(bus().transfers, [{ address: 0x08, register: 0x00, length: 2 }]);
       await helper.unload();
-      assert.equal(bus.closed, true);
+      assert.equal(bus().closed, true);
     });
 
     it('address "auto" finds the hat at 0x08 when nothing answers at 0x04', async () => {
       const node = await loadHat({ mode: 'i2c', bus: '1', address: 'auto' });
       await node.hat();
-      assert.deepEqual(bus.transfers.map((t) => t.address), [0x04, 0x08]);
+      assert.deepEqual(bus().transfers.map((t) => t.address), [0x04, 0x08]);
     });
 
     it('refuses msg.stimulus and an unknown mode with clear errors', async () => {
@@ -67,15 +60,15 @@ describe('grove-base-hat config node', () => {
     });
 
     it('after a failed open, readers get the same error without hammering the bus, then it retries', async () => {
-      bus.absent = true;
+      bus().absent = true;
       const node = await loadHat({ mode: 'i2c', bus: '1', address: '0x08' });
       await assert.rejects(node.hat(), /no Grove Base Hat answers at 0x08/);
       await assert.rejects(node.hat(), /no Grove Base Hat answers at 0x08/);
-      assert.equal(bus.opened.length, 1);
-      bus.absent = false;
+      assert.equal(bus().opened.length, 1);
+      bus().absent = false;
       await new Promise((r) => setTimeout(r, 2050));
       await node.hat();
-      assert.equal(bus.opened.length, 2);
+      assert.equal(bus().opened.length, 2);
     });
   });
 

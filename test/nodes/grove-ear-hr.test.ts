@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { helper } from '../support/node-red';
-import { FakeI2cBus } from '../support/fake-i2c-bus';
-import { loadReader, useFakeI2cBus } from '../support/grove-reader';
+import { loadReader, withFakeI2cBus } from '../support/grove-reader';
 import { sleep, until } from '../support/probes';
 import type { HatConfigNode } from '../../nodes/grove-base-hat/reader';
 import type { SimulatedHat } from '../../src/hat/simulated-hat';
@@ -80,16 +79,10 @@ describe('grove-ear-hr node', () => {
   });
 
   describe('on a (fake) I2C hat', () => {
-    let bus: FakeI2cBus;
-    let restore: () => void;
-    beforeEach(() => {
-      bus = new FakeI2cBus();
-      restore = useFakeI2cBus(bus);
-    });
-    afterEach(() => restore());
+    const bus = withFakeI2cBus();
 
     it('reads channel 4, is not marked simulated, and a failed read leaves a gap, not a shifted timeline', async () => {
-      bus.raw[4] = 4000;
+      bus().raw[4] = 4000;
       const t = await load({ rateHz: '100', batchMs: '50' }, { mode: 'i2c', bus: '1', address: '0x08' });
       // The fake hat answers at 0x04 only: 0x08 is a missing device.
       await until(() => t.errors.length === 1, 2000, 'caught error');
@@ -98,10 +91,10 @@ describe('grove-ear-hr node', () => {
 
       const u = await load({ rateHz: '100', batchMs: '50' }, { mode: 'i2c', bus: '1', address: '0x04' });
       await until(() => u.out.length >= 2, 2000, 'batches');
-      assert.deepEqual([...new Set(bus.transfers.slice(1).map((x) => x.register))], [0x00, 0x14]);
+      assert.deepEqual([...new Set(bus().transfers.slice(1).map((x) => x.register))], [0x00, 0x14]);
       assert.equal(u.out[0].simulated, undefined);
       assert.deepEqual(batches(u.out)[0].samples, Array(5).fill(4000));
-      bus.failures = 1;
+      bus().failures = 1;
       const before = u.out.length;
       await until(() => u.out.length >= before + 2, 2000, 'batches after the failure');
       const bs = batches(u.out);

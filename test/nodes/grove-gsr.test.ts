@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { helper } from '../support/node-red';
-import { FakeI2cBus } from '../support/fake-i2c-bus';
-import { loadReader, useFakeI2cBus } from '../support/grove-reader';
+import { loadReader, withFakeI2cBus } from '../support/grove-reader';
 import { sleep, until } from '../support/probes';
 import { useLanguage } from '../support/node-messages';
 import type { HatConfigNode } from '../../nodes/grove-base-hat/reader';
@@ -156,51 +155,45 @@ describe('grove-gsr node', () => {
   });
 
   describe('on a (fake) I2C hat', () => {
-    let bus: FakeI2cBus;
-    let restore: () => void;
-    beforeEach(() => {
-      bus = new FakeI2cBus();
-      restore = useFakeI2cBus(bus);
-    });
-    afterEach(() => restore());
+    const bus = withFakeI2cBus();
 
     it('converts channel 0 and marks nothing as simulated', async () => {
-      bus.raw[0] = 1024;
+      bus().raw[0] = 1024;
       const t = await load({ interval: '20' }, { mode: 'i2c', bus: '1', address: '0x04' });
       await until(() => t.out.length >= 1, 2000, 'a reading');
       assert.ok(Math.abs((t.out[0].payload as number) - 50 / 3) < 1e-9);
       assert.deepEqual(t.out[0].gsr, { raw: 1024, millivolts: 825, resistanceOhm: 60_000, conductanceUS: (50 * 0.5) / 1.5 });
       assert.equal(t.out[0].simulated, undefined);
       assert.deepEqual(t.last(), { fill: 'green', shape: 'dot', text: 'sampling' });
-      assert.ok(bus.transfers.every((x) => x.register === 0x00 || x.register === 0x10));
+      assert.ok(bus().transfers.every((x) => x.register === 0x00 || x.register === 0x10));
     });
 
     it('no skin contact gives payload null and a yellow status, then recovers', async () => {
-      bus.raw[0] = 2100;
+      bus().raw[0] = 2100;
       const t = await load({ interval: '20' }, { mode: 'i2c', bus: '1', address: '0x04' });
       await until(() => t.out.length >= 1, 2000, 'a reading');
       assert.equal(t.out[0].payload, null);
       assert.deepEqual(t.out[0].gsr, { raw: 2100, millivolts: (3300 * 2100) / 4096, resistanceOhm: null, conductanceUS: null });
       assert.deepEqual(t.last(), { fill: 'yellow', shape: 'ring', text: 'no skin contact' });
-      bus.raw[0] = 900;
+      bus().raw[0] = 900;
       await until(() => t.last()?.fill === 'green', 2000, 'green again');
     });
 
     it('a failing read while sampling is reported once, sampling goes on and recovers', async () => {
-      bus.raw[0] = 1000;
+      bus().raw[0] = 1000;
       const t = await load({ interval: '20' }, { mode: 'i2c', bus: '1', address: '0x04' });
       await until(() => t.out.length >= 1, 2000, 'a reading');
-      bus.failures = 1000;
+      bus().failures = 1000;
       await until(() => t.errors.length >= 1, 2000, 'caught error');
-      const failingFrom = bus.transfers.length;
+      const failingFrom = bus().transfers.length;
       await sleep(150);
-      assert.ok(bus.transfers.length - failingFrom >= 3, 'still sampling');
+      assert.ok(bus().transfers.length - failingFrom >= 3, 'still sampling');
       assert.equal(t.errors.length, 1, 'an identical error is reported once');
       assert.match((t.errors[0].error as Error).message, /I2C EIO from 0x04 on \/dev\/i2c-1/);
       assert.equal((t.errors[0].error as { source?: { id: string } }).source?.id, 'r');
       assert.deepEqual(t.last(), { fill: 'red', shape: 'ring', text: 'I2C EIO at 0x04' });
       const n = t.out.length;
-      bus.failures = 0;
+      bus().failures = 0;
       await until(() => t.out.length > n, 2000, 'readings after recovery');
       assert.deepEqual(t.last(), { fill: 'green', shape: 'dot', text: 'sampling' });
     });

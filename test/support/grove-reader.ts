@@ -2,7 +2,7 @@
 // collecting sink), and swapping the real i2c-bus module for the fake bus.
 import type { Node } from 'node-red';
 import { helper } from './node-red';
-import type { FakeI2cBus } from './fake-i2c-bus';
+import { FakeI2cBus, type FakeHatOptions } from './fake-i2c-bus';
 import { replaceCachedModule } from './unbuilt-addon';
 import type { Msg, Status } from './probes';
 import hatNode = require('../../nodes/grove-base-hat/grove-base-hat');
@@ -47,6 +47,18 @@ export async function loadReader(
   const reader = helper.getNode('r') as Node;
   const last = (): Status | undefined => statuses[statuses.length - 1];
   return { reader, out, errors, statuses, last, hatNode: helper.getNode('hat') };
+}
+
+/** In a describe: each test gets a fresh fake hat (`options`) that `require('i2c-bus')` hands out. */
+export function withFakeI2cBus(options?: FakeHatOptions): () => FakeI2cBus {
+  let bus: FakeI2cBus;
+  let restore: () => void;
+  beforeEach(() => {
+    bus = new FakeI2cBus(options);
+    restore = useFakeI2cBus(bus);
+  });
+  afterEach(() => restore());
+  return () => bus;
 }
 
 /** Makes `require('i2c-bus')` hand out the fake bus until the returned restore is called. */
