@@ -37,12 +37,12 @@ export function checkEndpointName(name: string): string {
 const MAX_PAUSE_MS = 5000;
 
 export function createSageMakerBackend(client: SageMakerRuntimeClient, opts: SageMakerBackendOptions): OrderedBackend {
-  const { features, windowSeconds } = FEATURE_SETS[opts.featureSet];
+  const { features: columns, windowSeconds } = FEATURE_SETS[opts.featureSet];
   return {
     source: 'sagemaker',
-    featureNames: features,
+    featureNames: columns,
     // a set of window features is asked over the window it was measured on
-    ...(needsWindows(features) ? { windowSeconds } : {}),
+    ...(needsWindows(columns) ? { windowSeconds } : {}),
     async predict(features: readonly number[]): Promise<Prediction> {
       let out;
       try {
@@ -50,7 +50,7 @@ export function createSageMakerBackend(client: SageMakerRuntimeClient, opts: Sag
           EndpointName: opts.endpointName,
           ContentType: opts.contentType,
           Accept: 'application/json',
-          Body: encodeRequest(features, FEATURE_SETS[opts.featureSet].features, opts.contentType),
+          Body: encodeRequest(features, columns, opts.contentType),
         });
         out = await invokeThroughColdStart(client, command, opts);
       } catch (e) {
